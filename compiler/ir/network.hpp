@@ -1,0 +1,73 @@
+// The network intermediate representation (IR): populations and projections with parameters in
+// physical units. Concepts follow NIR (nodes = populations, edges = projections). The IR knows
+// nothing about fixed point or chips; `compiler/lower` turns it into the models' form.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace nchip::ir {
+
+enum class PopulationType { input, lif, alif, readout };
+
+const char* to_string(PopulationType type);
+std::optional<PopulationType> population_type_from_string(const std::string& text);
+
+// Parameters not used by a type are ignored (and not written) for that type.
+struct Population {
+  std::string name;
+  PopulationType type = PopulationType::lif;
+  uint32_t size = 0;
+  double tau_m_ms = 20.0;   // lif, alif: membrane time constant (alpha = exp(-dt/tau_m), eq. 20)
+  double v_th = 1.0;        // lif, alif: baseline threshold (eq. 21, 25)
+  double t_ref_ms = 0.0;    // lif, alif: refractory period (z = 0 and h = 0 during it)
+  double tau_a_ms = 200.0;  // alif: adaptation time constant (rho = exp(-dt/tau_a), eq. 26)
+  double beta = 0.0;        // alif: threshold increase per unit of adaptation (eq. 25)
+  double tau_out_ms = 20.0; // readout: leak (kappa = exp(-dt/tau_out), eq. 41)
+  std::vector<double> bias; // readout: b_k of eq. 41 (empty = all zero, else size entries)
+};
+
+struct Synapse {
+  uint32_t pre = 0;   // index inside the source population
+  uint32_t post = 0;  // index inside the target population
+  double weight = 0.0;
+};
+
+// How weights are initialised when a projection gives no explicit weights: Gaussian with standard
+// deviation gain / sqrt(fan_in) (Bellec et al. 2018), drawn from the network seed, so an untrained
+// network is fully described without storing its matrices.
+struct RandomInit {
+  double gain = 1.0;
+  double connection_probability = 1.0;  // < 1 gives a sparse projection
+};
+
+struct Projection {
+  std::string source;  // population name
+  std::string target;  // population name
+  // Exactly one of these describes the weights after reading:
+  //  dense: weights.size() == target.size * source.size, row-major [post][pre];
+  //  sparse: synapses (sorted by post, then pre, no duplicates).
+  bool dense = true;
+  std::vector<double> weights;
+  std::vector<Synapse> synapses;
+  // Set when the file asked for random initialisation; the reader materialises the weights and
+  // keeps this so the writer can keep the file short.
+  std::optional<RandomInit> random_init;
+  bool plastic = true;  // learned by e-prop when training
+};
+
+struct Network {
+  std::string name = "network";
+  double dt_ms = 1.0;
+  uint64_t seed = 1;
+  std::vector<Population> populations;
+  std::vector<Projection> projections;
+  std::string default_input;  // name of a runtime input generator ("store-recall", ...), optional
+
+  const Population* find(const std::string& population_name) const;
+  size_t index_of(const std::string& population_name) const;  // throws if missing
+};
+
+}  // namespace nchip::ir

@@ -1,0 +1,114 @@
+// Per-timestep neuron updates, written once for FloatOps and FixedOps
+// (Bellec et al. 2019, Methods; equation numbers of ../shared/papers/eprop-bellec-2019.md).
+//
+// Timing: the state holds v[t], a[t], z[t]; `input` is sum_i Wrec[j,i] z_i[t] + sum_i Win[j,i]
+// x_i[t] (one step of synaptic delay). One call produces v[t+1], a[t+1], z[t+1] and the
+// pseudo-derivative h[t+1], which e-prop pairs with the presynaptic trace of step t (eq. 23).
+#pragma once
+
+#include <cstdint>
+
+#include "hw_model/arith/ops.hpp"
+
+namespace nchip::arith {
+
+// Random-draw streams of the neuron datapath (for stochastic rounding), one per rounding point.
+enum NeuronStream : uint32_t {
+  kStreamVoltageDecay = 1,
+  kStreamAdaptationDecay = 2,
+  kStreamThreshold = 3,
+  kStreamPseudoDerivativeScale = 4,
+  kStreamPseudoDerivativeGain = 5,
+  kStreamSynapticInput = 6,
+  kStreamReadoutDecay = 7,
+};
+
+// Derived per-neuron constants (the compiler computes them from physical units and dt).
+template <class Ops>
+struct SpikingParams {
+  Num<Ops, Quantity::decay> alpha{};              // exp(-dt / tau_m)              (eq. 20)
+  Num<Ops, Quantity::voltage> v_th{};             // baseline threshold            (eq. 21)
+  Num<Ops, Quantity::decay> rho{};                // exp(-dt / tau_a)              (eq. 26)
+  Num<Ops, Quantity::voltage> beta{};             // threshold gain per unit a     (eq. 25)
+  Num<Ops, Quantity::gain> inv_v_th{};            // 1 / v_th for h
+  Num<Ops, Quantity::pseudo_derivative> gamma{};  // dampening factor, 0.3
+  uint16_t refractory_steps = 0;                  // round(t_ref / dt)
+  bool adaptive = false;                          // ALIF (eq. 25-26) or LIF
+};
+
+template <class Ops>
+struct SpikingState {
+  Num<Ops, Quantity::voltage> v{};
+  Num<Ops, Quantity::adaptation> a{};
+  Num<Ops, Quantity::pseudo_derivative> h{};  // h[t] of the current step
+  uint16_t refractory_left = 0;               // steps still blocked after a spike
+  bool z = false;
+};
+
+template <class Ops>
+struct ReadoutParams {
+  Num<Ops, Quantity::decay> kappa{};  // exp(-dt / tau_out) (eq. 41)
+  Num<Ops, Quantity::voltage> bias{}; // b_k (eq. 41)
+};
+
+// Effective threshold A = v_th + beta * a (eq. 25); v_th for LIF.
+template <class Ops>
+inline Num<Ops, Quantity::voltage> threshold(const Ops& ops, const SpikingParams<Ops>& p,
+                                             Num<Ops, Quantity::adaptation> a, const DrawKey& key) {
+  if (!p.adaptive) return p.v_th;
+  return add(ops, p.v_th, mul<Quantity::voltage>(ops, p.beta, a, key.with_stream(kStreamThreshold)));
+}
+
+// Pseudo-derivative h = gamma * max(0, 1 - |v - A| / v_th) (Methods, after eq. 23).
+template <class Ops>
+inline Num<Ops, Quantity::pseudo_derivative> pseudo_derivative(
+    const Ops& ops, const SpikingParams<Ops>& p, Num<Ops, Quantity::voltage> v,
+    Num<Ops, Quantity::voltage> A, const DrawKey& key) {
+  constexpr Quantity kPd = Quantity::pseudo_derivative;
+  const auto distance = mul<kPd>(ops, abs_value(ops, sub(ops, v, A)), p.inv_v_th,
+                                 key.with_stream(kStreamPseudoDerivativeScale));
+  const auto closeness = max_zero(ops, sub(ops, one<kPd>(ops), distance));
+  return mul<kPd>(ops, p.gamma, closeness, key.with_stream(kStreamPseudoDerivativeGain));
+}
+
+// One step of a LIF (eq. 20-21) or ALIF (eq. 20, 25-26) neuron with refractoriness: during the
+// refractory steps z and h are forced to 0, the voltage keeps integrating (Methods, LIF model).
+template <class Ops>
+inline void spiking_step(const Ops& ops, const SpikingParams<Ops>& p, SpikingState<Ops>& s,
+                         Num<Ops, Quantity::voltage> input, const DrawKey& key) {
+  auto v = add(ops, mul<Quantity::voltage>(ops, p.alpha, s.v, key.with_stream(kStreamVoltageDecay)),
+               input);
+  if (s.z) v = sub(ops, v, p.v_th);  // reset by subtraction, the -z_j v_th term of eq. 20
+  if (p.adaptive) {
+    auto a = mul<Quantity::adaptation>(ops, p.rho, s.a, key.with_stream(kStreamAdaptationDecay));
+    if (s.z) a = add(ops, a, one<Quantity::adaptation>(ops));  // + z of eq. 26
+    s.a = a;
+  }
+  if (s.z) {
+    s.refractory_left = p.refractory_steps;
+  } else if (s.refractory_left > 0) {
+    --s.refractory_left;
+  }
+  s.v = v;
+  if (s.refractory_left > 0) {
+    s.z = false;
+    s.h = zero<Quantity::pseudo_derivative>(ops);
+    return;
+  }
+  const auto A = threshold(ops, p, s.a, key);
+  s.z = greater(ops, v, A);  // H(v - A) with H(0) = 0 (eq. 21, 25)
+  s.h = pseudo_derivative(ops, p, v, A, key);
+}
+
+// Leaky readout y[t] = kappa y[t-1] + sum_j Wout[k,j] z_j[t] + b_k (eq. 41).
+template <class Ops>
+inline Num<Ops, Quantity::voltage> readout_step(const Ops& ops, const ReadoutParams<Ops>& p,
+                                                Num<Ops, Quantity::voltage> y,
+                                                Num<Ops, Quantity::voltage> input,
+                                                const DrawKey& key) {
+  return add(ops, add(ops, mul<Quantity::voltage>(ops, p.kappa, y, key.with_stream(kStreamReadoutDecay)),
+                      input),
+             p.bias);
+}
+
+}  // namespace nchip::arith

@@ -1,0 +1,124 @@
+// The two number systems every per-timestep update is written against, once:
+//   FloatOps - double precision, no rounding, no saturation: the float reference;
+//   FixedOps - raw integers in the QuantConfig's formats, rounded and saturated like the chip.
+// Update rules (neuron.hpp, eligibility.hpp) are templates over the ops type and call the free
+// functions below, so the two models share one written form of each equation.
+#pragma once
+
+#include <cstdint>
+#include <cstdlib>
+
+#include "hw_model/arith/counter_rng.hpp"
+#include "hw_model/arith/fixed_point.hpp"
+#include "hw_model/arith/quant_config.hpp"
+
+namespace nchip::arith {
+
+// A raw fixed-point value tagged with its quantity, so a voltage can't be added to a weight.
+template <Quantity Q>
+struct Fx {
+  int32_t raw = 0;
+  bool operator==(Fx other) const { return raw == other.raw; }
+  bool operator!=(Fx other) const { return raw != other.raw; }
+};
+
+struct FloatOps {
+  template <Quantity Q>
+  using Num = double;
+  using WeightSum = double;  // synaptic input accumulated over a step
+};
+
+// Holds the formats and counts saturations; cheap to copy (a pointer and a config reference).
+struct FixedOps {
+  template <Quantity Q>
+  using Num = Fx<Q>;
+  using WeightSum = int64_t;  // exact sum of raw weights (fan-in * 2^16 << 2^63)
+
+  FixedOps(const QuantConfig& config, SaturationCounts& counts) : q(&config), sat(&counts) {}
+  const QuantConfig* q;
+  SaturationCounts* sat;
+
+  template <Quantity Q>
+  Fx<Q> clamp(int64_t raw) const {
+    return Fx<Q>{static_cast<int32_t>(saturate(raw, (*q)[Q], sat->count[index_of(Q)]))};
+  }
+};
+
+template <class Ops, Quantity Q>
+using Num = typename Ops::template Num<Q>;
+
+// ---- float reference --------------------------------------------------------------------------
+template <Quantity R>
+inline double mul(const FloatOps&, double a, double b, const DrawKey&) { return a * b; }
+template <Quantity R>
+inline double convert(const FloatOps&, double a, const DrawKey&) { return a; }
+inline double add(const FloatOps&, double a, double b) { return a + b; }
+inline double sub(const FloatOps&, double a, double b) { return a - b; }
+inline double abs_value(const FloatOps&, double a) { return a < 0 ? -a : a; }
+inline double max_zero(const FloatOps&, double a) { return a > 0 ? a : 0.0; }
+inline bool greater(const FloatOps&, double a, double b) { return a > b; }
+template <Quantity Q>
+inline double one(const FloatOps&) { return 1.0; }
+template <Quantity Q>
+inline double zero(const FloatOps&) { return 0.0; }
+inline double real(const FloatOps&, double a) { return a; }
+template <Quantity Q>
+inline double from_real(const FloatOps&, double value) { return value; }
+inline void accumulate(const FloatOps&, double& sum, double w) { sum += w; }
+template <Quantity R>
+inline double from_weight_sum(const FloatOps&, double sum, const DrawKey&) { return sum; }
+
+// ---- fixed point ------------------------------------------------------------------------------
+// The product a * b has frac(A) + frac(B) fraction bits; it is shifted to R's fraction with the
+// config's rounding (stochastic rounding draws from `key`) and saturated to R's range.
+template <Quantity R, Quantity A, Quantity B>
+inline Fx<R> mul(const FixedOps& ops, Fx<A> a, Fx<B> b, const DrawKey& key) {
+  const int shift = (*ops.q)[A].frac + (*ops.q)[B].frac - (*ops.q)[R].frac;
+  const int64_t product = int64_t{a.raw} * int64_t{b.raw};
+  const uint64_t bits = ops.q->rounding == Rounding::stochastic ? counter_random(key) : 0;
+  return ops.clamp<R>(round_shift(product, shift, ops.q->rounding, bits));
+}
+template <Quantity R, Quantity A>
+inline Fx<R> convert(const FixedOps& ops, Fx<A> a, const DrawKey& key) {
+  const int shift = (*ops.q)[A].frac - (*ops.q)[R].frac;
+  const uint64_t bits = ops.q->rounding == Rounding::stochastic ? counter_random(key) : 0;
+  return ops.clamp<R>(round_shift(a.raw, shift, ops.q->rounding, bits));
+}
+template <Quantity Q>
+inline Fx<Q> add(const FixedOps& ops, Fx<Q> a, Fx<Q> b) {
+  return ops.clamp<Q>(int64_t{a.raw} + b.raw);
+}
+template <Quantity Q>
+inline Fx<Q> sub(const FixedOps& ops, Fx<Q> a, Fx<Q> b) {
+  return ops.clamp<Q>(int64_t{a.raw} - b.raw);
+}
+template <Quantity Q>
+inline Fx<Q> abs_value(const FixedOps& ops, Fx<Q> a) {
+  return ops.clamp<Q>(std::llabs(int64_t{a.raw}));
+}
+template <Quantity Q>
+inline Fx<Q> max_zero(const FixedOps&, Fx<Q> a) { return Fx<Q>{a.raw > 0 ? a.raw : 0}; }
+template <Quantity Q>
+inline bool greater(const FixedOps&, Fx<Q> a, Fx<Q> b) { return a.raw > b.raw; }
+template <Quantity Q>
+inline Fx<Q> one(const FixedOps& ops) { return ops.clamp<Q>(int64_t{1} << (*ops.q)[Q].frac); }
+template <Quantity Q>
+inline Fx<Q> zero(const FixedOps&) { return Fx<Q>{0}; }
+template <Quantity Q>
+inline double real(const FixedOps& ops, Fx<Q> a) { return to_real(a.raw, (*ops.q)[Q]); }
+// Used by the compiler when it quantizes constants and weights, never by a model at run time.
+template <Quantity Q>
+inline Fx<Q> from_real(const FixedOps& ops, double value) {
+  const int64_t raw = quantize_real(value, (*ops.q)[Q], Rounding::nearest, 0,
+                                    ops.sat->count[index_of(Q)]);
+  return Fx<Q>{static_cast<int32_t>(raw)};
+}
+inline void accumulate(const FixedOps&, int64_t& sum, Fx<Quantity::weight> w) { sum += w.raw; }
+template <Quantity R>
+inline Fx<R> from_weight_sum(const FixedOps& ops, int64_t sum, const DrawKey& key) {
+  const int shift = (*ops.q)[Quantity::weight].frac - (*ops.q)[R].frac;
+  const uint64_t bits = ops.q->rounding == Rounding::stochastic ? counter_random(key) : 0;
+  return ops.clamp<R>(round_shift(sum, shift, ops.q->rounding, bits));
+}
+
+}  // namespace nchip::arith
