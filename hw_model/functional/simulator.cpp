@@ -1,0 +1,78 @@
+#include "hw_model/functional/simulator.hpp"
+
+#include <algorithm>
+
+namespace nchip::functional {
+
+namespace {
+
+template <class Ops>
+uint64_t deliver(const model::SynapseMatrix<Ops>& synapses, const std::vector<uint32_t>& sources,
+                 const Ops& ops, std::vector<typename Ops::WeightSum>& sums) {
+  uint64_t events = 0;
+  for (uint32_t source : sources) {
+    const uint32_t begin = synapses.row_start[source];
+    const uint32_t end = synapses.row_start[source + 1];
+    for (uint32_t s = begin; s < end; ++s) accumulate(ops, sums[synapses.target[s]], synapses.weight[s]);
+    events += end - begin;
+  }
+  return events;
+}
+
+}  // namespace
+
+template <class Ops>
+Simulator<Ops>::Simulator(const model::NetworkModel<Ops>& model, Ops ops, uint64_t seed)
+    : model_(model), ops_(ops), seed_(seed) {
+  reset();
+}
+
+template <class Ops>
+void Simulator<Ops>::reset() {
+  step_ = 0;
+  synaptic_events_ = 0;
+  state_.assign(model_.n_neurons(), arith::SpikingState<Ops>{});
+  readout_.assign(model_.n_readouts(), Num<Ops, Quantity::voltage>{});
+  neuron_input_.assign(model_.n_neurons(), typename Ops::WeightSum{});
+  readout_input_.assign(model_.n_readouts(), typename Ops::WeightSum{});
+  spikes_.clear();
+  previous_spikes_.clear();
+}
+
+template <class Ops>
+void Simulator<Ops>::step(const std::vector<uint32_t>& active_inputs) {
+  const Ops& ops = ops_;
+  const uint32_t n_neurons = model_.n_neurons();
+  arith::DrawKey key{seed_, 0, 0, step_};
+
+  // y[t] from z[t] (eq. 41: no delay between a spike and the readout it drives).
+  std::fill(readout_input_.begin(), readout_input_.end(), typename Ops::WeightSum{});
+  synaptic_events_ += deliver(model_.readout_synapses, spikes_, ops, readout_input_);
+  for (uint32_t k = 0; k < model_.n_readouts(); ++k) {
+    key.index = n_neurons + k;
+    const auto input = arith::from_weight_sum<Quantity::voltage>(
+        ops, readout_input_[k], key.with_stream(arith::kStreamSynapticInput));
+    readout_[k] = readout_step(ops, model_.readouts[k], readout_[k], input, key);
+  }
+
+  // v[t+1] from x[t] and z[t] (eq. 20).
+  std::fill(neuron_input_.begin(), neuron_input_.end(), typename Ops::WeightSum{});
+  synaptic_events_ += deliver(model_.input_synapses, active_inputs, ops, neuron_input_);
+  synaptic_events_ += deliver(model_.recurrent_synapses, spikes_, ops, neuron_input_);
+
+  previous_spikes_.swap(spikes_);
+  spikes_.clear();
+  for (uint32_t j = 0; j < n_neurons; ++j) {
+    key.index = j;
+    const auto input = arith::from_weight_sum<Quantity::voltage>(
+        ops, neuron_input_[j], key.with_stream(arith::kStreamSynapticInput));
+    spiking_step(ops, model_.neurons[j], state_[j], input, key);
+    if (state_[j].z) spikes_.push_back(j);
+  }
+  ++step_;
+}
+
+template class Simulator<arith::FloatOps>;
+template class Simulator<arith::FixedOps>;
+
+}  // namespace nchip::functional
