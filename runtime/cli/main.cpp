@@ -1,1 +1,46 @@
-int main() { return 0; }
+#include <boost/program_options/errors.hpp>
+#include <fmt/core.h>
+
+#include <exception>
+#include <string>
+#include <vector>
+
+#include "hw_model/error.hpp"
+#include "runtime/cli/command.hpp"
+
+namespace {
+
+void print_usage() {
+  fmt::print("nchip - neuromorphic chip emulator and on-chip e-prop learning toolchain\n\n"
+             "usage: nchip <command> [options]   (nchip <command> --help for its options)\n\n"
+             "commands:\n");
+  for (const auto& c : nchip::runtime::commands()) fmt::print("  {:<10} {}\n", c.name, c.summary);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const std::vector<std::string> all(argv + 1, argv + argc);
+  if (all.empty() || all[0] == "--help" || all[0] == "-h" || all[0] == "help") {
+    print_usage();
+    return all.empty() ? 2 : 0;
+  }
+  for (const auto& c : nchip::runtime::commands()) {
+    if (all[0] != c.name) continue;
+    const std::vector<std::string> args(all.begin() + 1, all.end());
+    try {
+      return c.run(args);
+    } catch (const nchip::InputError& e) {
+      fmt::print(stderr, "nchip {}: error: {}\n", c.name, e.what());
+      return 2;
+    } catch (const boost::program_options::error& e) {
+      fmt::print(stderr, "nchip {}: error: {} (see nchip {} --help)\n", c.name, e.what(), c.name);
+      return 2;
+    } catch (const std::exception& e) {
+      fmt::print(stderr, "nchip {}: internal error: {}\n", c.name, e.what());
+      return 1;
+    }
+  }
+  fmt::print(stderr, "nchip: error: unknown command '{}' (see nchip --help)\n", all[0]);
+  return 2;
+}

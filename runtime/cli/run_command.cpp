@@ -1,0 +1,206 @@
+// `nchip run`: simulate a network on given or generated input spikes and summarise what it did.
+#include <boost/program_options.hpp>
+#include <fmt/core.h>
+
+#include <chrono>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "compiler/ir/network_json.hpp"
+#include "compiler/ir/random_init.hpp"
+#include "compiler/lower.hpp"
+#include "compiler/quant_config_json.hpp"
+#include "hw_model/error.hpp"
+#include "hw_model/functional/run.hpp"
+#include "runtime/cli/command.hpp"
+#include "runtime/cli/options.hpp"
+#include "runtime/io/atomic_file.hpp"
+#include "runtime/tasks/task.hpp"
+
+namespace nchip::runtime {
+
+namespace po = boost::program_options;
+
+namespace {
+
+struct PopulationSummary {
+  std::string name;
+  std::string type;
+  uint32_t size = 0;
+  uint64_t spikes = 0;
+  double rate_hz = 0.0;
+};
+
+functional::Recording simulate(const ir::Network& network, const std::string& mode,
+                               const arith::QuantConfig& quant, const functional::InputSpikes& input,
+                               uint32_t steps, uint64_t seed, bool record_voltages) {
+  if (mode == "float") {
+    const arith::FloatOps ops;
+    const auto model = compiler::lower(network, ops);
+    return functional::run_network(model, ops, input, steps, seed, record_voltages);
+  }
+  arith::SaturationCounts counts;
+  const arith::FixedOps ops(quant, counts);
+  const auto model = compiler::lower(network, ops);
+  counts = {};  // report what the run saturated; quantization of constants is the compiler's report
+  return functional::run_network(model, ops, input, steps, seed, record_voltages);
+}
+
+nlohmann::json results_json(const ir::Network& network, const std::string& mode, uint64_t seed,
+                            const functional::Recording& rec,
+                            const std::vector<PopulationSummary>& summary) {
+  nlohmann::json out;
+  out["network"] = network.name;
+  out["mode"] = mode;
+  out["seed"] = seed;
+  out["dt_ms"] = network.dt_ms;
+  out["steps"] = rec.steps;
+  out["synaptic_events"] = rec.synaptic_events;
+  nlohmann::json pops = nlohmann::json::array();
+  for (const auto& p : summary)
+    pops.push_back({{"name", p.name}, {"type", p.type}, {"size", p.size}, {"spikes", p.spikes},
+                    {"rate_hz", p.rate_hz}});
+  out["populations"] = pops;
+
+  // Spikes and readouts are listed per population, in population-local indices.
+  nlohmann::json trains = nlohmann::json::object();
+  nlohmann::json readouts = nlohmann::json::object();
+  nlohmann::json voltages = nlohmann::json::object();
+  uint32_t neuron_first = 0, readout_first = 0;
+  for (const auto& pop : network.populations) {
+    if (pop.type == ir::PopulationType::readout) {
+      nlohmann::json rows = nlohmann::json::array();
+      for (uint32_t t = 0; t < rec.steps; ++t) {
+        nlohmann::json row = nlohmann::json::array();
+        for (uint32_t k = 0; k < pop.size; ++k)
+          row.push_back(rec.readouts[size_t{t} * rec.n_readouts + readout_first + k]);
+        rows.push_back(row);
+      }
+      readouts[pop.name] = rows;
+      readout_first += pop.size;
+    } else if (pop.type != ir::PopulationType::input) {
+      nlohmann::json list = nlohmann::json::array();
+      for (uint32_t t = 0; t < rec.steps; ++t)
+        for (uint32_t j : rec.spikes[t])
+          if (j >= neuron_first && j < neuron_first + pop.size) list.push_back({t, j - neuron_first});
+      trains[pop.name] = list;
+      if (!rec.voltages.empty()) {
+        nlohmann::json rows = nlohmann::json::array();
+        for (uint32_t t = 0; t < rec.steps; ++t) {
+          nlohmann::json row = nlohmann::json::array();
+          for (uint32_t j = 0; j < pop.size; ++j)
+            row.push_back(rec.voltages[size_t{t} * rec.n_neurons + neuron_first + j]);
+          rows.push_back(row);
+        }
+        voltages[pop.name] = rows;
+      }
+      neuron_first += pop.size;
+    }
+  }
+  out["spikes"] = trains;
+  out["readouts"] = readouts;
+  if (!rec.voltages.empty()) out["voltages"] = voltages;
+  if (mode == "fixed") out["saturations"] = saturation_json(rec.saturations);
+  return out;
+}
+
+}  // namespace
+
+int run_command_main(const std::vector<std::string>& args) {
+  po::options_description opts("usage: nchip run NET.json [options]\n\noptions");
+  opts.add_options()
+      ("help,h", "show this help")
+      ("steps", po::value<int64_t>(), "timesteps to simulate (default: the input's length)")
+      ("mode", po::value<std::string>()->default_value("fixed"),
+       "float (double-precision reference) or fixed (the chip's fixed-point arithmetic)")
+      ("quant", po::value<std::string>(), "QuantConfig JSON for fixed mode (default: built-in formats)")
+      ("input", po::value<std::string>(), "input spike file (JSON, see runtime/tasks/README.md)")
+      ("input-task", po::value<std::string>(),
+       "generate the input with a task: pattern-generation, store-recall or poisson "
+       "(default: the network's default_input, else poisson)")
+      ("trial", po::value<int64_t>()->default_value(0), "trial index of the task generator")
+      ("random-weights", "replace every weight by a fresh random initialisation (seeded by --seed)")
+      ("seed", po::value<int64_t>()->default_value(1),
+       "seed of generated inputs, random weights and stochastic rounding")
+      ("out", po::value<std::string>(), "write the results JSON to this file")
+      ("record-voltages", "include membrane voltages in the results JSON")
+      ("json", "print the summary as JSON instead of text");
+  po::options_description hidden;
+  hidden.add_options()("network", po::value<std::string>());
+  po::positional_options_description positional;
+  positional.add("network", 1);
+
+  po::variables_map vm;
+  po::options_description all;
+  all.add(opts).add(hidden);
+  po::store(po::command_line_parser(args).options(all).positional(positional).run(), vm);
+  po::notify(vm);
+  if (vm.count("help")) {
+    std::cout << opts << "\n";
+    return 0;
+  }
+  if (!vm.count("network")) throw InputError("missing network file (usage: nchip run NET.json ...)");
+
+  const std::string mode = vm["mode"].as<std::string>();
+  if (mode != "float" && mode != "fixed")
+    throw InputError("--mode: expected float or fixed, got '" + mode + "'");
+  const uint64_t seed = non_negative(vm, "seed");
+  ir::Network network = ir::read_network_file(vm["network"].as<std::string>());
+  if (vm.count("random-weights")) ir::randomize_all_weights(network, seed);
+  arith::QuantConfig quant;
+  if (vm.count("quant")) {
+    if (mode != "fixed") throw InputError("--quant: only used with --mode fixed");
+    quant = compiler::read_quant_config_file(vm["quant"].as<std::string>());
+  }
+
+  const Trial trial = load_input(vm, network, seed);
+  uint32_t steps = trial.steps;
+  if (vm.count("steps")) steps = static_cast<uint32_t>(bounded(vm, "steps", 1, 100'000'000));
+  check_input_width(trial, network, vm.count("input") ? vm["input"].as<std::string>() : "--input-task");
+
+  const auto start = std::chrono::steady_clock::now();
+  const functional::Recording rec =
+      simulate(network, mode, quant, trial.input_spikes, steps, seed, vm.count("record-voltages") > 0);
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+
+  std::vector<PopulationSummary> summary;
+  uint32_t first = 0;
+  const double duration_s = steps * network.dt_ms * 1e-3;
+  for (const auto& pop : network.populations) {
+    if (pop.type == ir::PopulationType::input || pop.type == ir::PopulationType::readout) continue;
+    PopulationSummary s{pop.name, ir::to_string(pop.type), pop.size, 0, 0.0};
+    for (const auto& step_spikes : rec.spikes)
+      for (uint32_t j : step_spikes) s.spikes += (j >= first && j < first + pop.size);
+    s.rate_hz = s.spikes / (pop.size * duration_s);
+    summary.push_back(s);
+    first += pop.size;
+  }
+  const nlohmann::json results = results_json(network, mode, seed, rec, summary);
+  if (vm.count("out")) write_file_atomically(vm["out"].as<std::string>(), results.dump(1) + "\n");
+
+  if (vm.count("json")) {
+    nlohmann::json brief = results;
+    brief.erase("spikes");
+    brief.erase("readouts");
+    brief.erase("voltages");
+    brief["wall_time_s"] = seconds;
+    std::cout << brief.dump(2) << "\n";
+    return 0;
+  }
+  uint64_t total = 0;
+  for (const auto& s : summary) total += s.spikes;
+  fmt::print("network '{}': {} steps ({:.1f} s of network time), mode {}, seed {}\n", network.name,
+             steps, duration_s, mode, seed);
+  for (const auto& s : summary)
+    fmt::print("  {:<12} {:<5} {:>6} neurons {:>9} spikes {:>8.2f} Hz\n", s.name, s.type, s.size,
+               s.spikes, s.rate_hz);
+  fmt::print("  total {} spikes, {} synaptic events\n", total, rec.synaptic_events);
+  if (mode == "fixed")
+    fmt::print("  saturations: {}\n", rec.saturations.total() == 0 ? std::string("none")
+                                                                    : saturation_text(rec.saturations));
+  fmt::print("  wall time {:.3f} s ({:.0f} steps/s)\n", seconds, seconds > 0 ? steps / seconds : 0.0);
+  if (vm.count("out")) fmt::print("  results written to {}\n", vm["out"].as<std::string>());
+  return 0;
+}
+
+}  // namespace nchip::runtime

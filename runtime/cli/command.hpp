@@ -1,0 +1,21 @@
+// The nchip CLI is a list of subcommands; each parses its own options (Boost.Program_options)
+// and returns an exit code. Errors travel as exceptions and are turned into exit codes in main:
+// nchip::InputError and option errors -> 2 with one line, anything else -> 1.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace nchip::runtime {
+
+struct Command {
+  const char* name;
+  const char* summary;
+  int (*run)(const std::vector<std::string>& args);  // args after the subcommand name
+};
+
+const std::vector<Command>& commands();
+
+int run_command_main(const std::vector<std::string>& args);  // `nchip run`
+
+}  // namespace nchip::runtime

@@ -1,0 +1,12 @@
+#include "runtime/cli/command.hpp"
+
+namespace nchip::runtime {
+
+const std::vector<Command>& commands() {
+  static const std::vector<Command> list = {
+      {"run", "simulate a network (float reference or fixed-point chip arithmetic)", run_command_main},
+  };
+  return list;
+}
+
+}  // namespace nchip::runtime

@@ -1,0 +1,66 @@
+#include "runtime/cli/options.hpp"
+
+#include <fmt/core.h>
+
+#include "hw_model/error.hpp"
+
+namespace nchip::runtime {
+
+int64_t bounded(const boost::program_options::variables_map& vm, const std::string& name,
+                int64_t lo, int64_t hi) {
+  const int64_t value = vm[name].as<int64_t>();
+  if (value < lo || value > hi)
+    throw InputError(fmt::format("--{}: expected a value in [{}, {}], got {}", name, lo, hi, value));
+  return value;
+}
+
+uint64_t non_negative(const boost::program_options::variables_map& vm, const std::string& name) {
+  return static_cast<uint64_t>(bounded(vm, name, 0, INT64_MAX));
+}
+
+uint32_t network_input_count(const ir::Network& network) {
+  uint32_t n = 0;
+  for (const auto& pop : network.populations)
+    if (pop.type == ir::PopulationType::input) n += pop.size;
+  return n;
+}
+
+Trial load_input(const boost::program_options::variables_map& vm, const ir::Network& network,
+                 uint64_t seed) {
+  if (vm.count("input") && vm.count("input-task"))
+    throw InputError("--input and --input-task: give one of them, not both");
+  if (vm.count("input")) return read_spike_file(vm["input"].as<std::string>());
+  std::string task_name = vm.count("input-task") ? vm["input-task"].as<std::string>()
+                                                 : network.default_input;
+  if (task_name.empty()) task_name = "poisson";
+  TaskOptions options;
+  options.n_inputs = network_input_count(network);
+  const auto task = make_task(task_name, options);
+  const uint64_t trial = vm.count("trial") ? non_negative(vm, "trial") : 0;
+  return task->make_trial(seed, trial);
+}
+
+void check_input_width(const Trial& trial, const ir::Network& network, const std::string& where) {
+  const uint32_t expected = network_input_count(network);
+  if (trial.n_inputs != expected)
+    throw InputError(fmt::format("{}: input has {} channels but network '{}' has {} input neurons",
+                                 where, trial.n_inputs, network.name, expected));
+}
+
+nlohmann::json saturation_json(const arith::SaturationCounts& counts) {
+  nlohmann::json out = nlohmann::json::object();
+  for (arith::Quantity q : arith::kAllQuantities) out[arith::to_string(q)] = counts[q];
+  return out;
+}
+
+std::string saturation_text(const arith::SaturationCounts& counts) {
+  std::string text;
+  for (arith::Quantity q : arith::kAllQuantities) {
+    if (counts[q] == 0) continue;
+    if (!text.empty()) text += ", ";
+    text += fmt::format("{} {}", arith::to_string(q), counts[q]);
+  }
+  return text.empty() ? "none" : text;
+}
+
+}  // namespace nchip::runtime

@@ -1,0 +1,32 @@
+// Helpers shared by the CLI subcommands: checked numeric options, loading the input a network
+// is driven with, and printing saturation counts.
+#pragma once
+
+#include <boost/program_options/variables_map.hpp>
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "compiler/ir/network.hpp"
+#include "hw_model/arith/quantity.hpp"
+#include "runtime/tasks/task.hpp"
+
+namespace nchip::runtime {
+
+// Integer option within [lo, hi], else InputError naming the flag. (Boost accepts "-1" for
+// unsigned types and wraps it, so every count is read signed and checked here.)
+int64_t bounded(const boost::program_options::variables_map& vm, const std::string& name,
+                int64_t lo, int64_t hi);
+uint64_t non_negative(const boost::program_options::variables_map& vm, const std::string& name);
+
+// The input of `nchip run`: --input FILE, else --input-task NAME, else the network's
+// default_input, else Poisson spikes; sized to the network's input populations.
+Trial load_input(const boost::program_options::variables_map& vm, const ir::Network& network,
+                 uint64_t seed);
+uint32_t network_input_count(const ir::Network& network);
+void check_input_width(const Trial& trial, const ir::Network& network, const std::string& where);
+
+nlohmann::json saturation_json(const arith::SaturationCounts& counts);
+std::string saturation_text(const arith::SaturationCounts& counts);
+
+}  // namespace nchip::runtime

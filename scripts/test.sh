@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Runs every test: builds (Release) and runs the suite, then the same suite under AddressSanitizer
+# and UndefinedBehaviorSanitizer. Usage: bash scripts/test.sh [--fast]   (--fast: skip sanitizers)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+jobs=$(nproc 2>/dev/null || echo 2)
+bash scripts/setup.sh --no-build
+
+cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
+cmake --build build -j"$jobs"
+(cd build && ctest --output-on-failure -j"$jobs" -LE slow)
+
+if [ "${1:-}" != "--fast" ]; then
+  cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DNCHIP_SANITIZE=ON \
+        -DNCHIP_BUILD_BENCH=OFF >/dev/null
+  cmake --build build-asan -j"$jobs"
+  (cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+     ctest --output-on-failure -j"$jobs" -LE slow)
+fi
