@@ -21,10 +21,24 @@ PopulationRole role_of(ir::PopulationType type) {
   }
 }
 
+// The float reference keeps real weights: no exponent.
+int choose_exponent(const arith::FloatOps&, double) { return 0; }
+
+// Smallest exponent e with max_abs * 2^headroom <= max_real(weight) * 2^e, so the projection uses
+// the format's range without overflow (and leaves headroom for learning).
+int choose_exponent(const arith::FixedOps& ops, double max_abs) {
+  const arith::QuantConfig& q = *ops.q;
+  if (!q.weight_exponents || max_abs == 0.0) return 0;
+  const double needed = max_abs * std::ldexp(1.0, q.weight_headroom_bits) / q[Quantity::weight].max_real();
+  const int e = static_cast<int>(std::ceil(std::log2(needed)));
+  return std::clamp(e, arith::kWeightExponentMin, arith::kWeightExponentMax);
+}
+
 struct WeightEntry {
   uint32_t source;
   uint32_t target;
   double weight;
+  int exponent;
   model::SynapseOrigin origin;
 };
 
@@ -48,7 +62,8 @@ model::SynapseMatrix<Ops> build_matrix(uint32_t n_sources, uint32_t n_targets,
   m.weight.reserve(entries.size());
   for (const auto& e : entries) {
     m.target.push_back(e.target);
-    m.weight.push_back(arith::from_real<Quantity::weight>(ops, e.weight));
+    m.weight.push_back(arith::from_real<Quantity::weight>(ops, std::ldexp(e.weight, -e.exponent)));
+    m.exponent.push_back(static_cast<int8_t>(e.exponent));
     m.plastic.push_back(plastic_by_projection[e.origin.projection]);
     m.origin.push_back(e.origin);
   }
@@ -118,19 +133,24 @@ model::NetworkModel<Ops> lower(const ir::Network& network, const Ops& ops) {
                     : dst.role == PopulationRole::readout ? readout_entries
                                                           : recurrent_entries;
     const bool self_projection = proj.source == proj.target;
+    double max_abs = 0.0;
+    for (double w : proj.weights) max_abs = std::max(max_abs, std::fabs(w));
+    for (const auto& syn : proj.synapses) max_abs = std::max(max_abs, std::fabs(syn.weight));
+    const int exponent = choose_exponent(ops, max_abs);
     if (proj.dense) {
       for (uint32_t post = 0; post < dst.size; ++post)
         for (uint32_t pre = 0; pre < src.size; ++pre) {
           const uint32_t position = post * src.size + pre;
           // No self-connections: eq. 20 sums over i != j (the reader rejects a non-zero diagonal).
           if (self_projection && pre == post) continue;
-          entries.push_back({src.first + pre, dst.first + post, proj.weights[position], {p, position}});
+          entries.push_back(
+              {src.first + pre, dst.first + post, proj.weights[position], exponent, {p, position}});
         }
     } else {
       for (uint32_t i = 0; i < proj.synapses.size(); ++i) {
         const auto& s = proj.synapses[i];
         if (self_projection && s.pre == s.post) continue;
-        entries.push_back({src.first + s.pre, dst.first + s.post, s.weight, {p, i}});
+        entries.push_back({src.first + s.pre, dst.first + s.post, s.weight, exponent, {p, i}});
       }
     }
   }

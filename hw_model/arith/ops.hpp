@@ -15,6 +15,11 @@
 namespace nchip::arith {
 
 // A raw fixed-point value tagged with its quantity, so a voltage can't be added to a weight.
+// Per-projection weight exponents: the compiler scales each projection by 2^e (e in
+// [kWeightExponentMin, kWeightExponentMax]) so its weights use the weight format's range.
+inline constexpr int kWeightExponentMin = -8;
+inline constexpr int kWeightExponentMax = 8;
+
 template <Quantity Q>
 struct Fx {
   int32_t raw = 0;
@@ -64,7 +69,9 @@ inline double zero(const FloatOps&) { return 0.0; }
 inline double real(const FloatOps&, double a) { return a; }
 template <Quantity Q>
 inline double from_real(const FloatOps&, double value) { return value; }
-inline void accumulate(const FloatOps&, double& sum, double w) { sum += w; }
+// `exponent` is the synapse's weight exponent (see kWeightExponentMin); a float weight is already
+// its real value, so the float reference ignores it.
+inline void accumulate(const FloatOps&, double& sum, double w, int /*exponent*/) { sum += w; }
 template <Quantity R>
 inline double from_weight_sum(const FloatOps&, double sum, const DrawKey&) { return sum; }
 
@@ -113,10 +120,14 @@ inline Fx<Q> from_real(const FixedOps& ops, double value) {
                                     ops.sat->count[index_of(Q)]);
   return Fx<Q>{static_cast<int32_t>(raw)};
 }
-inline void accumulate(const FixedOps&, int64_t& sum, Fx<Quantity::weight> w) { sum += w.raw; }
+// Synaptic input is summed exactly (integer adds, so the order of delivery cannot matter) in units
+// of 2^-(frac(weight) - kWeightExponentMin); a weight with exponent e is worth raw * 2^(e - frac).
+inline void accumulate(const FixedOps&, int64_t& sum, Fx<Quantity::weight> w, int exponent) {
+  sum += int64_t{w.raw} * (int64_t{1} << (exponent - kWeightExponentMin));
+}
 template <Quantity R>
 inline Fx<R> from_weight_sum(const FixedOps& ops, int64_t sum, const DrawKey& key) {
-  const int shift = (*ops.q)[Quantity::weight].frac - (*ops.q)[R].frac;
+  const int shift = (*ops.q)[Quantity::weight].frac - kWeightExponentMin - (*ops.q)[R].frac;
   const uint64_t bits = ops.q->rounding == Rounding::stochastic ? counter_random(key) : 0;
   return ops.clamp<R>(round_shift(sum, shift, ops.q->rounding, bits));
 }

@@ -50,6 +50,8 @@ std::string QuantConfig::problem() const {
   if ((*this)[Quantity::voltage].frac < (*this)[Quantity::weight].frac)
     return "formats.voltage: needs at least as many fraction bits as formats.weight so synaptic "
            "input adds exactly";
+  if (weight_headroom_bits < 0 || weight_headroom_bits > 8)
+    return "weight_headroom_bits: must be between 0 and 8, got " + std::to_string(weight_headroom_bits);
   return {};
 }
 

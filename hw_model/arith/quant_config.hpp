@@ -15,6 +15,11 @@ struct QuantConfig {
   std::array<Format, kQuantityCount> formats = default_formats();
   Rounding rounding = Rounding::nearest;         // neuron, trace and eligibility arithmetic
   Rounding update_rounding = Rounding::nearest;  // applying weight changes (e-prop)
+  // Per-projection weight exponents: the compiler picks for each projection the exponent that
+  // fits its largest |w| times 2^weight_headroom_bits (room for learning to grow weights) into
+  // the weight format; with weight_exponents = false every exponent is 0.
+  bool weight_exponents = true;
+  int weight_headroom_bits = 1;
 
   const Format& operator[](Quantity q) const { return formats[index_of(q)]; }
   Format& operator[](Quantity q) { return formats[index_of(q)]; }

@@ -13,7 +13,8 @@ uint64_t deliver(const model::SynapseMatrix<Ops>& synapses, const std::vector<ui
   for (uint32_t source : sources) {
     const uint32_t begin = synapses.row_start[source];
     const uint32_t end = synapses.row_start[source + 1];
-    for (uint32_t s = begin; s < end; ++s) accumulate(ops, sums[synapses.target[s]], synapses.weight[s]);
+    for (uint32_t s = begin; s < end; ++s)
+      accumulate(ops, sums[synapses.target[s]], synapses.weight[s], synapses.exponent[s]);
     events += end - begin;
   }
   return events;

@@ -30,6 +30,9 @@ struct SynapseMatrix {
   std::vector<uint32_t> row_start{0};
   std::vector<uint32_t> target;
   std::vector<Num<Ops, Quantity::weight>> weight;
+  // Weight exponent e of each synapse (its projection's): the real weight is raw * 2^(e - frac)
+  // in fixed point; always 0 for the float reference, whose weights are real values.
+  std::vector<int8_t> exponent;
   std::vector<uint8_t> plastic;  // 1 if e-prop may change this synapse
   std::vector<SynapseOrigin> origin;
 
