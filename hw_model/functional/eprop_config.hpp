@@ -1,0 +1,57 @@
+// Settings of the on-chip e-prop learning engine (eprop_engine.hpp), one struct with defaults.
+#pragma once
+
+#include <cstdint>
+
+#include "hw_model/arith/learning_signal.hpp"
+#include "hw_model/arith/quant_config.hpp"
+
+namespace nchip::functional {
+
+// Where learning signals come from (e-prop 1, Methods "Random feed-back matrices" and
+// "Details to simulations for e-prop 1"):
+enum class FeedbackKind : uint8_t {
+  random,     // B_jk ~ N(0, 1/n), n = number of spiking neurons, fixed for the run
+  symmetric,  // B_jk = Wout_kj, the current readout weights ("e-prop 1s")
+  global,     // B_jk = 1/sqrt(n) for all j, k
+};
+enum class ErrorKind : uint8_t { regression, classification };
+
+// Per-synapse state the chip keeps (issue #3, "two on-chip storage schemes"):
+enum class StorageScheme : uint8_t {
+  full,      // eps_a, kappa-filtered eligibility and a weight-change accumulator per synapse;
+             // weights change once per batch (as in the paper and SpiNNaker's e-prop)
+  factored,  // per-neuron traces only; e = h_j zbar_i formed on the fly; each weight moves by
+             // +-1 LSB with probability ~ lr |L_j e_ji| at every step with a target (ReckOn)
+};
+
+struct EpropConfig {
+  FeedbackKind feedback = FeedbackKind::random;
+  ErrorKind error = ErrorKind::regression;
+  arith::ClassificationError classification = arith::ClassificationError::softmax_exact;
+  StorageScheme storage = StorageScheme::full;
+  // eq. 45: filter e with the readout's kappa before multiplying by L (e-prop 1). Off (kappa = 0
+  // in the ETU) when L is the exact dE/dz from BPTT, which already contains the readout filter.
+  bool filter_eligibility = true;
+  // Firing-rate regularization (eq. 54-56): E_reg = c/2 * N_steps * sum_j (f_j - f_target)^2 with
+  // rates in spikes per step over the previous batch, i.e. dE_reg/dz_j^t = c (f_j - f_target) at
+  // every step (see EpropEngine::end_batch for how it is folded into L).
+  double reg_strength = 0.0;
+  double reg_target_rate_hz = 10.0;
+  double dt_ms = 1.0;
+  double online_lr = 0.0;  // factored scheme only: the learning rate of the +-1 LSB steps
+  uint64_t seed = 1;       // feedback matrix and every stochastic rounding of the engine
+};
+
+// Bits of learning state per synapse of each scheme (weight included), from the formats in use:
+// full = weight + filtered eligibility + accumulator (+ eps_a on ALIF targets); factored = weight.
+inline int storage_bits_per_synapse(const arith::QuantConfig& q, StorageScheme scheme,
+                                    bool adaptive_target) {
+  using arith::Quantity;
+  const int w = q[Quantity::weight].width;
+  if (scheme == StorageScheme::factored) return w;
+  return w + q[Quantity::eligibility].width * (adaptive_target ? 2 : 1) +
+         q[Quantity::update_accumulator].width;
+}
+
+}  // namespace nchip::functional

@@ -1,0 +1,358 @@
+#include "hw_model/functional/eprop_engine.hpp"
+
+#include <chrono>
+#include <cmath>
+#include <type_traits>
+
+#include "hw_model/arith/learning_signal.hpp"
+#include "hw_model/arith/presynaptic_trace.hpp"
+#include "hw_model/arith/weight_update.hpp"
+#include "hw_model/error.hpp"
+
+namespace nchip::functional {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+double seconds_since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+constexpr uint32_t kNoSynapse = ~0u;
+constexpr uint32_t kStreamFeedbackU1 = 40, kStreamFeedbackU2 = 41;
+
+// N(0, 1) by Box-Muller from two counter-based uniforms (std distributions are
+// implementation-defined, so they would make B depend on the standard library).
+double feedback_normal(uint64_t seed, uint32_t index) {
+  const double u1 = 1.0 - arith::counter_uniform({seed, kStreamFeedbackU1, index, 0});  // (0, 1]
+  const double u2 = arith::counter_uniform({seed, kStreamFeedbackU2, index, 0});
+  return std::sqrt(-2.0 * std::log(u1)) * std::cos(6.283185307179586 * u2);
+}
+
+template <class N>
+bool is_zero(const N& x) {
+  if constexpr (std::is_same_v<N, double>) return x == 0.0;
+  else return x.raw == 0;
+}
+
+}  // namespace
+
+template <class Ops>
+EpropEngine<Ops>::EpropEngine(model::NetworkModel<Ops>& model, Ops ops, const EpropConfig& config)
+    : model_(model), ops_(ops), config_(config) {
+  constexpr bool kFixed = std::is_same_v<Ops, arith::FixedOps>;
+  using arith::ClassificationError;
+  if (!kFixed && config.storage == StorageScheme::factored)
+    throw InputError("the factored storage scheme is an on-chip (fixed-point) scheme: use mode fixed");
+  if (config.error == ErrorKind::classification) {
+    if (!kFixed && config.classification == ClassificationError::softmax_exp_lut)
+      throw InputError("the exp look-up-table softmax is the chip's approximation: use mode fixed "
+                       "(the float reference uses the exact softmax or the hard sigmoid)");
+    if (kFixed && config.classification == ClassificationError::softmax_exact)
+      throw InputError("the chip has no exact softmax: use the exp look-up table or the hard sigmoid");
+  }
+  n_ = model.n_neurons();
+  n_in_ = model.n_inputs;
+  n_out_ = model.n_readouts();
+  seed_input_ = arith::splitmix64_mix(config.seed ^ 0x11);
+  seed_recurrent_ = arith::splitmix64_mix(config.seed ^ 0x22);
+  seed_output_ = arith::splitmix64_mix(config.seed ^ 0x33);
+  seed_traces_ = arith::splitmix64_mix(config.seed ^ 0x44);
+  seed_signal_ = arith::splitmix64_mix(config.seed ^ 0x55);
+  if constexpr (kFixed) lr_raw_ = arith::learning_rate_raw(config.online_lr > 0 ? config.online_lr : 1e-9);
+
+  for (uint32_t k = 1; k < n_out_; ++k)
+    if (!(model.readouts[k].kappa == model.readouts[0].kappa))
+      throw InputError("e-prop filters eligibility with the readout decay kappa (eq. 45): all readout "
+                       "populations must have the same tau_out_ms");
+  kappa_ = n_out_ > 0 && config.filter_eligibility ? model.readouts[0].kappa
+                                                    : arith::zero<Quantity::decay>(ops);
+
+  group_of_.resize(n_);
+  for (uint32_t j = 0; j < n_; ++j) {
+    const auto alpha = model.neurons[j].alpha;
+    uint32_t g = 0;
+    while (g < alpha_groups_.size() && !(alpha_groups_[g] == alpha)) ++g;
+    if (g == alpha_groups_.size()) alpha_groups_.push_back(alpha);
+    group_of_[j] = g;
+  }
+
+  // Feedback weights. The random and global matrices are constants the host loads once.
+  B_.assign(size_t{n_} * n_out_, Weight{});
+  readout_synapse_of_.assign(size_t{n_} * n_out_, kNoSynapse);
+  const auto& ro = model.readout_synapses;
+  for (uint32_t j = 0; j < ro.n_sources; ++j)
+    for (uint32_t s = ro.row_start[j]; s < ro.row_start[j + 1]; ++s)
+      readout_synapse_of_[size_t{j} * n_out_ + ro.target[s]] = s;
+  const double scale = n_ > 0 ? 1.0 / std::sqrt(static_cast<double>(n_)) : 0.0;
+  for (uint32_t i = 0; i < B_.size(); ++i) {
+    if (config.feedback == FeedbackKind::random)
+      B_[i] = arith::from_real<Quantity::weight>(ops, scale * feedback_normal(config.seed, i));
+    else if (config.feedback == FeedbackKind::global)
+      B_[i] = arith::from_real<Quantity::weight>(ops, scale);
+  }
+  refresh_symmetric_feedback();
+
+  h_.assign(n_, {});
+  neuron_in_.assign(n_, {});
+  for (uint32_t j = 0; j < n_; ++j) {
+    auto& in = neuron_in_[j];
+    in.rho = model.neurons[j].rho;
+    in.beta = model.neurons[j].beta;
+    in.kappa = kappa_;
+    in.adaptive = model.neurons[j].adaptive;
+  }
+  z_flag_.assign(n_, 0);
+  x_flag_.assign(n_in_, 0);
+  err_.assign(n_out_, Signal{});
+  L_.assign(n_, Signal{});
+  reg_.assign(n_, Signal{});
+  target_row_.assign(n_out_, Voltage{});
+  if (config.storage == StorageScheme::full) {
+    etu_input_.assign(model.input_synapses.size(), {});
+    etu_recurrent_.assign(model.recurrent_synapses.size(), {});
+    grad_output_.assign(model.readout_synapses.size(), Accumulator{});
+  }
+  batch_spikes_.assign(n_, 0);
+  begin_trial();
+}
+
+template <class Ops>
+void EpropEngine<Ops>::refresh_symmetric_feedback() {
+  if (config_.feedback != FeedbackKind::symmetric) return;
+  const auto& ro = model_.readout_synapses;
+  for (size_t i = 0; i < B_.size(); ++i) {
+    const uint32_t s = readout_synapse_of_[i];
+    if (s == kNoSynapse) {
+      B_[i] = Weight{};
+    } else if constexpr (std::is_same_v<Ops, arith::FixedOps>) {
+      // The feedback unit multiplies in the plain weight format (exponent 0): the readout weight
+      // raw * 2^e is shifted into it (saturating; rounding to nearest when e < 0).
+      B_[i] = ops_.template clamp<Quantity::weight>(
+          arith::round_shift(ro.weight[s].raw, -ro.exponent[s], arith::Rounding::nearest, 0));
+    } else {
+      B_[i] = ro.weight[s];
+    }
+  }
+}
+
+template <class Ops>
+void EpropEngine<Ops>::begin_trial() {
+  const size_t groups = alpha_groups_.size();
+  xbar_.assign(groups * n_in_, {});
+  zbar_.assign(groups * n_, {});
+  zkappa_.assign(n_, {});
+  for (auto& s : etu_input_) s.eps_a = s.filtered = {};
+  for (auto& s : etu_recurrent_) s.eps_a = s.filtered = {};
+  trial_spikes_ = 0;
+  refresh_symmetric_feedback();
+}
+
+template <class Ops>
+void EpropEngine<Ops>::step(Simulator<Ops>& sim, const std::vector<uint32_t>& inputs,
+                            const Voltage* target, bool has_target, const Signal* external_L) {
+  auto start = Clock::now();
+  const auto& state = sim.neurons();
+  for (uint32_t j = 0; j < n_; ++j) h_[j] = state[j].h;  // h^t, before the simulator moves on
+  sim.step(inputs);
+  timers_.neuron_s += seconds_since(start);
+
+  start = Clock::now();
+  for (uint32_t j : sim.previous_spikes()) z_flag_[j] = 1;  // z^t: what y^t was computed from
+  for (uint32_t i : inputs) x_flag_[i] = 1;
+  trial_spikes_ += sim.previous_spikes().size();
+  for (uint32_t j : sim.previous_spikes()) ++batch_spikes_[j];
+  if (config_.storage == StorageScheme::factored && config_.feedback == FeedbackKind::symmetric)
+    refresh_symmetric_feedback();  // output weights move within the trial
+  compute_learning_signals(sim, has_target, target, external_L);
+  output_gradient(has_target);
+  timers_.learning_signal_s += seconds_since(start);
+
+  start = Clock::now();
+  if (config_.storage == StorageScheme::full) full_eligibility();
+  else if (has_target) factored_updates();
+  advance_traces();
+  for (uint32_t j : sim.previous_spikes()) z_flag_[j] = 0;
+  for (uint32_t i : inputs) x_flag_[i] = 0;
+  ++step_count_;
+  timers_.eligibility_s += seconds_since(start);
+}
+
+template <class Ops>
+void EpropEngine<Ops>::compute_learning_signals(const Simulator<Ops>& sim, bool has_target,
+                                                const Voltage* target, const Signal* external_L) {
+  const arith::DrawKey key{seed_signal_, 0, 0, step_count_};
+  if (has_target) {
+    for (uint32_t k = 0; k < n_out_; ++k) target_row_[k] = target[k];
+    const auto& y = sim.readouts();  // y^t
+    if (config_.error == ErrorKind::regression) {
+      for (uint32_t k = 0; k < n_out_; ++k) {
+        arith::DrawKey kk = key;
+        kk.index = k;
+        err_[k] = arith::regression_error(ops_, y[k], target_row_[k], kk);
+      }
+    } else {
+      arith::classification_error(ops_, config_.classification, y.data(), target_row_.data(),
+                                  err_.data(), n_out_);
+    }
+  } else {
+    for (auto& e : err_) e = Signal{};
+  }
+  for (uint32_t j = 0; j < n_; ++j) {
+    if (external_L) {
+      L_[j] = external_L[j];
+      continue;
+    }
+    arith::DrawKey kj = key;
+    kj.index = j;
+    const Signal task = has_target ? arith::feedback_sum(ops_, &B_[size_t{j} * n_out_], err_.data(), n_out_, kj)
+                                   : Signal{};
+    L_[j] = arith::add(ops_, task, reg_[j]);
+  }
+  for (uint32_t j = 0; j < n_; ++j) {
+    neuron_in_[j].h = h_[j];
+    neuron_in_[j].L = L_[j];
+  }
+}
+
+template <class Ops>
+void EpropEngine<Ops>::output_gradient(bool has_target) {
+  const auto& ro = model_.readout_synapses;
+  const arith::DrawKey key{seed_output_, 0, 0, step_count_};
+  for (uint32_t j = 0; j < n_; ++j) {
+    arith::DrawKey kj = key;
+    kj.index = j;
+    zkappa_[j] = arith::trace_step(ops_, model_.readouts.empty() ? arith::zero<Quantity::decay>(ops_)
+                                                                 : model_.readouts[0].kappa,
+                                   zkappa_[j], z_flag_[j] != 0, kj);
+  }
+  if (!has_target) return;  // err = 0: nothing to add
+  for (uint32_t j = 0; j < ro.n_sources; ++j) {
+    if (is_zero(zkappa_[j])) continue;
+    for (uint32_t s = ro.row_start[j]; s < ro.row_start[j + 1]; ++s) {
+      if (!ro.plastic[s]) continue;
+      arith::DrawKey ks{seed_output_, arith::kStreamAccumulate, s, step_count_};
+      const auto g = arith::mul<Quantity::update_accumulator>(ops_, err_[ro.target[s]], zkappa_[j], ks);
+      if (config_.storage == StorageScheme::full) {
+        grad_output_[s] = arith::add(ops_, grad_output_[s], g);
+      } else if constexpr (std::is_same_v<Ops, arith::FixedOps>) {
+        const auto w = arith::online_lsb_step(ops_, model_.readout_synapses.weight[s],
+                                               model_.readout_synapses.exponent[s], g, lr_raw_, ks);
+        online_updates_ += w.raw != model_.readout_synapses.weight[s].raw;
+        model_.readout_synapses.weight[s] = w;
+      }
+    }
+  }
+}
+
+template <class Ops>
+void EpropEngine<Ops>::full_eligibility() {
+  auto run = [&](const model::SynapseMatrix<Ops>& m, const std::vector<Num<Ops, Quantity::trace>>& trace,
+                 uint32_t n_sources, std::vector<arith::EtuSynapseState<Ops>>& etu, uint64_t seed) {
+    arith::DrawKey key{seed, 0, 0, step_count_};
+    for (uint32_t i = 0; i < n_sources; ++i) {
+      for (uint32_t s = m.row_start[i]; s < m.row_start[i + 1]; ++s) {
+        if (!m.plastic[s]) continue;
+        const uint32_t j = m.target[s];
+        key.index = s;
+        arith::etu_update(ops_, neuron_in_[j], trace[size_t{group_of_[j]} * n_sources + i], etu[s], key);
+      }
+    }
+  };
+  run(model_.input_synapses, xbar_, n_in_, etu_input_, seed_input_);
+  run(model_.recurrent_synapses, zbar_, n_, etu_recurrent_, seed_recurrent_);
+}
+
+template <class Ops>
+void EpropEngine<Ops>::factored_updates() {
+  if constexpr (std::is_same_v<Ops, arith::FixedOps>) {
+    // e = h_j zbar_i formed on the fly (no eps_a, no kappa filter: neither factorizes into
+    // per-neuron state), g = L_j e, then a +-1 LSB move with probability ~ lr |g|.
+    auto run = [&](model::SynapseMatrix<Ops>& m, const std::vector<Num<Ops, Quantity::trace>>& trace,
+                   uint32_t n_sources, uint64_t seed) {
+      for (uint32_t i = 0; i < n_sources; ++i) {
+        for (uint32_t s = m.row_start[i]; s < m.row_start[i + 1]; ++s) {
+          const uint32_t j = m.target[s];
+          if (!m.plastic[s] || h_[j].raw == 0 || L_[j].raw == 0) continue;
+          const arith::DrawKey key{seed, arith::kStreamOnlineEligibility, s, step_count_};
+          const auto e = arith::mul<Quantity::eligibility>(
+              ops_, h_[j], trace[size_t{group_of_[j]} * n_sources + i], key);
+          const auto g = arith::mul<Quantity::update_accumulator>(
+              ops_, L_[j], e, key.with_stream(arith::kStreamOnlineProduct));
+          const auto w = arith::online_lsb_step(ops_, m.weight[s], m.exponent[s], g, lr_raw_, key);
+          online_updates_ += w.raw != m.weight[s].raw;
+          m.weight[s] = w;
+        }
+      }
+    };
+    run(model_.input_synapses, xbar_, n_in_, seed_input_);
+    run(model_.recurrent_synapses, zbar_, n_, seed_recurrent_);
+  }
+}
+
+template <class Ops>
+void EpropEngine<Ops>::advance_traces() {
+  // zbar^t = alpha zbar^{t-1} + z^t (eq. 22), per distinct postsynaptic alpha.
+  const size_t groups = alpha_groups_.size();
+  arith::DrawKey key{seed_traces_, 0, 0, step_count_};
+  for (size_t g = 0; g < groups; ++g) {
+    for (uint32_t i = 0; i < n_in_; ++i) {
+      key.index = static_cast<uint32_t>(g * (n_in_ + n_) + i);
+      auto& x = xbar_[g * n_in_ + i];
+      x = arith::trace_step(ops_, alpha_groups_[g], x, x_flag_[i] != 0, key);
+    }
+    for (uint32_t i = 0; i < n_; ++i) {
+      key.index = static_cast<uint32_t>(g * (n_in_ + n_) + n_in_ + i);
+      auto& z = zbar_[g * n_ + i];
+      z = arith::trace_step(ops_, alpha_groups_[g], z, z_flag_[i] != 0, key);
+    }
+  }
+}
+
+template <class Ops>
+void EpropEngine<Ops>::end_trial(uint32_t steps) {
+  batch_steps_ += steps;
+}
+
+template <class Ops>
+void EpropEngine<Ops>::end_batch() {
+  // Regularization (eq. 55-56) folded into the learning signal: the rate f_j of the batch just
+  // finished (the only rate an online chip knows at the start of the next batch) gives
+  // dE_reg/dz_j^t = c (f_j - f_target) at every step. The ETU multiplies L by the kappa-filtered
+  // eligibility ebar, whose sum over a trial is sum_t e^t / (1 - kappa) (up to the trial's end),
+  // while eq. 56 wants sum_t e^t: the term is scaled by (1 - kappa) to compensate.
+  const double f_target = config_.reg_target_rate_hz * config_.dt_ms * 1e-3;  // spikes per step
+  const double kappa = arith::real(ops_, kappa_);
+  for (uint32_t j = 0; j < n_; ++j) {
+    double term = 0.0;
+    if (config_.reg_strength > 0 && batch_steps_ > 0) {
+      const double f = static_cast<double>(batch_spikes_[j]) / static_cast<double>(batch_steps_);
+      term = config_.reg_strength * (f - f_target) * (1.0 - kappa);
+    }
+    reg_[j] = arith::from_real<Quantity::learning_signal>(ops_, term);  // host-loaded constant
+  }
+  batch_spikes_.assign(n_, 0);
+  batch_steps_ = 0;
+}
+
+template <class Ops>
+typename EpropEngine<Ops>::Accumulator EpropEngine<Ops>::gradient(SynapseSet set, size_t s) const {
+  switch (set) {
+    case SynapseSet::input: return etu_input_.empty() ? Accumulator{} : etu_input_[s].accumulator;
+    case SynapseSet::recurrent: return etu_recurrent_.empty() ? Accumulator{} : etu_recurrent_[s].accumulator;
+    case SynapseSet::output: return grad_output_.empty() ? Accumulator{} : grad_output_[s];
+  }
+  return Accumulator{};
+}
+
+template <class Ops>
+void EpropEngine<Ops>::clear_gradients() {
+  for (auto& s : etu_input_) s.accumulator = {};
+  for (auto& s : etu_recurrent_) s.accumulator = {};
+  for (auto& g : grad_output_) g = {};
+}
+
+template class EpropEngine<arith::FloatOps>;
+template class EpropEngine<arith::FixedOps>;
+
+}  // namespace nchip::functional

@@ -1,0 +1,117 @@
+// The on-chip e-prop plasticity engine (Bellec et al. 2019, e-prop 1), run beside the functional
+// Simulator: presynaptic traces (eq. 22), per-synapse eligibility through the ETU (eq. 23, 27, 28,
+// 45), learning signals from readout errors (eq. 42-53) and firing-rate regularization (eq. 54-56),
+// weight-gradient accumulation (full scheme) or online +-1 LSB updates (factored scheme).
+//
+// Timing. A Simulator::step(x[t]) turns the state (v[t], a[t], z[t], h[t]) into y[t] (from z[t],
+// eq. 41) and then (v[t+1], a[t+1], z[t+1], h[t+1]). The e-prop quantities of step t are
+//   e^t  = h^t (zbar^{t-1} - beta eps_a^t)   (eq. 23/28: h of step t, presynaptic trace of t-1)
+//   L^t  = sum_k B_jk err_k^t, err^t from y^t (the readout computed from z^t)
+//   acc += L^t * ebar^t, ebar^t = kappa ebar^{t-1} + e^t (eq. 45)
+//   grad_out_kj += err_k^t * zkappa_j^t, zkappa^t = kappa zkappa^{t-1} + z^t (eq. 48, 53)
+// so EpropEngine::step saves h^t before stepping the simulator, steps it (getting y^t and z^t),
+// then runs the learning datapath with h^t, zbar^{t-1} and L^t, and only then advances the
+// traces to zbar^t (with z^t and x^t). The simulator is not changed; the engine never lags it by
+// more than the one saved h vector.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "hw_model/arith/eligibility.hpp"
+#include "hw_model/functional/eprop_config.hpp"
+#include "hw_model/functional/simulator.hpp"
+
+namespace nchip::functional {
+
+enum class SynapseSet : uint8_t { input, recurrent, output };
+
+// Wall time of each phase, summed over steps (for the iteration breakdown of `nchip train`).
+struct EpropTimers {
+  double neuron_s = 0;           // Simulator::step (synaptic input, neurons, readouts)
+  double learning_signal_s = 0;  // errors, learning signals, output-weight gradient
+  double eligibility_s = 0;      // traces and per-synapse ETU / online updates
+};
+
+template <class Ops>
+class EpropEngine {
+ public:
+  using Weight = Num<Ops, Quantity::weight>;
+  using Voltage = Num<Ops, Quantity::voltage>;
+  using Signal = Num<Ops, Quantity::learning_signal>;
+  using Accumulator = Num<Ops, Quantity::update_accumulator>;
+
+  // `model` is the one the simulator runs: the factored scheme writes its weights during a trial.
+  // Throws nchip::InputError for a configuration the number system cannot run (factored storage or
+  // the exp-LUT softmax in float, the exact softmax in fixed point).
+  EpropEngine(model::NetworkModel<Ops>& model, Ops ops, const EpropConfig& config);
+
+  // Clears eligibility, traces and filtered spike trains (the network state is reset by the
+  // simulator); keeps the gradient accumulators, so trials of a batch add up.
+  void begin_trial();
+
+  // One timestep t (see the timing note above). `target` holds the readouts' targets y*^t (or the
+  // one-hot pi*^t for classification), read only when `has_target`. `external_L`, when given,
+  // replaces the learning signal of every neuron (the BPTT check feeds dE/dz here); the error
+  // still drives the output-weight gradient.
+  void step(Simulator<Ops>& sim, const std::vector<uint32_t>& inputs, const Voltage* target,
+            bool has_target, const Signal* external_L = nullptr);
+
+  // Counts the trial's spikes for regularization; end_batch turns the batch's counts into the
+  // regularization term of every neuron's learning signal for the next batch.
+  void end_trial(uint32_t steps);
+  void end_batch();
+
+  // Accumulated dE/dw of a synapse (index into the model's matrix of that set), full scheme.
+  Accumulator gradient(SynapseSet set, size_t synapse) const;
+  void clear_gradients();
+
+  const std::vector<Signal>& learning_signals() const { return L_; }  // L^t of the last step
+  const std::vector<Signal>& errors() const { return err_; }          // err^t of the last step
+  const std::vector<Weight>& feedback() const { return B_; }          // B [j * n_readouts + k]
+  uint64_t trial_spikes() const { return trial_spikes_; }
+  uint64_t online_updates() const { return online_updates_; }         // factored: LSB moves
+  const EpropTimers& timers() const { return timers_; }
+  const EpropConfig& config() const { return config_; }
+
+ private:
+  void refresh_symmetric_feedback();
+  void compute_learning_signals(const Simulator<Ops>& sim, bool has_target, const Voltage* target,
+                                const Signal* external_L);
+  void output_gradient(bool has_target);
+  void full_eligibility();
+  void factored_updates();
+  void advance_traces();
+
+  model::NetworkModel<Ops>& model_;
+  Ops ops_;
+  EpropConfig config_;
+  uint32_t n_ = 0, n_in_ = 0, n_out_ = 0;
+  uint64_t step_count_ = 0;  // steps since construction: the step of every draw key
+  uint64_t seed_input_ = 0, seed_recurrent_ = 0, seed_output_ = 0, seed_traces_ = 0, seed_signal_ = 0;
+  uint32_t lr_raw_ = 0;  // factored scheme, fixed point
+
+  // Distinct membrane decays of the spiking neurons; zbar is kept once per (source, group).
+  std::vector<Num<Ops, Quantity::decay>> alpha_groups_;
+  std::vector<uint32_t> group_of_;
+  Num<Ops, Quantity::decay> kappa_{};  // readout decay (all readouts share it)
+
+  std::vector<Weight> B_;
+  std::vector<uint32_t> readout_synapse_of_;  // [j * n_out + k] -> index in readout_synapses, or ~0
+  std::vector<Num<Ops, Quantity::pseudo_derivative>> h_;  // h^t saved before the simulator step
+  std::vector<arith::EtuNeuronInput<Ops>> neuron_in_;
+  std::vector<uint8_t> z_flag_, x_flag_;
+  std::vector<Num<Ops, Quantity::trace>> xbar_, zbar_, zkappa_;  // [group * n_sources + i], [j]
+  std::vector<Signal> err_, L_, reg_;
+  std::vector<Voltage> target_row_;
+  std::vector<arith::EtuSynapseState<Ops>> etu_input_, etu_recurrent_;
+  std::vector<Accumulator> grad_output_;
+  std::vector<uint64_t> batch_spikes_;  // per neuron, this batch
+  uint64_t batch_steps_ = 0, trial_spikes_ = 0, online_updates_ = 0;
+  EpropTimers timers_;
+};
+
+extern template class EpropEngine<arith::FloatOps>;
+extern template class EpropEngine<arith::FixedOps>;
+
+}  // namespace nchip::functional
