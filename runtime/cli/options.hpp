@@ -9,6 +9,7 @@
 
 #include "compiler/ir/network.hpp"
 #include "hw_model/arith/quantity.hpp"
+#include "runtime/tasks/spike_file.hpp"
 #include "runtime/tasks/task.hpp"
 
 namespace nchip::runtime {
