@@ -17,5 +17,6 @@ struct Command {
 const std::vector<Command>& commands();
 
 int run_command_main(const std::vector<std::string>& args);  // `nchip run`
+int train_command_main(const std::vector<std::string>& args);  // `nchip train`
 
 }  // namespace nchip::runtime

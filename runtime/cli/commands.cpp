@@ -5,6 +5,7 @@ namespace nchip::runtime {
 const std::vector<Command>& commands() {
   static const std::vector<Command> list = {
       {"run", "simulate a network (float reference or fixed-point chip arithmetic)", run_command_main},
+      {"train", "train a task with on-chip e-prop (float reference or fixed-point chip)", train_command_main},
   };
   return list;
 }

@@ -1,0 +1,236 @@
+// `nchip train`: on-chip e-prop learning of a task (float reference or fixed-point chip), one
+// progress line per iteration, DIR/curve.csv (rewritten after every iteration), DIR/metrics.json
+// and DIR/trained.json (IR JSON with the learned weights, replayable with `nchip run`).
+// Ctrl-C stops after the current iteration and still writes all three files.
+#include <boost/program_options.hpp>
+#include <fmt/core.h>
+
+#include <atomic>
+#include <csignal>
+#include <filesystem>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "compiler/ir/network_json.hpp"
+#include "compiler/quant_config_json.hpp"
+#include "hw_model/error.hpp"
+#include "runtime/cli/command.hpp"
+#include "runtime/cli/options.hpp"
+#include "runtime/io/atomic_file.hpp"
+#include "runtime/train/default_networks.hpp"
+#include "runtime/train/trainer.hpp"
+
+namespace nchip::runtime {
+
+namespace po = boost::program_options;
+
+namespace {
+
+std::atomic<bool> g_stop{false};
+extern "C" void on_sigint(int) { g_stop.store(true); }
+
+// Installs the SIGINT handler for the lifetime of the training, then restores the previous one.
+struct SigintGuard {
+  using Handler = void (*)(int);
+  Handler previous;
+  SigintGuard() : previous(std::signal(SIGINT, on_sigint)) { g_stop.store(false); }
+  ~SigintGuard() { std::signal(SIGINT, previous == SIG_ERR ? SIG_DFL : previous); }
+};
+
+template <class T>
+T pick(const std::string& flag, const std::string& value,
+       std::initializer_list<std::pair<const char*, T>> choices) {
+  std::string expected;
+  for (const auto& [name, v] : choices) {
+    if (value == name) return v;
+    expected += (expected.empty() ? "" : ", ") + std::string(name);
+  }
+  throw InputError(fmt::format("--{}: expected {}, got '{}'", flag, expected, value));
+}
+
+std::string curve_csv(const std::vector<IterationRecord>& curve, const std::string& metric_name) {
+  std::string out = fmt::format(
+      "iteration,loss,{},train_recall_error,mean_rate_hz,lr,seconds,neuron_s,learning_signal_s,"
+      "eligibility_s,update_s,validation_s,weight_saturations,online_updates\n",
+      metric_name);
+  for (const auto& r : curve)
+    out += fmt::format("{},{:.9g},{:.9g},{:.6g},{:.6g},{:.6g},{:.6g},{:.6g},{:.6g},{:.6g},{:.6g},{:.6g},{},{}\n",
+                       r.iteration, r.loss, r.metric, r.train_recall_error, r.mean_rate_hz, r.lr,
+                       r.seconds, r.neuron_s, r.learning_signal_s, r.eligibility_s, r.update_s,
+                       r.validation_s, r.weight_saturations, r.online_updates);
+  return out;
+}
+
+nlohmann::json metrics_json(const TrainOptions& o, const std::string& network_name, const TrainResult& r) {
+  nlohmann::json j;
+  j["task"] = o.task;
+  j["network"] = network_name;
+  j["mode"] = to_string(o.mode);
+  j["feedback"] = to_string(o.eprop.feedback);
+  j["storage"] = to_string(o.eprop.storage);
+  j["optimizer"] = o.optimizer == OptimizerKind::adam ? "adam" : "sgd";
+  j["lr"] = o.lr;
+  j["lr_decay_every"] = o.lr_decay_every;
+  j["lr_decay_factor"] = o.lr_decay_factor;
+  j["batch"] = o.batch;
+  j["seed"] = o.seed;
+  j["reg_strength"] = o.eprop.reg_strength;
+  j["reg_target_rate_hz"] = o.eprop.reg_target_rate_hz;
+  j["iterations_requested"] = o.iterations;
+  j["iterations_done"] = r.curve.size();
+  j["interrupted"] = r.interrupted;
+  j["metric_name"] = r.metric_name;
+  if (!r.curve.empty()) {
+    const auto& last = r.curve.back();
+    j["final_loss"] = last.loss;
+    j["final_metric"] = last.metric;
+    j["final_mean_rate_hz"] = last.mean_rate_hz;
+    double total = 0, neuron = 0, signal = 0, elig = 0, update = 0, val = 0;
+    for (const auto& c : r.curve)
+      total += c.seconds, neuron += c.neuron_s, signal += c.learning_signal_s, elig += c.eligibility_s,
+          update += c.update_s, val += c.validation_s;
+    const double n = static_cast<double>(r.curve.size());
+    j["seconds_per_iteration"] = {{"total", total / n}, {"neuron", neuron / n}, {"learning_signal", signal / n},
+                                  {"eligibility", elig / n}, {"weight_update", update / n}, {"validation", val / n}};
+  }
+  if (r.metric_name == "recall_error_rate")
+    j["first_iteration_below_5_percent"] = r.first_iteration_below_5_percent;
+  j["bits_per_synapse"] = {{"lif_target", r.bits_per_synapse_lif}, {"alif_target", r.bits_per_synapse_alif}};
+  if (o.mode == TrainMode::fixed_chip) {
+    j["quant"] = nlohmann::json::parse(compiler::quant_config_to_json(o.quant));
+    j["saturations"] = saturation_json(r.saturations);
+    j["weight_update_saturations"] = r.weight_update_saturations;
+    if (!r.curve.empty()) j["online_updates"] = r.curve.back().online_updates;
+  }
+  return j;
+}
+
+}  // namespace
+
+int train_command_main(const std::vector<std::string>& args) {
+  po::options_description opts("usage: nchip train --task TASK --out DIR [options]\n\noptions");
+  opts.add_options()
+      ("help,h", "show this help")
+      ("task", po::value<std::string>(), "pattern-generation or store-recall")
+      ("net", po::value<std::string>(), "network IR JSON (default: the task's paper network, weights drawn from --seed)")
+      ("mode", po::value<std::string>()->default_value("float"), "float (double reference) or fixed (on-chip arithmetic)")
+      ("quant", po::value<std::string>(), "QuantConfig JSON for --mode fixed (default: built-in formats)")
+      ("feedback", po::value<std::string>()->default_value("random"), "random, symmetric or global feedback weights")
+      ("storage", po::value<std::string>()->default_value("full"), "full (per-synapse state) or factored (per-neuron traces, online +-1 LSB; fixed only)")
+      ("iterations", po::value<int64_t>()->default_value(100), "training iterations (weight updates)")
+      ("batch", po::value<int64_t>(), "trials per iteration (default: pattern-generation 1, store-recall 128)")
+      ("steps", po::value<int64_t>(), "trial length in steps (default: the task's)")
+      ("optimizer", po::value<std::string>(), "adam or sgd (default: adam in float, sgd in fixed; fixed allows only sgd)")
+      ("lr", po::value<double>(), "learning rate (default: pattern-generation 0.003, store-recall 0.01)")
+      ("lr-decay-every", po::value<int64_t>(), "multiply the learning rate by --lr-decay-factor every N iterations (default 100, 0 = never)")
+      ("lr-decay-factor", po::value<double>(), "decay factor (default: pattern-generation 0.7, store-recall 0.3)")
+      ("adam-beta1", po::value<double>()->default_value(0.9), "Adam beta1")
+      ("adam-beta2", po::value<double>()->default_value(0.999), "Adam beta2")
+      ("adam-epsilon", po::value<double>()->default_value(1e-8), "Adam epsilon")
+      ("reg-strength", po::value<double>(), "firing-rate regularization strength c (default 1; 0 = off)")
+      ("target-rate", po::value<double>(), "regularization target rate in Hz (default 10)")
+      ("softmax", po::value<std::string>(), "classification error: exact (float), lut (fixed, default) or hard-sigmoid")
+      ("validation-trials", po::value<int64_t>()->default_value(32), "store-recall: fresh trials scored per iteration")
+      ("seed", po::value<int64_t>()->default_value(1), "seed of trials, default-network weights, feedback and rounding")
+      ("out", po::value<std::string>(), "output directory (created if missing)")
+      ("quiet", "no progress lines");
+  po::variables_map vm;
+  po::store(po::command_line_parser(args).options(opts).run(), vm);
+  po::notify(vm);
+  if (vm.count("help")) {
+    std::cout << opts << "\n";
+    return 0;
+  }
+  if (!vm.count("task")) throw InputError("--task is required (pattern-generation or store-recall)");
+  if (!vm.count("out")) throw InputError("--out DIR is required");
+
+  TrainOptions o;
+  const std::string task = vm["task"].as<std::string>();
+  if (task != "pattern-generation" && task != "store-recall")
+    throw InputError(fmt::format("--task: expected pattern-generation or store-recall, got '{}'", task));
+  apply_task_defaults(task, o);
+  o.mode = pick<TrainMode>("mode", vm["mode"].as<std::string>(),
+                           {{"float", TrainMode::float_reference}, {"fixed", TrainMode::fixed_chip}});
+  o.eprop.feedback = pick<functional::FeedbackKind>(
+      "feedback", vm["feedback"].as<std::string>(),
+      {{"random", functional::FeedbackKind::random}, {"symmetric", functional::FeedbackKind::symmetric},
+       {"global", functional::FeedbackKind::global}});
+  o.eprop.storage = pick<functional::StorageScheme>(
+      "storage", vm["storage"].as<std::string>(),
+      {{"full", functional::StorageScheme::full}, {"factored", functional::StorageScheme::factored}});
+  const bool fixed = o.mode == TrainMode::fixed_chip;
+  o.optimizer = fixed ? OptimizerKind::sgd : OptimizerKind::adam;
+  if (vm.count("optimizer"))
+    o.optimizer = pick<OptimizerKind>("optimizer", vm["optimizer"].as<std::string>(),
+                                      {{"adam", OptimizerKind::adam}, {"sgd", OptimizerKind::sgd}});
+  o.eprop.classification = fixed ? arith::ClassificationError::softmax_exp_lut
+                                 : arith::ClassificationError::softmax_exact;
+  if (vm.count("softmax")) {
+    if (task != "store-recall") throw InputError("--softmax: only for classification tasks (store-recall)");
+    o.eprop.classification = pick<arith::ClassificationError>(
+        "softmax", vm["softmax"].as<std::string>(),
+        {{"exact", arith::ClassificationError::softmax_exact},
+         {"lut", arith::ClassificationError::softmax_exp_lut},
+         {"hard-sigmoid", arith::ClassificationError::hard_sigmoid}});
+  }
+  if (vm.count("quant")) {
+    if (!fixed) throw InputError("--quant: only used with --mode fixed");
+    o.quant = compiler::read_quant_config_file(vm["quant"].as<std::string>());
+  }
+  o.iterations = static_cast<uint32_t>(bounded(vm, "iterations", 1, 100'000'000));
+  if (vm.count("batch")) o.batch = static_cast<uint32_t>(bounded(vm, "batch", 1, 1'000'000));
+  if (vm.count("steps")) o.steps = static_cast<uint32_t>(bounded(vm, "steps", 1, 100'000'000));
+  if (vm.count("lr")) o.lr = vm["lr"].as<double>();
+  if (vm.count("lr-decay-every")) o.lr_decay_every = static_cast<uint32_t>(bounded(vm, "lr-decay-every", 0, 100'000'000));
+  if (vm.count("lr-decay-factor")) o.lr_decay_factor = vm["lr-decay-factor"].as<double>();
+  o.adam_beta1 = vm["adam-beta1"].as<double>();
+  o.adam_beta2 = vm["adam-beta2"].as<double>();
+  o.adam_epsilon = vm["adam-epsilon"].as<double>();
+  if (vm.count("reg-strength")) o.eprop.reg_strength = vm["reg-strength"].as<double>();
+  if (vm.count("target-rate")) o.eprop.reg_target_rate_hz = vm["target-rate"].as<double>();
+  o.validation_trials = static_cast<uint32_t>(bounded(vm, "validation-trials", 0, 1'000'000));
+  o.seed = non_negative(vm, "seed");
+  validate(o);
+
+  const ir::Network network = vm.count("net") ? ir::read_network_file(vm["net"].as<std::string>())
+                                              : default_training_network(task, o.seed);
+  const std::string dir = vm["out"].as<std::string>();
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) throw InputError(fmt::format("--out {}: cannot create directory: {}", dir, ec.message()));
+  const bool quiet = vm.count("quiet") > 0;
+
+  if (!quiet)
+    fmt::print("training '{}' on {} ({}, feedback {}, storage {}, batch {}, lr {}, seed {})\n", network.name,
+               task, to_string(o.mode), to_string(o.eprop.feedback), to_string(o.eprop.storage), o.batch,
+               o.lr, o.seed);
+  std::vector<IterationRecord> curve;
+  const std::string metric_name = task == "pattern-generation" ? "nmse" : "recall_error_rate";
+  SigintGuard guard;
+  const TrainResult result = train(
+      network, o,
+      [&](const IterationRecord& r) {
+        curve.push_back(r);
+        write_file_atomically(dir + "/curve.csv", curve_csv(curve, metric_name));
+        if (!quiet) {
+          fmt::print("iter {:>5}  loss {:>10.4f}  {} {:>8.4f}  rate {:>6.2f} Hz  {:>7.3f} s\n", r.iteration,
+                     r.loss, metric_name, r.metric, r.mean_rate_hz, r.seconds);
+          std::fflush(stdout);
+        }
+      },
+      &g_stop);
+  write_file_atomically(dir + "/curve.csv", curve_csv(result.curve, metric_name));
+  write_file_atomically(dir + "/metrics.json", metrics_json(o, network.name, result).dump(2) + "\n");
+  write_file_atomically(dir + "/trained.json", ir::network_to_json(result.trained));
+  if (!quiet) {
+    if (result.interrupted) fmt::print("interrupted after {} iterations\n", result.curve.size());
+    if (fixed)
+      fmt::print("saturations: {} (weight updates: {})\n",
+                 result.saturations.total() == 0 ? std::string("none") : saturation_text(result.saturations),
+                 result.weight_update_saturations);
+    fmt::print("wrote {0}/curve.csv, {0}/metrics.json, {0}/trained.json\n", dir);
+  }
+  return result.interrupted ? 130 : 0;
+}
+
+}  // namespace nchip::runtime

@@ -1,0 +1,16 @@
+// The networks `nchip train` uses when no --net is given: the paper's networks for each task,
+// built through the IR API (the same as examples/networks/*.json, so the binary needs no files
+// and can run from any directory), with weights drawn from `seed`.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "compiler/ir/network.hpp"
+
+namespace nchip::runtime {
+
+// Throws nchip::InputError for a task without a default network.
+ir::Network default_training_network(const std::string& task, uint64_t seed);
+
+}  // namespace nchip::runtime

@@ -1,0 +1,26 @@
+#include "runtime/train/optimizer.hpp"
+
+#include <cmath>
+
+namespace nchip::runtime {
+
+void SgdOptimizer::update(std::vector<double>& params, const std::vector<double>& grad, double lr) {
+  for (size_t i = 0; i < params.size(); ++i) params[i] -= lr * grad[i];
+}
+
+AdamOptimizer::AdamOptimizer(size_t n, double beta1, double beta2, double epsilon)
+    : beta1_(beta1), beta2_(beta2), epsilon_(epsilon), m_(n, 0.0), v_(n, 0.0) {}
+
+void AdamOptimizer::update(std::vector<double>& params, const std::vector<double>& grad, double lr) {
+  beta1_power_ *= beta1_;
+  beta2_power_ *= beta2_;
+  // Bias-corrected step size (Kingma & Ba 2014, Algorithm 1, the "efficient" ordering).
+  const double step = lr * std::sqrt(1.0 - beta2_power_) / (1.0 - beta1_power_);
+  for (size_t i = 0; i < params.size(); ++i) {
+    m_[i] = beta1_ * m_[i] + (1.0 - beta1_) * grad[i];
+    v_[i] = beta2_ * v_[i] + (1.0 - beta2_) * grad[i] * grad[i];
+    params[i] -= step * m_[i] / (std::sqrt(v_[i]) + epsilon_);
+  }
+}
+
+}  // namespace nchip::runtime

@@ -1,0 +1,33 @@
+// Host-side optimizers of the float reference: plain SGD and Adam (Kingma & Ba 2014), over a
+// flat vector of parameters (every plastic synapse of the network, in a fixed order).
+#pragma once
+
+#include <cstddef>
+#include <vector>
+
+namespace nchip::runtime {
+
+class Optimizer {
+ public:
+  virtual ~Optimizer() = default;
+  // params -= step(grad); `lr` is the current (possibly decayed) learning rate.
+  virtual void update(std::vector<double>& params, const std::vector<double>& grad, double lr) = 0;
+};
+
+class SgdOptimizer final : public Optimizer {
+ public:
+  void update(std::vector<double>& params, const std::vector<double>& grad, double lr) override;
+};
+
+class AdamOptimizer final : public Optimizer {
+ public:
+  AdamOptimizer(size_t n, double beta1, double beta2, double epsilon);
+  void update(std::vector<double>& params, const std::vector<double>& grad, double lr) override;
+
+ private:
+  double beta1_, beta2_, epsilon_;
+  double beta1_power_ = 1.0, beta2_power_ = 1.0;
+  std::vector<double> m_, v_;
+};
+
+}  // namespace nchip::runtime

@@ -1,0 +1,78 @@
+#include "runtime/train/train_options.hpp"
+
+#include <fmt/core.h>
+
+#include "hw_model/error.hpp"
+
+namespace nchip::runtime {
+
+void apply_task_defaults(const std::string& task, TrainOptions& o) {
+  o.task = task;
+  if (task == "pattern-generation") {
+    // "Adam ... learning rate of 0.003 ... decayed with a multiplicative factor of 0.7 every 100
+    // iterations. A batch size of a single trial"; regularization towards 10 Hz.
+    o.lr = 0.003;
+    o.lr_decay_every = 100;
+    o.lr_decay_factor = 0.7;
+    o.batch = 1;
+    o.eprop.error = functional::ErrorKind::regression;
+  } else if (task == "store-recall") {
+    // "learning rate of 0.01 and the Adam algorithm ... After 100 iterations, the learning rate
+    // was decayed with a multiplicative factor of 0.3. ... A batch size of 128 trials".
+    o.lr = 0.01;
+    o.lr_decay_every = 100;
+    o.lr_decay_factor = 0.3;
+    o.batch = 128;
+    o.eprop.error = functional::ErrorKind::classification;
+  }
+  o.eprop.reg_strength = 1.0;
+  o.eprop.reg_target_rate_hz = 10.0;
+}
+
+void validate(const TrainOptions& o) {
+  if (o.task != "pattern-generation" && o.task != "store-recall")
+    throw InputError(fmt::format("--task: expected pattern-generation or store-recall, got '{}'", o.task));
+  if (o.iterations == 0) throw InputError("--iterations must be at least 1");
+  if (o.batch == 0) throw InputError("--batch must be at least 1");
+  if (!(o.lr > 0) || o.lr >= 256) throw InputError(fmt::format("--lr must be in (0, 256), got {}", o.lr));
+  if (o.mode == TrainMode::fixed_chip && o.optimizer == OptimizerKind::adam)
+    throw InputError("--optimizer adam: the chip applies SGD; Adam runs only in --mode float");
+  if (o.mode == TrainMode::float_reference && o.eprop.storage == functional::StorageScheme::factored)
+    throw InputError("--storage factored is an on-chip scheme: use it with --mode fixed");
+  if (o.lr_decay_every > 0 && !(o.lr_decay_factor > 0 && o.lr_decay_factor <= 1))
+    throw InputError(fmt::format("--lr-decay-factor must be in (0, 1], got {}", o.lr_decay_factor));
+  if (!(o.adam_beta1 >= 0 && o.adam_beta1 < 1) || !(o.adam_beta2 >= 0 && o.adam_beta2 < 1))
+    throw InputError("--adam-beta1/--adam-beta2 must be in [0, 1)");
+  if (!(o.adam_epsilon > 0)) throw InputError("--adam-epsilon must be > 0");
+  if (o.eprop.reg_strength < 0) throw InputError("--reg-strength must be >= 0");
+  if (o.eprop.reg_target_rate_hz < 0) throw InputError("--target-rate must be >= 0 Hz");
+  if (o.steps && *o.steps == 0) throw InputError("--steps must be at least 1");
+  if (o.mode == TrainMode::fixed_chip) {
+    const std::string why = o.quant.problem();
+    if (!why.empty()) throw InputError("--quant: " + why);
+  }
+  using arith::ClassificationError;
+  if (o.eprop.error == functional::ErrorKind::classification) {
+    if (o.mode == TrainMode::float_reference && o.eprop.classification == ClassificationError::softmax_exp_lut)
+      throw InputError("--softmax lut is the chip's approximation: use it with --mode fixed");
+    if (o.mode == TrainMode::fixed_chip && o.eprop.classification == ClassificationError::softmax_exact)
+      throw InputError("--softmax exact: the chip has no exp(); use lut or hard-sigmoid with --mode fixed");
+  }
+}
+
+const char* to_string(TrainMode mode) {
+  return mode == TrainMode::float_reference ? "float" : "fixed";
+}
+const char* to_string(functional::FeedbackKind kind) {
+  switch (kind) {
+    case functional::FeedbackKind::random: return "random";
+    case functional::FeedbackKind::symmetric: return "symmetric";
+    case functional::FeedbackKind::global: return "global";
+  }
+  return "?";
+}
+const char* to_string(functional::StorageScheme scheme) {
+  return scheme == functional::StorageScheme::full ? "full" : "factored";
+}
+
+}  // namespace nchip::runtime

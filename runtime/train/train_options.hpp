@@ -1,0 +1,46 @@
+// What `nchip train` (and the Trainer) is asked to do: task, number system, learning rule and
+// optimizer. Defaults follow Bellec et al. 2019, "Details to simulations for e-prop 1".
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "hw_model/arith/quant_config.hpp"
+#include "hw_model/functional/eprop_config.hpp"
+
+namespace nchip::runtime {
+
+enum class TrainMode : uint8_t { float_reference, fixed_chip };
+enum class OptimizerKind : uint8_t { sgd, adam };
+
+struct TrainOptions {
+  std::string task = "store-recall";
+  TrainMode mode = TrainMode::float_reference;
+  arith::QuantConfig quant;  // fixed mode only
+  functional::EpropConfig eprop;  // feedback, storage, regularization, classification error
+  uint32_t iterations = 100;
+  uint32_t batch = 1;
+  std::optional<uint32_t> steps;  // trial length override (default: the task's)
+  // Float reference: SGD or Adam on the host (Kingma & Ba 2014 defaults). Fixed: SGD on chip
+  // with a u32.24 learning-rate multiplier (hw_model/arith/weight_update.hpp); Adam is refused.
+  OptimizerKind optimizer = OptimizerKind::adam;
+  double lr = 0.01;
+  double adam_beta1 = 0.9, adam_beta2 = 0.999, adam_epsilon = 1e-8;
+  uint32_t lr_decay_every = 0;  // 0: never
+  double lr_decay_factor = 1.0;
+  uint64_t seed = 1;
+  uint32_t validation_trials = 32;  // store-recall: fresh trials scored after each update
+};
+
+// Paper defaults per task (lr, decay, batch, regularization), applied before command-line flags.
+void apply_task_defaults(const std::string& task, TrainOptions& options);
+
+// Throws nchip::InputError for an unusable combination (one line naming the flags).
+void validate(const TrainOptions& options);
+
+const char* to_string(TrainMode mode);
+const char* to_string(functional::FeedbackKind kind);
+const char* to_string(functional::StorageScheme scheme);
+
+}  // namespace nchip::runtime

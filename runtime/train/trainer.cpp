@@ -1,0 +1,260 @@
+#include "runtime/train/trainer.hpp"
+
+#include <fmt/core.h>
+
+#include <chrono>
+#include <cmath>
+#include <memory>
+#include <type_traits>
+
+#include "compiler/lower.hpp"
+#include "hw_model/arith/weight_update.hpp"
+#include "hw_model/error.hpp"
+#include "hw_model/functional/eprop_engine.hpp"
+#include "runtime/tasks/task.hpp"
+#include "runtime/train/optimizer.hpp"
+#include "runtime/train/trial_score.hpp"
+
+namespace nchip::runtime {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using functional::SynapseSet;
+using arith::Quantity;
+using arith::Num;
+
+double since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
+
+// Validation trials never coincide with training trials (indices iteration * batch + b).
+constexpr uint64_t kValidationTrialBase = uint64_t{1} << 40;
+constexpr uint32_t kStreamSgd = 0x5344;
+
+template <class Ops>
+struct Matrices {
+  model::SynapseMatrix<Ops>* m[3];
+  static constexpr SynapseSet kSets[3] = {SynapseSet::input, SynapseSet::recurrent, SynapseSet::output};
+};
+
+double weight_real(const arith::FloatOps&, double w, int) { return w; }
+double weight_real(const arith::FixedOps& ops, arith::Fx<Quantity::weight> w, int exponent) {
+  return std::ldexp(static_cast<double>(w.raw), exponent - (*ops.q)[Quantity::weight].frac);
+}
+
+template <class Ops>
+ir::Network write_back(const ir::Network& network, const model::NetworkModel<Ops>& model, const Ops& ops) {
+  ir::Network out = network;
+  for (auto& p : out.projections) p.random_init.reset();  // the weights are explicit now
+  for (const auto* m : {&model.input_synapses, &model.recurrent_synapses, &model.readout_synapses})
+    for (size_t s = 0; s < m->size(); ++s) {
+      const auto& o = m->origin[s];
+      auto& proj = out.projections[o.projection];
+      const double w = weight_real(ops, m->weight[s], m->exponent[s]);
+      if (proj.dense) proj.weights[o.position] = w;
+      else proj.synapses[o.position].weight = w;
+    }
+  return out;
+}
+
+template <class Ops>
+std::vector<Num<Ops, Quantity::voltage>> targets_of(const Trial& trial, const Ops& ops) {
+  // Targets are host data loaded into the learning-signal unit in the voltage format.
+  std::vector<Num<Ops, Quantity::voltage>> out(trial.target.size());
+  for (size_t i = 0; i < out.size(); ++i) out[i] = arith::from_real<Quantity::voltage>(ops, trial.target[i]);
+  return out;
+}
+
+template <class Ops>
+std::vector<double> readouts_real(const functional::Simulator<Ops>& sim, const Ops& ops) {
+  std::vector<double> y;
+  y.reserve(sim.readouts().size());
+  for (const auto& v : sim.readouts()) y.push_back(arith::real(ops, v));
+  return y;
+}
+
+template <class Ops>
+class TrainingRun {
+ public:
+  TrainingRun(const ir::Network& network, const TrainOptions& o, Ops ops, arith::SaturationCounts* counts)
+      : network_(network), o_(o), ops_(ops), counts_(counts), model_(compiler::lower(network, ops)) {
+    if (counts_) *counts_ = {};  // quantizing the network is the compiler's report, not training's
+    TaskOptions task_options;
+    task_options.steps = o.steps;
+    task_ = make_task(o.task, task_options);
+    if (model_.n_inputs != task_->n_inputs())
+      throw InputError(fmt::format("network '{}' has {} inputs but task '{}' drives {}", network.name,
+                                   model_.n_inputs, o.task, task_->n_inputs()));
+    if (model_.n_readouts() != task_->n_outputs())
+      throw InputError(fmt::format("network '{}' has {} readouts but task '{}' trains {}", network.name,
+                                   model_.n_readouts(), o.task, task_->n_outputs()));
+    if (model_.n_neurons() == 0) throw InputError("network '" + network.name + "' has no spiking neurons");
+    functional::EpropConfig ec = o.eprop;
+    ec.seed = o.seed;
+    ec.online_lr = o.lr;
+    ec.error = task_->loss() == LossKind::mse ? functional::ErrorKind::regression
+                                              : functional::ErrorKind::classification;
+    engine_ = std::make_unique<functional::EpropEngine<Ops>>(model_, ops_, ec);
+    if constexpr (std::is_same_v<Ops, arith::FloatOps>) {
+      size_t n = 0;
+      for (auto* m : matrices())
+        for (size_t s = 0; s < m->size(); ++s) n += m->plastic[s];
+      if (o.optimizer == OptimizerKind::adam)
+        optimizer_ = std::make_unique<AdamOptimizer>(n, o.adam_beta1, o.adam_beta2, o.adam_epsilon);
+      else
+        optimizer_ = std::make_unique<SgdOptimizer>();
+    }
+  }
+
+  TrainResult run(const IterationCallback& on_iteration, const std::atomic<bool>* stop) {
+    TrainResult result;
+    result.metric_name = task_->loss() == LossKind::mse ? "nmse" : "recall_error_rate";
+    const functional::EpropEngine<Ops>& engine = *engine_;
+    for (uint32_t it = 0; it < o_.iterations; ++it) {
+      if (stop && stop->load()) {
+        result.interrupted = true;
+        break;
+      }
+      const auto t0 = Clock::now();
+      const functional::EpropTimers timers_before = engine.timers();
+      IterationRecord rec;
+      rec.iteration = it + 1;
+      rec.lr = o_.lr;
+      if (o_.lr_decay_every > 0) rec.lr *= std::pow(o_.lr_decay_factor, it / o_.lr_decay_every);
+
+      engine_->clear_gradients();
+      TrialScore batch_score;
+      uint64_t spikes = 0, steps = 0;
+      for (uint32_t b = 0; b < o_.batch; ++b) {
+        const Trial trial = task_->make_trial(o_.seed, uint64_t{it} * o_.batch + b);
+        batch_score += run_trial(trial, arith::splitmix64_mix(o_.seed ^ (uint64_t{it} * o_.batch + b)), true);
+        spikes += engine.trial_spikes();
+        steps += trial.steps;
+      }
+      engine_->end_batch();
+      const auto t_update = Clock::now();
+      apply_updates(it, rec.lr);
+      rec.update_s = since(t_update);
+
+      rec.loss = batch_score.loss / o_.batch;
+      rec.train_recall_error = batch_score.recall_error_rate();
+      rec.mean_rate_hz = steps ? double(spikes) / (double(steps) * model_.n_neurons()) * 1000.0 / network_.dt_ms : 0;
+      const auto t_val = Clock::now();
+      if (task_->loss() == LossKind::mse) {
+        rec.metric = batch_score.nmse();
+      } else {
+        TrialScore val;
+        for (uint32_t v = 0; v < o_.validation_trials; ++v) {
+          const uint64_t index = kValidationTrialBase + uint64_t{it} * o_.validation_trials + v;
+          val += run_trial(task_->make_trial(o_.seed, index), arith::splitmix64_mix(o_.seed ^ index), false);
+        }
+        rec.metric = o_.validation_trials ? val.recall_error_rate() : rec.train_recall_error;
+        if (result.first_iteration_below_5_percent == 0 && rec.metric < 0.05) result.first_iteration_below_5_percent = rec.iteration;
+      }
+      rec.validation_s = since(t_val);
+      const functional::EpropTimers& tm = engine.timers();
+      rec.neuron_s = tm.neuron_s - timers_before.neuron_s;
+      rec.learning_signal_s = tm.learning_signal_s - timers_before.learning_signal_s;
+      rec.eligibility_s = tm.eligibility_s - timers_before.eligibility_s;
+      rec.weight_saturations = weight_update_saturations_;
+      rec.online_updates = engine.online_updates();
+      rec.seconds = since(t0);
+      result.curve.push_back(rec);
+      if (on_iteration) on_iteration(rec);
+    }
+    result.trained = write_back(network_, model_, ops_);
+    if (counts_) result.saturations = *counts_;
+    result.weight_update_saturations = weight_update_saturations_;
+    if constexpr (std::is_same_v<Ops, arith::FixedOps>) {
+      result.bits_per_synapse_lif = functional::storage_bits_per_synapse(o_.quant, o_.eprop.storage, false);
+      result.bits_per_synapse_alif = functional::storage_bits_per_synapse(o_.quant, o_.eprop.storage, true);
+    } else {
+      // The float reference keeps doubles: 64-bit weight, filtered e, accumulator (+ eps_a).
+      result.bits_per_synapse_lif = 3 * 64;
+      result.bits_per_synapse_alif = 4 * 64;
+    }
+    return result;
+  }
+
+ private:
+  std::array<model::SynapseMatrix<Ops>*, 3> matrices() {
+    return {&model_.input_synapses, &model_.recurrent_synapses, &model_.readout_synapses};
+  }
+
+  // One trial from a reset network; with `learn` the engine runs beside the simulator.
+  TrialScore run_trial(const Trial& trial, uint64_t trial_seed, bool learn) {
+    functional::Simulator<Ops> sim(model_, ops_, trial_seed);
+    TrialScorer scorer(trial);
+    const auto targets = targets_of(trial, ops_);
+    const uint32_t K = trial.n_outputs;
+    if (learn) engine_->begin_trial();
+    for (uint32_t t = 0; t < trial.steps; ++t) {
+      if (learn) engine_->step(sim, trial.input_spikes[t], &targets[size_t{t} * K], trial.target_mask[t] != 0);
+      else sim.step(trial.input_spikes[t]);
+      scorer.add_step(t, readouts_real(sim, ops_));
+    }
+    if (learn) engine_->end_trial(trial.steps);
+    return scorer.finish();
+  }
+
+  void apply_updates(uint32_t iteration, double lr) {
+    if (o_.eprop.storage == functional::StorageScheme::factored) return;  // applied online
+    if constexpr (std::is_same_v<Ops, arith::FloatOps>) {
+      std::vector<double> params, grads;
+      for (int set = 0; set < 3; ++set) {
+        auto* m = matrices()[set];
+        for (size_t s = 0; s < m->size(); ++s)
+          if (m->plastic[s]) {
+            params.push_back(m->weight[s]);
+            grads.push_back(engine_->gradient(Matrices<Ops>::kSets[set], s));
+          }
+      }
+      optimizer_->update(params, grads, lr);
+      size_t i = 0;
+      for (auto* m : matrices())
+        for (size_t s = 0; s < m->size(); ++s)
+          if (m->plastic[s]) m->weight[s] = params[i++];
+    } else {
+      // On chip: w <- w - lr * acc, rounded per update_rounding, saturating (weight_update.hpp).
+      const uint32_t lr_raw = arith::learning_rate_raw(lr);
+      const uint64_t before = (*ops_.sat)[Quantity::weight];
+      for (int set = 0; set < 3; ++set) {
+        auto* m = matrices()[set];
+        const arith::DrawKey key{arith::splitmix64_mix(o_.seed ^ (0x5700u + set)), kStreamSgd, 0, iteration};
+        for (size_t s = 0; s < m->size(); ++s) {
+          if (!m->plastic[s]) continue;
+          arith::DrawKey ks = key;
+          ks.index = static_cast<uint32_t>(s);
+          m->weight[s] = arith::sgd_step(ops_, m->weight[s], m->exponent[s],
+                                         engine_->gradient(Matrices<Ops>::kSets[set], s), lr_raw, ks);
+        }
+      }
+      weight_update_saturations_ += (*ops_.sat)[Quantity::weight] - before;
+    }
+  }
+
+  const ir::Network& network_;
+  const TrainOptions& o_;
+  Ops ops_;
+  arith::SaturationCounts* counts_;
+  model::NetworkModel<Ops> model_;
+  std::unique_ptr<Task> task_;
+  std::unique_ptr<functional::EpropEngine<Ops>> engine_;
+  std::unique_ptr<Optimizer> optimizer_;
+  uint64_t weight_update_saturations_ = 0;
+};
+
+}  // namespace
+
+TrainResult train(const ir::Network& network, const TrainOptions& options,
+                  const IterationCallback& on_iteration, const std::atomic<bool>* stop) {
+  validate(options);
+  if (options.mode == TrainMode::float_reference) {
+    TrainingRun<arith::FloatOps> run(network, options, arith::FloatOps{}, nullptr);
+    return run.run(on_iteration, stop);
+  }
+  arith::SaturationCounts counts;
+  TrainingRun<arith::FixedOps> run(network, options, arith::FixedOps(options.quant, counts), &counts);
+  return run.run(on_iteration, stop);
+}
+
+}  // namespace nchip::runtime

@@ -1,0 +1,51 @@
+// The trainer: runs a task's trials through the functional simulator with the e-prop engine,
+// accumulates gradients over a batch and applies them (float: SGD/Adam on the host; fixed: SGD on
+// chip in fixed point, or online +-1 LSB updates in the factored scheme), and reports one record
+// per iteration. No files and no CLI here (runtime/cli/train_command.cpp does those).
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "compiler/ir/network.hpp"
+#include "hw_model/arith/quantity.hpp"
+#include "runtime/train/train_options.hpp"
+
+namespace nchip::runtime {
+
+struct IterationRecord {
+  uint32_t iteration = 0;     // 1-based
+  double loss = 0;            // mean over the batch of the per-trial loss (trial_score.hpp)
+  double metric = 0;          // NMSE (pattern generation) or validation recall error rate
+  double train_recall_error = 0;  // store-recall: on the batch's own trials, before the update
+  double mean_rate_hz = 0;    // spiking neurons, over the batch
+  double lr = 0;              // learning rate used by this iteration's update
+  double seconds = 0;         // wall time of the iteration, and its breakdown:
+  double neuron_s = 0, learning_signal_s = 0, eligibility_s = 0, update_s = 0, validation_s = 0;
+  uint64_t weight_saturations = 0;  // fixed: weight-update clamps so far (never wrapped)
+  uint64_t online_updates = 0;      // factored: +-1 LSB moves so far
+};
+
+struct TrainResult {
+  std::vector<IterationRecord> curve;
+  ir::Network trained;  // learned weights written back, random_init cleared
+  bool interrupted = false;
+  std::string metric_name;  // "nmse" or "recall_error_rate"
+  arith::SaturationCounts saturations;  // fixed: every clamp during training, per quantity
+  uint64_t weight_update_saturations = 0;
+  int bits_per_synapse_lif = 0, bits_per_synapse_alif = 0;  // learning state, this scheme
+  int first_iteration_below_5_percent = 0;  // store-recall: 0 = never
+};
+
+// Called after every iteration (for progress lines and incremental files).
+using IterationCallback = std::function<void(const IterationRecord&)>;
+
+// Throws nchip::InputError if the network does not fit the task (input count, readout count) or
+// the options are unusable. `stop` (may be null) is polled between iterations.
+TrainResult train(const ir::Network& network, const TrainOptions& options,
+                  const IterationCallback& on_iteration, const std::atomic<bool>* stop);
+
+}  // namespace nchip::runtime
