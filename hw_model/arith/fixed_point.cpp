@@ -25,6 +25,9 @@ bool rounding_from_string(const std::string& text, Rounding& out) {
 
 std::string Format::problem() const {
   if (width < 2 || width > 32) return "width must be between 2 and 32 bits, got " + std::to_string(width);
+  if (!is_signed && width > 31)
+    return "width of an unsigned format must be at most 31 bits (raw values are held in int32), got " +
+           std::to_string(width);
   if (frac < 0 || frac > 40) return "frac must be between 0 and 40 bits, got " + std::to_string(frac);
   return {};
 }
@@ -43,7 +46,7 @@ int64_t quantize_real(double value, const Format& format, Rounding rounding, uin
   const double limit = 0x1.0p40;  // far beyond any 32-bit format, so it saturates
   if (scaled >= limit) return saturate(std::numeric_limits<int64_t>::max() / 2, format, saturations);
   if (scaled <= -limit) return saturate(std::numeric_limits<int64_t>::min() / 2, format, saturations);
-  // Split into an integer part and a 32-bit binary fraction, then reuse the integer rounding so
+  // Split into an integer part and a 20-bit binary fraction, then reuse the integer rounding so
   // real -> raw rounds exactly like every datapath shift does.
   const double floor_part = std::floor(scaled);
   const double fraction = scaled - floor_part;  // exact in double

@@ -21,8 +21,8 @@ bool rounding_from_string(const std::string& text, Rounding& out);
 
 // A two's complement (or unsigned) number of `width` bits whose value is raw * 2^-frac.
 struct Format {
-  int width = 16;  // 2..32 bits
-  int frac = 8;    // fraction bits, 0..62
+  int width = 16;  // 2..32 bits (unsigned: 2..31, raw values are held in int32_t)
+  int frac = 8;    // fraction bits, 0..40
   bool is_signed = true;
 
   int64_t max_raw() const { return (int64_t{1} << (is_signed ? width - 1 : width)) - 1; }
@@ -39,10 +39,30 @@ struct Format {
 };
 
 // x * 2^-shift rounded to an integer; shift <= 0 is an exact left shift. `random_bits` is only
-// read for stochastic rounding. |x| must be below 2^62 and x * 2^-shift below 2^62.
+// read for stochastic rounding. |x| must be below 2^62. A left shift whose result would reach
+// 2^62 returns +-2^62 instead (far outside every format, so the caller's saturate() clamps and
+// counts it) rather than overflowing int64.
 inline int64_t round_shift(int64_t x, int shift, Rounding rounding, uint64_t random_bits) {
-  if (shift <= 0) return x * (int64_t{1} << -shift);
-  if (shift >= 63) shift = 63;  // everything is fraction: the result is 0 or -1 before rounding
+  if (shift <= 0) {
+    constexpr int64_t kFar = int64_t{1} << 62;
+    const int left = -shift;
+    if (x == 0) return 0;
+    if (left >= 62 || (x > 0 ? x > (kFar >> left) : x < -(kFar >> left))) return x > 0 ? kFar : -kFar;
+    return x * (int64_t{1} << left);
+  }
+  if (shift > 63) {
+    // |x| / 2^shift < 2^-2: nearest gives 0, truncate the floor (0 or -1), stochastic rounds up
+    // with probability frac = (x - floor * 2^shift) / 2^shift, compared against all 64 random bits
+    // (the threshold's bits below 2^-64 are dropped: a bias under 2^-64).
+    const int64_t floor_q = x < 0 ? -1 : 0;
+    if (rounding == Rounding::truncate) return floor_q;
+    if (rounding == Rounding::nearest) return 0;
+    const int excess = shift - 64;  // >= 0
+    const uint64_t magnitude = x < 0 ? uint64_t(0) - static_cast<uint64_t>(x) : static_cast<uint64_t>(x);
+    const uint64_t scaled = excess >= 64 ? 0 : magnitude >> excess;  // |x| / 2^shift * 2^64
+    if (x >= 0) return random_bits < scaled ? 1 : 0;
+    return random_bits >= scaled ? 0 : -1;  // up (to 0) with probability 1 - |x| / 2^shift
+  }
   const int64_t floor_q = shift == 63 ? (x < 0 ? -1 : 0) : (x >> shift);
   const uint64_t mask = shift == 63 ? ~uint64_t{0} >> 1 : (uint64_t{1} << shift) - 1;
   const uint64_t rem = static_cast<uint64_t>(x) & mask;  // x - floor_q * 2^shift, in [0, 2^shift)
@@ -75,7 +95,9 @@ inline int64_t saturate(int64_t x, const Format& format, uint64_t& saturations) 
   return x;
 }
 
-// Nearest raw value of a real number (ties to even); NaN maps to 0 and counts as a saturation.
+// Raw value of a real number rounded with `rounding` (nearest: ties to even, exact for every
+// double; stochastic: the real's bits below 2^-20 LSB are ignored); a clamp and a NaN (mapped to
+// 0) each count one saturation.
 int64_t quantize_real(double value, const Format& format, Rounding rounding, uint64_t random_bits,
                       uint64_t& saturations);
 

@@ -60,15 +60,22 @@ inline Num<Ops, Quantity::voltage> threshold(const Ops& ops, const SpikingParams
 }
 
 // Pseudo-derivative h = gamma * max(0, 1 - |v - A| / v_th) (Methods, after eq. 23).
+// The distance |v - A| / v_th is held in the gain format (unitless, with room above 1.0), and h is
+// 0 without further arithmetic once |v - A| >= v_th, so nothing saturates for in-range voltages:
+// the pseudo-derivative format (u16.16 by default) can hold neither 1.0 nor a distance above it.
 template <class Ops>
 inline Num<Ops, Quantity::pseudo_derivative> pseudo_derivative(
     const Ops& ops, const SpikingParams<Ops>& p, Num<Ops, Quantity::voltage> v,
     Num<Ops, Quantity::voltage> A, const DrawKey& key) {
   constexpr Quantity kPd = Quantity::pseudo_derivative;
-  const auto distance = mul<kPd>(ops, abs_value(ops, sub(ops, v, A)), p.inv_v_th,
-                                 key.with_stream(kStreamPseudoDerivativeScale));
-  const auto closeness = max_zero(ops, sub(ops, one<kPd>(ops), distance));
-  return mul<kPd>(ops, p.gamma, closeness, key.with_stream(kStreamPseudoDerivativeGain));
+  const auto gap = abs_value(ops, sub(ops, v, A));
+  if (!greater(ops, p.v_th, gap)) return zero<kPd>(ops);
+  const auto distance = mul<Quantity::gain>(ops, gap, p.inv_v_th,
+                                            key.with_stream(kStreamPseudoDerivativeScale));
+  const auto one_gain = one<Quantity::gain>(ops);
+  if (!greater(ops, one_gain, distance)) return zero<kPd>(ops);  // rounding reached 1
+  return mul<kPd>(ops, p.gamma, sub(ops, one_gain, distance),
+                  key.with_stream(kStreamPseudoDerivativeGain));
 }
 
 // One step of a LIF (eq. 20-21) or ALIF (eq. 20, 25-26) neuron with refractoriness: during the

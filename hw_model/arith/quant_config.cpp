@@ -47,6 +47,9 @@ std::string QuantConfig::problem() const {
   }
   if ((*this)[Quantity::decay].is_signed)
     return "formats.decay: decay constants lie in [0, 1) and must be unsigned";
+  if ((*this)[Quantity::gain].max_real() < 1.0)
+    return "formats.gain: " + (*this)[Quantity::gain].describe() +
+           " cannot hold 1.0 (gains are 1 / v_th and the pseudo-derivative's 1 - |v - A| / v_th)";
   if ((*this)[Quantity::voltage].frac < (*this)[Quantity::weight].frac)
     return "formats.voltage: needs at least as many fraction bits as formats.weight so synaptic "
            "input adds exactly";
