@@ -1,0 +1,79 @@
+#include "hw_model/systemc/core_datapath.hpp"
+
+#include <algorithm>
+
+namespace nchip::systemc {
+
+void CoreDatapath::bind(const CoreProgram& program, const model::NetworkModel<arith::FixedOps>& network,
+                        const arith::FixedOps& ops, ChipState& state) {
+  program_ = &program;
+  network_ = &network;
+  ops_ = &ops;
+  state_ = &state;
+  neuron_input_.assign(program.neuron_count, 0);
+  readout_input_.assign(program.readout_count, 0);
+  events_this_step_ = 0;
+}
+
+void CoreDatapath::clear_inputs() {
+  std::fill(neuron_input_.begin(), neuron_input_.end(), 0);
+  std::fill(readout_input_.begin(), readout_input_.end(), 0);
+  events_this_step_ = 0;
+}
+
+uint32_t CoreDatapath::fan_out(uint32_t key) const {
+  const auto it = program_->group_of_key.find(key);
+  if (it == program_->group_of_key.end()) return 0;
+  return program_->group_start[it->second + 1] - program_->group_start[it->second];
+}
+
+uint32_t CoreDatapath::deliver(uint32_t key) {
+  const auto it = program_->group_of_key.find(key);
+  if (it == program_->group_of_key.end()) return 0;
+  const uint32_t begin = program_->group_start[it->second];
+  const uint32_t end = program_->group_start[it->second + 1];
+  const auto& net = *network_;
+  for (uint32_t r = begin; r < end; ++r) {
+    const SynapseRef ref = program_->refs[r];
+    // The same accumulate() the functional simulator's deliver() calls, per synapse.
+    if (ref.set == SynapseSet::readout) {
+      const auto& m = net.readout_synapses;
+      arith::accumulate(*ops_, readout_input_[m.target[ref.index] - program_->readout_first],
+                        m.weight[ref.index], m.exponent[ref.index]);
+    } else {
+      const auto& m = ref.set == SynapseSet::input ? net.input_synapses : net.recurrent_synapses;
+      arith::accumulate(*ops_, neuron_input_[m.target[ref.index] - program_->neuron_first],
+                        m.weight[ref.index], m.exponent[ref.index]);
+    }
+  }
+  events_this_step_ += end - begin;
+  return end - begin;
+}
+
+CoreOps CoreDatapath::update(uint64_t step, uint64_t seed, std::vector<uint32_t>& spikes) {
+  const auto& ops = *ops_;
+  const auto& net = *network_;
+  CoreOps done;
+  done.synaptic_events = events_this_step_;
+  arith::DrawKey key{seed, 0, 0, step};
+  for (uint32_t k = 0; k < program_->readout_count; ++k) {
+    const uint32_t g = program_->readout_first + k;
+    key.index = net.n_neurons() + g;  // the functional simulator's index of readout g
+    const auto input = arith::from_weight_sum<arith::Quantity::voltage>(
+        ops, readout_input_[k], key.with_stream(arith::kStreamSynapticInput));
+    state_->readouts[g] = arith::readout_step(ops, net.readouts[g], state_->readouts[g], input, key);
+  }
+  for (uint32_t i = 0; i < program_->neuron_count; ++i) {
+    const uint32_t j = program_->neuron_first + i;
+    key.index = j;
+    const auto input = arith::from_weight_sum<arith::Quantity::voltage>(
+        ops, neuron_input_[i], key.with_stream(arith::kStreamSynapticInput));
+    arith::spiking_step(ops, net.neurons[j], state_->neurons[j], input, key);
+    if (state_->neurons[j].z) spikes.push_back(j);
+  }
+  done.neuron_updates = program_->neuron_count;
+  done.readout_updates = program_->readout_count;
+  return done;
+}
+
+}  // namespace nchip::systemc

@@ -1,0 +1,27 @@
+// Settings of the timed model that the chip description (image::ChipConfig) does not hold: they
+// describe the NoC's micro-architecture, not what a compiled network may use, so the compiler
+// never needs them. One struct with defaults and validate(), like every component's parameters.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace nchip::systemc {
+
+struct SystemcParams {
+  uint32_t fifo_depth_packets = 4;   // per router input port and per core receive queue
+  uint32_t packet_bits = 32;         // a spike packet is its routing key; flits = ceil(bits / link)
+  uint32_t lsu_error_cycles = 4;     // learning-signal unit: cycles per readout error it forms
+  // Where --trace records (tile index y * width + x of the image's mesh); -1: no trace.
+  int32_t trace_tile = -1;
+  std::string trace_path;            // VCD file name without ".vcd" (sc_create_vcd_trace_file adds it)
+
+  // Empty when valid, else "field: problem".
+  std::string problem() const {
+    if (fifo_depth_packets == 0) return "fifo_depth_packets: must be at least 1";
+    if (packet_bits == 0) return "packet_bits: must be at least 1";
+    return {};
+  }
+};
+
+}  // namespace nchip::systemc

@@ -1,0 +1,142 @@
+#include "hw_model/systemc/timed_chip.hpp"
+
+#include <cstdlib>
+
+#include <systemc>
+
+#include "hw_model/error.hpp"
+#include "hw_model/systemc/chip.hpp"
+
+// libsystemc's main() refers to sc_main; nchip has its own main(), so this never runs. Weak, so an
+// executable that brings its own sc_main (the RTL co-simulation) keeps it.
+extern "C" __attribute__((weak)) int sc_main(int, char*[]) { return 1; }
+
+namespace nchip::systemc {
+
+struct TimedChip::Impl {
+  Impl(uint32_t w, uint32_t h, const SystemcParams& params) : chip("chip", w, h, params) {
+    if (params.trace_tile >= 0 && !params.trace_path.empty()) {
+      if (static_cast<uint32_t>(params.trace_tile) >= w * h)
+        throw InputError("--trace-tile " + std::to_string(params.trace_tile) + " is not on the " +
+                         std::to_string(w) + "x" + std::to_string(h) + " mesh");
+      trace = sc_core::sc_create_vcd_trace_file(params.trace_path.c_str());
+      trace->set_time_unit(1, sc_core::SC_NS);
+      chip.enable_trace(trace, static_cast<uint32_t>(params.trace_tile));
+    }
+  }
+  Chip chip;
+  sc_core::sc_trace_file* trace = nullptr;
+  ChipProgram program;
+  image::ChipConfig config;
+  std::vector<image::RouterTable> routers;
+  const model::NetworkModel<arith::FixedOps>* network = nullptr;
+  std::unique_ptr<arith::FixedOps> ops;
+  ChipState state;
+  std::vector<uint32_t> spikes, previous, input_keys;
+  uint64_t step = 0, seed = 0, events_at_reset = 0;
+};
+
+TimedChip& TimedChip::instance(uint32_t mesh_width, uint32_t mesh_height, const SystemcParams& params) {
+  static TimedChip* chip = nullptr;  // lives until exit: SystemC objects can't be re-elaborated
+  if (!chip) {
+    if (const std::string p = params.problem(); !p.empty()) throw InputError("SystemC parameters: " + p);
+    // SystemC prints a banner on first use; it would corrupt --json output.
+    setenv("SC_COPYRIGHT_MESSAGE", "DISABLE", 1);
+    chip = new TimedChip(mesh_width, mesh_height, params);
+  }
+  return *chip;
+}
+
+TimedChip::TimedChip(uint32_t w, uint32_t h, const SystemcParams& params)
+    : impl_(std::make_unique<Impl>(w, h, params)) {}
+TimedChip::~TimedChip() { close_trace(); }
+
+void TimedChip::close_trace() {
+  if (impl_->trace) {
+    sc_core::sc_close_vcd_trace_file(impl_->trace);
+    impl_->trace = nullptr;
+  }
+}
+
+void TimedChip::load(const image::ChipImage& placement, const model::NetworkModel<arith::FixedOps>& network,
+                     arith::FixedOps ops) {
+  Impl& m = *impl_;
+  m.program = build_program(placement, network);
+  m.config = placement.chip;
+  m.routers = placement.routers;
+  m.network = &network;
+  m.ops = std::make_unique<arith::FixedOps>(ops);
+  m.state.neurons.assign(network.n_neurons(), {});
+  m.state.readouts.assign(network.n_readouts(), {});
+  m.chip.load(m.program, m.config, m.routers, network, *m.ops, m.state);
+  m.chip.clear_stats();
+  reset(0);
+}
+
+void TimedChip::reset(uint64_t seed) {
+  Impl& m = *impl_;
+  if (!m.network) throw std::logic_error("TimedChip::reset before load");
+  m.chip.reset();
+  m.state.neurons.assign(m.network->n_neurons(), {});
+  m.state.readouts.assign(m.network->n_readouts(), {});
+  m.spikes.clear();
+  m.previous.clear();
+  m.step = 0;
+  m.seed = seed;
+  m.events_at_reset = m.chip.stats().sum_synaptic_events();
+}
+
+void TimedChip::step(const std::vector<uint32_t>& active_inputs, bool learning) {
+  Impl& m = *impl_;
+  m.input_keys.clear();
+  for (uint32_t i : active_inputs) {
+    if (i >= m.program.input_key.size()) throw InputError("input spike index " + std::to_string(i) + " out of range");
+    if (m.program.input_sends[i]) m.input_keys.push_back(m.program.input_key[i]);
+  }
+  m.previous.swap(m.spikes);
+  m.chip.run_step(m.step, m.seed, m.input_keys, learning, m.spikes);
+  ++m.step;
+}
+
+void TimedChip::end_batch() { impl_->chip.run_weight_update(); }
+
+uint64_t TimedChip::steps_done() const { return impl_->step; }
+const std::vector<arith::SpikingState<arith::FixedOps>>& TimedChip::neurons() const { return impl_->state.neurons; }
+const std::vector<arith::Num<arith::FixedOps, arith::Quantity::voltage>>& TimedChip::readouts() const {
+  return impl_->state.readouts;
+}
+const std::vector<uint32_t>& TimedChip::spikes() const { return impl_->spikes; }
+const std::vector<uint32_t>& TimedChip::previous_spikes() const { return impl_->previous; }
+uint64_t TimedChip::synaptic_events() const {
+  return impl_->chip.stats().sum_synaptic_events() - impl_->events_at_reset;
+}
+const arith::FixedOps& TimedChip::ops() const { return *impl_->ops; }
+const model::NetworkModel<arith::FixedOps>& TimedChip::model() const { return *impl_->network; }
+const ChipStats& TimedChip::stats() { return impl_->chip.stats(); }
+void TimedChip::clear_stats() { impl_->chip.clear_stats(); }
+
+functional::Recording run_network_timed(TimedChip& chip, const image::ChipImage& placement,
+                                        const model::NetworkModel<arith::FixedOps>& network,
+                                        arith::FixedOps ops, const functional::InputSpikes& inputs,
+                                        uint32_t steps, uint64_t seed, bool record_voltages) {
+  chip.load(placement, network, ops);
+  chip.reset(seed);
+  functional::Recording rec;
+  rec.steps = steps;
+  rec.n_neurons = network.n_neurons();
+  rec.n_readouts = network.n_readouts();
+  rec.spikes.reserve(steps);
+  const std::vector<uint32_t> no_input;
+  for (uint32_t t = 0; t < steps; ++t) {
+    chip.step(t < inputs.size() ? inputs[t] : no_input);
+    rec.spikes.push_back(chip.spikes());
+    for (const auto& y : chip.readouts()) rec.readouts.push_back(arith::real(ops, y));
+    if (record_voltages)
+      for (const auto& s : chip.neurons()) rec.voltages.push_back(arith::real(ops, s.v));
+  }
+  rec.synaptic_events = chip.synaptic_events();
+  rec.saturations = *ops.sat;
+  return rec;
+}
+
+}  // namespace nchip::systemc
