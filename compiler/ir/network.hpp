@@ -70,4 +70,22 @@ struct Network {
   size_t index_of(const std::string& population_name) const;  // throws if missing
 };
 
+// Value equality, field by field (doubles with ==, so -0.0 == 0.0).
+bool operator==(const Population& a, const Population& b);
+bool operator==(const Synapse& a, const Synapse& b);
+bool operator==(const RandomInit& a, const RandomInit& b);
+bool operator==(const Projection& a, const Projection& b);
+bool operator==(const Network& a, const Network& b);
+inline bool operator!=(const Network& a, const Network& b) { return !(a == b); }
+
+// What makes a network unusable, located by the JSON pointer of the offending field in the
+// network's file form (compiler/README.md), so a built network and a read one report alike.
+struct NetworkProblem {
+  std::string pointer;  // e.g. "/populations/1/tau_m_ms"
+  std::string what;     // e.g. "tau_m_ms must be > 0 ms, got -5"
+};
+std::optional<NetworkProblem> find_problem(const Network& network);
+// Throws nchip::InputError "SOURCE: POINTER: what" for the first problem.
+void validate(const Network& network, const std::string& source_name);
+
 }  // namespace nchip::ir
