@@ -18,5 +18,6 @@ const std::vector<Command>& commands();
 
 int run_command_main(const std::vector<std::string>& args);  // `nchip run`
 int train_command_main(const std::vector<std::string>& args);  // `nchip train`
+int cosim_command_main(const std::vector<std::string>& args);  // `nchip cosim` (rtl/)
 
 }  // namespace nchip::runtime

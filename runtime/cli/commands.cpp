@@ -6,6 +6,7 @@ const std::vector<Command>& commands() {
   static const std::vector<Command> list = {
       {"run", "simulate a network (float reference or fixed-point chip arithmetic)", run_command_main},
       {"train", "train a task with on-chip e-prop (float reference or fixed-point chip)", train_command_main},
+      {"cosim", "co-simulate the RTL eligibility-trace unit against the C++ model", cosim_command_main},
   };
   return list;
 }
