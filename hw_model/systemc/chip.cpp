@@ -126,7 +126,8 @@ void Chip::sequencer() {
     }
     // Spike phase: every tile's core and the host inject; the barrier waits for the last packet.
     ctx_.injectors_busy = static_cast<int64_t>(tiles_.size()) + 1;
-    ctx_.step_start.notify(sc_core::SC_ZERO_TIME);
+    host_->start.notify(sc_core::SC_ZERO_TIME);
+    for (auto& t : tiles_) t->core.start.notify(sc_core::SC_ZERO_TIME);
     sc_core::wait(ctx_.drained);
     const uint64_t spike_cycles = static_cast<uint64_t>((sc_core::sc_time_stamp() - start) / ctx_.cycle);
     if (trace_phase_) trace_phase_->write(2);

@@ -10,7 +10,7 @@ HostInterface::HostInterface(const sc_core::sc_module_name& name, NocContext& ct
 
 void HostInterface::inject_loop() {
   for (;;) {
-    sc_core::wait(ctx_.step_start);
+    sc_core::wait(start);
     const uint64_t now = ctx_.now_cycles();
     for (uint32_t key : pending) {
       inject.send(ctx_, Packet{key, 0, now});

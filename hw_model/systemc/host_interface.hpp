@@ -20,6 +20,8 @@ class HostInterface : public sc_core::sc_module {
   // Keys to inject at the next step start (the caller filters inputs nobody listens to).
   std::vector<uint32_t> pending;
   Link inject;
+  sc_core::sc_event start;  // the sequencer's go for this step's injection (one per injector, notified
+                            // in a fixed order so equal-time arbitration is reproducible)
   uint64_t packets = 0;
 
  private:

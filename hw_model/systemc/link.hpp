@@ -23,21 +23,30 @@ struct Link {
   // accepted it (the packet arrives latency_cycles later, while the caller carries on).
   void send(NocContext& ctx, Packet p) {
     using sc_core::sc_time_stamp;
+    // A send that waited counts once per cause, however often it re-checked: the counts then do
+    // not depend on how the kernel orders threads woken at the same time.
+    sc_core::sc_time busy_wait = sc_core::SC_ZERO_TIME, full_wait = sc_core::SC_ZERO_TIME;
     for (;;) {
       const sc_core::sc_time now = sc_time_stamp();
       if (free_at > now) {
-        stalls->link_busy_waits += 1;
-        stalls->link_busy_cycles += static_cast<uint64_t>((free_at - now) / ctx.cycle);
         sc_core::wait(free_at - now);
+        busy_wait += sc_time_stamp() - now;
         continue;
       }
       if (dest->full()) {
-        stalls->backpressure_waits += 1;
         sc_core::wait(dest->space_freed());
-        stalls->backpressure_cycles += static_cast<uint64_t>((sc_time_stamp() - now) / ctx.cycle);
+        full_wait += sc_time_stamp() - now;
         continue;
       }
       break;
+    }
+    if (busy_wait > sc_core::SC_ZERO_TIME) {
+      stalls->link_busy_waits += 1;
+      stalls->link_busy_cycles += static_cast<uint64_t>(busy_wait / ctx.cycle);
+    }
+    if (full_wait > sc_core::SC_ZERO_TIME) {
+      stalls->backpressure_waits += 1;
+      stalls->backpressure_cycles += static_cast<uint64_t>(full_wait / ctx.cycle);
     }
     const sc_core::sc_time now = sc_time_stamp();
     free_at = now + ctx.flit_cycles * ctx.cycle;

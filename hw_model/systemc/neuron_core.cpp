@@ -49,7 +49,7 @@ void NeuronCore::receive_loop() {
 
 void NeuronCore::inject_loop() {
   for (;;) {
-    sc_core::wait(ctx_.step_start);
+    sc_core::wait(start);
     const uint64_t now = ctx_.now_cycles();
     for (uint32_t key : to_send_) {
       inject.send(ctx_, Packet{key, 0, now});

@@ -35,7 +35,9 @@ class NeuronCore : public sc_core::sc_module {
   uint64_t apply_weight_updates();
 
   PacketFifo receive;
-  Link inject;  // to the router's local input FIFO
+  Link inject;
+  sc_core::sc_event start;  // the sequencer's go for this step's injection (one per injector, notified
+                            // in a fixed order so equal-time arbitration is reproducible)  // to the router's local input FIFO
   sc_core::sc_signal<uint32_t, sc_core::SC_MANY_WRITERS>* trace_events = nullptr;
   sc_core::sc_signal<uint32_t, sc_core::SC_MANY_WRITERS>* trace_queue = nullptr;
 

@@ -20,7 +20,6 @@ struct NocContext {
 
   int64_t in_flight = 0;
   int64_t injectors_busy = 0;
-  sc_core::sc_event step_start;  // injectors send this step's spikes
   sc_core::sc_event drained;
   std::string error;  // first routing inconsistency (a key without an entry, a route off the mesh)
 

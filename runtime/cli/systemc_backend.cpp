@@ -1,0 +1,78 @@
+#include "runtime/cli/systemc_backend.hpp"
+
+#include <fmt/core.h>
+
+#include "compiler/chip_json.hpp"
+#include "compiler/compile.hpp"
+#include "hw_model/error.hpp"
+#include "hw_model/systemc/timed_chip.hpp"
+#include "runtime/cli/systemc_stats.hpp"
+#include "runtime/io/atomic_file.hpp"
+
+namespace nchip::runtime {
+
+namespace po = boost::program_options;
+
+void add_backend_options(po::options_description& opts) {
+  opts.add_options()
+      ("backend", po::value<std::string>()->default_value("functional"),
+       "functional (fast golden model) or systemc (cycle-approximate chip: same results, plus timing)")
+      ("chip", po::value<std::string>(), "systemc: chip description JSON the network is compiled for "
+                                         "(default: the built-in 4x4 chip)")
+      ("stats", po::value<std::string>(), "systemc: write cycles, traffic and energy statistics (JSON)")
+      ("trace", po::value<std::string>(), "systemc: write a VCD of one tile's activity (FILE.vcd)")
+      ("trace-tile", po::value<int64_t>()->default_value(0), "systemc: tile traced by --trace (y * width + x)");
+}
+
+bool systemc_backend_requested(const po::variables_map& vm, const std::string& mode) {
+  const std::string backend = vm["backend"].as<std::string>();
+  if (backend != "functional" && backend != "systemc")
+    throw InputError("--backend: expected functional or systemc, got '" + backend + "'");
+  const bool systemc = backend == "systemc";
+  if (!systemc) {
+    for (const char* flag : {"chip", "stats", "trace"})
+      if (vm.count(flag)) throw InputError(std::string("--") + flag + ": only used with --backend systemc");
+    return false;
+  }
+  if (mode != "fixed") throw InputError("--backend systemc: the chip computes in fixed point; use --mode fixed");
+  return true;
+}
+
+functional::Recording run_on_systemc(const po::variables_map& vm, const ir::Network& network,
+                                     const std::optional<image::ChipImage>& given,
+                                     const arith::QuantConfig& quant, const functional::InputSpikes& inputs,
+                                     uint32_t steps, uint64_t seed, bool record_voltages, bool quiet) {
+  image::ChipImage compiled;
+  if (!given) {
+    const image::ChipConfig chip =
+        vm.count("chip") ? compiler::read_chip_file(vm["chip"].as<std::string>()) : image::ChipConfig{};
+    compiled = compiler::compile_network(network, chip, quant);
+  } else if (vm.count("chip")) {
+    throw InputError("--chip: a chip image was compiled for its chip already");
+  }
+  const image::ChipImage& img = given ? *given : compiled;
+
+  systemc::SystemcParams params;
+  if (vm.count("trace")) {
+    std::string path = vm["trace"].as<std::string>();
+    if (path.size() > 4 && path.compare(path.size() - 4, 4, ".vcd") == 0) path.resize(path.size() - 4);
+    params.trace_path = path;  // SystemC appends ".vcd"
+    const int64_t tile = vm["trace-tile"].as<int64_t>();
+    if (tile < 0 || tile >= int64_t{img.chip.tiles()})
+      throw InputError(fmt::format("--trace-tile: {} is not a tile of the {}x{} mesh", tile,
+                                   img.chip.mesh_width, img.chip.mesh_height));
+    params.trace_tile = static_cast<int32_t>(tile);
+  }
+  auto& chip = systemc::TimedChip::instance(img.chip.mesh_width, img.chip.mesh_height, params);
+  arith::SaturationCounts counts;
+  functional::Recording rec = systemc::run_network_timed(chip, img, img.network, arith::FixedOps(img.quant, counts),
+                                                         inputs, steps, seed, record_voltages);
+  chip.close_trace();
+  const systemc::ChipStats& stats = chip.stats();
+  if (vm.count("stats"))
+    write_file_atomically(vm["stats"].as<std::string>(), systemc_stats_json(stats).dump(1) + "\n");
+  if (!quiet) fmt::print("{}", systemc_stats_summary(stats));
+  return rec;
+}
+
+}  // namespace nchip::runtime

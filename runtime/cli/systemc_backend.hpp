@@ -1,0 +1,29 @@
+// `--backend functional|systemc` for the commands that simulate (nchip run; nchip train once it
+// calls this): the SystemC options, their checks, and running a recording on the timed chip.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include <boost/program_options.hpp>
+
+#include "compiler/ir/network.hpp"
+#include "hw_model/functional/run.hpp"
+#include "hw_model/image/chip_image.hpp"
+
+namespace nchip::runtime {
+
+// --backend, --chip, --stats, --trace, --trace-tile.
+void add_backend_options(boost::program_options::options_description& opts);
+// True for --backend systemc (InputError for an unknown backend, for float mode, or for the
+// SystemC-only flags without it).
+bool systemc_backend_requested(const boost::program_options::variables_map& vm, const std::string& mode);
+
+// Compiles `network` for --chip (default: the built-in chip description) unless `image` is given,
+// runs it on the SystemC chip, writes --stats and prints the chip summary (unless `quiet`).
+functional::Recording run_on_systemc(const boost::program_options::variables_map& vm,
+                                     const ir::Network& network, const std::optional<image::ChipImage>& image,
+                                     const arith::QuantConfig& quant, const functional::InputSpikes& inputs,
+                                     uint32_t steps, uint64_t seed, bool record_voltages, bool quiet);
+
+}  // namespace nchip::runtime
