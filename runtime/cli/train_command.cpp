@@ -114,14 +114,14 @@ int train_command_main(const std::vector<std::string>& args) {
       ("task", po::value<std::string>(), "pattern-generation or store-recall")
       ("net", po::value<std::string>(), "network IR JSON (default: the task's paper network, weights drawn from --seed)")
       ("mode", po::value<std::string>()->default_value("float"), "float (double reference) or fixed (on-chip arithmetic)")
-      ("quant", po::value<std::string>(), "QuantConfig JSON for --mode fixed (default: built-in formats)")
+      ("quant", po::value<std::string>(), "QuantConfig JSON for --mode fixed (default: built-in formats with update_accumulator s32.16)")
       ("feedback", po::value<std::string>()->default_value("random"), "random, symmetric or global feedback weights")
       ("storage", po::value<std::string>()->default_value("full"), "full (per-synapse state) or factored (per-neuron traces, online +-1 LSB; fixed only)")
       ("iterations", po::value<int64_t>()->default_value(100), "training iterations (weight updates)")
       ("batch", po::value<int64_t>(), "trials per iteration (default: pattern-generation 1, store-recall 128)")
       ("steps", po::value<int64_t>(), "trial length in steps (default: the task's)")
       ("optimizer", po::value<std::string>(), "adam or sgd (default: adam in float, sgd in fixed; fixed allows only sgd)")
-      ("lr", po::value<double>(), "learning rate (default: pattern-generation 0.003, store-recall 0.01)")
+      ("lr", po::value<double>(), "learning rate (default float/Adam: pattern-generation 0.003, store-recall 0.01; fixed/SGD: 3e-5, 1e-4)")
       ("lr-decay-every", po::value<int64_t>(), "multiply the learning rate by --lr-decay-factor every N iterations (default 100, 0 = never)")
       ("lr-decay-factor", po::value<double>(), "decay factor (default: pattern-generation 0.7, store-recall 0.3)")
       ("adam-beta1", po::value<double>()->default_value(0.9), "Adam beta1")
@@ -172,6 +172,10 @@ int train_command_main(const std::vector<std::string>& args) {
         {{"exact", arith::ClassificationError::softmax_exact},
          {"lut", arith::ClassificationError::softmax_exp_lut},
          {"hard-sigmoid", arith::ClassificationError::hard_sigmoid}});
+  }
+  if (fixed) {
+    o.quant = training_quant_defaults();
+    o.lr = fixed_sgd_default_lr(task);
   }
   if (vm.count("quant")) {
     if (!fixed) throw InputError("--quant: only used with --mode fixed");

@@ -29,6 +29,18 @@ void apply_task_defaults(const std::string& task, TrainOptions& o) {
   o.eprop.reg_target_rate_hz = 10.0;
 }
 
+arith::QuantConfig training_quant_defaults() {
+  arith::QuantConfig q;
+  q[arith::Quantity::update_accumulator] = {32, 16, true};
+  return q;
+}
+
+double fixed_sgd_default_lr(const std::string& task) {
+  // Measured on the seed networks (bench/README.md, "e-prop training"): the largest rates that
+  // learn without the weights running into saturation.
+  return task == "pattern-generation" ? 3e-5 : 1e-4;
+}
+
 void validate(const TrainOptions& o) {
   if (o.task != "pattern-generation" && o.task != "store-recall")
     throw InputError(fmt::format("--task: expected pattern-generation or store-recall, got '{}'", o.task));

@@ -33,6 +33,16 @@ struct TrainOptions {
   uint32_t validation_trials = 32;  // store-recall: fresh trials scored after each update
 };
 
+// The QuantConfig `nchip train --mode fixed` uses without --quant: the arith defaults except the
+// weight-change accumulator, s32.16 instead of s32.24. It sums L * ebar over every step of every
+// trial of a batch (hundreds to thousands of terms of order 0.1-1), which the +-128 range of
+// s32.24 clips on the first trials of pattern generation; s32.16 keeps +-32768 with 2^-16 steps.
+arith::QuantConfig training_quant_defaults();
+
+// SGD learning rate of the fixed-point chip per task (the float defaults are Adam's, which
+// normalizes the step; plain SGD on summed gradients needs a much smaller rate).
+double fixed_sgd_default_lr(const std::string& task);
+
 // Paper defaults per task (lr, decay, batch, regularization), applied before command-line flags.
 void apply_task_defaults(const std::string& task, TrainOptions& options);
 

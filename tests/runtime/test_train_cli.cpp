@@ -1,0 +1,110 @@
+// `nchip train` from the outside: a short run writes its three files and `nchip run` replays the
+// trained network; bad task/flag/config combinations exit with code 2 and one line on stderr.
+#include <catch2/catch.hpp>
+
+#include <sys/wait.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include "compiler/ir/network_json.hpp"
+#include "tests/runtime/train_test_helpers.hpp"
+
+namespace fs = std::filesystem;
+
+namespace {
+
+struct Outcome {
+  int exit_code = -1;
+  std::string err;
+};
+
+fs::path scratch(const std::string& name) {
+  const fs::path dir = fs::temp_directory_path() / ("nchip_test_train_" + name);
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  return dir;
+}
+
+Outcome run_nchip(const std::string& args, const fs::path& dir) {
+  const std::string err_file = (dir / "stderr.txt").string();
+  const std::string cmd = std::string(NCHIP_BINARY_DIR) + "/nchip " + args + " > " +
+                          (dir / "stdout.txt").string() + " 2> " + err_file;
+  const int status = std::system(cmd.c_str());
+  Outcome o;
+  o.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  std::ifstream in(err_file);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  o.err = ss.str();
+  return o;
+}
+
+size_t lines(const std::string& text) {
+  size_t n = 0;
+  for (char c : text) n += c == '\n';
+  return n;
+}
+
+}  // namespace
+
+TEST_CASE("nchip train writes curve, metrics and a trained network that nchip run replays") {
+  const fs::path dir = scratch("ok");
+  const fs::path net = dir / "net.json";
+  std::ofstream(net) << nchip::ir::network_to_json(nchip::test::small_pattern_network());
+  for (const char* mode : {"float", "fixed"}) {
+    const fs::path out = dir / mode;
+    const auto r = run_nchip("train --task pattern-generation --net " + net.string() + " --steps 100 --iterations 3 --mode " +
+                             mode + " --out " + out.string(),
+                         dir);
+    INFO(r.err);
+    REQUIRE(r.exit_code == 0);
+    CHECK(fs::exists(out / "curve.csv"));
+    CHECK(fs::exists(out / "metrics.json"));
+    REQUIRE(fs::exists(out / "trained.json"));
+    std::ifstream curve(out / "curve.csv");
+    std::string text((std::istreambuf_iterator<char>(curve)), {});
+    CHECK(lines(text) == 4);  // header + 3 iterations
+    const auto replay = run_nchip("run " + (out / "trained.json").string() + " --input-task pattern-generation --steps 50", dir);
+    INFO(replay.err);
+    CHECK(replay.exit_code == 0);
+  }
+}
+
+TEST_CASE("nchip train: bad task, flag and config combinations exit 2 with one line") {
+  const fs::path dir = scratch("errors");
+  const fs::path net = dir / "pg.json";
+  std::ofstream(net) << nchip::ir::network_to_json(nchip::test::small_pattern_network());
+  const std::string out = " --out " + (dir / "o").string();
+  const char* cases[] = {
+      "train --task sudoku",
+      "train --task store-recall --mode fixed --optimizer adam",
+      "train --task store-recall --storage factored",
+      "train --task store-recall --mode float --quant x.json",
+      "train --task store-recall --iterations 0",
+      "train --task store-recall --softmax lut",
+      "train --task pattern-generation --softmax hard-sigmoid",
+      "train --task store-recall --mode fixed --softmax exact",
+      "train --task store-recall --feedback sideways",
+      "train --task store-recall --lr -1",
+      "train --task store-recall --batch 0",
+      "train --task store-recall --no-such-flag 3",
+      "train --task store-recall --mode fixed --quant /nonexistent/q.json",
+  };
+  for (const char* c : cases) {
+    const auto r = run_nchip(std::string(c) + out, dir);
+    INFO(c << " -> " << r.err);
+    CHECK(r.exit_code == 2);
+    CHECK(lines(r.err) == 1);
+  }
+  // A network that does not fit the task: 20 inputs / 3 readouts for store-recall.
+  const auto r = run_nchip("train --task store-recall --net " + net.string() + out, dir);
+  INFO(r.err);
+  CHECK(r.exit_code == 2);
+  CHECK(lines(r.err) == 1);
+  const auto missing_out = run_nchip("train --task store-recall", dir);
+  CHECK(missing_out.exit_code == 2);
+}

@@ -1,0 +1,60 @@
+// Small training configurations for the trainer tests: a 60-neuron version of the pattern
+// generation network (task 1.1 with 300-step trials), quick enough for CI.
+#pragma once
+
+#include "compiler/ir/network.hpp"
+#include "compiler/ir/random_init.hpp"
+#include "runtime/train/train_options.hpp"
+
+namespace nchip::test {
+
+inline ir::Network small_pattern_network() {
+  ir::Network net;
+  net.name = "pg_small";
+  net.seed = 3;
+  ir::Population in;
+  in.name = "in";
+  in.type = ir::PopulationType::input;
+  in.size = 20;
+  ir::Population rec;
+  rec.name = "rec";
+  rec.type = ir::PopulationType::lif;
+  rec.size = 60;
+  rec.tau_m_ms = 20;
+  rec.v_th = 0.61;
+  rec.t_ref_ms = 5;
+  ir::Population out;
+  out.name = "out";
+  out.type = ir::PopulationType::readout;
+  out.size = 3;
+  out.tau_out_ms = 20;
+  net.populations = {in, rec, out};
+  for (auto [s, t] : {std::pair{"in", "rec"}, {"rec", "rec"}, {"rec", "out"}}) {
+    ir::Projection p;
+    p.source = s;
+    p.target = t;
+    p.random_init = ir::RandomInit{1.0, 1.0};
+    net.projections.push_back(p);
+  }
+  ir::materialise_random_init(net);
+  return net;
+}
+
+inline runtime::TrainOptions small_pattern_options(runtime::TrainMode mode) {
+  runtime::TrainOptions o;
+  runtime::apply_task_defaults("pattern-generation", o);
+  o.mode = mode;
+  o.steps = 300;
+  o.iterations = 40;
+  o.seed = 1;
+  if (mode == runtime::TrainMode::fixed_chip) {
+    o.optimizer = runtime::OptimizerKind::sgd;
+    o.quant = runtime::training_quant_defaults();
+    o.lr = runtime::fixed_sgd_default_lr("pattern-generation");
+  } else {
+    o.lr = 0.01;
+  }
+  return o;
+}
+
+}  // namespace nchip::test
