@@ -17,6 +17,7 @@
 #include "runtime/cli/command.hpp"
 #include "runtime/cli/options.hpp"
 #include "runtime/io/atomic_file.hpp"
+#include "runtime/cli/systemc_backend.hpp"
 #include "runtime/train/default_networks.hpp"
 #include "runtime/train/trainer.hpp"
 
@@ -121,7 +122,7 @@ int train_command_main(const std::vector<std::string>& args) {
       ("batch", po::value<int64_t>(), "trials per iteration (default: pattern-generation 1, store-recall 128)")
       ("steps", po::value<int64_t>(), "trial length in steps (default: the task's)")
       ("optimizer", po::value<std::string>(), "adam or sgd (default: adam in float, sgd in fixed; fixed allows only sgd)")
-      ("lr", po::value<double>(), "learning rate (default float/Adam: pattern-generation 0.003, store-recall 0.01; fixed/SGD: 3e-5, 1e-4)")
+      ("lr", po::value<double>(), "learning rate (default float/Adam: pattern-generation 0.003, store-recall 0.01; fixed/SGD: 3e-5, 1e-5)")
       ("lr-decay-every", po::value<int64_t>(), "multiply the learning rate by --lr-decay-factor every N iterations (default 100, 0 = never)")
       ("lr-decay-factor", po::value<double>(), "decay factor (default: pattern-generation 0.7, store-recall 0.3)")
       ("adam-beta1", po::value<double>()->default_value(0.9), "Adam beta1")
@@ -134,6 +135,7 @@ int train_command_main(const std::vector<std::string>& args) {
       ("seed", po::value<int64_t>()->default_value(1), "seed of trials, default-network weights, feedback and rounding")
       ("out", po::value<std::string>(), "output directory (created if missing)")
       ("quiet", "no progress lines");
+  add_backend_options(opts);  // --backend functional|systemc and the SystemC flags (issue #5)
   po::variables_map vm;
   po::store(po::command_line_parser(args).options(opts).run(), vm);
   po::notify(vm);
@@ -194,6 +196,7 @@ int train_command_main(const std::vector<std::string>& args) {
   if (vm.count("target-rate")) o.eprop.reg_target_rate_hz = vm["target-rate"].as<double>();
   o.validation_trials = static_cast<uint32_t>(bounded(vm, "validation-trials", 0, 1'000'000));
   o.seed = non_negative(vm, "seed");
+  configure_systemc_training(vm, vm["mode"].as<std::string>(), o);
   validate(o);
 
   const ir::Network network = vm.count("net") ? ir::read_network_file(vm["net"].as<std::string>())
@@ -234,6 +237,7 @@ int train_command_main(const std::vector<std::string>& args) {
                  result.weight_update_saturations);
     fmt::print("wrote {0}/curve.csv, {0}/metrics.json, {0}/trained.json\n", dir);
   }
+  if (o.systemc_backend) report_systemc(vm, quiet);
   return result.interrupted ? 130 : 0;
 }
 

@@ -38,7 +38,7 @@ arith::QuantConfig training_quant_defaults() {
 double fixed_sgd_default_lr(const std::string& task) {
   // Measured on the seed networks (bench/README.md, "e-prop training"): the largest rates that
   // learn without the weights running into saturation.
-  return task == "pattern-generation" ? 3e-5 : 1e-4;
+  return task == "pattern-generation" ? 3e-5 : 1e-5;
 }
 
 void validate(const TrainOptions& o) {

@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# e-prop training measurements for bench/README.md ("e-prop training (issue #3)"): float and
+# fixed-point (16-/8-bit weights, full and factored storage) learning on the seed tasks.
+# usage: bench/eprop/run_eprop_training.sh BUILD_DIR OUT_DIR [SEEDS] [PG_ITERS] [SR_ITERS]
+# Each run leaves OUT_DIR/<name>/{curve.csv,metrics.json,trained.json}; summary.txt collects
+# the final metric, mean rate, time per iteration and its breakdown.
+set -euo pipefail
+build=${1:?build dir}; out=${2:?out dir}; seeds=${3:-"1 2 3"}
+pg_iters=${4:-100}; sr_iters=${5:-50}
+sr_batch=${SR_BATCH:-128}            # paper: 128
+sr_fixed_lr=${SR_FIXED_LR:-1e-5}    # on-chip SGD rate for batch 128 (gradients are summed)
+only=${ONLY:-pg600 pg60 sr}         # which groups to run
+here=$(cd "$(dirname "$0")" && pwd)
+nchip="$build/nchip"
+mkdir -p "$out"
+
+run() {  # name, args...
+  local name=$1; shift
+  "$nchip" train "$@" --out "$out/$name" --quiet
+  python3 - "$out/$name/metrics.json" "$name" >> "$out/summary.txt" <<'PY'
+import json, sys
+m = json.load(open(sys.argv[1])); t = m.get("seconds_per_iteration", {})
+print(f"{sys.argv[2]:<34} {m['metric_name']}={m['final_metric']:.4f} rate={m['final_mean_rate_hz']:.1f}Hz "
+      f"below5%@{m.get('first_iteration_below_5_percent', '-')} s/iter={t.get('total', 0):.3f} "
+      f"(neuron {t.get('neuron', 0):.3f}, signal {t.get('learning_signal', 0):.3f}, "
+      f"elig {t.get('eligibility', 0):.3f}, update {t.get('weight_update', 0):.4f}, val {t.get('validation', 0):.3f}) "
+      f"wsat={m.get('weight_update_saturations', 0)} bits/syn={m['bits_per_synapse']}")
+PY
+}
+
+for s in $seeds; do
+  if [[ " $only " == *" pg600 "* ]]; then
+  # Pattern generation, paper network (600 LIF), float Adam (paper: NMSE ~0.01 after 1000 it).
+  run "pg600_float_s$s" --task pattern-generation --mode float --iterations "$pg_iters" --seed "$s"
+  fi
+  if [[ " $only " == *" pg60 "* ]]; then
+  # Small pattern generation (60 LIF, 300-step trials): float vs fixed, both schemes, 16/8 bit.
+  small=(--task pattern-generation --net "$here/pg_small.json" --steps 300 --iterations "$pg_iters" --seed "$s")
+  run "pg60_float_s$s" "${small[@]}" --mode float --lr 0.01
+  run "pg60_fixed16_full_s$s" "${small[@]}" --mode fixed --quant "$here/q_w16.json" --lr 3e-5
+  run "pg60_fixed8_full_s$s" "${small[@]}" --mode fixed --quant "$here/q_w8.json" --lr 3e-5
+  run "pg60_fixed16_factored_s$s" "${small[@]}" --mode fixed --storage factored --quant "$here/q_w16.json" --lr 3e-4
+  run "pg60_fixed8_factored_s$s" "${small[@]}" --mode fixed --storage factored --quant "$here/q_w8.json" --lr 3e-4
+  fi
+  if [[ " $only " == *" sr "* ]]; then
+  # Store-recall, paper network (10 LIF + 10 ALIF), batch 128 (paper: < 5 % after ~50 it).
+  run "sr_float_s$s" --task store-recall --mode float --batch "$sr_batch" --iterations "$sr_iters" --seed "$s"
+  run "sr_fixed16_full_s$s" --task store-recall --mode fixed --batch "$sr_batch" --lr "$sr_fixed_lr" --quant "$here/q_w16.json" --iterations "$sr_iters" --seed "$s"
+  run "sr_fixed8_full_s$s" --task store-recall --mode fixed --batch "$sr_batch" --lr "$sr_fixed_lr" --quant "$here/q_w8.json" --iterations "$sr_iters" --seed "$s"
+  run "sr_fixed16_factored_s$s" --task store-recall --mode fixed --batch "$sr_batch" --storage factored --quant "$here/q_w16.json" --lr 1e-4 --iterations "$sr_iters" --seed "$s"
+  fi
+done
+cat "$out/summary.txt"
