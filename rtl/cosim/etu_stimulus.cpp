@@ -66,49 +66,60 @@ std::vector<int64_t> edge_values(const Format& f) {
   return v;
 }
 
-int64_t draw_value(Rng& rng, const Format& f, Distribution d) {
-  if (d == Distribution::mixed) {
-    const uint64_t pick = rng.next() % 3;
-    d = pick == 0 ? Distribution::uniform : pick == 1 ? Distribution::edges : Distribution::log;
-  }
-  switch (d) {
-    case Distribution::edges: {
-      const auto edges = edge_values(f);
-      return edges[rng.next() % edges.size()];
+// Draws raw values of one format; the edge list is built once (the stimulus must not be the
+// bottleneck of a co-simulation that runs a million updates per second).
+class FieldDraw {
+ public:
+  explicit FieldDraw(const Format& f)
+      : f_(f), edges_(edge_values(f)), magnitude_bits_(f.is_signed ? f.width - 1 : f.width) {}
+
+  int64_t operator()(Rng& rng, Distribution d) const {
+    if (d == Distribution::mixed) {
+      const uint64_t pick = ((rng.next() >> 32) * 3) >> 32;
+      d = pick == 0 ? Distribution::uniform : pick == 1 ? Distribution::edges : Distribution::log;
     }
-    case Distribution::log: {
-      const int bits = f.is_signed ? f.width - 1 : f.width;
-      const int k = static_cast<int>(rng.next() % static_cast<uint64_t>(bits + 1));
-      int64_t magnitude = k == 0 ? 0 : rng.between(int64_t{1} << (k - 1), (int64_t{1} << k) - 1);
-      if (f.is_signed && rng.coin()) magnitude = -magnitude - (k == bits ? 1 : 0);
-      return clamp_to(magnitude, f);
+    switch (d) {
+      case Distribution::edges:
+        return edges_[((rng.next() >> 32) * edges_.size()) >> 32];
+      case Distribution::log: {
+        const int k = static_cast<int>(rng.between(0, magnitude_bits_));
+        int64_t magnitude = k == 0 ? 0 : rng.between(int64_t{1} << (k - 1), (int64_t{1} << k) - 1);
+        if (f_.is_signed && rng.coin()) magnitude = -magnitude - (k == magnitude_bits_ ? 1 : 0);
+        return clamp_to(magnitude, f_);
+      }
+      default:
+        return rng.between(f_.min_raw(), f_.max_raw());
     }
-    default:
-      return rng.between(f.min_raw(), f.max_raw());
   }
-}
+
+ private:
+  Format f_;
+  std::vector<int64_t> edges_;
+  int magnitude_bits_;
+};
 
 class RandomSource : public EtuSource {
  public:
   RandomSource(const arith::QuantConfig& q, uint64_t seed, uint64_t count, Distribution d)
-      : q_(q), rng_(seed ^ 0x45545552414E44ULL), left_(count), d_(d) {}
+      : rng_(seed ^ 0x45545552414E44ULL), left_(count), d_(d),
+        h_(q[Quantity::pseudo_derivative]), decay_(q[Quantity::decay]), beta_(q[Quantity::voltage]),
+        l_(q[Quantity::learning_signal]), zbar_(q[Quantity::trace]), e_(q[Quantity::eligibility]),
+        acc_(q[Quantity::update_accumulator]) {}
 
   bool next(EtuRecord& r) override {
     if (left_ == 0) return false;
     --left_;
-    auto value = [&](Quantity quantity) {
-      return static_cast<int32_t>(draw_value(rng_, q_[quantity], d_));
-    };
-    r.h = value(Quantity::pseudo_derivative);
-    r.rho = value(Quantity::decay);
-    r.beta = value(Quantity::voltage);
-    r.kappa = value(Quantity::decay);
-    r.L = value(Quantity::learning_signal);
+    auto value = [&](const FieldDraw& draw) { return static_cast<int32_t>(draw(rng_, d_)); };
+    r.h = value(h_);
+    r.rho = value(decay_);
+    r.beta = value(beta_);
+    r.kappa = value(decay_);
+    r.L = value(l_);
     r.adaptive = rng_.coin();
-    r.zbar = value(Quantity::trace);
-    r.eps_a = value(Quantity::eligibility);
-    r.filtered = value(Quantity::eligibility);
-    r.accumulator = value(Quantity::update_accumulator);
+    r.zbar = value(zbar_);
+    r.eps_a = value(e_);
+    r.filtered = value(e_);
+    r.accumulator = value(acc_);
     // Keys: random, with their own extremes now and then (every bit of the hash inputs matters).
     const uint64_t k = rng_.next();
     r.key.seed = (k & 15) == 0 ? 0 : (k & 15) == 1 ? ~uint64_t{0} : rng_.next();
@@ -119,10 +130,10 @@ class RandomSource : public EtuSource {
   }
 
  private:
-  arith::QuantConfig q_;
   Rng rng_;
   uint64_t left_;
   Distribution d_;
+  FieldDraw h_, decay_, beta_, l_, zbar_, e_, acc_;
 };
 
 class VectorSource : public EtuSource {

@@ -5,6 +5,7 @@
 #include <boost/program_options.hpp>
 #include <fmt/core.h>
 
+#include <chrono>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
@@ -186,8 +187,16 @@ int cosim_command_main(const std::vector<std::string>& args) {
   options.handshake_seed = seed;
   if (vm.count("vcd")) options.vcd_path = vm["vcd"].as<std::string>();
   const bool json = vm.count("json") > 0;
+  // Progress on stderr every 5 s, so long runs show they are alive without flooding the log.
+  auto last_progress = std::chrono::steady_clock::now();
   if (!json)
-    options.progress = [](uint64_t compared) { fmt::print(stderr, "  ... {} updates compared\n", compared); };
+    options.progress = [&last_progress, limit](uint64_t compared) {
+      const auto now = std::chrono::steady_clock::now();
+      if (now - last_progress < std::chrono::seconds(5)) return;
+      last_progress = now;
+      if (limit == UINT64_MAX) fmt::print(stderr, "  ... {} updates compared\n", compared);
+      else fmt::print(stderr, "  ... {} of {} updates compared\n", compared, limit);
+    };
 
   arith::QuantConfig reference = quant;
   if (vm.count("reference-rounding")) {
