@@ -19,5 +19,7 @@ const std::vector<Command>& commands();
 int run_command_main(const std::vector<std::string>& args);  // `nchip run`
 int train_command_main(const std::vector<std::string>& args);  // `nchip train`
 int cosim_command_main(const std::vector<std::string>& args);  // `nchip cosim` (rtl/)
+int compile_command_main(const std::vector<std::string>& args);  // `nchip compile`
+int inspect_command_main(const std::vector<std::string>& args);  // `nchip inspect`
 
 }  // namespace nchip::runtime

@@ -7,6 +7,8 @@ const std::vector<Command>& commands() {
       {"run", "simulate a network (float reference or fixed-point chip arithmetic)", run_command_main},
       {"train", "train a task with on-chip e-prop (float reference or fixed-point chip)", train_command_main},
       {"cosim", "co-simulate the RTL eligibility-trace unit against the C++ model", cosim_command_main},
+      {"compile", "map a network onto a chip and write its chip image and report", compile_command_main},
+      {"inspect", "print the compile report of a chip image", inspect_command_main},
   };
   return list;
 }

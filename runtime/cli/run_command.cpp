@@ -5,7 +5,9 @@
 #include <chrono>
 #include <iostream>
 #include <nlohmann/json.hpp>
+#include <optional>
 
+#include "compiler/image_network.hpp"
 #include "compiler/ir/network_json.hpp"
 #include "compiler/ir/random_init.hpp"
 #include "compiler/lower.hpp"
@@ -145,7 +147,16 @@ int run_command_main(const std::vector<std::string>& args) {
   if (mode != "float" && mode != "fixed")
     throw InputError("--mode: expected float or fixed, got '" + mode + "'");
   const uint64_t seed = non_negative(vm, "seed");
-  ir::Network network = ir::read_network_file(vm["network"].as<std::string>());
+  // A chip image (nchip compile) runs as compiled: fixed point, with the QuantConfig it holds.
+  std::optional<image::ChipImage> chip_image;
+  const std::string network_path = vm["network"].as<std::string>();
+  if (image::file_has_image_magic(network_path)) {
+    if (mode != "fixed" || vm.count("quant") || vm.count("random-weights"))
+      throw InputError(network_path + ": a chip image runs in fixed mode with the quant config it was "
+                       "compiled with; --mode float, --quant and --random-weights need the IR JSON");
+    chip_image = image::read_image_file(network_path);
+  }
+  ir::Network network = chip_image ? compiler::outline_network(*chip_image) : ir::read_network_file(network_path);
   if (vm.count("random-weights")) ir::randomize_all_weights(network, seed);
   arith::QuantConfig quant;
   if (vm.count("quant")) {
@@ -160,7 +171,8 @@ int run_command_main(const std::vector<std::string>& args) {
 
   const auto start = std::chrono::steady_clock::now();
   const functional::Recording rec =
-      simulate(network, mode, quant, trial.input_spikes, steps, seed, vm.count("record-voltages") > 0);
+      chip_image ? compiler::run_image(*chip_image, trial.input_spikes, steps, seed, vm.count("record-voltages") > 0)
+                 : simulate(network, mode, quant, trial.input_spikes, steps, seed, vm.count("record-voltages") > 0);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
   std::vector<PopulationSummary> summary;

@@ -1,0 +1,46 @@
+#include "compiler/compile.hpp"
+
+#include "compiler/passes/emit.hpp"
+#include "compiler/passes/validate_chip.hpp"
+#include "hw_model/error.hpp"
+
+namespace nchip::compiler {
+
+image::ChipImage compile_network(const ir::Network& network, const image::ChipConfig& chip,
+                                 const arith::QuantConfig& quant, const CompileOptions& options) {
+  const auto pass = [&](const char* name) {
+    if (options.on_pass) options.on_pass(name);
+  };
+  chip.validate("chip '" + chip.name + "'");
+  const std::string quant_problem = quant.problem();
+  if (!quant_problem.empty()) throw InputError("quant config: " + quant_problem);
+  if (options.host_tile >= chip.tiles()) throw InputError("host tile outside the mesh");
+
+  pass("validate");
+  ir::validate(network, network.name);
+  validate_for_chip(network, chip, quant);
+  pass("quantize");
+  Quantized quantized = quantize(network, quant);
+  pass("partition");
+  Partition part;
+  {
+    const IncomingSynapses in = incoming_synapses(quantized.network);
+    part = partition(quantized.network, in, chip, quant, options.storage);
+  }
+  const SliceTraffic traffic = slice_traffic(quantized.network, part.slices);
+  check_fan_out(quantized.network, part.slices, traffic, chip);
+  pass("place");
+  PlacementOptions placement_options;
+  placement_options.default_rate_hz = options.default_rate_hz;
+  placement_options.dt_ms = network.dt_ms;
+  placement_options.host_tile = options.host_tile;
+  const Placement placement = place(quantized.network, part.slices, traffic, chip, placement_options);
+  pass("route");
+  Routing routing = route(part.slices, placement.tile, traffic, chip);
+  pass("emit");
+  return emit({chip, quant, options.storage, options.host_tile, options.default_rate_hz,
+               network.dt_ms, network.default_input},
+              std::move(quantized), std::move(part), placement, std::move(routing));
+}
+
+}  // namespace nchip::compiler

@@ -1,0 +1,25 @@
+// The compiler pipeline: validate -> quantize -> partition -> place -> route -> emit. Same
+// inputs, same image, byte for byte (every pass is deterministic and visits in index order).
+#pragma once
+
+#include <functional>
+#include <string>
+
+#include "compiler/ir/network.hpp"
+#include "hw_model/image/chip_image.hpp"
+
+namespace nchip::compiler {
+
+struct CompileOptions {
+  image::StorageScheme storage = image::StorageScheme::full;
+  double default_rate_hz = 10.0;  // placement's traffic estimate (see passes/place.hpp)
+  uint32_t host_tile = 0;
+  // Called with the name of each pass as it starts (progress output); may be empty.
+  std::function<void(const char* pass)> on_pass;
+};
+
+// Throws nchip::InputError for anything the user must change (network, chip or quant config).
+image::ChipImage compile_network(const ir::Network& network, const image::ChipConfig& chip,
+                                 const arith::QuantConfig& quant, const CompileOptions& options = {});
+
+}  // namespace nchip::compiler

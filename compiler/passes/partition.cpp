@@ -1,0 +1,130 @@
+#include "compiler/passes/partition.hpp"
+
+#include <fmt/format.h>
+
+#include "hw_model/error.hpp"
+
+namespace nchip::compiler {
+
+namespace {
+
+using model::PopulationRole;
+
+struct Cut {
+  uint32_t first, count;
+  CoreUsage usage;
+};
+
+std::string resource_text(const char* field, const CoreUsage& u, const image::ChipConfig& chip) {
+  const std::string f(field);
+  if (f == "core_max_neurons") return fmt::format("{} neurons (chip allows {})", u.neurons, chip.core_max_neurons);
+  if (f == "core_synapse_memory_bits")
+    return fmt::format("{} bits of synapse memory for {} synapses (a core has {})", u.memory_bits,
+                       u.synapses, chip.core_synapse_memory_bits);
+  if (f == "core_max_fan_in")
+    return fmt::format("fan-in of {} presynaptic neurons (chip allows {})", u.fan_in, chip.core_max_fan_in);
+  return fmt::format("{} presynaptic trace slots (a core has {})", u.trace_slots, chip.core_trace_slots);
+}
+
+// Greedy contiguous cut: the fewest slices for monotone limits (adding a neuron never makes a
+// slice cheaper). Records which limit closed the most slices, for the error message.
+std::vector<Cut> greedy_cut(const model::PopulationSpan& pop, uint32_t unit0, UsageCounter& counter,
+                            const image::ChipConfig& chip, const char*& limiting) {
+  std::vector<Cut> cuts;
+  counter.start_slice();
+  uint32_t first = 0;
+  limiting = "core_max_neurons";
+  for (uint32_t i = 0; i < pop.size; ++i) {
+    counter.add(unit0 + i);
+    if (const char* over = counter.exceeded()) {
+      counter.undo_last();
+      if (counter.usage().neurons == 0) {
+        counter.add(unit0 + i);
+        throw InputError(fmt::format(
+            "population '{}' neuron {} does not fit a core on its own: it needs {}; chip '{}' ({}) is "
+            "too small for it",
+            pop.name, i, resource_text(over, counter.usage(), chip), chip.name, over));
+      }
+      if (std::string(over) != "core_max_neurons") limiting = over;
+      cuts.push_back({first, i - first, counter.usage()});
+      first = i;
+      counter.start_slice();
+      --i;  // retry this neuron in the new slice
+    }
+  }
+  if (pop.size > first) cuts.push_back({first, pop.size - first, counter.usage()});
+  return cuts;
+}
+
+// Same number of slices, sizes differing by at most one: better for placement and leaves every
+// core some headroom. Returns false when an even cut breaks a limit (sparse, uneven fan-in).
+bool even_cut(const model::PopulationSpan& pop, uint32_t unit0, UsageCounter& counter, size_t k,
+              std::vector<Cut>& out) {
+  std::vector<Cut> cuts;
+  uint32_t first = 0;
+  for (size_t s = 0; s < k; ++s) {
+    const uint32_t count = static_cast<uint32_t>(pop.size / k + (s < pop.size % k ? 1 : 0));
+    counter.start_slice();
+    for (uint32_t i = 0; i < count; ++i) counter.add(unit0 + first + i);
+    if (counter.exceeded()) return false;
+    cuts.push_back({first, count, counter.usage()});
+    first += count;
+  }
+  out = std::move(cuts);
+  return true;
+}
+
+}  // namespace
+
+Partition partition(const model::NetworkModel<arith::FixedOps>& network, const IncomingSynapses& in,
+                    const image::ChipConfig& chip, const arith::QuantConfig& quant,
+                    image::StorageScheme storage) {
+  Partition out;
+  UsageCounter counter(in, chip, quant, storage);
+  const uint32_t tiles = chip.tiles();
+  for (uint32_t p = 0; p < network.populations.size(); ++p) {
+    const auto& pop = network.populations[p];
+    if (pop.role == PopulationRole::input) {
+      // The host sends an input slice's spikes under one key block of core_max_neurons keys.
+      for (uint32_t first = 0; first < pop.size; first += chip.core_max_neurons) {
+        image::Slice s;
+        s.population = p;
+        s.first = first;
+        s.count = std::min(chip.core_max_neurons, pop.size - first);
+        s.sends = true;
+        out.slices.push_back(s);
+        out.usage.push_back({});
+      }
+      continue;
+    }
+    if (pop.size == 0) continue;
+    const uint32_t unit0 = first_unit(network, pop);
+    const char* limiting = nullptr;
+    std::vector<Cut> cuts = greedy_cut(pop, unit0, counter, chip, limiting);
+    if (cuts.size() > 1) even_cut(pop, unit0, counter, cuts.size(), cuts);
+    const uint32_t free_cores = tiles - out.cores_used;
+    if (cuts.size() > free_cores) {
+      const bool by_neurons = cuts.size() == (pop.size + chip.core_max_neurons - 1) / chip.core_max_neurons;
+      const std::string why =
+          by_neurons ? fmt::format("{} cores of {} neurons", cuts.size(), chip.core_max_neurons)
+                     : fmt::format("{} cores ({} limits a core to {} of its neurons)", cuts.size(),
+                                   limiting, cuts.front().count);
+      throw InputError(fmt::format("population '{}' needs {}; {} {} free on chip '{}' ({} cores)",
+                                   pop.name, why, free_cores, free_cores == 1 ? "is" : "are",
+                                   chip.name, tiles));
+    }
+    for (const Cut& c : cuts) {
+      image::Slice s;
+      s.population = p;
+      s.first = c.first;
+      s.count = c.count;
+      s.sends = pop.role == PopulationRole::spiking;
+      out.slices.push_back(s);
+      out.usage.push_back(c.usage);
+      ++out.cores_used;
+    }
+  }
+  return out;
+}
+
+}  // namespace nchip::compiler

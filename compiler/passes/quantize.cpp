@@ -1,0 +1,73 @@
+#include "compiler/passes/quantize.hpp"
+
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "compiler/lower.hpp"
+#include "hw_model/error.hpp"
+
+namespace nchip::compiler {
+
+namespace {
+
+struct Sums {
+  double max_abs_weight = 0.0, max_abs_error = 0.0, signal = 0.0, noise = 0.0;
+  uint64_t n = 0;
+  int exponent = 0;
+};
+
+}  // namespace
+
+Quantized quantize(const ir::Network& network, const arith::QuantConfig& quant) {
+  arith::SaturationCounts counts;
+  const arith::FixedOps ops(quant, counts);
+  Quantized out;
+  out.network = lower(network, ops);
+
+  std::vector<Sums> sums(network.projections.size());
+  const arith::Format& wf = quant[arith::Quantity::weight];
+  const auto visit = [&](const model::SynapseMatrix<arith::FixedOps>& m) {
+    for (size_t i = 0; i < m.size(); ++i) {
+      const auto& o = m.origin[i];
+      const auto& proj = network.projections[o.projection];
+      const double w = proj.dense ? proj.weights[o.position] : proj.synapses[o.position].weight;
+      const int e = m.exponent[i];
+      const double q = std::ldexp(static_cast<double>(m.weight[i].raw), e - wf.frac);
+      const double scaled = std::ldexp(w, -e);
+      if (scaled > wf.max_real() + wf.lsb() / 2 || scaled < wf.min_real() - wf.lsb() / 2)
+        throw InputError(fmt::format(
+            "projection {} ('{}' -> '{}'): weight {} is out of range after scaling: format {} with "
+            "exponent {} reaches {} to {}; scale the weights down or widen formats.weight",
+            o.projection, proj.source, proj.target, w, wf.describe(), e,
+            std::ldexp(wf.min_real(), e), std::ldexp(wf.max_real(), e)));
+      Sums& s = sums[o.projection];
+      const double err = q - w;
+      s.max_abs_weight = std::max(s.max_abs_weight, std::fabs(w));
+      s.max_abs_error = std::max(s.max_abs_error, std::fabs(err));
+      s.signal += w * w;
+      s.noise += err * err;
+      s.exponent = e;
+      ++s.n;
+    }
+  };
+  visit(out.network.input_synapses);
+  visit(out.network.recurrent_synapses);
+  visit(out.network.readout_synapses);
+  for (size_t p = 0; p < network.projections.size(); ++p) {
+    const Sums& s = sums[p];
+    image::ProjectionQuantization q;
+    q.name = network.projections[p].source + "->" + network.projections[p].target;
+    q.exponent = s.exponent;
+    q.synapses = s.n;
+    q.max_abs_weight = s.max_abs_weight;
+    q.max_abs_error = s.max_abs_error;
+    q.rms_error = s.n ? std::sqrt(s.noise / static_cast<double>(s.n)) : 0.0;
+    // Exact quantization (no noise) is reported as 999 dB rather than infinity, which JSON lacks.
+    q.snr_db = s.noise > 0 ? 10.0 * std::log10(s.signal / s.noise) : 999.0;
+    out.projections.push_back(q);
+  }
+  return out;
+}
+
+}  // namespace nchip::compiler

@@ -1,0 +1,22 @@
+// Quantize pass: lower<FixedOps> derives and quantizes every constant and weight (the numbers are
+// defined once, there); this pass measures what quantization cost per projection (exponent,
+// max and RMS error, SNR) and refuses weights that saturate even at the chosen exponent.
+#pragma once
+
+#include <vector>
+
+#include "compiler/ir/network.hpp"
+#include "hw_model/arith/ops.hpp"
+#include "hw_model/image/chip_image.hpp"
+
+namespace nchip::compiler {
+
+struct Quantized {
+  model::NetworkModel<arith::FixedOps> network;
+  std::vector<image::ProjectionQuantization> projections;  // in IR order
+};
+
+// Throws nchip::InputError when a weight is out of the representable range after scaling.
+Quantized quantize(const ir::Network& network, const arith::QuantConfig& quant);
+
+}  // namespace nchip::compiler

@@ -1,0 +1,78 @@
+#include "compiler/passes/traffic.hpp"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "compiler/passes/usage.hpp"
+#include "hw_model/error.hpp"
+
+namespace nchip::compiler {
+
+using model::PopulationRole;
+
+SliceTraffic slice_traffic(const model::NetworkModel<arith::FixedOps>& net,
+                           const std::vector<image::Slice>& slices) {
+  const uint32_t n = net.n_neurons();
+  std::vector<uint32_t> unit_slice(size_t{n} + net.n_readouts(), 0);
+  for (uint32_t s = 0; s < slices.size(); ++s) {
+    const auto& pop = net.populations[slices[s].population];
+    if (pop.role == PopulationRole::input) continue;
+    const uint32_t u0 = first_unit(net, pop) + slices[s].first;
+    for (uint32_t i = 0; i < slices[s].count; ++i) unit_slice[u0 + i] = s;
+  }
+  SliceTraffic t;
+  t.out.resize(slices.size());
+  std::vector<uint32_t> neurons_to(slices.size(), 0);  // per destination, for the current slice
+  std::vector<uint32_t> seen_by(slices.size(), UINT32_MAX);  // last source neuron that counted it
+  std::vector<uint32_t> touched;
+  for (uint32_t s = 0; s < slices.size(); ++s) {
+    const auto& slice = slices[s];
+    if (!slice.sends) continue;
+    const auto& pop = net.populations[slice.population];
+    touched.clear();
+    const auto visit = [&](const model::SynapseMatrix<arith::FixedOps>& m, uint32_t source,
+                           uint32_t unit_offset, uint32_t stamp) {
+      for (uint32_t i = m.row_start[source]; i < m.row_start[source + 1]; ++i) {
+        const uint32_t d = unit_slice[unit_offset + m.target[i]];
+        if (seen_by[d] == stamp) continue;
+        seen_by[d] = stamp;
+        if (neurons_to[d]++ == 0) touched.push_back(d);
+      }
+    };
+    for (uint32_t i = 0; i < slice.count; ++i) {
+      const uint32_t local = pop.first + slice.first + i;
+      // A stamp unique to (slice, neuron) so one neuron counts once per destination.
+      const uint32_t stamp = pop.role == PopulationRole::input ? local : net.n_inputs + local;
+      if (pop.role == PopulationRole::input) {
+        visit(net.input_synapses, local, 0, stamp);
+      } else {
+        visit(net.recurrent_synapses, local, 0, stamp);
+        visit(net.readout_synapses, local, n, stamp);
+      }
+    }
+    std::sort(touched.begin(), touched.end());
+    for (uint32_t d : touched) {
+      t.out[s].emplace_back(d, neurons_to[d]);
+      neurons_to[d] = 0;
+    }
+  }
+  return t;
+}
+
+void check_fan_out(const model::NetworkModel<arith::FixedOps>& net,
+                   const std::vector<image::Slice>& slices, const SliceTraffic& traffic,
+                   const image::ChipConfig& chip) {
+  for (uint32_t s = 0; s < slices.size(); ++s) {
+    const auto& pop = net.populations[slices[s].population];
+    if (pop.role == PopulationRole::input) continue;  // the host has no fan-out table
+    if (traffic.out[s].size() > chip.core_max_fan_out)
+      throw InputError(fmt::format(
+          "population '{}' neurons {}-{} send spikes to {} cores; chip '{}' allows {} per core "
+          "(core_max_fan_out): use a chip with a larger fan-out or fewer, larger cores",
+          pop.name, slices[s].first, slices[s].first + slices[s].count - 1, traffic.out[s].size(),
+          chip.name, chip.core_max_fan_out));
+  }
+}
+
+}  // namespace nchip::compiler

@@ -1,0 +1,29 @@
+// Which slices talk to which, and how much: for every sending slice, each destination slice and
+// the number of its neurons with at least one synapse there. One spike of such a neuron is one
+// packet to that destination (multicast shares links, but a destination is still a delivery).
+// Placement weighs these counts by firing rate; routing and the fan-out check use the pairs.
+#pragma once
+
+#include <cstdint>
+#include <utility>
+#include <vector>
+
+#include "hw_model/arith/ops.hpp"
+#include "hw_model/image/chip_image.hpp"
+
+namespace nchip::compiler {
+
+struct SliceTraffic {
+  // out[s] = (destination slice, sending neurons), sorted by destination slice.
+  std::vector<std::vector<std::pair<uint32_t, uint32_t>>> out;
+};
+
+SliceTraffic slice_traffic(const model::NetworkModel<arith::FixedOps>& network,
+                           const std::vector<image::Slice>& slices);
+
+// Throws nchip::InputError when a core's spikes would go to more cores than core_max_fan_out.
+void check_fan_out(const model::NetworkModel<arith::FixedOps>& network,
+                   const std::vector<image::Slice>& slices, const SliceTraffic& traffic,
+                   const image::ChipConfig& chip);
+
+}  // namespace nchip::compiler

@@ -1,0 +1,119 @@
+#include "compiler/passes/usage.hpp"
+
+namespace nchip::compiler {
+
+namespace {
+
+using model::PopulationRole;
+
+template <class Matrix, class Visit>
+void for_each_synapse(const Matrix& m, Visit&& visit) {
+  for (uint32_t s = 0; s < m.n_sources; ++s)
+    for (uint32_t i = m.row_start[s]; i < m.row_start[s + 1]; ++i) visit(s, i);
+}
+
+}  // namespace
+
+uint32_t first_unit(const model::NetworkModel<arith::FixedOps>& network, const model::PopulationSpan& span) {
+  return span.role == PopulationRole::readout ? network.n_neurons() + span.first : span.first;
+}
+
+IncomingSynapses incoming_synapses(const model::NetworkModel<arith::FixedOps>& net) {
+  IncomingSynapses in;
+  const uint32_t n = net.n_neurons();
+  const uint32_t units = n + net.n_readouts();
+  in.n_sources = net.n_inputs + n;
+  in.adaptive.assign(units, 0);
+  for (uint32_t j = 0; j < n; ++j) in.adaptive[j] = net.neurons[j].adaptive ? 1 : 0;
+  // Two passes (count, then fill) build a reverse index without per-unit vectors; the matrices
+  // are visited in a fixed order, so entries are deterministic.
+  in.start.assign(size_t{units} + 1, 0);
+  const auto count = [&](uint32_t unit_offset, const model::SynapseMatrix<arith::FixedOps>& m) {
+    for (uint32_t t : m.target) ++in.start[unit_offset + t + 1];
+  };
+  count(0, net.input_synapses);
+  count(0, net.recurrent_synapses);
+  count(n, net.readout_synapses);
+  for (uint32_t u = 0; u < units; ++u) in.start[u + 1] += in.start[u];
+  in.entries.resize(in.start[units]);
+  std::vector<uint64_t> next(in.start.begin(), in.start.end() - 1);
+  const auto fill = [&](uint32_t source_offset, uint32_t unit_offset,
+                        const model::SynapseMatrix<arith::FixedOps>& m) {
+    for_each_synapse(m, [&](uint32_t s, uint32_t i) {
+      const uint32_t projection = m.origin[i].projection;
+      if (projection + 1 > in.n_projections) in.n_projections = projection + 1;
+      in.entries[next[unit_offset + m.target[i]]++] = {source_offset + s, projection, m.plastic[i] != 0};
+    });
+  };
+  fill(0, 0, net.input_synapses);
+  fill(net.n_inputs, 0, net.recurrent_synapses);
+  fill(net.n_inputs, n, net.readout_synapses);
+  return in;
+}
+
+UsageCounter::UsageCounter(const IncomingSynapses& in, const image::ChipConfig& chip,
+                           const arith::QuantConfig& quant, image::StorageScheme storage)
+    : in_(in), chip_(chip) {
+  for (int plastic = 0; plastic < 2; ++plastic)
+    for (int adaptive = 0; adaptive < 2; ++adaptive) {
+      bits_static_[plastic][adaptive] = image::synapse_bits(chip, quant, storage, plastic, adaptive);
+      learning_[plastic][adaptive] = image::learning_bits_per_synapse(quant, storage, plastic, adaptive);
+    }
+  source_stamp_.assign(in.n_sources, 0);
+  plastic_stamp_.assign(in.n_sources, 0);
+  projection_stamp_.assign(in.n_projections, 0);
+}
+
+void UsageCounter::start_slice() {
+  ++stamp_;
+  usage_ = {};
+  before_last_ = {};
+}
+
+void UsageCounter::add(uint32_t unit) {
+  before_last_ = usage_;
+  new_sources_.clear();
+  new_plastic_.clear();
+  new_projections_.clear();
+  const int adaptive = in_.adaptive[unit];
+  ++usage_.neurons;
+  for (uint64_t i = in_.start[unit]; i < in_.start[unit + 1]; ++i) {
+    const auto& e = in_.entries[i];
+    ++usage_.synapses;
+    usage_.memory_bits += bits_static_[e.plastic][adaptive];
+    usage_.learning_bits += learning_[e.plastic][adaptive];
+    if (source_stamp_[e.source] != stamp_) {
+      source_stamp_[e.source] = stamp_;
+      new_sources_.push_back(e.source);
+      ++usage_.fan_in;
+    }
+    if (e.plastic && plastic_stamp_[e.source] != stamp_) {
+      plastic_stamp_[e.source] = stamp_;
+      new_plastic_.push_back(e.source);
+      ++usage_.trace_slots;
+    }
+    if (projection_stamp_[e.projection] != stamp_) {
+      projection_stamp_[e.projection] = stamp_;
+      new_projections_.push_back(e.projection);
+      ++usage_.groups;
+      usage_.memory_bits += image::kGroupHeaderBits;
+    }
+  }
+}
+
+void UsageCounter::undo_last() {
+  for (uint32_t s : new_sources_) source_stamp_[s] = 0;
+  for (uint32_t s : new_plastic_) plastic_stamp_[s] = 0;
+  for (uint32_t p : new_projections_) projection_stamp_[p] = 0;
+  usage_ = before_last_;
+}
+
+const char* UsageCounter::exceeded() const {
+  if (usage_.neurons > chip_.core_max_neurons) return "core_max_neurons";
+  if (usage_.memory_bits > chip_.core_synapse_memory_bits) return "core_synapse_memory_bits";
+  if (usage_.fan_in > chip_.core_max_fan_in) return "core_max_fan_in";
+  if (usage_.trace_slots > chip_.core_trace_slots) return "core_trace_slots";
+  return nullptr;
+}
+
+}  // namespace nchip::compiler

@@ -1,0 +1,71 @@
+// What a set of neurons costs a core: neuron slots, synapses, synapse memory (synapse words,
+// projection group headers and learning state, counted with image::synapse_bits), fan-in and
+// presynaptic trace slots. The partitioner grows slices with it and the report recounts them
+// with it, so "fits" and "uses" can never disagree.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "hw_model/arith/ops.hpp"
+#include "hw_model/image/chip_config.hpp"
+#include "hw_model/model/network_model.hpp"
+
+namespace nchip::compiler {
+
+// Units are the neurons that sit on cores: spiking neurons [0, n_neurons), then readouts.
+// Sources are the neurons that send spikes: inputs [0, n_inputs), then spiking neurons.
+struct IncomingSynapses {
+  struct Entry {
+    uint32_t source;
+    uint32_t projection;
+    bool plastic;
+  };
+  std::vector<uint64_t> start;  // unit u's synapses: [start[u], start[u + 1])
+  std::vector<Entry> entries;
+  std::vector<uint8_t> adaptive;  // per unit: ALIF (its plastic synapses also keep eps_a)
+  uint32_t n_sources = 0;
+  uint32_t n_projections = 0;
+};
+
+IncomingSynapses incoming_synapses(const model::NetworkModel<arith::FixedOps>& network);
+
+// First unit of a population (its role's index shifted into the unit space); inputs have none.
+uint32_t first_unit(const model::NetworkModel<arith::FixedOps>& network, const model::PopulationSpan& span);
+
+struct CoreUsage {
+  uint32_t neurons = 0;
+  uint64_t synapses = 0;
+  uint64_t memory_bits = 0;  // synapse words + group headers + learning state
+  uint64_t learning_bits = 0;
+  uint32_t fan_in = 0;       // distinct presynaptic neurons
+  uint32_t trace_slots = 0;  // distinct presynaptic neurons with a plastic synapse here
+  uint32_t groups = 0;       // projections with a synapse here
+};
+
+// Accumulates units into one slice at a time; add() can be undone once, which is how the
+// partitioner tries a neuron and takes it back when it does not fit.
+class UsageCounter {
+ public:
+  UsageCounter(const IncomingSynapses& in, const image::ChipConfig& chip, const arith::QuantConfig& quant,
+               image::StorageScheme storage);
+  void start_slice();
+  void add(uint32_t unit);
+  void undo_last();
+  const CoreUsage& usage() const { return usage_; }
+  // Empty when the slice fits a core, else the first exceeded resource's chip field name.
+  const char* exceeded() const;
+
+ private:
+  const IncomingSynapses& in_;
+  const image::ChipConfig& chip_;
+  uint32_t bits_static_[2][2];    // [plastic][adaptive] synapse bits
+  uint32_t learning_[2][2];
+  CoreUsage usage_, before_last_;
+  uint32_t stamp_ = 0;
+  std::vector<uint32_t> source_stamp_, plastic_stamp_, projection_stamp_;
+  std::vector<uint32_t> new_sources_, new_plastic_, new_projections_;
+};
+
+}  // namespace nchip::compiler

@@ -1,0 +1,58 @@
+#include "compiler/passes/validate_chip.hpp"
+
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "hw_model/error.hpp"
+
+namespace nchip::compiler {
+
+namespace {
+
+using arith::Quantity;
+
+void check_range(const ir::Population& pop, const char* parameter, double value,
+                 const arith::QuantConfig& quant, Quantity q, bool must_be_nonzero) {
+  const arith::Format& f = quant[q];
+  const bool too_big = value > f.max_real() + f.lsb() / 2 || value < f.min_real() - f.lsb() / 2;
+  const bool vanishes = must_be_nonzero && std::fabs(value) < f.lsb() / 2;
+  if (too_big || vanishes)
+    throw InputError(fmt::format(
+        "population '{}': {} = {} is not representable in the {} format {} (range {} to {}, step {}); "
+        "change the parameter or formats.{} in the quant config",
+        pop.name, parameter, value, arith::to_string(q), f.describe(), f.min_real(), f.max_real(),
+        f.lsb(), arith::to_string(q)));
+}
+
+}  // namespace
+
+void validate_for_chip(const ir::Network& network, const image::ChipConfig& chip,
+                       const arith::QuantConfig& quant) {
+  for (const auto& pop : network.populations) {
+    if (pop.type == ir::PopulationType::input) continue;
+    const std::string model = ir::to_string(pop.type);
+    if (!chip.supports(model)) {
+      std::string list;
+      for (size_t i = 0; i < chip.neuron_models.size(); ++i)
+        list += (i == 0 ? "" : ", ") + chip.neuron_models[i];
+      throw InputError(fmt::format(
+          "population '{}' uses neuron type '{}', which chip '{}' does not support (neuron_models: {})",
+          pop.name, model, chip.name, list.empty() ? "none" : list));
+    }
+    if (pop.type == ir::PopulationType::readout) {
+      for (double b : pop.bias) check_range(pop, "bias", b, quant, Quantity::voltage, false);
+      continue;
+    }
+    check_range(pop, "v_th", pop.v_th, quant, Quantity::voltage, true);
+    check_range(pop, "1 / v_th", 1.0 / pop.v_th, quant, Quantity::gain, true);
+    if (pop.type == ir::PopulationType::alif) check_range(pop, "beta", pop.beta, quant, Quantity::voltage, false);
+    const double steps = std::round(pop.t_ref_ms / network.dt_ms);
+    if (steps > 65535)
+      throw InputError(fmt::format("population '{}': t_ref_ms = {} is {} steps; the refractory counter "
+                                   "holds at most 65535",
+                                   pop.name, pop.t_ref_ms, steps));
+  }
+}
+
+}  // namespace nchip::compiler

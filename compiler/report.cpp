@@ -1,0 +1,173 @@
+#include "compiler/report.hpp"
+
+#include <fmt/format.h>
+
+namespace nchip::compiler {
+
+namespace {
+
+using model::PopulationRole;
+
+std::string tile_text(const image::ChipConfig& chip, uint32_t tile) {
+  return fmt::format("({},{})", tile % chip.mesh_width, tile / chip.mesh_width);
+}
+
+std::string bits_text(uint64_t bits) {
+  if (bits >= (uint64_t{1} << 20)) return fmt::format("{:.2f} Mbit", bits / 1048576.0);
+  if (bits >= 1024) return fmt::format("{:.1f} kbit", bits / 1024.0);
+  return fmt::format("{} bit", bits);
+}
+
+double percent(double part, double whole) { return whole > 0 ? 100.0 * part / whole : 0.0; }
+
+}  // namespace
+
+CompileReport make_report(const image::ChipImage& im) {
+  CompileReport r;
+  r.chip = im.chip;
+  r.network = im.network.name;
+  r.storage = im.storage;
+  r.quant = im.quant;
+  r.projections = im.projections;
+  r.placement = im.placement;
+  const IncomingSynapses in = incoming_synapses(im.network);
+  UsageCounter counter(in, im.chip, im.quant, im.storage);
+  for (const auto& s : im.slices) {
+    const auto& pop = im.network.populations[s.population];
+    if (pop.role == PopulationRole::input) {
+      r.host.push_back({"input", pop.name, s.first, s.count, s.tile, s.key});
+      continue;
+    }
+    if (pop.role == PopulationRole::readout)
+      r.host.push_back({"readout", pop.name, s.first, s.count, s.tile, 0});
+    counter.start_slice();
+    const uint32_t u0 = first_unit(im.network, pop) + s.first;
+    for (uint32_t i = 0; i < s.count; ++i) counter.add(u0 + i);
+    r.cores.push_back({s.tile, pop.name, s.first, counter.usage()});
+    r.neurons += s.count;
+    r.synapses += counter.usage().synapses;
+    r.memory_bits += counter.usage().memory_bits;
+    r.learning_bits += counter.usage().learning_bits;
+  }
+  std::stable_sort(r.cores.begin(), r.cores.end(),
+                   [](const CoreReport& a, const CoreReport& b) { return a.tile < b.tile; });
+  for (uint32_t t = 0; t < im.routers.size(); ++t) {
+    const auto& table = im.routers[t];
+    r.entries_before_merge += table.entries_before_merge;
+    r.entries += table.entries.size();
+    r.max_router_entries = std::max<uint32_t>(r.max_router_entries, static_cast<uint32_t>(table.entries.size()));
+    if (table.entries_before_merge > 0)
+      r.routers.push_back({t, table.entries_before_merge, static_cast<uint32_t>(table.entries.size())});
+  }
+  return r;
+}
+
+std::string report_text(const CompileReport& r, size_t max_rows) {
+  const auto& chip = r.chip;
+  std::string out;
+  const auto line = [&](const std::string& s) { out += s + "\n"; };
+  line(fmt::format("network '{}' on chip '{}': {} x {} mesh, {} cores; learning state: {} storage",
+                   r.network, chip.name, chip.mesh_width, chip.mesh_height, chip.tiles(),
+                   image::to_string(r.storage)));
+  line(fmt::format("cores: {} of {} used", r.cores.size(), chip.tiles()));
+  line(fmt::format("  {:<7} {:<12} {:>15} {:>10} {:>27} {:>7} {:>7}", "tile", "population", "neurons",
+                   "synapses", "memory used / available", "fan-in", "traces"));
+  for (size_t i = 0; i < r.cores.size() && i < max_rows; ++i) {
+    const auto& c = r.cores[i];
+    line(fmt::format("  {:<7} {:<12} {:>15} {:>10} {:>27} {:>7} {:>7}", tile_text(chip, c.tile),
+                     c.population,
+                     fmt::format("{}-{} ({})", c.first, c.first + c.usage.neurons - 1, c.usage.neurons),
+                     c.usage.synapses,
+                     fmt::format("{} / {} ({:.0f}%)", bits_text(c.usage.memory_bits),
+                                 bits_text(chip.core_synapse_memory_bits),
+                                 percent(c.usage.memory_bits, chip.core_synapse_memory_bits)),
+                     c.usage.fan_in, c.usage.trace_slots));
+  }
+  if (r.cores.size() > max_rows) line(fmt::format("  ... {} more cores (see --report)", r.cores.size() - max_rows));
+  line(fmt::format("routers: {} with entries; {} entries before merging, {} after; fullest {} of {}",
+                   r.routers.size(), r.entries_before_merge, r.entries, r.max_router_entries,
+                   chip.router_table_entries));
+  for (size_t i = 0; i < r.routers.size() && i < max_rows; ++i) {
+    const auto& t = r.routers[i];
+    line(fmt::format("  router {:<7} {:>5} entries ({} before merging) of {}", tile_text(chip, t.tile),
+                     t.entries, t.entries_before_merge, chip.router_table_entries));
+  }
+  if (r.routers.size() > max_rows)
+    line(fmt::format("  ... {} more routers (see --report)", r.routers.size() - max_rows));
+  line(fmt::format("quantization: weights {}, per-projection exponents {}",
+                   r.quant[arith::Quantity::weight].describe(), r.quant.weight_exponents ? "on" : "off"));
+  line(fmt::format("  {:<20} {:>8} {:>9} {:>10} {:>11} {:>11} {:>8}", "projection", "exponent", "synapses",
+                   "max |w|", "max error", "rms error", "SNR dB"));
+  for (const auto& p : r.projections)
+    line(fmt::format("  {:<20} {:>8} {:>9} {:>10.4g} {:>11.3e} {:>11.3e} {:>8.1f}", p.name, p.exponent,
+                     p.synapses, p.max_abs_weight, p.max_abs_error, p.rms_error, p.snr_db));
+  const double saving = percent(r.placement.naive_cost - r.placement.cost, r.placement.naive_cost);
+  line(fmt::format("placement: {:.3f} spikes x hops per step (row-major: {:.3f}, {:.1f}% lower) at {} Hz "
+                   "per neuron",
+                   r.placement.cost, r.placement.naive_cost, saving, r.placement.default_rate_hz));
+  for (const auto& h : r.host) {
+    if (h.direction == "input")
+      line(fmt::format("host: input '{}' {}-{} sent with keys {:#010x}+ at router {}", h.population, h.first,
+                       h.first + h.count - 1, h.key, tile_text(chip, h.tile)));
+    else
+      line(fmt::format("host: readout '{}' {}-{} read from core {}", h.population, h.first,
+                       h.first + h.count - 1, tile_text(chip, h.tile)));
+  }
+  const uint64_t available = uint64_t{chip.tiles()} * chip.core_synapse_memory_bits;
+  line(fmt::format("totals: {} neurons, {} synapses on {} cores; synapse memory {} of {} ({:.1f}%), "
+                   "{} of it learning state; {} routing entries",
+                   r.neurons, r.synapses, r.cores.size(), bits_text(r.memory_bits), bits_text(available),
+                   percent(r.memory_bits, available), bits_text(r.learning_bits), r.entries));
+  return out;
+}
+
+nlohmann::ordered_json report_json(const CompileReport& r) {
+  using J = nlohmann::ordered_json;
+  const auto& chip = r.chip;
+  J out;
+  out["network"] = r.network;
+  out["chip"] = {{"name", chip.name}, {"mesh_width", chip.mesh_width}, {"mesh_height", chip.mesh_height},
+                 {"cores", chip.tiles()}, {"core_max_neurons", chip.core_max_neurons},
+                 {"core_synapse_memory_bits", chip.core_synapse_memory_bits},
+                 {"router_table_entries", chip.router_table_entries}};
+  out["storage"] = image::to_string(r.storage);
+  J cores = J::array();
+  for (const auto& c : r.cores)
+    cores.push_back({{"tile", c.tile}, {"x", c.tile % chip.mesh_width}, {"y", c.tile / chip.mesh_width},
+                     {"population", c.population}, {"first", c.first}, {"neurons", c.usage.neurons},
+                     {"synapses", c.usage.synapses}, {"memory_bits", c.usage.memory_bits},
+                     {"memory_available_bits", chip.core_synapse_memory_bits},
+                     {"learning_bits", c.usage.learning_bits}, {"fan_in", c.usage.fan_in},
+                     {"trace_slots", c.usage.trace_slots}, {"groups", c.usage.groups}});
+  out["cores"] = cores;
+  J routers = J::array();
+  for (const auto& t : r.routers)
+    routers.push_back({{"tile", t.tile}, {"x", t.tile % chip.mesh_width}, {"y", t.tile / chip.mesh_width},
+                       {"entries_before_merge", t.entries_before_merge}, {"entries", t.entries},
+                       {"capacity", chip.router_table_entries}});
+  out["routers"] = routers;
+  J projections = J::array();
+  for (const auto& p : r.projections)
+    projections.push_back({{"name", p.name}, {"exponent", p.exponent}, {"synapses", p.synapses},
+                           {"max_abs_weight", p.max_abs_weight}, {"max_abs_error", p.max_abs_error},
+                           {"rms_error", p.rms_error}, {"snr_db", p.snr_db}});
+  out["quantization"] = {{"weight_format", r.quant[arith::Quantity::weight].describe()},
+                         {"weight_exponents", r.quant.weight_exponents},
+                         {"projections", projections}};
+  out["placement"] = {{"default_rate_hz", r.placement.default_rate_hz},
+                      {"cost_spikes_hops_per_step", r.placement.cost},
+                      {"row_major_cost_spikes_hops_per_step", r.placement.naive_cost}};
+  J host = J::array();
+  for (const auto& h : r.host)
+    host.push_back({{"direction", h.direction}, {"population", h.population}, {"first", h.first},
+                    {"count", h.count}, {"tile", h.tile}, {"key", h.key}});
+  out["host"] = host;
+  out["totals"] = {{"neurons", r.neurons}, {"synapses", r.synapses}, {"cores_used", r.cores.size()},
+                   {"memory_bits", r.memory_bits},
+                   {"memory_available_bits", uint64_t{chip.tiles()} * chip.core_synapse_memory_bits},
+                   {"learning_bits", r.learning_bits}, {"routing_entries_before_merge", r.entries_before_merge},
+                   {"routing_entries", r.entries}, {"max_router_entries", r.max_router_entries}};
+  return out;
+}
+
+}  // namespace nchip::compiler

@@ -1,0 +1,56 @@
+// The compile report: how a network was mapped (per core: neurons, synapses, memory; per
+// router: table entries; per projection: quantization error; placement cost against row-major;
+// totals). Built from the chip image alone, so `nchip compile` and `nchip inspect` print the same.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "compiler/passes/usage.hpp"
+#include "hw_model/image/chip_image.hpp"
+
+namespace nchip::compiler {
+
+struct CoreReport {
+  uint32_t tile = 0;
+  std::string population;
+  uint32_t first = 0;  // neurons [first, first + usage.neurons) of the population
+  CoreUsage usage;
+};
+
+struct RouterReport {
+  uint32_t tile = 0;
+  uint32_t entries_before_merge = 0;
+  uint32_t entries = 0;
+};
+
+struct HostPort {
+  std::string direction;  // "input" (host -> chip) or "readout" (chip -> host)
+  std::string population;
+  uint32_t first = 0, count = 0, tile = 0, key = 0;
+};
+
+struct CompileReport {
+  image::ChipConfig chip;
+  std::string network;
+  image::StorageScheme storage = image::StorageScheme::full;
+  arith::QuantConfig quant;
+  std::vector<CoreReport> cores;      // used cores, by tile
+  std::vector<RouterReport> routers;  // routers with at least one entry, by tile
+  std::vector<image::ProjectionQuantization> projections;
+  std::vector<HostPort> host;
+  image::PlacementSummary placement;
+  uint32_t neurons = 0;
+  uint64_t synapses = 0, memory_bits = 0, learning_bits = 0;
+  uint64_t entries_before_merge = 0, entries = 0;
+  uint32_t max_router_entries = 0;
+};
+
+CompileReport make_report(const image::ChipImage& image);
+// Human-readable; per-core and per-router lists stop after max_rows rows (the JSON has them all).
+std::string report_text(const CompileReport& report, size_t max_rows = 64);
+nlohmann::ordered_json report_json(const CompileReport& report);
+
+}  // namespace nchip::compiler

@@ -1,0 +1,98 @@
+#include "hw_model/image/chip_config.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <type_traits>
+
+#include "hw_model/error.hpp"
+#include "hw_model/image/checksum.hpp"
+
+namespace nchip::image {
+
+const char* to_string(StorageScheme scheme) {
+  return scheme == StorageScheme::full ? "full" : "factored";
+}
+
+bool storage_scheme_from_string(const std::string& text, StorageScheme& out) {
+  if (text == "full") out = StorageScheme::full;
+  else if (text == "factored") out = StorageScheme::factored;
+  else return false;
+  return true;
+}
+
+bool ChipConfig::supports(const std::string& neuron_model) const {
+  return std::find(neuron_models.begin(), neuron_models.end(), neuron_model) != neuron_models.end();
+}
+
+std::string ChipConfig::problem() const {
+  if (name.empty()) return "name: must not be empty";
+  std::string why;
+  // Every count must be >= 1 (a zero-sized resource can hold nothing), every cost >= 0.
+  for_each_number(*this, [&](const char* field, const auto& value, const char*, const char*) {
+    if (!why.empty()) return;
+    using T = std::decay_t<decltype(value)>;
+    if constexpr (std::is_floating_point_v<T>) {
+      if (!std::isfinite(value) || value < 0)
+        why = std::string(field) + ": must be a finite number >= 0";
+    } else if (value == 0) {
+      why = std::string(field) + ": must be >= 1";
+    }
+  });
+  if (!why.empty()) return why;
+  if (clock_mhz <= 0) return "clock_mhz: must be > 0";
+  // Keys are (source slice, neuron) packed into 32 bits; tile indices must fit too.
+  if (uint64_t{mesh_width} * mesh_height > 65536) return "mesh_width x mesh_height: at most 65536 tiles";
+  if (core_max_neurons > (1u << 20)) return "core_max_neurons: at most 1048576";
+  for (const auto& m : neuron_models)
+    if (m != "lif" && m != "alif" && m != "readout")
+      return "neuron_models: unknown model '" + m + "' (expected lif, alif or readout)";
+  return {};
+}
+
+void ChipConfig::validate(const std::string& source_name) const {
+  const std::string why = problem();
+  if (!why.empty()) throw InputError(source_name + ": " + why);
+}
+
+uint64_t chip_hash(const ChipConfig& chip) {
+  Fnv1a64 h;
+  h.add_string(chip.name);
+  for_each_number(chip, [&](const char*, const auto& value, const char*, const char*) {
+    using T = std::decay_t<decltype(value)>;
+    if constexpr (std::is_floating_point_v<T>) {
+      uint64_t bits;
+      static_assert(sizeof bits == sizeof value);
+      std::memcpy(&bits, &value, sizeof bits);
+      h.add_u64(bits);
+    } else {
+      h.add_u64(value);
+    }
+  });
+  for (const auto& m : chip.neuron_models) h.add_string(m);
+  return h.value();
+}
+
+uint32_t target_index_bits(const ChipConfig& chip) {
+  uint32_t bits = 1;
+  while ((uint64_t{1} << bits) < chip.core_max_neurons) ++bits;
+  return bits;
+}
+
+uint32_t learning_bits_per_synapse(const arith::QuantConfig& quant, StorageScheme storage,
+                                   bool plastic, bool adaptive_target) {
+  if (storage == StorageScheme::factored || !plastic) return 0;
+  const auto width = [&](arith::Quantity q) { return static_cast<uint32_t>(quant[q].width); };
+  uint32_t bits = width(arith::Quantity::eligibility)           // kappa-filtered eligibility
+                  + width(arith::Quantity::update_accumulator);  // batch weight change
+  if (adaptive_target) bits += width(arith::Quantity::eligibility);  // eps_a (eq. 27)
+  return bits;
+}
+
+uint32_t synapse_bits(const ChipConfig& chip, const arith::QuantConfig& quant, StorageScheme storage,
+                      bool plastic, bool adaptive_target) {
+  return static_cast<uint32_t>(quant[arith::Quantity::weight].width) + target_index_bits(chip) +
+         learning_bits_per_synapse(quant, storage, plastic, adaptive_target);
+}
+
+}  // namespace nchip::image

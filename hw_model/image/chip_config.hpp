@@ -1,0 +1,102 @@
+// The chip description: what a compiled network may use (mesh, per-core and per-router capacities)
+// and what each operation costs (cycles, energy). A plain struct with defaults; the JSON form is
+// read by compiler/chip_json. Capacities are counted exactly as the chip image stores them, so the
+// compiler's "fits" and the image's "uses" are the same numbers (see synapse_bits below).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "hw_model/arith/quant_config.hpp"
+
+namespace nchip::image {
+
+// How e-prop learning state is kept on chip (issue #3):
+//   full     - per plastic synapse: eps_a (ALIF targets only), the kappa-filtered eligibility and
+//              the weight-change accumulator, as in the paper and SpiNNaker's e-prop;
+//   factored - only per-neuron traces; eligibility is formed on the fly (ReckOn): 0 bits/synapse.
+enum class StorageScheme : uint8_t { full, factored };
+const char* to_string(StorageScheme scheme);
+bool storage_scheme_from_string(const std::string& text, StorageScheme& out);
+
+struct ChipConfig {
+  std::string name = "chip";
+  // Mesh of tiles, one neuron core and one router per tile; tile (x, y) has index y * width + x.
+  uint32_t mesh_width = 4;
+  uint32_t mesh_height = 4;
+  // Per core.
+  uint32_t core_max_neurons = 256;                // neuron (compartment) slots
+  uint64_t core_synapse_memory_bits = 4u << 20;   // synapse words + group headers + learning state
+  uint32_t core_max_fan_in = 1024;                // distinct presynaptic neurons whose spikes arrive
+  uint32_t core_max_fan_out = 64;                 // destination cores of one core's spikes
+  uint32_t core_trace_slots = 1024;               // presynaptic traces zbar (plastic inputs)
+  // Per router.
+  uint32_t router_table_entries = 1024;           // key/mask entries
+  uint32_t router_hop_latency_cycles = 2;
+  uint32_t router_link_width_bits = 32;
+  // Clock and costs.
+  double clock_mhz = 100.0;
+  uint32_t cycles_synaptic_op = 1;
+  uint32_t cycles_neuron_update = 4;
+  uint32_t cycles_eligibility_update = 2;
+  uint32_t cycles_weight_update = 2;
+  double energy_synaptic_op_pj = 24.0;
+  double energy_neuron_update_pj = 52.0;
+  double energy_eligibility_update_pj = 30.0;
+  double energy_weight_update_pj = 30.0;
+  double energy_hop_pj = 4.0;
+  // Neuron models the cores implement: any of "lif", "alif", "readout".
+  std::vector<std::string> neuron_models{"lif", "alif", "readout"};
+
+  uint32_t tiles() const { return mesh_width * mesh_height; }
+  bool supports(const std::string& neuron_model) const;
+  // Empty when usable, else "FIELD: problem" (the JSON reader prefixes file and pointer).
+  std::string problem() const;
+  void validate(const std::string& source_name) const;  // InputError "SOURCE: problem"
+};
+
+// Calls visit(name, member, unit, description) for every numeric field, in file order: the one
+// table the JSON reader, writer, hash and report use.
+template <class Chip, class Visit>
+void for_each_number(Chip& c, Visit&& visit) {
+  visit("mesh_width", c.mesh_width, "tiles", "mesh columns");
+  visit("mesh_height", c.mesh_height, "tiles", "mesh rows");
+  visit("core_max_neurons", c.core_max_neurons, "neurons", "neuron slots per core");
+  visit("core_synapse_memory_bits", c.core_synapse_memory_bits, "bits",
+        "synapse memory per core incl. group headers and learning state");
+  visit("core_max_fan_in", c.core_max_fan_in, "neurons", "distinct presynaptic neurons per core");
+  visit("core_max_fan_out", c.core_max_fan_out, "cores", "destination cores per source core");
+  visit("core_trace_slots", c.core_trace_slots, "traces", "presynaptic trace slots per core");
+  visit("router_table_entries", c.router_table_entries, "entries", "key/mask entries per router");
+  visit("router_hop_latency_cycles", c.router_hop_latency_cycles, "cycles", "latency per hop");
+  visit("router_link_width_bits", c.router_link_width_bits, "bits", "link width");
+  visit("clock_mhz", c.clock_mhz, "MHz", "core and router clock");
+  visit("cycles_synaptic_op", c.cycles_synaptic_op, "cycles", "per synaptic event");
+  visit("cycles_neuron_update", c.cycles_neuron_update, "cycles", "per neuron per step");
+  visit("cycles_eligibility_update", c.cycles_eligibility_update, "cycles", "per synapse update");
+  visit("cycles_weight_update", c.cycles_weight_update, "cycles", "per weight update");
+  visit("energy_synaptic_op_pj", c.energy_synaptic_op_pj, "pJ", "per synaptic event");
+  visit("energy_neuron_update_pj", c.energy_neuron_update_pj, "pJ", "per neuron per step");
+  visit("energy_eligibility_update_pj", c.energy_eligibility_update_pj, "pJ", "per eligibility update");
+  visit("energy_weight_update_pj", c.energy_weight_update_pj, "pJ", "per weight update");
+  visit("energy_hop_pj", c.energy_hop_pj, "pJ", "per packet per hop");
+}
+
+// 64-bit FNV-1a over the canonical binary form of the description (name, numbers, models); the
+// image records it so a loader can tell which chip an image was compiled for.
+uint64_t chip_hash(const ChipConfig& chip);
+
+// ---- memory accounting, shared by the compiler (fits?) and the image report (uses?) ----------
+// A synapse word holds the raw weight and the target's index inside its core; a group header
+// (one per projection per core) holds the projection's weight exponent and plastic flag, so the
+// exponent is not repeated per synapse.
+inline constexpr uint32_t kGroupHeaderBits = 8;  // 5-bit exponent in [-8, 8], plastic, 2 spare
+
+uint32_t target_index_bits(const ChipConfig& chip);  // ceil(log2(core_max_neurons)), >= 1
+uint32_t learning_bits_per_synapse(const arith::QuantConfig& quant, StorageScheme storage,
+                                   bool plastic, bool adaptive_target);
+uint32_t synapse_bits(const ChipConfig& chip, const arith::QuantConfig& quant, StorageScheme storage,
+                      bool plastic, bool adaptive_target);
+
+}  // namespace nchip::image

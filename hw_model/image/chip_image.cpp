@@ -1,0 +1,495 @@
+#include "hw_model/image/chip_image.hpp"
+
+#include <algorithm>
+#include <cstring>
+#include <fstream>
+#include <iterator>
+#include <type_traits>
+
+#include "hw_model/error.hpp"
+#include "hw_model/image/byte_io.hpp"
+#include "hw_model/image/checksum.hpp"
+
+namespace nchip::image {
+
+namespace {
+
+using arith::Quantity;
+using model::PopulationRole;
+
+constexpr size_t kHeaderBytes = 40;  // magic, version, flags, total size, chip hash, sections, 0
+constexpr size_t kChecksumBytes = 8;
+
+// Section tags, in file order; four ASCII characters read as a little-endian u32.
+constexpr uint32_t tag(const char (&s)[5]) {
+  return uint32_t(uint8_t(s[0])) | uint32_t(uint8_t(s[1])) << 8 | uint32_t(uint8_t(s[2])) << 16 |
+         uint32_t(uint8_t(s[3])) << 24;
+}
+constexpr uint32_t kSectionTags[] = {tag("CHIP"), tag("QUNT"), tag("NETW"), tag("CORE"), tag("NEUR"),
+                                     tag("SYNP"), tag("LERN"), tag("ROUT"), tag("HOST"), tag("REPT")};
+constexpr uint32_t kSectionCount = sizeof kSectionTags / sizeof kSectionTags[0];
+
+std::string tag_name(uint32_t t) {
+  std::string s;
+  for (int i = 0; i < 4; ++i) {
+    const char c = static_cast<char>(t >> (8 * i));
+    s += (c >= 32 && c < 127) ? c : '?';
+  }
+  return s;
+}
+
+// ---- writers, one per section ------------------------------------------------------------------
+void put_chip(ByteWriter& w, const ChipConfig& chip) {
+  w.str(chip.name);
+  for_each_number(chip, [&](const char*, const auto& value, const char*, const char*) {
+    if constexpr (std::is_floating_point_v<std::decay_t<decltype(value)>>) w.f64(value);
+    else w.u64(value);
+  });
+  w.vec(chip.neuron_models, [](ByteWriter& o, const std::string& m) { o.str(m); });
+}
+
+void put_quant(ByteWriter& w, const arith::QuantConfig& q) {
+  for (Quantity quantity : arith::kAllQuantities) {
+    w.u8(static_cast<uint8_t>(q[quantity].width));
+    w.u8(static_cast<uint8_t>(q[quantity].frac));
+    w.u8(q[quantity].is_signed ? 1 : 0);
+  }
+  w.u8(static_cast<uint8_t>(q.rounding));
+  w.u8(static_cast<uint8_t>(q.update_rounding));
+  w.u8(q.weight_exponents ? 1 : 0);
+  w.i32(q.weight_headroom_bits);
+}
+
+void put_slice(ByteWriter& w, const Slice& s) {
+  w.u32(s.population);
+  w.u32(s.first);
+  w.u32(s.count);
+  w.u32(s.tile);
+  w.u32(s.key);
+  w.u8(s.sends ? 1 : 0);
+}
+
+template <Quantity Q>
+void put_raw(ByteWriter& w, arith::Fx<Q> v) { w.i32(v.raw); }
+
+void put_matrix(ByteWriter& w, const model::SynapseMatrix<arith::FixedOps>& m) {
+  w.u32(m.n_sources);
+  w.u32(m.n_targets);
+  w.vec(m.row_start, [](ByteWriter& o, uint32_t v) { o.u32(v); });
+  w.vec(m.target, [](ByteWriter& o, uint32_t v) { o.u32(v); });
+  w.vec(m.weight, [](ByteWriter& o, arith::Fx<Quantity::weight> v) { o.i32(v.raw); });
+  w.vec(m.exponent, [](ByteWriter& o, int8_t v) { o.u8(static_cast<uint8_t>(v)); });
+  w.vec(m.plastic, [](ByteWriter& o, uint8_t v) { o.u8(v); });
+  w.vec(m.origin, [](ByteWriter& o, const model::SynapseOrigin& v) {
+    o.u32(v.projection);
+    o.u32(v.position);
+  });
+}
+
+std::string section_payload(const ChipImage& im, uint32_t section) {
+  ByteWriter w;
+  const auto& net = im.network;
+  switch (section) {
+    case 0: put_chip(w, im.chip); break;
+    case 1: put_quant(w, im.quant); break;
+    case 2:
+      w.str(net.name);
+      w.u64(net.seed);
+      w.u32(net.n_inputs);
+      w.vec(net.populations, [](ByteWriter& o, const model::PopulationSpan& p) {
+        o.str(p.name);
+        o.u8(static_cast<uint8_t>(p.role));
+        o.u8(p.adaptive ? 1 : 0);
+        o.u32(p.first);
+        o.u32(p.size);
+      });
+      w.u32(im.host_tile);
+      w.u32(im.key_neuron_bits);
+      w.f64(im.dt_ms);
+      w.str(im.default_input);
+      break;
+    case 3: {  // cores: the slices that occupy a core
+      std::vector<Slice> on_cores;
+      for (const auto& s : im.slices)
+        if (net.populations.at(s.population).role != PopulationRole::input) on_cores.push_back(s);
+      w.vec(on_cores, put_slice);
+      break;
+    }
+    case 4:
+      w.vec(net.neurons, [](ByteWriter& o, const arith::SpikingParams<arith::FixedOps>& p) {
+        put_raw(o, p.alpha);
+        put_raw(o, p.v_th);
+        put_raw(o, p.rho);
+        put_raw(o, p.beta);
+        put_raw(o, p.inv_v_th);
+        put_raw(o, p.gamma);
+        o.u32(p.refractory_steps);
+        o.u8(p.adaptive ? 1 : 0);
+      });
+      w.vec(net.readouts, [](ByteWriter& o, const arith::ReadoutParams<arith::FixedOps>& p) {
+        put_raw(o, p.kappa);
+        put_raw(o, p.bias);
+      });
+      break;
+    case 5:
+      put_matrix(w, net.input_synapses);
+      put_matrix(w, net.recurrent_synapses);
+      put_matrix(w, net.readout_synapses);
+      break;
+    case 6:
+      // Learning state starts at zero for every synapse and neuron, so the image records its
+      // layout (scheme and word widths) rather than megabytes of zeros.
+      w.u8(static_cast<uint8_t>(im.storage));
+      w.u8(static_cast<uint8_t>(im.quant[Quantity::eligibility].width));
+      w.u8(static_cast<uint8_t>(im.quant[Quantity::update_accumulator].width));
+      w.u8(static_cast<uint8_t>(im.quant[Quantity::trace].width));
+      w.u8(0);  // initial value of every learning word: zero
+      break;
+    case 7:
+      w.vec(im.routers, [](ByteWriter& o, const RouterTable& t) {
+        o.u32(t.entries_before_merge);
+        o.vec(t.entries, [](ByteWriter& oo, const RoutingEntry& e) {
+          oo.u32(e.key);
+          oo.u32(e.mask);
+          oo.u8(e.route);
+        });
+      });
+      break;
+    case 8: {  // host I/O map: inputs the host injects, readouts it reads back
+      std::vector<Slice> inputs;
+      for (const auto& s : im.slices)
+        if (net.populations.at(s.population).role == PopulationRole::input) inputs.push_back(s);
+      w.vec(inputs, put_slice);
+      break;
+    }
+    case 9:
+      w.vec(im.projections, [](ByteWriter& o, const ProjectionQuantization& p) {
+        o.str(p.name);
+        o.i32(p.exponent);
+        o.u64(p.synapses);
+        o.f64(p.max_abs_weight);
+        o.f64(p.max_abs_error);
+        o.f64(p.rms_error);
+        o.f64(p.snr_db);
+      });
+      w.f64(im.placement.default_rate_hz);
+      w.f64(im.placement.cost);
+      w.f64(im.placement.naive_cost);
+      break;
+  }
+  return std::move(w.bytes());
+}
+
+// ---- readers -----------------------------------------------------------------------------------
+ChipConfig get_chip(ByteReader& r) {
+  ChipConfig chip;
+  chip.name = r.str();
+  for_each_number(chip, [&](const char*, auto& value, const char*, const char*) {
+    using T = std::decay_t<decltype(value)>;
+    if constexpr (std::is_floating_point_v<T>) value = r.f64();
+    else value = static_cast<T>(r.u64());
+  });
+  chip.neuron_models = r.vec<std::string>(8, [](ByteReader& i) { return i.str(); });
+  return chip;
+}
+
+arith::QuantConfig get_quant(ByteReader& r) {
+  arith::QuantConfig q;
+  for (Quantity quantity : arith::kAllQuantities) {
+    q[quantity].width = r.u8();
+    q[quantity].frac = r.u8();
+    q[quantity].is_signed = r.u8() != 0;
+  }
+  const uint8_t rounding = r.u8(), update_rounding = r.u8();
+  if (rounding > 2 || update_rounding > 2) r.fail("unknown rounding mode");
+  q.rounding = static_cast<arith::Rounding>(rounding);
+  q.update_rounding = static_cast<arith::Rounding>(update_rounding);
+  q.weight_exponents = r.u8() != 0;
+  q.weight_headroom_bits = r.i32();
+  const std::string why = q.problem();
+  if (!why.empty()) r.fail("quant config: " + why);
+  return q;
+}
+
+Slice get_slice(ByteReader& r) {
+  Slice s;
+  s.population = r.u32();
+  s.first = r.u32();
+  s.count = r.u32();
+  s.tile = r.u32();
+  s.key = r.u32();
+  s.sends = r.u8() != 0;
+  return s;
+}
+
+template <Quantity Q>
+arith::Fx<Q> get_raw(ByteReader& r) { return arith::Fx<Q>{r.i32()}; }
+
+model::SynapseMatrix<arith::FixedOps> get_matrix(ByteReader& r) {
+  model::SynapseMatrix<arith::FixedOps> m;
+  m.n_sources = r.u32();
+  m.n_targets = r.u32();
+  m.row_start = r.vec<uint32_t>(4, [](ByteReader& i) { return i.u32(); });
+  m.target = r.vec<uint32_t>(4, [](ByteReader& i) { return i.u32(); });
+  m.weight = r.vec<arith::Fx<Quantity::weight>>(4, [](ByteReader& i) { return get_raw<Quantity::weight>(i); });
+  m.exponent = r.vec<int8_t>(1, [](ByteReader& i) { return static_cast<int8_t>(i.u8()); });
+  m.plastic = r.vec<uint8_t>(1, [](ByteReader& i) { return i.u8(); });
+  m.origin = r.vec<model::SynapseOrigin>(8, [](ByteReader& i) {
+    model::SynapseOrigin o;
+    o.projection = i.u32();
+    o.position = i.u32();
+    return o;
+  });
+  return m;
+}
+
+void check_matrix(const model::SynapseMatrix<arith::FixedOps>& m, uint32_t n_sources,
+                  uint32_t n_targets, const char* which, const ByteReader& r) {
+  const auto bad = [&](const std::string& what) { r.fail(std::string(which) + " synapses: " + what); };
+  if (m.n_sources != n_sources || m.n_targets != n_targets) bad("dimensions do not match the neurons");
+  if (m.row_start.size() != size_t{n_sources} + 1 || m.row_start.front() != 0 ||
+      m.row_start.back() != m.target.size())
+    bad("row index is inconsistent");
+  for (size_t s = 0; s < n_sources; ++s)
+    if (m.row_start[s] > m.row_start[s + 1]) bad("row index is not increasing");
+  const size_t n = m.target.size();
+  if (m.weight.size() != n || m.exponent.size() != n || m.plastic.size() != n || m.origin.size() != n)
+    bad("field lengths differ");
+  for (size_t i = 0; i < n; ++i) {
+    if (m.target[i] >= n_targets) bad("target out of range");
+    if (m.exponent[i] < arith::kWeightExponentMin || m.exponent[i] > arith::kWeightExponentMax)
+      bad("weight exponent out of range");
+  }
+}
+
+void read_section(ByteReader& r, uint32_t section, ChipImage& im, std::vector<Slice>& core_slices,
+                  std::vector<Slice>& host_slices) {
+  auto& net = im.network;
+  switch (section) {
+    case 0: im.chip = get_chip(r); break;
+    case 1: im.quant = get_quant(r); break;
+    case 2:
+      net.name = r.str();
+      net.seed = r.u64();
+      net.n_inputs = r.u32();
+      net.populations = r.vec<model::PopulationSpan>(18, [](ByteReader& i) {
+        model::PopulationSpan p;
+        p.name = i.str();
+        const uint8_t role = i.u8();
+        if (role > 2) i.fail("unknown population role");
+        p.role = static_cast<PopulationRole>(role);
+        p.adaptive = i.u8() != 0;
+        p.first = i.u32();
+        p.size = i.u32();
+        return p;
+      });
+      im.host_tile = r.u32();
+      im.key_neuron_bits = r.u32();
+      im.dt_ms = r.f64();
+      if (!(im.dt_ms > 0) || !(im.dt_ms < 1e9)) r.fail("dt_ms out of range");
+      im.default_input = r.str();
+      break;
+    case 3: core_slices = r.vec<Slice>(21, get_slice); break;
+    case 4:
+      net.neurons = r.vec<arith::SpikingParams<arith::FixedOps>>(29, [](ByteReader& i) {
+        arith::SpikingParams<arith::FixedOps> p;
+        p.alpha = get_raw<Quantity::decay>(i);
+        p.v_th = get_raw<Quantity::voltage>(i);
+        p.rho = get_raw<Quantity::decay>(i);
+        p.beta = get_raw<Quantity::voltage>(i);
+        p.inv_v_th = get_raw<Quantity::gain>(i);
+        p.gamma = get_raw<Quantity::pseudo_derivative>(i);
+        const uint32_t refractory = i.u32();
+        if (refractory > 0xffff) i.fail("refractory steps out of range");
+        p.refractory_steps = static_cast<uint16_t>(refractory);
+        p.adaptive = i.u8() != 0;
+        return p;
+      });
+      net.readouts = r.vec<arith::ReadoutParams<arith::FixedOps>>(8, [](ByteReader& i) {
+        arith::ReadoutParams<arith::FixedOps> p;
+        p.kappa = get_raw<Quantity::decay>(i);
+        p.bias = get_raw<Quantity::voltage>(i);
+        return p;
+      });
+      break;
+    case 5:
+      net.input_synapses = get_matrix(r);
+      net.recurrent_synapses = get_matrix(r);
+      net.readout_synapses = get_matrix(r);
+      break;
+    case 6: {
+      const uint8_t storage = r.u8();
+      if (storage > 1) r.fail("unknown learning-state storage scheme");
+      im.storage = static_cast<StorageScheme>(storage);
+      const uint8_t eligibility = r.u8(), accumulator = r.u8(), trace = r.u8(), initial = r.u8();
+      if (eligibility != im.quant[Quantity::eligibility].width ||
+          accumulator != im.quant[Quantity::update_accumulator].width ||
+          trace != im.quant[Quantity::trace].width || initial != 0)
+        r.fail("learning-state layout does not match the quant config");
+      break;
+    }
+    case 7:
+      im.routers = r.vec<RouterTable>(12, [](ByteReader& i) {
+        RouterTable t;
+        t.entries_before_merge = i.u32();
+        t.entries = i.vec<RoutingEntry>(9, [](ByteReader& ii) {
+          RoutingEntry e;
+          e.key = ii.u32();
+          e.mask = ii.u32();
+          e.route = ii.u8();
+          return e;
+        });
+        return t;
+      });
+      break;
+    case 8: host_slices = r.vec<Slice>(21, get_slice); break;
+    case 9:
+      im.projections = r.vec<ProjectionQuantization>(52, [](ByteReader& i) {
+        ProjectionQuantization p;
+        p.name = i.str();
+        p.exponent = i.i32();
+        p.synapses = i.u64();
+        p.max_abs_weight = i.f64();
+        p.max_abs_error = i.f64();
+        p.rms_error = i.f64();
+        p.snr_db = i.f64();
+        return p;
+      });
+      im.placement.default_rate_hz = r.f64();
+      im.placement.cost = r.f64();
+      im.placement.naive_cost = r.f64();
+      break;
+  }
+  if (r.left() != 0) r.fail("section has " + std::to_string(r.left()) + " unread bytes");
+}
+
+// A checksum only proves the file is what the writer wrote; these checks keep a hand-made or
+// buggy-writer image from sending the simulator out of bounds.
+void check_consistency(const ChipImage& im, const ByteReader& r) {
+  const std::string why = im.chip.problem();
+  if (!why.empty()) r.fail("chip description: " + why);
+  if (chip_hash(im.chip) != im.chip_hash) r.fail("chip description does not match its hash");
+  const auto& net = im.network;
+  uint32_t counts[3] = {0, 0, 0};
+  for (const auto& p : net.populations) {
+    auto& c = counts[static_cast<int>(p.role)];
+    if (p.first != c) r.fail("population '" + p.name + "' does not start where the previous ended");
+    c += p.size;
+  }
+  if (counts[0] != net.n_inputs || counts[1] != net.neurons.size() || counts[2] != net.readouts.size())
+    r.fail("population sizes do not match the neuron tables");
+  check_matrix(net.input_synapses, net.n_inputs, net.n_neurons(), "input", r);
+  check_matrix(net.recurrent_synapses, net.n_neurons(), net.n_neurons(), "recurrent", r);
+  check_matrix(net.readout_synapses, net.n_neurons(), net.n_readouts(), "readout", r);
+  if (im.routers.size() != im.chip.tiles()) r.fail("router count does not match the mesh");
+  if (im.host_tile >= im.chip.tiles()) r.fail("host tile outside the mesh");
+  if (im.key_neuron_bits == 0 || im.key_neuron_bits > 20) r.fail("key layout out of range");
+  for (const auto& s : im.slices) {
+    if (s.population >= net.populations.size() || s.tile >= im.chip.tiles() ||
+        uint64_t{s.first} + s.count > net.populations[s.population].size)
+      r.fail("slice outside its population or the mesh");
+  }
+}
+
+}  // namespace
+
+std::string write_image(const ChipImage& image) {
+  ByteWriter w;
+  w.bytes().append(kImageMagic, sizeof kImageMagic);
+  w.u32(kImageFormatVersion);
+  w.u32(0);  // flags
+  w.u64(0);  // total size, patched below
+  w.u64(image.chip_hash);
+  w.u32(kSectionCount);
+  w.u32(0);
+  for (uint32_t s = 0; s < kSectionCount; ++s) {
+    const std::string payload = section_payload(image, s);
+    w.u32(kSectionTags[s]);
+    w.u64(payload.size());
+    w.bytes() += payload;
+  }
+  std::string& out = w.bytes();
+  const uint64_t total = out.size() + kChecksumBytes;
+  for (int i = 0; i < 8; ++i) out[16 + i] = static_cast<char>(total >> (8 * i));
+  Fnv1a64 h;
+  h.add(out.data(), out.size());
+  w.u64(h.value());
+  return std::move(out);
+}
+
+bool has_image_magic(const std::string& first_bytes) {
+  return first_bytes.size() >= sizeof kImageMagic &&
+         std::memcmp(first_bytes.data(), kImageMagic, sizeof kImageMagic) == 0;
+}
+
+ChipImage read_image(const std::string& bytes, const std::string& source_name) {
+  const std::string where = source_name;
+  const auto fail = [&](const std::string& what) -> void { throw InputError(where + ": " + what); };
+  if (!has_image_magic(bytes)) {
+    const bool prefix = !bytes.empty() && bytes.size() < sizeof kImageMagic &&
+                        std::memcmp(bytes.data(), kImageMagic, bytes.size()) == 0;
+    fail(prefix ? "truncated image (" + std::to_string(bytes.size()) + " bytes)"
+                : "not an nchip chip image (wrong magic; expected 'NCHIPIMG')");
+  }
+  if (bytes.size() < kHeaderBytes + kChecksumBytes)
+    fail("truncated image (" + std::to_string(bytes.size()) + " bytes, shorter than the header)");
+  ByteReader header(bytes.data() + 8, kHeaderBytes - 8, where);
+  const uint32_t version = header.u32();
+  if (version != kImageFormatVersion)
+    fail("image format version " + std::to_string(version) + " is not supported (this nchip reads version " +
+         std::to_string(kImageFormatVersion) + "; recompile the network)");
+  header.u32();  // flags
+  const uint64_t total = header.u64();
+  if (bytes.size() < total)
+    fail("truncated image (" + std::to_string(bytes.size()) + " of " + std::to_string(total) + " bytes)");
+  if (bytes.size() > total)
+    fail("image has " + std::to_string(bytes.size() - total) + " trailing bytes after its checksum");
+  Fnv1a64 h;
+  h.add(bytes.data(), total - kChecksumBytes);
+  ByteReader trailer(bytes.data() + total - kChecksumBytes, kChecksumBytes, where);
+  if (trailer.u64() != h.value()) fail("corrupt image (checksum mismatch)");
+
+  ChipImage im;
+  im.chip_hash = header.u64();
+  const uint32_t sections = header.u32();
+  if (sections != kSectionCount) fail("unexpected section count " + std::to_string(sections));
+  ByteReader body(bytes.data() + kHeaderBytes, total - kHeaderBytes - kChecksumBytes, where);
+  std::vector<Slice> core_slices, host_slices;
+  for (uint32_t s = 0; s < kSectionCount; ++s) {
+    const uint32_t t = body.u32();
+    if (t != kSectionTags[s])
+      fail("expected section " + tag_name(kSectionTags[s]) + ", found " + tag_name(t));
+    const uint64_t length = body.count(1);
+    const size_t offset = bytes.size() - kChecksumBytes - body.left();
+    ByteReader section(bytes.data() + offset, length, where + ": section " + tag_name(t));
+    read_section(section, s, im, core_slices, host_slices);
+    body.skip(length);
+  }
+  // Slices are kept in (population, first) order: merge the host's and the cores'.
+  im.slices = host_slices;
+  im.slices.insert(im.slices.end(), core_slices.begin(), core_slices.end());
+  std::stable_sort(im.slices.begin(), im.slices.end(), [](const Slice& a, const Slice& b) {
+    return a.population != b.population ? a.population < b.population : a.first < b.first;
+  });
+  check_consistency(im, body);
+  return im;
+}
+
+static std::string read_file_bytes(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw InputError(path + ": cannot read file");
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (in.bad()) throw InputError(path + ": cannot read file");
+  return bytes;
+}
+
+ChipImage read_image_file(const std::string& path) { return read_image(read_file_bytes(path), path); }
+
+bool file_has_image_magic(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  char head[sizeof kImageMagic] = {};
+  if (!in.read(head, sizeof head)) return false;
+  return has_image_magic(std::string(head, sizeof head));
+}
+
+}  // namespace nchip::image

@@ -1,0 +1,82 @@
+// `nchip compile`: map a network onto a chip, write the chip image and print the compile report.
+#include <boost/program_options.hpp>
+#include <fmt/core.h>
+
+#include <chrono>
+#include <iostream>
+
+#include "compiler/chip_json.hpp"
+#include "compiler/compile.hpp"
+#include "compiler/ir/network_json.hpp"
+#include "compiler/quant_config_json.hpp"
+#include "compiler/report.hpp"
+#include "hw_model/error.hpp"
+#include "runtime/cli/command.hpp"
+#include "runtime/io/atomic_file.hpp"
+
+namespace nchip::runtime {
+
+namespace po = boost::program_options;
+
+int compile_command_main(const std::vector<std::string>& args) {
+  po::options_description opts(
+      "usage: nchip compile NET.json --chip CHIP.json -o NET.nchip [options]\n\noptions");
+  opts.add_options()
+      ("help,h", "show this help")
+      ("chip", po::value<std::string>(), "chip description JSON (see compiler/README.md)")
+      ("quant", po::value<std::string>(), "QuantConfig JSON (default: built-in formats)")
+      ("storage", po::value<std::string>()->default_value("full"),
+       "on-chip learning state: full (per-synapse eligibility and accumulator) or factored (none per synapse)")
+      ("output,o", po::value<std::string>(), "chip image to write")
+      ("report", po::value<std::string>(), "also write the compile report as JSON to this file")
+      ("json", "print the report as JSON instead of text");
+  po::options_description hidden;
+  hidden.add_options()("network", po::value<std::string>());
+  po::positional_options_description positional;
+  positional.add("network", 1);
+  po::options_description all;
+  all.add(opts).add(hidden);
+  po::variables_map vm;
+  po::store(po::command_line_parser(args).options(all).positional(positional).run(), vm);
+  po::notify(vm);
+  if (vm.count("help")) {
+    std::cout << opts << "\n";
+    return 0;
+  }
+  if (!vm.count("network")) throw InputError("missing network file (usage: nchip compile NET.json --chip CHIP.json -o NET.nchip)");
+  if (!vm.count("chip")) throw InputError("missing --chip CHIP.json (e.g. examples/chips/small.json)");
+  if (!vm.count("output")) throw InputError("missing -o NET.nchip (the chip image to write)");
+
+  compiler::CompileOptions options;
+  const std::string storage = vm["storage"].as<std::string>();
+  if (!image::storage_scheme_from_string(storage, options.storage))
+    throw InputError("--storage: expected full or factored, got '" + storage + "'");
+  const image::ChipConfig chip = compiler::read_chip_file(vm["chip"].as<std::string>());
+  arith::QuantConfig quant;
+  if (vm.count("quant")) quant = compiler::read_quant_config_file(vm["quant"].as<std::string>());
+  const ir::Network network = ir::read_network_file(vm["network"].as<std::string>());
+
+  // Progress on stderr for networks that take more than a moment.
+  const auto start = std::chrono::steady_clock::now();
+  options.on_pass = [&](const char* pass) {
+    const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    if (s > 2.0) fmt::print(stderr, "nchip compile: {} ({:.1f} s)\n", pass, s);
+  };
+  const image::ChipImage compiled = compiler::compile_network(network, chip, quant, options);
+  const compiler::CompileReport report = compiler::make_report(compiled);
+
+  // The image is written last among the checks so a failing compile leaves no file behind.
+  const std::string output = vm["output"].as<std::string>();
+  write_file_atomically(output, image::write_image(compiled));
+  if (vm.count("report"))
+    write_file_atomically(vm["report"].as<std::string>(), compiler::report_json(report).dump(2) + "\n");
+  if (vm.count("json")) {
+    std::cout << compiler::report_json(report).dump(2) << "\n";
+  } else {
+    std::cout << compiler::report_text(report);
+    fmt::print("image written to {}\n", output);
+  }
+  return 0;
+}
+
+}  // namespace nchip::runtime

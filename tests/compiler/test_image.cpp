@@ -1,0 +1,109 @@
+// The chip image: round trip, determinism, equality with lower<FixedOps>, and each way a file
+// can be damaged (one clear InputError line each).
+#include <catch2/catch.hpp>
+
+#include "compiler/lower.hpp"
+#include "hw_model/image/chip_image.hpp"
+#include "image_test_helpers.hpp"
+#include "mapping_test_helpers.hpp"
+
+using namespace nchip;
+using T = ir::PopulationType;
+
+namespace {
+
+ir::Network mixed_network() {
+  ir::Network net;
+  net.name = "mixed";
+  net.seed = 42;
+  net.default_input = "poisson";
+  net.populations = {test::pop("in", T::input, 12), test::pop("lif", T::lif, 20), test::pop("alif", T::alif, 9),
+                     test::pop("out", T::readout, 3)};
+  net.populations[3].bias = {0.1, -0.2, 0.3};
+  net.projections = {test::dense(net, "in", "lif"), test::sparse(net, "in", "alif", 0.4, 1),
+                     test::sparse(net, "lif", "lif", 0.3, 2), test::dense(net, "lif", "alif", false),
+                     test::sparse(net, "alif", "lif", 0.5, 3), test::dense(net, "alif", "out")};
+  return net;
+}
+
+image::ChipImage compiled() {
+  return compiler::compile_network(mixed_network(), test::tiny_chip(3, 2, 8), arith::QuantConfig{});
+}
+
+std::string read_error(const std::string& bytes) {
+  try {
+    image::read_image(bytes, "net.nchip");
+  } catch (const InputError& e) {
+    const std::string message = e.what();
+    CHECK(message.find('\n') == std::string::npos);
+    return message;
+  }
+  return "<no error>";
+}
+
+}  // namespace
+
+TEST_CASE("image round trip: same bytes, same model as lower<FixedOps>") {
+  const image::ChipImage im = compiled();
+  const std::string bytes = image::write_image(im);
+  const image::ChipImage back = image::read_image(bytes, "net.nchip");
+  CHECK(image::write_image(back) == bytes);
+  CHECK(back.chip_hash == image::chip_hash(test::tiny_chip(3, 2, 8)));
+  CHECK(back.dt_ms == 1.0);
+  CHECK(back.default_input == "poisson");
+  CHECK(back.slices.size() == im.slices.size());
+  for (size_t t = 0; t < im.routers.size(); ++t) CHECK(back.routers[t].entries == im.routers[t].entries);
+
+  arith::SaturationCounts counts;
+  const arith::QuantConfig quant;
+  const auto lowered = compiler::lower(mixed_network(), arith::FixedOps(quant, counts));
+  test::require_same_model(back.network, lowered);
+}
+
+TEST_CASE("compiling twice gives byte-identical images") {
+  CHECK(image::write_image(compiled()) == image::write_image(compiled()));
+}
+
+TEST_CASE("the image keeps its QuantConfig") {
+  arith::QuantConfig q;
+  q[arith::Quantity::weight] = {8, 6, true};
+  q.rounding = arith::Rounding::stochastic;
+  const auto im = compiler::compile_network(mixed_network(), test::tiny_chip(3, 2, 8), q);
+  const auto back = image::read_image(image::write_image(im), "x");
+  CHECK(back.quant[arith::Quantity::weight] == q[arith::Quantity::weight]);
+  CHECK(back.quant.rounding == arith::Rounding::stochastic);
+}
+
+TEST_CASE("corrupt images are refused with one clear line") {
+  const std::string good = image::write_image(compiled());
+  REQUIRE(read_error(good) == "<no error>");
+
+  std::string bad_magic = good;
+  bad_magic[0] = 'X';
+  CHECK(read_error(bad_magic) == "net.nchip: not an nchip chip image (wrong magic; expected 'NCHIPIMG')");
+  CHECK(read_error("{\"name\": 1}") == "net.nchip: not an nchip chip image (wrong magic; expected 'NCHIPIMG')");
+
+  std::string bad_version = good;
+  bad_version[8] = 9;
+  CHECK(read_error(bad_version) ==
+        "net.nchip: image format version 9 is not supported (this nchip reads version 1; recompile the network)");
+
+  const std::string truncated = good.substr(0, good.size() - 100);
+  CHECK(read_error(truncated) == "net.nchip: truncated image (" + std::to_string(truncated.size()) + " of " +
+                                     std::to_string(good.size()) + " bytes)");
+  CHECK(read_error(good.substr(0, 5)) == "net.nchip: truncated image (5 bytes)");
+  CHECK(read_error(good.substr(0, 20)).rfind("net.nchip: truncated image", 0) == 0);
+
+  for (size_t at : {size_t{50}, good.size() / 2, good.size() - 9}) {
+    std::string flipped = good;
+    flipped[at] = static_cast<char>(flipped[at] ^ 0x10);
+    CHECK(read_error(flipped) == "net.nchip: corrupt image (checksum mismatch)");
+  }
+  CHECK(read_error(good + "x") == "net.nchip: image has 1 trailing bytes after its checksum");
+}
+
+TEST_CASE("file magic detection tells images from JSON") {
+  CHECK(image::has_image_magic(image::write_image(compiled())));
+  CHECK_FALSE(image::has_image_magic("{\"populations\": []}"));
+  CHECK_FALSE(image::file_has_image_magic(NCHIP_SOURCE_DIR "/examples/networks/store_recall.json"));
+}
