@@ -151,20 +151,31 @@ void EpropEngine<Ops>::begin_trial() {
 template <class Ops>
 void EpropEngine<Ops>::step(Simulator<Ops>& sim, const std::vector<uint32_t>& inputs,
                             const Voltage* target, bool has_target, const Signal* external_L) {
-  auto start = Clock::now();
-  const auto& state = sim.neurons();
-  for (uint32_t j = 0; j < n_; ++j) h_[j] = state[j].h;  // h^t, before the simulator moves on
+  const auto start = Clock::now();
+  begin_step(sim.neurons());
   sim.step(inputs);
   timers_.neuron_s += seconds_since(start);
+  finish_step(sim.previous_spikes(), sim.readouts(), inputs, target, has_target, external_L);
+}
 
-  start = Clock::now();
-  for (uint32_t j : sim.previous_spikes()) z_flag_[j] = 1;  // z^t: what y^t was computed from
+template <class Ops>
+void EpropEngine<Ops>::begin_step(const std::vector<arith::SpikingState<Ops>>& state) {
+  for (uint32_t j = 0; j < n_; ++j) h_[j] = state[j].h;  // h^t, before the simulator moves on
+}
+
+template <class Ops>
+void EpropEngine<Ops>::finish_step(const std::vector<uint32_t>& previous_spikes,
+                                   const std::vector<Voltage>& readouts,
+                                   const std::vector<uint32_t>& inputs, const Voltage* target,
+                                   bool has_target, const Signal* external_L) {
+  auto start = Clock::now();
+  for (uint32_t j : previous_spikes) z_flag_[j] = 1;  // z^t: what y^t was computed from
   for (uint32_t i : inputs) x_flag_[i] = 1;
-  trial_spikes_ += sim.previous_spikes().size();
-  for (uint32_t j : sim.previous_spikes()) ++batch_spikes_[j];
+  trial_spikes_ += previous_spikes.size();
+  for (uint32_t j : previous_spikes) ++batch_spikes_[j];
   if (config_.storage == StorageScheme::factored && config_.feedback == FeedbackKind::symmetric)
     refresh_symmetric_feedback();  // output weights move within the trial
-  compute_learning_signals(sim, has_target, target, external_L);
+  compute_learning_signals(readouts, has_target, target, external_L);
   output_gradient(has_target);
   timers_.learning_signal_s += seconds_since(start);
 
@@ -172,19 +183,18 @@ void EpropEngine<Ops>::step(Simulator<Ops>& sim, const std::vector<uint32_t>& in
   if (config_.storage == StorageScheme::full) full_eligibility();
   else if (has_target) factored_updates();
   advance_traces();
-  for (uint32_t j : sim.previous_spikes()) z_flag_[j] = 0;
+  for (uint32_t j : previous_spikes) z_flag_[j] = 0;
   for (uint32_t i : inputs) x_flag_[i] = 0;
   ++step_count_;
   timers_.eligibility_s += seconds_since(start);
 }
 
 template <class Ops>
-void EpropEngine<Ops>::compute_learning_signals(const Simulator<Ops>& sim, bool has_target,
+void EpropEngine<Ops>::compute_learning_signals(const std::vector<Voltage>& y, bool has_target,
                                                 const Voltage* target, const Signal* external_L) {
   const arith::DrawKey key{seed_signal_, 0, 0, step_count_};
   if (has_target) {
     for (uint32_t k = 0; k < n_out_; ++k) target_row_[k] = target[k];
-    const auto& y = sim.readouts();  // y^t
     if (config_.error == ErrorKind::regression) {
       for (uint32_t k = 0; k < n_out_; ++k) {
         arith::DrawKey kk = key;

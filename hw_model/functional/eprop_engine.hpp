@@ -56,6 +56,13 @@ class EpropEngine {
   // still drives the output-weight gradient.
   void step(Simulator<Ops>& sim, const std::vector<uint32_t>& inputs, const Voltage* target,
             bool has_target, const Signal* external_L = nullptr);
+  // The same step around any model of the chip that exposes the simulator's state (the SystemC
+  // backend): begin_step(neurons before stepping) -> step the model -> finish_step(z^t it
+  // stepped from, y^t it produced, ...). step() is exactly these three calls.
+  void begin_step(const std::vector<arith::SpikingState<Ops>>& neurons);
+  void finish_step(const std::vector<uint32_t>& previous_spikes, const std::vector<Voltage>& readouts,
+                   const std::vector<uint32_t>& inputs, const Voltage* target, bool has_target,
+                   const Signal* external_L = nullptr);
 
   // Counts the trial's spikes for regularization; end_batch turns the batch's counts into the
   // regularization term of every neuron's learning signal for the next batch.
@@ -76,7 +83,7 @@ class EpropEngine {
 
  private:
   void refresh_symmetric_feedback();
-  void compute_learning_signals(const Simulator<Ops>& sim, bool has_target, const Voltage* target,
+  void compute_learning_signals(const std::vector<Voltage>& y, bool has_target, const Voltage* target,
                                 const Signal* external_L);
   void output_gradient(bool has_target);
   void full_eligibility();

@@ -34,7 +34,7 @@ struct Link {
         continue;
       }
       if (dest->full()) {
-        sc_core::wait(dest->space_freed());
+        dest->wait_for_space();
         full_wait += sc_time_stamp() - now;
         continue;
       }

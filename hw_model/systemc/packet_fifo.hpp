@@ -22,11 +22,15 @@ class PacketFifo {
   uint32_t high_water() const { return high_water_; }
   void clear_stats() { high_water_ = static_cast<uint32_t>(entries_.size()); }
 
-  // Caller has checked !full() (waiting on space_freed() otherwise).
+  // Caller has checked !full() (waiting in wait_for_space() otherwise).
   void push(const Packet& p, const sc_core::sc_time& ready) {
     entries_.push_back({p, ready});
     if (entries_.size() > high_water_) high_water_ = static_cast<uint32_t>(entries_.size());
-    arrived_.notify(sc_core::SC_ZERO_TIME);
+    // Wake the reader when the packet has crossed the link, not when it was sent: one thread
+    // switch per hop instead of two. An event keeps only its earliest pending notification, which
+    // is this FIFO's head (arrival times only grow), and wait_front() waits for any later one.
+    const sc_core::sc_time now = sc_core::sc_time_stamp();
+    arrived_.notify(ready > now ? ready - now : sc_core::SC_ZERO_TIME);
   }
   // Blocks the calling thread until the head packet has arrived; returns it (still queued, so it
   // keeps its slot while the reader works on it: that is what back-pressures the sender).
@@ -38,9 +42,14 @@ class PacketFifo {
   }
   void pop() {
     entries_.pop_front();
-    space_freed_.notify(sc_core::SC_ZERO_TIME);
+    if (space_waiters_ > 0) space_freed_.notify(sc_core::SC_ZERO_TIME);  // nobody waiting: no event
   }
-  const sc_core::sc_event& space_freed() const { return space_freed_; }
+  // Blocks the calling thread until a slot may have been freed (the caller re-checks full()).
+  void wait_for_space() {
+    ++space_waiters_;
+    sc_core::wait(space_freed_);
+    --space_waiters_;
+  }
 
  private:
   struct Entry {
@@ -50,6 +59,7 @@ class PacketFifo {
   std::deque<Entry> entries_;
   uint32_t capacity_ = 4;
   uint32_t high_water_ = 0;
+  uint32_t space_waiters_ = 0;
   sc_core::sc_event arrived_, space_freed_;
 };
 

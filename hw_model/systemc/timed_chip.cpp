@@ -36,8 +36,14 @@ struct TimedChip::Impl {
   uint64_t step = 0, seed = 0, events_at_reset = 0;
 };
 
+namespace {
+TimedChip* g_chip = nullptr;  // the process's one elaboration; lives until exit (it can't be redone)
+}  // namespace
+
+TimedChip* TimedChip::existing() { return g_chip; }
+
 TimedChip& TimedChip::instance(uint32_t mesh_width, uint32_t mesh_height, const SystemcParams& params) {
-  static TimedChip* chip = nullptr;  // lives until exit: SystemC objects can't be re-elaborated
+  TimedChip*& chip = g_chip;
   if (!chip) {
     if (const std::string p = params.problem(); !p.empty()) throw InputError("SystemC parameters: " + p);
     // SystemC prints a banner on first use; it would corrupt --json output.

@@ -26,6 +26,7 @@ class TimedChip {
   // load; `params` fixes the FIFO depth and the trace). Later calls return the same chip and
   // ignore their arguments.
   static TimedChip& instance(uint32_t mesh_width, uint32_t mesh_height, const SystemcParams& params = {});
+  static TimedChip* existing();  // the elaborated chip, or null before the first instance()
 
   // The placement (slices, routing tables, chip description, host tile) comes from `placement`;
   // the arithmetic state and weights from `network`, which must outlive the load and may be

@@ -16,6 +16,7 @@
 #include "hw_model/functional/run.hpp"
 #include "runtime/cli/command.hpp"
 #include "runtime/cli/options.hpp"
+#include "runtime/cli/systemc_backend.hpp"
 #include "runtime/io/atomic_file.hpp"
 #include "runtime/tasks/task.hpp"
 
@@ -127,6 +128,7 @@ int run_command_main(const std::vector<std::string>& args) {
       ("out", po::value<std::string>(), "write the results JSON to this file")
       ("record-voltages", "include membrane voltages in the results JSON")
       ("json", "print the summary as JSON instead of text");
+  add_backend_options(opts);  // --backend functional|systemc and the SystemC flags (issue #5)
   po::options_description hidden;
   hidden.add_options()("network", po::value<std::string>());
   po::positional_options_description positional;
@@ -171,7 +173,10 @@ int run_command_main(const std::vector<std::string>& args) {
 
   const auto start = std::chrono::steady_clock::now();
   const functional::Recording rec =
-      chip_image ? compiler::run_image(*chip_image, trial.input_spikes, steps, seed, vm.count("record-voltages") > 0)
+      systemc_backend_requested(vm, mode)
+          ? run_on_systemc(vm, network, chip_image, quant, trial.input_spikes, steps, seed,
+                           vm.count("record-voltages") > 0, vm.count("json") > 0)
+      : chip_image ? compiler::run_image(*chip_image, trial.input_spikes, steps, seed, vm.count("record-voltages") > 0)
                  : simulate(network, mode, quant, trial.input_spikes, steps, seed, vm.count("record-voltages") > 0);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 

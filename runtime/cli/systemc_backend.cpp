@@ -8,6 +8,7 @@
 #include "hw_model/systemc/timed_chip.hpp"
 #include "runtime/cli/systemc_stats.hpp"
 #include "runtime/io/atomic_file.hpp"
+#include "runtime/train/train_options.hpp"
 
 namespace nchip::runtime {
 
@@ -23,6 +24,25 @@ void add_backend_options(po::options_description& opts) {
       ("trace", po::value<std::string>(), "systemc: write a VCD of one tile's activity (FILE.vcd)")
       ("trace-tile", po::value<int64_t>()->default_value(0), "systemc: tile traced by --trace (y * width + x)");
 }
+
+namespace {
+
+// --trace FILE.vcd / --trace-tile N, checked against the mesh of `chip`.
+systemc::SystemcParams trace_params(const po::variables_map& vm, const image::ChipConfig& chip) {
+  systemc::SystemcParams params;
+  if (!vm.count("trace")) return params;
+  std::string path = vm["trace"].as<std::string>();
+  if (path.size() > 4 && path.compare(path.size() - 4, 4, ".vcd") == 0) path.resize(path.size() - 4);
+  params.trace_path = path;  // SystemC appends ".vcd"
+  const int64_t tile = vm["trace-tile"].as<int64_t>();
+  if (tile < 0 || tile >= int64_t{chip.tiles()})
+    throw InputError(fmt::format("--trace-tile: {} is not a tile of the {}x{} mesh", tile, chip.mesh_width,
+                                 chip.mesh_height));
+  params.trace_tile = static_cast<int32_t>(tile);
+  return params;
+}
+
+}  // namespace
 
 bool systemc_backend_requested(const po::variables_map& vm, const std::string& mode) {
   const std::string backend = vm["backend"].as<std::string>();
@@ -52,27 +72,30 @@ functional::Recording run_on_systemc(const po::variables_map& vm, const ir::Netw
   }
   const image::ChipImage& img = given ? *given : compiled;
 
-  systemc::SystemcParams params;
-  if (vm.count("trace")) {
-    std::string path = vm["trace"].as<std::string>();
-    if (path.size() > 4 && path.compare(path.size() - 4, 4, ".vcd") == 0) path.resize(path.size() - 4);
-    params.trace_path = path;  // SystemC appends ".vcd"
-    const int64_t tile = vm["trace-tile"].as<int64_t>();
-    if (tile < 0 || tile >= int64_t{img.chip.tiles()})
-      throw InputError(fmt::format("--trace-tile: {} is not a tile of the {}x{} mesh", tile,
-                                   img.chip.mesh_width, img.chip.mesh_height));
-    params.trace_tile = static_cast<int32_t>(tile);
-  }
+  const systemc::SystemcParams params = trace_params(vm, img.chip);
   auto& chip = systemc::TimedChip::instance(img.chip.mesh_width, img.chip.mesh_height, params);
   arith::SaturationCounts counts;
   functional::Recording rec = systemc::run_network_timed(chip, img, img.network, arith::FixedOps(img.quant, counts),
                                                          inputs, steps, seed, record_voltages);
-  chip.close_trace();
-  const systemc::ChipStats& stats = chip.stats();
+  report_systemc(vm, quiet);
+  return rec;
+}
+
+void configure_systemc_training(const po::variables_map& vm, const std::string& mode, TrainOptions& o) {
+  o.systemc_backend = systemc_backend_requested(vm, mode);
+  if (!o.systemc_backend) return;
+  if (vm.count("chip")) o.chip = compiler::read_chip_file(vm["chip"].as<std::string>());
+  o.systemc = trace_params(vm, o.chip);
+}
+
+void report_systemc(const po::variables_map& vm, bool quiet) {
+  systemc::TimedChip* chip = systemc::TimedChip::existing();
+  if (!chip) return;
+  chip->close_trace();
+  const systemc::ChipStats& stats = chip->stats();
   if (vm.count("stats"))
     write_file_atomically(vm["stats"].as<std::string>(), systemc_stats_json(stats).dump(1) + "\n");
   if (!quiet) fmt::print("{}", systemc_stats_summary(stats));
-  return rec;
 }
 
 }  // namespace nchip::runtime

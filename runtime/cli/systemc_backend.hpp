@@ -13,6 +13,8 @@
 
 namespace nchip::runtime {
 
+struct TrainOptions;
+
 // --backend, --chip, --stats, --trace, --trace-tile.
 void add_backend_options(boost::program_options::options_description& opts);
 // True for --backend systemc (InputError for an unknown backend, for float mode, or for the
@@ -25,5 +27,11 @@ functional::Recording run_on_systemc(const boost::program_options::variables_map
                                      const ir::Network& network, const std::optional<image::ChipImage>& image,
                                      const arith::QuantConfig& quant, const functional::InputSpikes& inputs,
                                      uint32_t steps, uint64_t seed, bool record_voltages, bool quiet);
+
+// nchip train: sets o.systemc_backend, o.chip and o.systemc (trace) from the flags.
+void configure_systemc_training(const boost::program_options::variables_map& vm, const std::string& mode,
+                                TrainOptions& o);
+// After a SystemC run: writes --stats (if given) and, unless `quiet`, prints the chip summary.
+void report_systemc(const boost::program_options::variables_map& vm, bool quiet);
 
 }  // namespace nchip::runtime

@@ -8,6 +8,8 @@
 
 #include "hw_model/arith/quant_config.hpp"
 #include "hw_model/functional/eprop_config.hpp"
+#include "hw_model/image/chip_config.hpp"
+#include "hw_model/systemc/params.hpp"
 
 namespace nchip::runtime {
 
@@ -31,6 +33,11 @@ struct TrainOptions {
   double lr_decay_factor = 1.0;
   uint64_t seed = 1;
   uint32_t validation_trials = 32;  // store-recall: fresh trials scored after each update
+  // --backend systemc (fixed mode): trials run on the cycle-approximate SystemC chip, compiled for
+  // `chip`; results are the functional backend's bit for bit, plus the chip's timing (issue #5).
+  bool systemc_backend = false;
+  image::ChipConfig chip;
+  systemc::SystemcParams systemc;
 };
 
 // The QuantConfig `nchip train --mode fixed` uses without --quant: the arith defaults except the

@@ -11,6 +11,7 @@
 #include "hw_model/arith/weight_update.hpp"
 #include "hw_model/error.hpp"
 #include "hw_model/functional/eprop_engine.hpp"
+#include "runtime/backend/systemc_trainer_backend.hpp"
 #include "runtime/tasks/task.hpp"
 #include "runtime/train/optimizer.hpp"
 #include "runtime/train/trial_score.hpp"
@@ -94,6 +95,8 @@ class TrainingRun {
     ec.error = task_->loss() == LossKind::mse ? functional::ErrorKind::regression
                                               : functional::ErrorKind::classification;
     engine_ = std::make_unique<functional::EpropEngine<Ops>>(model_, ops_, ec);
+    if constexpr (std::is_same_v<Ops, arith::FixedOps>)
+      if (o.systemc_backend) chip_ = std::make_unique<TrainerChip>(network, model_, ops_, o.chip, o.quant, o.systemc);
     if constexpr (std::is_same_v<Ops, arith::FloatOps>) {
       size_t n = 0;
       for (auto* m : matrices())
@@ -182,6 +185,8 @@ class TrainingRun {
 
   // One trial from a reset network; with `learn` the engine runs beside the simulator.
   TrialScore run_trial(const Trial& trial, uint64_t trial_seed, bool learn) {
+    if constexpr (std::is_same_v<Ops, arith::FixedOps>)
+      if (chip_) return run_trial_on_chip(trial, trial_seed, learn);
     functional::Simulator<Ops> sim(model_, ops_, trial_seed);
     TrialScorer scorer(trial);
     const auto targets = targets_of(trial, ops_);
@@ -196,8 +201,26 @@ class TrainingRun {
     return scorer.finish();
   }
 
+  // run_trial on the SystemC chip (--backend systemc): the same steps, the chip in place of the
+  // functional simulator.
+  TrialScore run_trial_on_chip(const Trial& trial, uint64_t trial_seed, bool learn) {
+    TrialScorer scorer(trial);
+    const auto targets = targets_of(trial, ops_);
+    const uint32_t K = trial.n_outputs;
+    if (learn) engine_->begin_trial();
+    chip_->begin_trial(trial_seed);
+    for (uint32_t t = 0; t < trial.steps; ++t) {
+      if (learn) chip_->eprop_step(*engine_, trial.input_spikes[t], &targets[size_t{t} * K], trial.target_mask[t] != 0);
+      else chip_->step(trial.input_spikes[t]);
+      scorer.add_step(t, chip_->readouts_real());
+    }
+    if (learn) engine_->end_trial(trial.steps);
+    return scorer.finish();
+  }
+
   void apply_updates(uint32_t iteration, double lr) {
     if (o_.eprop.storage == functional::StorageScheme::factored) return;  // applied online
+    if (chip_) chip_->end_batch();  // the chip's time for the batch's weight update
     if constexpr (std::is_same_v<Ops, arith::FloatOps>) {
       std::vector<double> params, grads;
       for (int set = 0; set < 3; ++set) {
@@ -239,6 +262,7 @@ class TrainingRun {
   model::NetworkModel<Ops> model_;
   std::unique_ptr<Task> task_;
   std::unique_ptr<functional::EpropEngine<Ops>> engine_;
+  std::unique_ptr<TrainerChip> chip_;  // --backend systemc (fixed mode only)
   std::unique_ptr<Optimizer> optimizer_;
   uint64_t weight_update_saturations_ = 0;
 };

@@ -1,0 +1,37 @@
+#include "runtime/backend/systemc_trainer_backend.hpp"
+
+#include "compiler/compile.hpp"
+#include "hw_model/systemc/timed_chip.hpp"
+
+namespace nchip::runtime {
+
+TrainerChip::TrainerChip(const ir::Network& network, const model::NetworkModel<arith::FixedOps>& model,
+                         const arith::FixedOps& ops, const image::ChipConfig& chip,
+                         const arith::QuantConfig& quant, const systemc::SystemcParams& params)
+    : image_(compiler::compile_network(network, chip, quant)), ops_(ops) {
+  chip_ = &systemc::TimedChip::instance(chip.mesh_width, chip.mesh_height, params);
+  chip_->load(image_, model, ops_);  // the placement from the image, the state from `model`
+}
+
+void TrainerChip::begin_trial(uint64_t trial_seed) { chip_->reset(trial_seed); }
+
+void TrainerChip::eprop_step(functional::EpropEngine<arith::FixedOps>& engine, const std::vector<uint32_t>& inputs,
+                             const arith::Num<arith::FixedOps, arith::Quantity::voltage>* target, bool has_target) {
+  engine.begin_step(chip_->neurons());
+  // The factored scheme's datapath works only at steps with a target; the full one at every step.
+  chip_->step(inputs, has_target || engine.config().storage == functional::StorageScheme::full);
+  engine.finish_step(chip_->previous_spikes(), chip_->readouts(), inputs, target, has_target);
+}
+
+void TrainerChip::step(const std::vector<uint32_t>& inputs) { chip_->step(inputs, false); }
+
+void TrainerChip::end_batch() { chip_->end_batch(); }
+
+std::vector<double> TrainerChip::readouts_real() const {
+  std::vector<double> y;
+  y.reserve(chip_->readouts().size());
+  for (const auto& v : chip_->readouts()) y.push_back(arith::real(ops_, v));
+  return y;
+}
+
+}  // namespace nchip::runtime

@@ -1,0 +1,45 @@
+// The SystemC chip as the trainer's model of the network (nchip train --backend systemc). The
+// chip is compiled once per training run and loaded with the trainer's own lowered model, whose
+// weights the on-chip SGD (or the factored scheme's online steps) changes: the cores read weights
+// at every delivery, so each batch's update is in effect from the next spike on. The e-prop
+// engine runs beside the chip exactly as it runs beside functional::Simulator (begin_step ->
+// chip step -> finish_step), so spikes, readouts, learned weights and saturation counts are the
+// functional backend's, bit for bit; the chip adds the time and energy of every step.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "compiler/ir/network.hpp"
+#include "hw_model/functional/eprop_engine.hpp"
+#include "hw_model/image/chip_image.hpp"
+#include "hw_model/systemc/params.hpp"
+
+namespace nchip::systemc {
+class TimedChip;
+}
+
+namespace nchip::runtime {
+
+class TrainerChip {
+ public:
+  // Compiles `network` for `chip` (the placement and routes) and loads `model` (the trainer's).
+  TrainerChip(const ir::Network& network, const model::NetworkModel<arith::FixedOps>& model,
+              const arith::FixedOps& ops, const image::ChipConfig& chip, const arith::QuantConfig& quant,
+              const systemc::SystemcParams& params);
+
+  void begin_trial(uint64_t trial_seed);
+  // One learning step: what EpropEngine::step does with the functional simulator.
+  void eprop_step(functional::EpropEngine<arith::FixedOps>& engine, const std::vector<uint32_t>& inputs,
+                  const arith::Num<arith::FixedOps, arith::Quantity::voltage>* target, bool has_target);
+  void step(const std::vector<uint32_t>& inputs);  // no learning (validation trials)
+  void end_batch();                                // times the batch's weight update
+  std::vector<double> readouts_real() const;
+
+ private:
+  image::ChipImage image_;
+  systemc::TimedChip* chip_ = nullptr;
+  arith::FixedOps ops_;
+};
+
+}  // namespace nchip::runtime

@@ -1,0 +1,95 @@
+// Training on the SystemC backend against the functional backend: the learned weights after every
+// batch, the learning curve and the saturation counts must be identical. "After every batch" is
+// checked by training 1, 2, ..., N iterations from the same start (training is deterministic, so
+// the k-iteration run's weights are the weights after batch k of the N-iteration run).
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include "compiler/ir/network_json.hpp"
+#include "hw_model/systemc/timed_chip.hpp"
+#include "runtime/train/default_networks.hpp"
+#include "runtime/train/trainer.hpp"
+
+using namespace nchip;
+
+namespace {
+
+runtime::TrainOptions fixed_options(const std::string& task) {
+  runtime::TrainOptions o;
+  o.task = task;
+  runtime::apply_task_defaults(task, o);
+  o.mode = runtime::TrainMode::fixed_chip;
+  o.optimizer = runtime::OptimizerKind::sgd;
+  o.quant = runtime::training_quant_defaults();
+  o.lr = runtime::fixed_sgd_default_lr(task);
+  o.eprop.classification = arith::ClassificationError::softmax_exp_lut;
+  o.seed = 3;
+  return o;
+}
+
+void require_same(const runtime::TrainResult& f, const runtime::TrainResult& s, uint32_t iterations) {
+  REQUIRE(f.curve.size() == iterations);
+  REQUIRE(s.curve.size() == iterations);
+  for (uint32_t i = 0; i < iterations; ++i) {
+    INFO("iteration " << i + 1);
+    CHECK(s.curve[i].loss == f.curve[i].loss);
+    CHECK(s.curve[i].metric == f.curve[i].metric);
+    CHECK(s.curve[i].mean_rate_hz == f.curve[i].mean_rate_hz);
+    CHECK(s.curve[i].weight_saturations == f.curve[i].weight_saturations);
+  }
+  // Weights as IR (doubles made from the raw fixed-point values, so == is bit-exact).
+  REQUIRE(s.trained == f.trained);
+  CHECK(s.saturations == f.saturations);
+  CHECK(s.weight_update_saturations == f.weight_update_saturations);
+}
+
+void train_both(const ir::Network& net, runtime::TrainOptions o, uint32_t iterations, const image::ChipConfig& chip) {
+  for (uint32_t k = 1; k <= iterations; ++k) {
+    INFO("after batch " << k);
+    o.iterations = k;
+    o.systemc_backend = false;
+    const runtime::TrainResult f = runtime::train(net, o, {}, nullptr);
+    o.systemc_backend = true;
+    o.chip = chip;
+    const runtime::TrainResult s = runtime::train(net, o, {}, nullptr);
+    require_same(f, s, k);
+  }
+  // The chip did the learning work: eligibility updates and per-batch weight updates.
+  auto* timed = systemc::TimedChip::existing();
+  REQUIRE(timed);
+  CHECK(timed->stats().sum_eligibility_updates() > 0);
+  CHECK(timed->stats().sum_weight_updates() > 0);
+}
+
+}  // namespace
+
+TEST_CASE("store-recall trains bit-identically on the SystemC backend for 10 batches", "[systemc][training]") {
+  runtime::TrainOptions o = fixed_options("store-recall");
+  o.batch = 2;
+  o.steps = 600;  // shortened trials keep 2 x 55 training runs in CI time
+  o.validation_trials = 1;
+  image::ChipConfig chip;  // 3x2 mesh, 8 neurons per core: LIF and ALIF each span two cores
+  chip.name = "test";
+  chip.mesh_width = 3;
+  chip.mesh_height = 2;
+  chip.core_max_neurons = 8;
+  train_both(runtime::default_training_network("store-recall", 3), o, 10, chip);
+}
+
+TEST_CASE("pattern generation trains bit-identically on the SystemC backend for 2 batches", "[systemc][training]") {
+  // The task's inputs (20) and readouts (3) with 48 LIF neurons, so the test stays fast.
+  const nlohmann::json init = {{"gain", 1.0}, {"connection_probability", 1.0}};
+  const nlohmann::json doc = {
+      {"name", "pg-small"}, {"dt_ms", 1.0}, {"seed", 5},
+      {"populations", {{{"name", "in"}, {"type", "input"}, {"size", 20}},
+                       {{"name", "rec"}, {"type", "lif"}, {"size", 48}, {"tau_m_ms", 20}, {"v_th", 0.61}, {"t_ref_ms", 5}},
+                       {{"name", "out"}, {"type", "readout"}, {"size", 3}, {"tau_out_ms", 20}}}},
+      {"projections", {{{"source", "in"}, {"target", "rec"}, {"init", init}, {"plastic", true}},
+                       {{"source", "rec"}, {"target", "rec"}, {"init", init}, {"plastic", true}},
+                       {{"source", "rec"}, {"target", "out"}, {"init", init}, {"plastic", true}}}}};
+  runtime::TrainOptions o = fixed_options("pattern-generation");
+  o.steps = 400;
+  image::ChipConfig chip;  // the default 4x4 chip, 16 neurons per core: the recurrent layer on 3 cores
+  chip.core_max_neurons = 16;
+  train_both(ir::parse_network_json(doc.dump(), "pg-small.json"), o, 2, chip);
+}
