@@ -1,0 +1,147 @@
+// SystemC backend against the functional backend, side by side in one run:
+//   1. wall time per training iteration of both seed tasks (fixed point, on-chip e-prop), their
+//      ratio, and the chip's emulated time and energy per iteration;
+//   2. how SystemC inference wall time grows with mesh size and traffic (each mesh size in its own
+//      process, since SystemC elaborates once per process).
+// Usage: nchip_bench_systemc [--pg-iterations N] [--sr-batch B] [--skip-training] [--skip-scaling]
+//        nchip_bench_systemc --scaling-one W H RATE   (one line; used by the scaling table)
+#include <fmt/core.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "compiler/compile.hpp"
+#include "compiler/ir/network_json.hpp"
+#include "hw_model/arith/counter_rng.hpp"
+#include "hw_model/functional/run.hpp"
+#include "hw_model/systemc/timed_chip.hpp"
+#include "runtime/train/default_networks.hpp"
+#include "runtime/train/trainer.hpp"
+
+using namespace nchip;
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+double since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
+
+runtime::TrainOptions fixed_options(const std::string& task) {
+  runtime::TrainOptions o;
+  o.task = task;
+  runtime::apply_task_defaults(task, o);
+  o.mode = runtime::TrainMode::fixed_chip;
+  o.optimizer = runtime::OptimizerKind::sgd;
+  o.quant = runtime::training_quant_defaults();
+  o.lr = runtime::fixed_sgd_default_lr(task);
+  o.eprop.classification = arith::ClassificationError::softmax_exp_lut;
+  return o;
+}
+
+void training_row(const std::string& task, runtime::TrainOptions o) {
+  const ir::Network net = runtime::default_training_network(task, o.seed);
+  const auto t0 = Clock::now();
+  const runtime::TrainResult f = runtime::train(net, o, {}, nullptr);
+  const double functional_s = since(t0) / o.iterations;
+  o.systemc_backend = true;
+  systemc::TimedChip* chip = systemc::TimedChip::existing();
+  if (chip) chip->clear_stats();
+  const auto t1 = Clock::now();
+  const runtime::TrainResult s = runtime::train(net, o, {}, nullptr);
+  const double systemc_s = since(t1) / o.iterations;
+  chip = systemc::TimedChip::existing();
+  const systemc::ChipStats& st = chip->stats();
+  const bool same = f.trained == s.trained;
+  fmt::print("| {} | {} | {} | {:.2f} | {:.2f} | {:.2f} | {:.1f} | {:.0f} | {:.1f} | {} |\n", task, o.batch,
+             o.steps ? *o.steps : 0u, functional_s, systemc_s, systemc_s / functional_s,
+             st.emulated_seconds() * 1e3 / o.iterations, st.mean_step_cycles(), st.energy_pj() * 1e-6 / o.iterations,
+             same ? "yes" : "NO");
+  std::fflush(stdout);
+}
+
+// A random recurrent network of 256 LIF neurons, spread over every core of a W x H mesh.
+ir::Network scaling_network(uint32_t inputs) {
+  const nlohmann::json init = {{"gain", 1.0}, {"connection_probability", 0.2}};
+  const nlohmann::json doc = {
+      {"name", "scaling"}, {"dt_ms", 1.0}, {"seed", 1},
+      {"populations", {{{"name", "in"}, {"type", "input"}, {"size", inputs}},
+                       {{"name", "rec"}, {"type", "lif"}, {"size", 256}, {"tau_m_ms", 20}, {"v_th", 0.5}, {"t_ref_ms", 2}},
+                       {{"name", "out"}, {"type", "readout"}, {"size", 2}, {"tau_out_ms", 20}}}},
+      {"projections", {{{"source", "in"}, {"target", "rec"}, {"init", init}},
+                       {{"source", "rec"}, {"target", "rec"}, {"init", init}},
+                       {{"source", "rec"}, {"target", "out"}, {"init", init}}}}};
+  return ir::parse_network_json(doc.dump(), "scaling.json");
+}
+
+int scaling_one(uint32_t w, uint32_t h, double rate) {
+  const uint32_t inputs = 64, steps = 1000;
+  image::ChipConfig chip;
+  chip.name = "scaling";
+  chip.mesh_width = w;
+  chip.mesh_height = h;
+  chip.core_max_neurons = (256 + w * h - 2) / (w * h - 1);  // one core left for the readouts
+  const image::ChipImage img = compiler::compile_network(scaling_network(inputs), chip, arith::QuantConfig{});
+  functional::InputSpikes in(steps);
+  for (uint32_t t = 0; t < steps; ++t)
+    for (uint32_t i = 0; i < inputs; ++i)
+      if (arith::counter_uniform({7, 1, i, t}) < rate) in[t].push_back(i);
+  arith::SaturationCounts c1, c2;
+  auto t0 = Clock::now();
+  const auto f = functional::run_network(img.network, arith::FixedOps(img.quant, c1), in, steps, 1, false);
+  const double functional_s = since(t0);
+  auto& timed = systemc::TimedChip::instance(w, h);
+  t0 = Clock::now();
+  const auto s = systemc::run_network_timed(timed, img, img.network, arith::FixedOps(img.quant, c2), in, steps, 1, false);
+  const double systemc_s = since(t0);
+  const auto& st = timed.stats();
+  uint64_t spikes = 0;
+  for (const auto& v : f.spikes) spikes += v.size();
+  fmt::print("| {}x{} | {:.2f} | {} | {} | {} | {:.3f} | {:.3f} | {:.1f} | {:.0f} | {} |\n", w, h, rate, spikes,
+             st.packets, st.hops, functional_s * 1e3, systemc_s * 1e3, systemc_s / functional_s,
+             st.mean_step_cycles(), f.spikes == s.spikes && f.readouts == s.readouts ? "yes" : "NO");
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc == 5 && !std::strcmp(argv[1], "--scaling-one"))
+    return scaling_one(static_cast<uint32_t>(std::stoul(argv[2])), static_cast<uint32_t>(std::stoul(argv[3])),
+                       std::stod(argv[4]));
+  uint32_t pg_iterations = 1, sr_batch = 16;
+  bool training = true, scaling = true;
+  for (int i = 1; i < argc; ++i) {
+    if (!std::strcmp(argv[i], "--pg-iterations") && i + 1 < argc) pg_iterations = static_cast<uint32_t>(std::stoul(argv[++i]));
+    else if (!std::strcmp(argv[i], "--sr-batch") && i + 1 < argc) sr_batch = static_cast<uint32_t>(std::stoul(argv[++i]));
+    else if (!std::strcmp(argv[i], "--skip-training")) training = false;
+    else if (!std::strcmp(argv[i], "--skip-scaling")) scaling = false;
+  }
+  if (training) {
+    fmt::print("Training (fixed point, full storage, default 4x4 chip): wall time per iteration\n\n");
+    fmt::print("| task | batch | steps override | functional s/iter | SystemC s/iter | ratio | emulated ms/iter | "
+               "cycles/step | energy uJ/iter | same weights |\n|---|---|---|---|---|---|---|---|---|---|\n");
+    runtime::TrainOptions pg = fixed_options("pattern-generation");
+    pg.iterations = pg_iterations;
+    training_row("pattern-generation", pg);
+    runtime::TrainOptions sr = fixed_options("store-recall");
+    sr.iterations = 1;
+    sr.batch = sr_batch;
+    sr.validation_trials = 8;
+    training_row("store-recall", sr);
+  }
+  if (scaling) {
+    fmt::print("\nInference scaling (256 LIF + 64 inputs, 1000 steps, one process per mesh)\n\n");
+    fmt::print("| mesh | input rate/step | spikes | packets | hops | functional ms | SystemC ms | ratio | "
+               "cycles/step | identical |\n|---|---|---|---|---|---|---|---|---|---|\n");
+    std::fflush(stdout);
+    for (const char* mesh : {"2 2", "4 4", "8 8"})
+      for (const char* rate : {"0.02", "0.2"}) {
+        const std::string cmd = std::string(argv[0]) + " --scaling-one " + mesh + " " + rate;
+        if (std::system(cmd.c_str()) != 0) return 1;
+      }
+  }
+  return 0;
+}
