@@ -54,7 +54,7 @@ class UsageCounter {
   void add(uint32_t unit);
   void undo_last();
   const CoreUsage& usage() const { return usage_; }
-  // Empty when the slice fits a core, else the first exceeded resource's chip field name.
+  // nullptr when the slice fits a core, else the chip field of the first exceeded resource.
   const char* exceeded() const;
 
  private:
