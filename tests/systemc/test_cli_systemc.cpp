@@ -1,0 +1,55 @@
+// `--backend systemc` end to end through the nchip binary: same results file as the functional
+// backend, a stats file and a VCD written, training with identical learned weights, and one-line
+// errors (exit 2, nothing written) for flags that need the other backend.
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include "support/cli_runner.hpp"
+
+using namespace nchip::test;
+
+TEST_CASE("nchip run --backend systemc writes the functional backend's results, stats and a trace", "[systemc][cli]") {
+  const std::string dir = scratch_dir("systemc_cli_run");
+  const std::string net = source_path("examples/networks/store_recall.json");
+  const CliResult f = run_nchip("run " + net + " --mode fixed --out " + dir + "/f.json", dir);
+  REQUIRE(f.exit_code == 0);
+  const CliResult s = run_nchip("run " + net + " --mode fixed --backend systemc --out " + dir + "/s.json --stats " +
+                                    dir + "/stats.json --trace " + dir + "/tile.vcd --trace-tile 1",
+                                dir);
+  REQUIRE(s.exit_code == 0);
+  CHECK(slurp(dir + "/s.json") == slurp(dir + "/f.json"));
+  CHECK(s.out.find("chip (SystemC") != std::string::npos);
+  const auto stats = nlohmann::json::parse(slurp(dir + "/stats.json"));
+  CHECK(stats["steps"] == 2400);
+  CHECK(stats["cycles"]["total"].get<uint64_t>() > 0);
+  CHECK(stats["noc"]["packets"].get<uint64_t>() > 0);
+  CHECK(stats["operations"]["synaptic_ops"] == nlohmann::json::parse(slurp(dir + "/f.json"))["synaptic_events"]);
+  CHECK(stats["energy"]["total_pj"].get<double>() > 0);
+  CHECK(slurp(dir + "/tile.vcd").find("router_packets_forwarded") != std::string::npos);
+}
+
+TEST_CASE("nchip train --backend systemc learns the functional backend's weights", "[systemc][cli]") {
+  const std::string dir = scratch_dir("systemc_cli_train");
+  const std::string common = "train --task store-recall --mode fixed --iterations 2 --batch 2 --steps 600 "
+                             "--validation-trials 1 --quiet --out ";
+  REQUIRE(run_nchip(common + dir + "/f", dir).exit_code == 0);
+  const CliResult s = run_nchip(common + dir + "/s --backend systemc --stats " + dir + "/stats.json", dir);
+  REQUIRE(s.exit_code == 0);
+  CHECK(slurp(dir + "/s/trained.json") == slurp(dir + "/f/trained.json"));
+  const auto stats = nlohmann::json::parse(slurp(dir + "/stats.json"));
+  CHECK(stats["operations"]["eligibility_updates"].get<uint64_t>() > 0);
+  CHECK(stats["operations"]["weight_updates"].get<uint64_t>() > 0);
+}
+
+TEST_CASE("backend flag errors are one line with exit code 2", "[systemc][cli]") {
+  const std::string dir = scratch_dir("systemc_cli_errors");
+  const std::string net = source_path("examples/networks/store_recall.json");
+  for (const std::string& args : {"run " + net + " --backend verilog", "run " + net + " --mode float --backend systemc",
+                                 "run " + net + " --stats " + dir + "/stats.json"}) {
+    INFO(args);
+    const CliResult r = run_nchip(args, dir);
+    CHECK(r.exit_code == 2);
+    CHECK(line_count(r.err) == 1);
+  }
+  CHECK_FALSE(std::filesystem::exists(dir + "/stats.json"));
+}
