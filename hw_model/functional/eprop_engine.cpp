@@ -256,21 +256,40 @@ void EpropEngine<Ops>::output_gradient(bool has_target) {
 }
 
 template <class Ops>
+void EpropEngine<Ops>::set_etu_observer(EtuObserver<Ops>* observer) {
+  if (observer && config_.storage != StorageScheme::full)
+    throw InputError("only the full storage scheme runs the eligibility-trace unit (factored has no "
+                     "per-synapse state): nothing to observe");
+  etu_observer_ = observer;
+}
+
+template <class Ops>
 void EpropEngine<Ops>::full_eligibility() {
-  auto run = [&](const model::SynapseMatrix<Ops>& m, const std::vector<Num<Ops, Quantity::trace>>& trace,
-                 uint32_t n_sources, std::vector<arith::EtuSynapseState<Ops>>& etu, uint64_t seed) {
+  // `observed` is std::true_type or std::false_type: the observer check is made once per step,
+  // and the unobserved loop is the same code as without an observer.
+  auto run = [&](auto observed, SynapseSet set, const model::SynapseMatrix<Ops>& m,
+                 const std::vector<Num<Ops, Quantity::trace>>& trace, uint32_t n_sources,
+                 std::vector<arith::EtuSynapseState<Ops>>& etu, uint64_t seed) {
     arith::DrawKey key{seed, 0, 0, step_count_};
     for (uint32_t i = 0; i < n_sources; ++i) {
       for (uint32_t s = m.row_start[i]; s < m.row_start[i + 1]; ++s) {
         if (!m.plastic[s]) continue;
         const uint32_t j = m.target[s];
         key.index = s;
-        arith::etu_update(ops_, neuron_in_[j], trace[size_t{group_of_[j]} * n_sources + i], etu[s], key);
+        const auto& zbar = trace[size_t{group_of_[j]} * n_sources + i];
+        if constexpr (decltype(observed)::value)
+          etu_observer_->on_etu_update(set, s, neuron_in_[j], zbar, etu[s], key);
+        arith::etu_update(ops_, neuron_in_[j], zbar, etu[s], key);
       }
     }
   };
-  run(model_.input_synapses, xbar_, n_in_, etu_input_, seed_input_);
-  run(model_.recurrent_synapses, zbar_, n_, etu_recurrent_, seed_recurrent_);
+  auto both = [&](auto observed) {
+    run(observed, SynapseSet::input, model_.input_synapses, xbar_, n_in_, etu_input_, seed_input_);
+    run(observed, SynapseSet::recurrent, model_.recurrent_synapses, zbar_, n_, etu_recurrent_,
+        seed_recurrent_);
+  };
+  if (etu_observer_) both(std::true_type{});
+  else both(std::false_type{});
 }
 
 template <class Ops>

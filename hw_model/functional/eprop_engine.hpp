@@ -26,6 +26,21 @@ namespace nchip::functional {
 
 enum class SynapseSet : uint8_t { input, recurrent, output };
 
+// Sees every update of the eligibility-trace unit (full storage scheme), just before it happens:
+// the arguments are exactly those of arith::etu_update(ops, neuron, zbar, state, key), `state` as
+// the synapse's memory holds it before the update, key = {seed of the set, 0, synapse, step}
+// (the step is key.step: steps since the engine was built). Synapses are visited input set
+// first, then recurrent, each in source-major order, once per step; non-plastic ones never.
+// `nchip train --record-etu` adapts this to rtl::EtuRecordWriter (hw_model may not include rtl/).
+template <class Ops>
+class EtuObserver {
+ public:
+  virtual ~EtuObserver() = default;
+  virtual void on_etu_update(SynapseSet set, uint32_t synapse, const arith::EtuNeuronInput<Ops>& neuron,
+                             const Num<Ops, Quantity::trace>& zbar,
+                             const arith::EtuSynapseState<Ops>& state, const arith::DrawKey& key) = 0;
+};
+
 // Wall time of each phase, summed over steps (for the iteration breakdown of `nchip train`).
 struct EpropTimers {
   double neuron_s = 0;           // Simulator::step (synaptic input, neurons, readouts)
@@ -81,6 +96,11 @@ class EpropEngine {
   const EpropTimers& timers() const { return timers_; }
   const EpropConfig& config() const { return config_; }
 
+  // Attach (or with nullptr detach) an observer of every ETU update; not owned, must outlive its
+  // attachment. Unset costs one branch per step. Throws nchip::InputError in the factored scheme
+  // (it has no ETU: e = h zbar is formed on the fly, no per-synapse state).
+  void set_etu_observer(EtuObserver<Ops>* observer);
+
  private:
   void refresh_symmetric_feedback();
   void compute_learning_signals(const std::vector<Voltage>& y, bool has_target, const Voltage* target,
@@ -116,6 +136,7 @@ class EpropEngine {
   std::vector<uint64_t> batch_spikes_;  // per neuron, this batch
   uint64_t batch_steps_ = 0, trial_spikes_ = 0, online_updates_ = 0;
   EpropTimers timers_;
+  EtuObserver<Ops>* etu_observer_ = nullptr;
 };
 
 extern template class EpropEngine<arith::FloatOps>;

@@ -2,6 +2,8 @@
 // progress line per iteration, DIR/curve.csv (rewritten after every iteration), DIR/metrics.json
 // and DIR/trained.json (IR JSON with the learned weights, replayable with `nchip run`).
 // Ctrl-C stops after the current iteration and still writes all three files.
+// --record-etu FILE also records the input stream of the eligibility-trace unit (fixed mode, full
+// storage) for `nchip cosim --stimulus recorded FILE`.
 #include <boost/program_options.hpp>
 #include <fmt/core.h>
 
@@ -9,11 +11,14 @@
 #include <csignal>
 #include <filesystem>
 #include <iostream>
+#include <memory>
 #include <nlohmann/json.hpp>
 
 #include "compiler/ir/network_json.hpp"
 #include "compiler/quant_config_json.hpp"
 #include "hw_model/error.hpp"
+#include "hw_model/functional/eprop_engine.hpp"
+#include "rtl/cosim/etu_record.hpp"
 #include "runtime/cli/command.hpp"
 #include "runtime/cli/options.hpp"
 #include "runtime/io/atomic_file.hpp"
@@ -21,11 +26,47 @@
 #include "runtime/train/default_networks.hpp"
 #include "runtime/train/trainer.hpp"
 
+#if NCHIP_HAVE_RTL
+#include "rtl/cosim/etu_dut.hpp"
+#endif
+
 namespace nchip::runtime {
 
 namespace po = boost::program_options;
 
 namespace {
+
+// --record-etu: the engine's ETU observer writing rtl::EtuRecordWriter records, up to `limit`
+// updates (the rest are counted, not written; any prefix of the stream replays on its own,
+// since every record carries the synapse state it was applied to).
+class EtuRecorder final : public functional::EtuObserver<arith::FixedOps> {
+ public:
+  EtuRecorder(const std::string& path, const arith::QuantConfig& quant, uint64_t limit)
+      : writer_(path, quant), limit_(limit) {}
+
+  void on_etu_update(functional::SynapseSet, uint32_t, const arith::EtuNeuronInput<arith::FixedOps>& neuron,
+                     const arith::Fx<arith::Quantity::trace>& zbar,
+                     const arith::EtuSynapseState<arith::FixedOps>& state, const arith::DrawKey& key) override {
+    if (seen_++ < limit_) {
+      writer_.write(neuron, zbar, state, key);
+    } else if (seen_ == limit_ + 1) {
+      stopped_at_step_ = key.step;
+    }
+  }
+  void close() { writer_.close(); }
+  uint64_t recorded() const { return writer_.count(); }
+  uint64_t seen() const { return seen_; }
+  uint64_t limit() const { return limit_; }
+  bool limit_reached() const { return seen_ > limit_; }
+  uint64_t stopped_at_step() const { return stopped_at_step_; }  // engine step of the first one left out
+
+ private:
+  rtl::EtuRecordWriter writer_;
+  uint64_t limit_;
+  uint64_t seen_ = 0, stopped_at_step_ = 0;
+};
+
+constexpr int64_t kDefaultRecordEtuLimit = 1'000'000;  // 64 MB of records
 
 std::atomic<bool> g_stop{false};
 extern "C" void on_sigint(int) { g_stop.store(true); }
@@ -134,6 +175,11 @@ int train_command_main(const std::vector<std::string>& args) {
       ("validation-trials", po::value<int64_t>()->default_value(32), "store-recall: fresh trials scored per iteration")
       ("seed", po::value<int64_t>()->default_value(1), "seed of trials, default-network weights, feedback and rounding")
       ("out", po::value<std::string>(), "output directory (created if missing)")
+      ("record-etu", po::value<std::string>(),
+       "record the eligibility-trace unit's per-synapse input stream of the training trials to FILE, "
+       "for nchip cosim --stimulus recorded FILE (--mode fixed with --storage full)")
+      ("record-etu-limit", po::value<int64_t>(),
+       "stop recording after N updates, 64 bytes each (default 1000000)")
       ("quiet", "no progress lines");
   add_backend_options(opts);  // --backend functional|systemc and the SystemC flags (issue #5)
   po::variables_map vm;
@@ -198,6 +244,14 @@ int train_command_main(const std::vector<std::string>& args) {
   o.seed = non_negative(vm, "seed");
   configure_systemc_training(vm, vm["mode"].as<std::string>(), o);
   validate(o);
+  const bool record_etu = vm.count("record-etu") > 0;
+  if (vm.count("record-etu-limit") && !record_etu) throw InputError("--record-etu-limit: only with --record-etu FILE");
+  if (record_etu && (!fixed || o.eprop.storage != functional::StorageScheme::full))
+    throw InputError(fmt::format("--record-etu: only --mode fixed with --storage full runs the eligibility-trace "
+                                 "unit the RTL implements (got --mode {} --storage {})",
+                                 to_string(o.mode), to_string(o.eprop.storage)));
+  const uint64_t record_limit = static_cast<uint64_t>(
+      vm.count("record-etu-limit") ? bounded(vm, "record-etu-limit", 1, 1'000'000'000'000) : kDefaultRecordEtuLimit);
 
   const ir::Network network = vm.count("net") ? ir::read_network_file(vm["net"].as<std::string>())
                                               : default_training_network(task, o.seed);
@@ -206,6 +260,26 @@ int train_command_main(const std::vector<std::string>& args) {
   std::filesystem::create_directories(dir, ec);
   if (ec) throw InputError(fmt::format("--out {}: cannot create directory: {}", dir, ec.message()));
   const bool quiet = vm.count("quiet") > 0;
+  std::unique_ptr<EtuRecorder> recorder;
+  std::string record_path;
+  if (record_etu) {
+    record_path = vm["record-etu"].as<std::string>();
+#if NCHIP_HAVE_RTL
+    // Widths and rounding are module parameters of the RTL: replaying needs a variant verilated
+    // with exactly the record's (nchip cosim picks it from the record's header).
+    if (!rtl::find_verilated_etu(o.quant))
+      fmt::print(stderr, "nchip train: warning: --record-etu: no verilated ETU variant has these formats and "
+                         "rounding ({}); nchip cosim will refuse the record until one is added "
+                         "(rtl/README.md, nchip cosim --list-variants)\n",
+                 arith::to_string(o.quant.rounding));
+#endif
+    try {
+      recorder = std::make_unique<EtuRecorder>(record_path, o.quant, record_limit);  // PATH.tmp until the end
+    } catch (const InputError& e) {
+      throw InputError(std::string("--record-etu: ") + e.what());
+    }
+    o.etu_observer = recorder.get();
+  }
 
   if (!quiet)
     fmt::print("training '{}' on {} ({}, feedback {}, storage {}, batch {}, lr {}, seed {})\n", network.name,
@@ -227,7 +301,16 @@ int train_command_main(const std::vector<std::string>& args) {
       },
       &g_stop);
   write_file_atomically(dir + "/curve.csv", curve_csv(result.curve, metric_name));
-  write_file_atomically(dir + "/metrics.json", metrics_json(o, network.name, result).dump(2) + "\n");
+  nlohmann::json metrics = metrics_json(o, network.name, result);
+  if (recorder) {
+    recorder->close();  // count patched, renamed into place (also when interrupted: a valid prefix)
+    metrics["etu_record"] = {{"file", record_path},
+                             {"updates_recorded", recorder->recorded()},
+                             {"updates_seen", recorder->seen()},
+                             {"limit", recorder->limit()},
+                             {"limit_reached", recorder->limit_reached()}};
+  }
+  write_file_atomically(dir + "/metrics.json", metrics.dump(2) + "\n");
   write_file_atomically(dir + "/trained.json", ir::network_to_json(result.trained));
   if (!quiet) {
     if (result.interrupted) fmt::print("interrupted after {} iterations\n", result.curve.size());
@@ -236,6 +319,13 @@ int train_command_main(const std::vector<std::string>& args) {
                  result.saturations.total() == 0 ? std::string("none") : saturation_text(result.saturations),
                  result.weight_update_saturations);
     fmt::print("wrote {0}/curve.csv, {0}/metrics.json, {0}/trained.json\n", dir);
+    if (recorder && recorder->limit_reached())
+      fmt::print("ETU record: {} of {} updates written to {} (recording stopped at --record-etu-limit {}, "
+                 "engine step {})\n",
+                 recorder->recorded(), recorder->seen(), record_path, recorder->limit(),
+                 recorder->stopped_at_step());
+    else if (recorder)
+      fmt::print("ETU record: all {} updates written to {}\n", recorder->recorded(), record_path);
   }
   if (o.systemc_backend) report_systemc(vm, quiet);
   return result.interrupted ? 130 : 0;

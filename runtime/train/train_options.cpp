@@ -63,6 +63,9 @@ void validate(const TrainOptions& o) {
     const std::string why = o.quant.problem();
     if (!why.empty()) throw InputError("--quant: " + why);
   }
+  if (o.etu_observer && (o.mode != TrainMode::fixed_chip || o.eprop.storage != functional::StorageScheme::full))
+    throw InputError("--record-etu: only --mode fixed with --storage full runs the eligibility-trace unit "
+                     "the RTL implements");
   using arith::ClassificationError;
   if (o.eprop.error == functional::ErrorKind::classification) {
     if (o.mode == TrainMode::float_reference && o.eprop.classification == ClassificationError::softmax_exp_lut)

@@ -6,10 +6,16 @@
 #include <optional>
 #include <string>
 
+#include "hw_model/arith/ops.hpp"
 #include "hw_model/arith/quant_config.hpp"
 #include "hw_model/functional/eprop_config.hpp"
 #include "hw_model/image/chip_config.hpp"
 #include "hw_model/systemc/params.hpp"
+
+namespace nchip::functional {
+template <class Ops>
+class EtuObserver;  // hw_model/functional/eprop_engine.hpp
+}
 
 namespace nchip::runtime {
 
@@ -38,6 +44,10 @@ struct TrainOptions {
   bool systemc_backend = false;
   image::ChipConfig chip;
   systemc::SystemcParams systemc;
+  // Sees every eligibility-trace-unit update of the training trials (not the validation trials,
+  // which do not learn), e.g. `nchip train --record-etu`. Fixed mode with the full storage scheme
+  // only (the RTL's FixedOps ETU); not owned.
+  functional::EtuObserver<arith::FixedOps>* etu_observer = nullptr;
 };
 
 // The QuantConfig `nchip train --mode fixed` uses without --quant: the arith defaults except the

@@ -96,6 +96,8 @@ class TrainingRun {
                                               : functional::ErrorKind::classification;
     engine_ = std::make_unique<functional::EpropEngine<Ops>>(model_, ops_, ec);
     if constexpr (std::is_same_v<Ops, arith::FixedOps>)
+      if (o.etu_observer) engine_->set_etu_observer(o.etu_observer);
+    if constexpr (std::is_same_v<Ops, arith::FixedOps>)
       if (o.systemc_backend) chip_ = std::make_unique<TrainerChip>(network, model_, ops_, o.chip, o.quant, o.systemc);
     if constexpr (std::is_same_v<Ops, arith::FloatOps>) {
       size_t n = 0;
