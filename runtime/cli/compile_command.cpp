@@ -12,6 +12,7 @@
 #include "compiler/report.hpp"
 #include "hw_model/error.hpp"
 #include "runtime/cli/command.hpp"
+#include "runtime/cli/options.hpp"
 #include "runtime/io/atomic_file.hpp"
 
 namespace nchip::runtime {
@@ -30,19 +31,8 @@ int compile_command_main(const std::vector<std::string>& args) {
       ("output,o", po::value<std::string>(), "chip image to write")
       ("report", po::value<std::string>(), "also write the compile report as JSON to this file")
       ("json", "print the report as JSON instead of text");
-  po::options_description hidden;
-  hidden.add_options()("network", po::value<std::string>());
-  po::positional_options_description positional;
-  positional.add("network", 1);
-  po::options_description all;
-  all.add(opts).add(hidden);
   po::variables_map vm;
-  po::store(po::command_line_parser(args).options(all).positional(positional).run(), vm);
-  po::notify(vm);
-  if (vm.count("help")) {
-    std::cout << opts << "\n";
-    return 0;
-  }
+  if (!parse_command_line(args, opts, "network", vm)) return 0;
   if (!vm.count("network")) throw InputError("missing network file (usage: nchip compile NET.json --chip CHIP.json -o NET.nchip)");
   if (!vm.count("chip")) throw InputError("missing --chip CHIP.json (e.g. examples/chips/small.json)");
   if (!vm.count("output")) throw InputError("missing -o NET.nchip (the chip image to write)");

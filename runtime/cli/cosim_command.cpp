@@ -104,19 +104,8 @@ int cosim_command_main(const std::vector<std::string>& args) {
        "testing the harness: make the C++ reference round differently from the RTL, which must "
        "then be reported as a mismatch")
       ("json", "print the result as JSON");
-  po::options_description hidden;
-  hidden.add_options()("file", po::value<std::string>());
-  po::positional_options_description positional;
-  positional.add("file", 1);
-  po::options_description all;
-  all.add(opts).add(hidden);
   po::variables_map vm;
-  po::store(po::command_line_parser(args).options(all).positional(positional).run(), vm);
-  po::notify(vm);
-  if (vm.count("help")) {
-    std::cout << opts << "\n";
-    return 0;
-  }
+  if (!parse_command_line(args, opts, "file", vm)) return 0;
 #if !NCHIP_HAVE_RTL
   throw InputError("this nchip was built without the RTL (configure with -DNCHIP_BUILD_RTL=ON)");
 #else

@@ -1,10 +1,36 @@
 #include "runtime/cli/options.hpp"
 
+#include <boost/program_options/parsers.hpp>
+#include <boost/program_options/positional_options.hpp>
 #include <fmt/core.h>
+
+#include <iostream>
 
 #include "hw_model/error.hpp"
 
 namespace nchip::runtime {
+
+bool parse_command_line(const std::vector<std::string>& args,
+                        const boost::program_options::options_description& visible,
+                        const char* positional_name, boost::program_options::variables_map& vm) {
+  namespace po = boost::program_options;
+  po::options_description all;
+  all.add(visible);
+  po::positional_options_description positional;
+  if (positional_name) {
+    po::options_description hidden;
+    hidden.add_options()(positional_name, po::value<std::string>());
+    all.add(hidden);
+    positional.add(positional_name, 1);
+  }
+  po::store(po::command_line_parser(args).options(all).positional(positional).run(), vm);
+  po::notify(vm);
+  if (vm.count("help")) {
+    std::cout << visible << "\n";
+    return false;
+  }
+  return true;
+}
 
 int64_t bounded(const boost::program_options::variables_map& vm, const std::string& name,
                 int64_t lo, int64_t hi) {

@@ -2,10 +2,12 @@
 // is driven with, and printing saturation counts.
 #pragma once
 
+#include <boost/program_options/options_description.hpp>
 #include <boost/program_options/variables_map.hpp>
 #include <cstdint>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 #include "compiler/ir/network.hpp"
 #include "hw_model/arith/quantity.hpp"
@@ -13,6 +15,12 @@
 #include "runtime/tasks/task.hpp"
 
 namespace nchip::runtime {
+
+// Parses a subcommand's arguments: `visible` (shown by --help) plus, when `positional_name` is not
+// null, one positional argument stored under that name. Returns false after printing --help.
+bool parse_command_line(const std::vector<std::string>& args,
+                        const boost::program_options::options_description& visible,
+                        const char* positional_name, boost::program_options::variables_map& vm);
 
 // Integer option within [lo, hi], else InputError naming the flag. (Boost accepts "-1" for
 // unsigned types and wraps it, so every count is read signed and checked here.)

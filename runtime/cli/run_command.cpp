@@ -129,20 +129,8 @@ int run_command_main(const std::vector<std::string>& args) {
       ("record-voltages", "include membrane voltages in the results JSON")
       ("json", "print the summary as JSON instead of text");
   add_backend_options(opts);  // --backend functional|systemc and the SystemC flags (issue #5)
-  po::options_description hidden;
-  hidden.add_options()("network", po::value<std::string>());
-  po::positional_options_description positional;
-  positional.add("network", 1);
-
   po::variables_map vm;
-  po::options_description all;
-  all.add(opts).add(hidden);
-  po::store(po::command_line_parser(args).options(all).positional(positional).run(), vm);
-  po::notify(vm);
-  if (vm.count("help")) {
-    std::cout << opts << "\n";
-    return 0;
-  }
+  if (!parse_command_line(args, opts, "network", vm)) return 0;
   if (!vm.count("network")) throw InputError("missing network file (usage: nchip run NET.json ...)");
 
   const std::string mode = vm["mode"].as<std::string>();
