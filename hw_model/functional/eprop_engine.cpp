@@ -112,6 +112,8 @@ EpropEngine<Ops>::EpropEngine(model::NetworkModel<Ops>& model, Ops ops, const Ep
     etu_input_.assign(model.input_synapses.size(), {});
     etu_recurrent_.assign(model.recurrent_synapses.size(), {});
     grad_output_.assign(model.readout_synapses.size(), Accumulator{});
+    plastic_input_ = plastic_synapses(model.input_synapses, n_in_, 0, n_);
+    plastic_recurrent_ = plastic_synapses(model.recurrent_synapses, n_, 0, n_);
   }
   batch_spikes_.assign(n_, 0);
   begin_trial();
@@ -144,6 +146,7 @@ void EpropEngine<Ops>::begin_trial() {
   zkappa_.assign(n_, {});
   for (auto& s : etu_input_) s.eps_a = s.filtered = {};
   for (auto& s : etu_recurrent_) s.eps_a = s.filtered = {};
+  if (eligibility_owner_) eligibility_owner_->begin_trial();
   trial_spikes_ = 0;
   refresh_symmetric_feedback();
 }
@@ -260,36 +263,47 @@ void EpropEngine<Ops>::set_etu_observer(EtuObserver<Ops>* observer) {
   if (observer && config_.storage != StorageScheme::full)
     throw InputError("only the full storage scheme runs the eligibility-trace unit (factored has no "
                      "per-synapse state): nothing to observe");
+  if (observer && eligibility_owner_)
+    throw InputError("the ETU observer watches the engine's own eligibility-trace unit, but the "
+                     "eligibility state was handed to another owner");
   etu_observer_ = observer;
 }
 
 template <class Ops>
+void EpropEngine<Ops>::set_eligibility_owner(EligibilityOwner<Ops>* owner) {
+  if (owner && config_.storage != StorageScheme::full)
+    throw InputError("only the full storage scheme has per-synapse eligibility state to hand over");
+  if (owner && etu_observer_)
+    throw InputError("the ETU observer watches the engine's own eligibility-trace unit: it can't be "
+                     "combined with an eligibility owner");
+  eligibility_owner_ = owner;
+  clear_gradients();
+  for (auto& s : etu_input_) s.eps_a = s.filtered = {};
+  for (auto& s : etu_recurrent_) s.eps_a = s.filtered = {};
+  if (owner) owner->begin_trial();
+}
+
+template <class Ops>
 void EpropEngine<Ops>::full_eligibility() {
-  // `observed` is std::true_type or std::false_type: the observer check is made once per step,
-  // and the unobserved loop is the same code as without an observer.
-  auto run = [&](auto observed, SynapseSet set, const model::SynapseMatrix<Ops>& m,
-                 const std::vector<Num<Ops, Quantity::trace>>& trace, uint32_t n_sources,
-                 std::vector<arith::EtuSynapseState<Ops>>& etu, uint64_t seed) {
-    arith::DrawKey key{seed, 0, 0, step_count_};
-    for (uint32_t i = 0; i < n_sources; ++i) {
-      for (uint32_t s = m.row_start[i]; s < m.row_start[i + 1]; ++s) {
-        if (!m.plastic[s]) continue;
-        const uint32_t j = m.target[s];
-        key.index = s;
-        const auto& zbar = trace[size_t{group_of_[j]} * n_sources + i];
-        if constexpr (decltype(observed)::value)
-          etu_observer_->on_etu_update(set, s, neuron_in_[j], zbar, etu[s], key);
-        arith::etu_update(ops_, neuron_in_[j], zbar, etu[s], key);
-      }
-    }
+  const EtuStepView<Ops> input{xbar_.data(), n_in_, group_of_.data(), neuron_in_.data(),
+                               {seed_input_, 0, 0, step_count_}};
+  const EtuStepView<Ops> recurrent{zbar_.data(), n_, group_of_.data(), neuron_in_.data(),
+                                   {seed_recurrent_, 0, 0, step_count_}};
+  if (eligibility_owner_) {
+    eligibility_owner_->step(ops_, input, recurrent);
+    return;
+  }
+  // State indexed by synapse (the whole matrix), so the visit picks etu[synapse].
+  auto run = [&](SynapseSet set, const std::vector<PlasticSynapse>& list, const EtuStepView<Ops>& view,
+                 std::vector<arith::EtuSynapseState<Ops>>& etu) {
+    for_each_etu_update(list, view, [&](size_t, const PlasticSynapse& ps, const arith::EtuNeuronInput<Ops>& n,
+                                        const Num<Ops, Quantity::trace>& zbar, const arith::DrawKey& key) {
+      if (etu_observer_) etu_observer_->on_etu_update(set, ps.synapse, n, zbar, etu[ps.synapse], key);
+      arith::etu_update(ops_, n, zbar, etu[ps.synapse], key);
+    });
   };
-  auto both = [&](auto observed) {
-    run(observed, SynapseSet::input, model_.input_synapses, xbar_, n_in_, etu_input_, seed_input_);
-    run(observed, SynapseSet::recurrent, model_.recurrent_synapses, zbar_, n_, etu_recurrent_,
-        seed_recurrent_);
-  };
-  if (etu_observer_) both(std::true_type{});
-  else both(std::false_type{});
+  run(SynapseSet::input, plastic_input_, input, etu_input_);
+  run(SynapseSet::recurrent, plastic_recurrent_, recurrent, etu_recurrent_);
 }
 
 template <class Ops>
@@ -366,6 +380,7 @@ void EpropEngine<Ops>::end_batch() {
 
 template <class Ops>
 typename EpropEngine<Ops>::Accumulator EpropEngine<Ops>::gradient(SynapseSet set, size_t s) const {
+  if (eligibility_owner_ && set != SynapseSet::output) return eligibility_owner_->gradient(set, s);
   switch (set) {
     case SynapseSet::input: return etu_input_.empty() ? Accumulator{} : etu_input_[s].accumulator;
     case SynapseSet::recurrent: return etu_recurrent_.empty() ? Accumulator{} : etu_recurrent_[s].accumulator;
@@ -379,6 +394,7 @@ void EpropEngine<Ops>::clear_gradients() {
   for (auto& s : etu_input_) s.accumulator = {};
   for (auto& s : etu_recurrent_) s.accumulator = {};
   for (auto& g : grad_output_) g = {};
+  if (eligibility_owner_) eligibility_owner_->clear_gradients();
 }
 
 template class EpropEngine<arith::FloatOps>;

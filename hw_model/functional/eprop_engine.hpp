@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "hw_model/arith/eligibility.hpp"
+#include "hw_model/functional/eligibility_pass.hpp"
 #include "hw_model/functional/eprop_config.hpp"
 #include "hw_model/functional/simulator.hpp"
 
@@ -39,6 +40,21 @@ class EtuObserver {
   virtual void on_etu_update(SynapseSet set, uint32_t synapse, const arith::EtuNeuronInput<Ops>& neuron,
                              const Num<Ops, Quantity::trace>& zbar,
                              const arith::EtuSynapseState<Ops>& state, const arith::DrawKey& key) = 0;
+};
+
+// Where the per-synapse eligibility state of the full scheme lives when it is not in the engine:
+// the SystemC chip keeps it in each core's PlasticityEngine (hw_model/systemc). The engine still
+// forms traces, learning signals and the output-weight gradient, and at every step hands the
+// plastic input and recurrent synapses their step's inputs; the owner runs the ETU on them (with
+// for_each_etu_update / etu_pass, the engine's own loop) and accumulates the gradients.
+template <class Ops>
+class EligibilityOwner {
+ public:
+  virtual ~EligibilityOwner() = default;
+  virtual void begin_trial() = 0;  // eps_a and filtered to zero; accumulators kept
+  virtual void step(const Ops& ops, const EtuStepView<Ops>& input, const EtuStepView<Ops>& recurrent) = 0;
+  virtual Num<Ops, Quantity::update_accumulator> gradient(SynapseSet set, size_t synapse) const = 0;
+  virtual void clear_gradients() = 0;
 };
 
 // Wall time of each phase, summed over steps (for the iteration breakdown of `nchip train`).
@@ -101,6 +117,13 @@ class EpropEngine {
   // (it has no ETU: e = h zbar is formed on the fly, no per-synapse state).
   void set_etu_observer(EtuObserver<Ops>* observer);
 
+  // Hands the full scheme's per-synapse state to `owner` (not owned; nullptr takes it back, both
+  // with eps_a, filtered and accumulators zero): begin_trial, the ETU of every step, gradient()
+  // and clear_gradients() go to it. Throws nchip::InputError in the factored scheme (no ETU) or
+  // with an ETU observer attached (the observer sees the engine's own unit).
+  void set_eligibility_owner(EligibilityOwner<Ops>* owner);
+  bool has_etu_observer() const { return etu_observer_ != nullptr; }
+
  private:
   void refresh_symmetric_feedback();
   void compute_learning_signals(const std::vector<Voltage>& y, bool has_target, const Voltage* target,
@@ -137,6 +160,8 @@ class EpropEngine {
   uint64_t batch_steps_ = 0, trial_spikes_ = 0, online_updates_ = 0;
   EpropTimers timers_;
   EtuObserver<Ops>* etu_observer_ = nullptr;
+  EligibilityOwner<Ops>* eligibility_owner_ = nullptr;
+  std::vector<PlasticSynapse> plastic_input_, plastic_recurrent_;  // full scheme, source-major
 };
 
 extern template class EpropEngine<arith::FloatOps>;

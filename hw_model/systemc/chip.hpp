@@ -44,6 +44,10 @@ class Chip : public sc_core::sc_module {
   // The end-of-batch weight update (SGD on every plastic synapse, cores in parallel).
   void run_weight_update();
 
+  // The plasticity engine of image tile t (after load).
+  PlasticityEngine& plasticity(uint32_t image_tile) { return tiles_[tile_map_.at(image_tile)]->core.plasticity; }
+  uint32_t image_tiles() const { return static_cast<uint32_t>(tile_map_.size()); }
+
   const ChipStats& stats();  // fills the FIFO high-water marks
   void clear_stats();
   void enable_trace(sc_core::sc_trace_file* file, uint32_t tile);

@@ -17,6 +17,8 @@ void NeuronCore::load(const CoreProgram* program, const image::ChipConfig* chip,
   program_ = program && !program->empty() ? program : nullptr;
   chip_ = chip;
   if (program_) datapath_.bind(*program_, *network, *ops, *state);
+  if (network) plasticity.load(*network, program_ ? program_->neuron_first : 0, program_ ? program_->neuron_count : 0);
+  plasticity.set_unit(nullptr);  // an RTL unit is attached per load (TimedChip::set_etu_unit)
   reset();
 }
 

@@ -13,6 +13,7 @@
 #include "hw_model/image/chip_config.hpp"
 #include "hw_model/systemc/core_datapath.hpp"
 #include "hw_model/systemc/link.hpp"
+#include "hw_model/systemc/plasticity_engine.hpp"
 
 namespace nchip::systemc {
 
@@ -34,6 +35,7 @@ class NeuronCore : public sc_core::sc_module {
   // End-of-batch SGD over this core's plastic synapses; returns its cycles.
   uint64_t apply_weight_updates();
 
+  PlasticityEngine plasticity;  // learning state of the plastic synapses onto this core's neurons
   PacketFifo receive;
   Link inject;
   sc_core::sc_event start;  // the sequencer's go for this step's injection (one per injector, notified

@@ -8,6 +8,8 @@
 
 namespace nchip::systemc {
 
+class EtuUnit;
+
 struct SystemcParams {
   uint32_t fifo_depth_packets = 4;   // per router input port and per core receive queue
   uint32_t packet_bits = 32;         // a spike packet is its routing key; flits = ceil(bits / link)
@@ -15,6 +17,10 @@ struct SystemcParams {
   // Where --trace records (tile index y * width + x of the image's mesh); -1: no trace.
   int32_t trace_tile = -1;
   std::string trace_path;            // VCD file name without ".vcd" (sc_create_vcd_trace_file adds it)
+  // RTL in the loop (nchip train --rtl-etu CORE): image tile whose plasticity engine runs `rtl_etu`
+  // (not owned) instead of the C++ eligibility-trace unit; -1: every core runs the C++ unit.
+  int32_t rtl_etu_core = -1;
+  EtuUnit* rtl_etu = nullptr;
 
   // Empty when valid, else "field: problem".
   std::string problem() const {

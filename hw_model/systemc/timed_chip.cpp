@@ -6,6 +6,7 @@
 
 #include "hw_model/error.hpp"
 #include "hw_model/systemc/chip.hpp"
+#include "hw_model/systemc/chip_eligibility.hpp"
 
 // libsystemc's main() refers to sc_main; nchip has its own main(), so this never runs. Weak, so an
 // executable that brings its own sc_main (the RTL co-simulation) keeps it.
@@ -32,6 +33,7 @@ struct TimedChip::Impl {
   const model::NetworkModel<arith::FixedOps>* network = nullptr;
   std::unique_ptr<arith::FixedOps> ops;
   ChipState state;
+  ChipEligibility eligibility;
   std::vector<uint32_t> spikes, previous, input_keys;
   uint64_t step = 0, seed = 0, events_at_reset = 0;
 };
@@ -75,6 +77,9 @@ void TimedChip::load(const image::ChipImage& placement, const model::NetworkMode
   m.state.neurons.assign(network.n_neurons(), {});
   m.state.readouts.assign(network.n_readouts(), {});
   m.chip.load(m.program, m.config, m.routers, network, *m.ops, m.state);
+  std::vector<PlasticityEngine*> engines;
+  for (uint32_t t = 0; t < m.chip.image_tiles(); ++t) engines.push_back(&m.chip.plasticity(t));
+  m.eligibility.load(std::move(engines), network.input_synapses.size(), network.recurrent_synapses.size());
   m.chip.clear_stats();
   reset(0);
 }
@@ -105,6 +110,22 @@ void TimedChip::step(const std::vector<uint32_t>& active_inputs, bool learning) 
 }
 
 void TimedChip::end_batch() { impl_->chip.run_weight_update(); }
+
+functional::EligibilityOwner<arith::FixedOps>& TimedChip::eligibility() { return impl_->eligibility; }
+
+uint64_t TimedChip::plastic_synapses_on(uint32_t tile) const {
+  return tile < impl_->chip.image_tiles() ? impl_->chip.plasticity(tile).plastic_synapses() : 0;
+}
+
+void TimedChip::set_etu_unit(uint32_t tile, EtuUnit* unit) {
+  if (tile >= impl_->chip.image_tiles())
+    throw InputError("core " + std::to_string(tile) + " is not on the image's " +
+                     std::to_string(impl_->program.mesh_width) + "x" + std::to_string(impl_->program.mesh_height) +
+                     " mesh");
+  if (unit && plastic_synapses_on(tile) == 0)
+    throw InputError("core " + std::to_string(tile) + " has no plastic synapses (no eligibility-trace work to run)");
+  impl_->chip.plasticity(tile).set_unit(unit);
+}
 
 uint64_t TimedChip::steps_done() const { return impl_->step; }
 const std::vector<arith::SpikingState<arith::FixedOps>>& TimedChip::neurons() const { return impl_->state.neurons; }

@@ -13,9 +13,11 @@
 #include <memory>
 #include <vector>
 
+#include "hw_model/functional/eprop_engine.hpp"
 #include "hw_model/functional/run.hpp"
 #include "hw_model/image/chip_image.hpp"
 #include "hw_model/systemc/params.hpp"
+#include "hw_model/systemc/etu_unit.hpp"
 #include "hw_model/systemc/stats.hpp"
 
 namespace nchip::systemc {
@@ -42,6 +44,15 @@ class TimedChip {
   void step(const std::vector<uint32_t>& active_inputs, bool learning = false);
   // Times the end-of-batch weight update (SGD on every plastic synapse).
   void end_batch();
+
+  // The cores' plasticity engines as the e-prop engine's owner of the full scheme's per-synapse
+  // state (EpropEngine::set_eligibility_owner); rebuilt by load().
+  functional::EligibilityOwner<arith::FixedOps>& eligibility();
+  // Plastic input + recurrent synapses onto image tile `tile`'s neurons (0 for a tile off the image).
+  uint64_t plastic_synapses_on(uint32_t tile) const;
+  // Replaces image tile `tile`'s C++ eligibility-trace unit by `unit` until the next load (not
+  // owned). Throws nchip::InputError for a tile off the image or with no plastic synapses.
+  void set_etu_unit(uint32_t tile, EtuUnit* unit);
 
   uint64_t steps_done() const;
   const std::vector<arith::SpikingState<arith::FixedOps>>& neurons() const;

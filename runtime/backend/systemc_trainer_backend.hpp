@@ -2,9 +2,12 @@
 // chip is compiled once per training run and loaded with the trainer's own lowered model, whose
 // weights the on-chip SGD (or the factored scheme's online steps) changes: the cores read weights
 // at every delivery, so each batch's update is in effect from the next spike on. The e-prop
-// engine runs beside the chip exactly as it runs beside functional::Simulator (begin_step ->
-// chip step -> finish_step), so spikes, readouts, learned weights and saturation counts are the
-// functional backend's, bit for bit; the chip adds the time and energy of every step.
+// engine runs beside the chip as it runs beside functional::Simulator (begin_step -> chip step ->
+// finish_step) for traces, learning signals and output-weight gradients, but the full scheme's
+// per-synapse eligibility state and weight-change accumulators live in the cores' plasticity
+// engines (EpropEngine::set_eligibility_owner), which run the same per-synapse loop. Spikes,
+// readouts, learned weights and saturation counts are the functional backend's, bit for bit; the
+// chip adds the time and energy of every step.
 #pragma once
 
 #include <cstdint>
@@ -37,9 +40,12 @@ class TrainerChip {
   std::vector<double> readouts_real() const;
 
  private:
+  void attach(functional::EpropEngine<arith::FixedOps>& engine);  // on its first learning step
+
   image::ChipImage image_;
   systemc::TimedChip* chip_ = nullptr;
   arith::FixedOps ops_;
+  const functional::EpropEngine<arith::FixedOps>* attached_ = nullptr;
 };
 
 }  // namespace nchip::runtime
