@@ -24,6 +24,7 @@
 #include "runtime/io/atomic_file.hpp"
 #include "runtime/cli/systemc_backend.hpp"
 #include "runtime/train/default_networks.hpp"
+#include "runtime/backend/rtl_etu_unit.hpp"
 #include "runtime/train/trainer.hpp"
 
 #if NCHIP_HAVE_RTL
@@ -180,6 +181,8 @@ int train_command_main(const std::vector<std::string>& args) {
        "for nchip cosim --stimulus recorded FILE (--mode fixed with --storage full)")
       ("record-etu-limit", po::value<int64_t>(),
        "stop recording after N updates, 64 bytes each (default 1000000)")
+      ("rtl-etu", po::value<int64_t>(),
+       "--backend systemc: run core CORE's eligibility-trace unit on the verilated RTL (rtl/etu.sv)")
       ("quiet", "no progress lines");
   add_backend_options(opts);  // --backend functional|systemc and the SystemC flags (issue #5)
   po::variables_map vm;
@@ -252,6 +255,18 @@ int train_command_main(const std::vector<std::string>& args) {
                                  to_string(o.mode), to_string(o.eprop.storage)));
   const uint64_t record_limit = static_cast<uint64_t>(
       vm.count("record-etu-limit") ? bounded(vm, "record-etu-limit", 1, 1'000'000'000'000) : kDefaultRecordEtuLimit);
+
+  std::unique_ptr<systemc::EtuUnit> rtl_unit;  // outlives the trainer (the chip holds a pointer)
+  if (vm.count("rtl-etu")) {
+    if (!o.systemc_backend)
+      throw InputError("--rtl-etu: only with --backend systemc (the RTL runs in a SystemC core's plasticity engine)");
+    if (o.eprop.storage != functional::StorageScheme::full)
+      throw InputError("--rtl-etu: only --storage full runs the eligibility-trace unit");
+    if (record_etu) throw InputError("--rtl-etu: not with --record-etu (it records the C++ unit's stream)");
+    o.systemc.rtl_etu_core = static_cast<int32_t>(bounded(vm, "rtl-etu", 0, 1'000'000));
+    rtl_unit = make_rtl_etu_unit(o.quant);
+    o.systemc.rtl_etu = rtl_unit.get();
+  }
 
   const ir::Network network = vm.count("net") ? ir::read_network_file(vm["net"].as<std::string>())
                                               : default_training_network(task, o.seed);
