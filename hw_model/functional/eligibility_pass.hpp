@@ -16,33 +16,36 @@ namespace nchip::functional {
 using arith::Num;
 using arith::Quantity;
 
-// One plastic synapse of a matrix: its index there, its presynaptic source and postsynaptic target.
+// One plastic synapse of a matrix: its index there, its presynaptic source and postsynaptic
+// target (global indices), where the caller keeps the presynaptic trace it reads (`trace_slot`)
+// and the postsynaptic neuron's inputs (`neuron`): the functional engine keeps every trace
+// ([group * n_sources + source]) and every neuron, a core only the trace slots and the neurons of
+// the synapses onto it.
 struct PlasticSynapse {
-  uint32_t synapse = 0, source = 0, target = 0;
+  uint32_t synapse = 0, source = 0, target = 0, trace_slot = 0, neuron = 0;
 };
 
 // The plastic synapses of `m` whose target lies in [target_first, target_end), source-major (the
-// order the engine has always visited them in, which the ETU observer's record files rely on).
-template <class Ops>
+// order the engine has always visited them in, which the ETU observer's record files rely on);
+// trace_slot = slot_of(source, target), neuron = target - target_first.
+template <class Ops, class SlotOf>
 std::vector<PlasticSynapse> plastic_synapses(const model::SynapseMatrix<Ops>& m, uint32_t n_sources,
-                                             uint32_t target_first, uint32_t target_end) {
+                                             uint32_t target_first, uint32_t target_end, SlotOf&& slot_of) {
   std::vector<PlasticSynapse> out;
   for (uint32_t i = 0; i < n_sources; ++i)
     for (uint32_t s = m.row_start[i]; s < m.row_start[i + 1]; ++s)
       if (m.plastic[s] && m.target[s] >= target_first && m.target[s] < target_end)
-        out.push_back({s, i, m.target[s]});
+        out.push_back({s, i, m.target[s], static_cast<uint32_t>(slot_of(i, m.target[s])), m.target[s] - target_first});
   return out;
 }
 
 // What one step of the ETU reads for one synapse set, besides the synapse's own state: the
-// presynaptic traces zbar^{t-1} ([group * n_sources + source]), the postsynaptic neuron's alpha
-// group, the neuron inputs (h^t, L^t broadcast by the learning-signal unit, rho, beta, kappa) and
-// the draw key {seed of the set, 0, -, step} (the synapse index goes into key.index).
+// presynaptic traces zbar^{t-1} (at each synapse's trace_slot), the neuron inputs (h^t, L^t
+// broadcast by the learning-signal unit, rho, beta, kappa; at each synapse's `neuron`) and the draw
+// key {seed of the set, 0, -, step} (the synapse index goes into key.index).
 template <class Ops>
 struct EtuStepView {
   const Num<Ops, Quantity::trace>* traces = nullptr;
-  uint32_t n_sources = 0;
-  const uint32_t* group_of = nullptr;
   const arith::EtuNeuronInput<Ops>* neurons = nullptr;
   arith::DrawKey key{};
 };
@@ -57,8 +60,7 @@ void for_each_etu_update(const std::vector<PlasticSynapse>& synapses, const EtuS
   for (size_t p = 0; p < synapses.size(); ++p) {
     const PlasticSynapse& ps = synapses[p];
     key.index = ps.synapse;
-    visit(p, ps, view.neurons[ps.target],
-          view.traces[size_t{view.group_of[ps.target]} * view.n_sources + ps.source], key);
+    visit(p, ps, view.neurons[ps.neuron], view.traces[ps.trace_slot], key);
   }
 }
 

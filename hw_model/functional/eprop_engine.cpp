@@ -59,6 +59,7 @@ EpropEngine<Ops>::EpropEngine(model::NetworkModel<Ops>& model, Ops ops, const Ep
   seed_output_ = arith::splitmix64_mix(config.seed ^ 0x33);
   seed_traces_ = arith::splitmix64_mix(config.seed ^ 0x44);
   seed_signal_ = arith::splitmix64_mix(config.seed ^ 0x55);
+  seeds_ = {seed_input_, seed_recurrent_, seed_output_, seed_traces_, seed_signal_};
   if constexpr (kFixed) lr_raw_ = arith::learning_rate_raw(config.online_lr > 0 ? config.online_lr : 1e-9);
 
   for (uint32_t k = 1; k < n_out_; ++k)
@@ -68,13 +69,10 @@ EpropEngine<Ops>::EpropEngine(model::NetworkModel<Ops>& model, Ops ops, const Ep
   kappa_ = n_out_ > 0 && config.filter_eligibility ? model.readouts[0].kappa
                                                     : arith::zero<Quantity::decay>(ops);
 
-  group_of_.resize(n_);
-  for (uint32_t j = 0; j < n_; ++j) {
-    const auto alpha = model.neurons[j].alpha;
-    uint32_t g = 0;
-    while (g < alpha_groups_.size() && !(alpha_groups_[g] == alpha)) ++g;
-    if (g == alpha_groups_.size()) alpha_groups_.push_back(alpha);
-    group_of_[j] = g;
+  {
+    AlphaGroups<Ops> groups = alpha_groups(model);
+    alpha_groups_ = std::move(groups.alpha);
+    group_of_ = std::move(groups.group_of);
   }
 
   // Feedback weights. The random and global matrices are constants the host loads once.
@@ -107,13 +105,17 @@ EpropEngine<Ops>::EpropEngine(model::NetworkModel<Ops>& model, Ops ops, const Ep
   err_.assign(n_out_, Signal{});
   L_.assign(n_, Signal{});
   reg_.assign(n_, Signal{});
-  target_row_.assign(n_out_, Voltage{});
   if (config.storage == StorageScheme::full) {
     etu_input_.assign(model.input_synapses.size(), {});
     etu_recurrent_.assign(model.recurrent_synapses.size(), {});
     grad_output_.assign(model.readout_synapses.size(), Accumulator{});
-    plastic_input_ = plastic_synapses(model.input_synapses, n_in_, 0, n_);
-    plastic_recurrent_ = plastic_synapses(model.recurrent_synapses, n_, 0, n_);
+    // Traces [group * n_sources + source], neuron inputs by global index.
+    plastic_input_ = plastic_synapses(model.input_synapses, n_in_, 0, n_, [&](uint32_t i, uint32_t j) {
+      return size_t{group_of_[j]} * n_in_ + i;
+    });
+    plastic_recurrent_ = plastic_synapses(model.recurrent_synapses, n_, 0, n_, [&](uint32_t i, uint32_t j) {
+      return size_t{group_of_[j]} * n_ + i;
+    });
   }
   batch_spikes_.assign(n_, 0);
   begin_trial();
@@ -176,6 +178,17 @@ void EpropEngine<Ops>::finish_step(const std::vector<uint32_t>& previous_spikes,
   for (uint32_t i : inputs) x_flag_[i] = 1;
   trial_spikes_ += previous_spikes.size();
   for (uint32_t j : previous_spikes) ++batch_spikes_[j];
+  if (eligibility_owner_) {
+    // The whole learning datapath of the step runs in the owner (the chip); errors and learning
+    // signals are read back for errors() / learning_signals().
+    eligibility_owner_->step(ops_, learning_step(target, has_target, external_L));
+    eligibility_owner_->signals(err_.data(), L_.data());
+    for (uint32_t j : previous_spikes) z_flag_[j] = 0;
+    for (uint32_t i : inputs) x_flag_[i] = 0;
+    ++step_count_;
+    timers_.eligibility_s += seconds_since(start);
+    return;
+  }
   if (config_.storage == StorageScheme::factored && config_.feedback == FeedbackKind::symmetric)
     refresh_symmetric_feedback();  // output weights move within the trial
   compute_learning_signals(readouts, has_target, target, external_L);
@@ -193,36 +206,32 @@ void EpropEngine<Ops>::finish_step(const std::vector<uint32_t>& previous_spikes,
 }
 
 template <class Ops>
+LearningStep<Ops> EpropEngine<Ops>::learning_step(const Voltage* target, bool has_target,
+                                                  const Signal* external_L) const {
+  LearningStep<Ops> ls;
+  ls.target = target;
+  ls.has_target = has_target;
+  ls.external_L = external_L;
+  ls.feedback = B_.data();
+  ls.regularization = reg_.data();
+  ls.z_flag = z_flag_.data();
+  ls.x_flag = x_flag_.data();
+  ls.eligibility_kappa = kappa_;
+  ls.n_readouts = n_out_;
+  ls.error = config_.error;
+  ls.classification = config_.classification;
+  ls.seeds = seeds_;
+  ls.step = step_count_;
+  return ls;
+}
+
+template <class Ops>
 void EpropEngine<Ops>::compute_learning_signals(const std::vector<Voltage>& y, bool has_target,
                                                 const Voltage* target, const Signal* external_L) {
-  const arith::DrawKey key{seed_signal_, 0, 0, step_count_};
-  if (has_target) {
-    for (uint32_t k = 0; k < n_out_; ++k) target_row_[k] = target[k];
-    if (config_.error == ErrorKind::regression) {
-      for (uint32_t k = 0; k < n_out_; ++k) {
-        arith::DrawKey kk = key;
-        kk.index = k;
-        err_[k] = arith::regression_error(ops_, y[k], target_row_[k], kk);
-      }
-    } else {
-      arith::classification_error(ops_, config_.classification, y.data(), target_row_.data(),
-                                  err_.data(), n_out_);
-    }
-  } else {
-    for (auto& e : err_) e = Signal{};
-  }
+  const LearningStep<Ops> ls = learning_step(target, has_target, external_L);
+  form_errors(ops_, ls, y.data(), err_.data());
   for (uint32_t j = 0; j < n_; ++j) {
-    if (external_L) {
-      L_[j] = external_L[j];
-      continue;
-    }
-    arith::DrawKey kj = key;
-    kj.index = j;
-    const Signal task = has_target ? arith::feedback_sum(ops_, &B_[size_t{j} * n_out_], err_.data(), n_out_, kj)
-                                   : Signal{};
-    L_[j] = arith::add(ops_, task, reg_[j]);
-  }
-  for (uint32_t j = 0; j < n_; ++j) {
+    L_[j] = form_learning_signal(ops_, ls, err_.data(), j);
     neuron_in_[j].h = h_[j];
     neuron_in_[j].L = L_[j];
   }
@@ -231,24 +240,19 @@ void EpropEngine<Ops>::compute_learning_signals(const std::vector<Voltage>& y, b
 template <class Ops>
 void EpropEngine<Ops>::output_gradient(bool has_target) {
   const auto& ro = model_.readout_synapses;
-  const arith::DrawKey key{seed_output_, 0, 0, step_count_};
-  for (uint32_t j = 0; j < n_; ++j) {
-    arith::DrawKey kj = key;
-    kj.index = j;
-    zkappa_[j] = arith::trace_step(ops_, model_.readouts.empty() ? arith::zero<Quantity::decay>(ops_)
-                                                                 : model_.readouts[0].kappa,
-                                   zkappa_[j], z_flag_[j] != 0, kj);
-  }
+  const LearningStep<Ops> ls = learning_step(nullptr, has_target, nullptr);
+  const auto kappa = model_.readouts.empty() ? arith::zero<Quantity::decay>(ops_) : model_.readouts[0].kappa;
+  for (uint32_t j = 0; j < n_; ++j) zkappa_[j] = output_trace_step(ops_, ls, kappa, zkappa_[j], j);
   if (!has_target) return;  // err = 0: nothing to add
   for (uint32_t j = 0; j < ro.n_sources; ++j) {
     if (is_zero(zkappa_[j])) continue;
     for (uint32_t s = ro.row_start[j]; s < ro.row_start[j + 1]; ++s) {
       if (!ro.plastic[s]) continue;
-      arith::DrawKey ks{seed_output_, arith::kStreamAccumulate, s, step_count_};
-      const auto g = arith::mul<Quantity::update_accumulator>(ops_, err_[ro.target[s]], zkappa_[j], ks);
+      const auto g = output_gradient_term(ops_, ls, err_[ro.target[s]], zkappa_[j], s);
       if (config_.storage == StorageScheme::full) {
         grad_output_[s] = arith::add(ops_, grad_output_[s], g);
       } else if constexpr (std::is_same_v<Ops, arith::FixedOps>) {
+        const arith::DrawKey ks{seed_output_, arith::kStreamAccumulate, s, step_count_};
         const auto w = arith::online_lsb_step(ops_, model_.readout_synapses.weight[s],
                                                model_.readout_synapses.exponent[s], g, lr_raw_, ks);
         online_updates_ += w.raw != model_.readout_synapses.weight[s].raw;
@@ -280,19 +284,16 @@ void EpropEngine<Ops>::set_eligibility_owner(EligibilityOwner<Ops>* owner) {
   clear_gradients();
   for (auto& s : etu_input_) s.eps_a = s.filtered = {};
   for (auto& s : etu_recurrent_) s.eps_a = s.filtered = {};
+  for (auto& x : xbar_) x = {};
+  for (auto& z : zbar_) z = {};
+  for (auto& z : zkappa_) z = {};
   if (owner) owner->begin_trial();
 }
 
 template <class Ops>
 void EpropEngine<Ops>::full_eligibility() {
-  const EtuStepView<Ops> input{xbar_.data(), n_in_, group_of_.data(), neuron_in_.data(),
-                               {seed_input_, 0, 0, step_count_}};
-  const EtuStepView<Ops> recurrent{zbar_.data(), n_, group_of_.data(), neuron_in_.data(),
-                                   {seed_recurrent_, 0, 0, step_count_}};
-  if (eligibility_owner_) {
-    eligibility_owner_->step(ops_, input, recurrent);
-    return;
-  }
+  const EtuStepView<Ops> input{xbar_.data(), neuron_in_.data(), {seed_input_, 0, 0, step_count_}};
+  const EtuStepView<Ops> recurrent{zbar_.data(), neuron_in_.data(), {seed_recurrent_, 0, 0, step_count_}};
   // State indexed by synapse (the whole matrix), so the visit picks etu[synapse].
   auto run = [&](SynapseSet set, const std::vector<PlasticSynapse>& list, const EtuStepView<Ops>& view,
                  std::vector<arith::EtuSynapseState<Ops>>& etu) {
@@ -336,18 +337,16 @@ void EpropEngine<Ops>::factored_updates() {
 template <class Ops>
 void EpropEngine<Ops>::advance_traces() {
   // zbar^t = alpha zbar^{t-1} + z^t (eq. 22), per distinct postsynaptic alpha.
-  const size_t groups = alpha_groups_.size();
-  arith::DrawKey key{seed_traces_, 0, 0, step_count_};
-  for (size_t g = 0; g < groups; ++g) {
+  const LearningStep<Ops> ls = learning_step(nullptr, false, nullptr);
+  const uint32_t groups = static_cast<uint32_t>(alpha_groups_.size());
+  for (uint32_t g = 0; g < groups; ++g) {
     for (uint32_t i = 0; i < n_in_; ++i) {
-      key.index = static_cast<uint32_t>(g * (n_in_ + n_) + i);
-      auto& x = xbar_[g * n_in_ + i];
-      x = arith::trace_step(ops_, alpha_groups_[g], x, x_flag_[i] != 0, key);
+      auto& x = xbar_[size_t{g} * n_in_ + i];
+      x = presynaptic_trace_step(ops_, ls, alpha_groups_[g], x, g, n_in_, n_, false, i);
     }
     for (uint32_t i = 0; i < n_; ++i) {
-      key.index = static_cast<uint32_t>(g * (n_in_ + n_) + n_in_ + i);
-      auto& z = zbar_[g * n_ + i];
-      z = arith::trace_step(ops_, alpha_groups_[g], z, z_flag_[i] != 0, key);
+      auto& z = zbar_[size_t{g} * n_ + i];
+      z = presynaptic_trace_step(ops_, ls, alpha_groups_[g], z, g, n_in_, n_, true, i);
     }
   }
 }
@@ -380,7 +379,7 @@ void EpropEngine<Ops>::end_batch() {
 
 template <class Ops>
 typename EpropEngine<Ops>::Accumulator EpropEngine<Ops>::gradient(SynapseSet set, size_t s) const {
-  if (eligibility_owner_ && set != SynapseSet::output) return eligibility_owner_->gradient(set, s);
+  if (eligibility_owner_) return eligibility_owner_->gradient(set, s);
   switch (set) {
     case SynapseSet::input: return etu_input_.empty() ? Accumulator{} : etu_input_[s].accumulator;
     case SynapseSet::recurrent: return etu_recurrent_.empty() ? Accumulator{} : etu_recurrent_[s].accumulator;

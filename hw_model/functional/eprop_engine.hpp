@@ -21,6 +21,7 @@
 #include "hw_model/arith/eligibility.hpp"
 #include "hw_model/functional/eligibility_pass.hpp"
 #include "hw_model/functional/eprop_config.hpp"
+#include "hw_model/functional/learning_pass.hpp"
 #include "hw_model/functional/simulator.hpp"
 
 namespace nchip::functional {
@@ -42,17 +43,23 @@ class EtuObserver {
                              const arith::EtuSynapseState<Ops>& state, const arith::DrawKey& key) = 0;
 };
 
-// Where the per-synapse eligibility state of the full scheme lives when it is not in the engine:
-// the SystemC chip keeps it in each core's PlasticityEngine (hw_model/systemc). The engine still
-// forms traces, learning signals and the output-weight gradient, and at every step hands the
-// plastic input and recurrent synapses their step's inputs; the owner runs the ETU on them (with
-// for_each_etu_update / etu_pass, the engine's own loop) and accumulates the gradients.
+// Where the full scheme's learning datapath runs when it is not in the engine: the SystemC chip
+// (hw_model/systemc), whose LearningSignalUnit forms the errors from its readouts and the targets
+// and whose cores' PlasticityEngines form the learning signals of their neurons, keep the
+// presynaptic traces of their sources, run the ETU on the synapses onto them and accumulate their
+// gradients (input, recurrent, and output weights on readout cores). Every quantity is computed by
+// the same functions the engine runs (learning_pass.hpp, eligibility_pass.hpp). The engine keeps
+// the host's part: the feedback matrix, the regularization term, the step count and the seeds.
 template <class Ops>
 class EligibilityOwner {
  public:
   virtual ~EligibilityOwner() = default;
-  virtual void begin_trial() = 0;  // eps_a and filtered to zero; accumulators kept
-  virtual void step(const Ops& ops, const EtuStepView<Ops>& input, const EtuStepView<Ops>& recurrent) = 0;
+  virtual void begin_trial() = 0;  // eps_a, filtered and traces to zero; accumulators kept
+  // The learning work of one step (errors, learning signals, output-weight gradient, ETU, traces);
+  // h^t is the owner's (the neurons' state before the step).
+  virtual void step(const Ops& ops, const LearningStep<Ops>& step) = 0;
+  // err^t and L^t of the last step (for EpropEngine::errors / learning_signals).
+  virtual void signals(Num<Ops, Quantity::learning_signal>* err, Num<Ops, Quantity::learning_signal>* L) const = 0;
   virtual Num<Ops, Quantity::update_accumulator> gradient(SynapseSet set, size_t synapse) const = 0;
   virtual void clear_gradients() = 0;
 };
@@ -117,9 +124,10 @@ class EpropEngine {
   // (it has no ETU: e = h zbar is formed on the fly, no per-synapse state).
   void set_etu_observer(EtuObserver<Ops>* observer);
 
-  // Hands the full scheme's per-synapse state to `owner` (not owned; nullptr takes it back, both
-  // with eps_a, filtered and accumulators zero): begin_trial, the ETU of every step, gradient()
-  // and clear_gradients() go to it. Throws nchip::InputError in the factored scheme (no ETU) or
+  // Hands the full scheme's learning datapath to `owner` (not owned; nullptr takes it back, both
+  // with eps_a, filtered, traces and accumulators zero): begin_trial, every step's errors,
+  // learning signals, output-weight gradient, ETU and traces, gradient() and clear_gradients() go
+  // to it; h^t is then the owner's (begin_step is not needed). Throws nchip::InputError in the factored scheme (no ETU) or
   // with an ETU observer attached (the observer sees the engine's own unit).
   void set_eligibility_owner(EligibilityOwner<Ops>* owner);
   bool has_etu_observer() const { return etu_observer_ != nullptr; }
@@ -132,6 +140,7 @@ class EpropEngine {
   void full_eligibility();
   void factored_updates();
   void advance_traces();
+  LearningStep<Ops> learning_step(const Voltage* target, bool has_target, const Signal* external_L) const;
 
   model::NetworkModel<Ops>& model_;
   Ops ops_;
@@ -139,6 +148,7 @@ class EpropEngine {
   uint32_t n_ = 0, n_in_ = 0, n_out_ = 0;
   uint64_t step_count_ = 0;  // steps since construction: the step of every draw key
   uint64_t seed_input_ = 0, seed_recurrent_ = 0, seed_output_ = 0, seed_traces_ = 0, seed_signal_ = 0;
+  LearningSeeds seeds_;
   uint32_t lr_raw_ = 0;  // factored scheme, fixed point
 
   // Distinct membrane decays of the spiking neurons; zbar is kept once per (source, group).
@@ -153,7 +163,6 @@ class EpropEngine {
   std::vector<uint8_t> z_flag_, x_flag_;
   std::vector<Num<Ops, Quantity::trace>> xbar_, zbar_, zkappa_;  // [group * n_sources + i], [j]
   std::vector<Signal> err_, L_, reg_;
-  std::vector<Voltage> target_row_;
   std::vector<arith::EtuSynapseState<Ops>> etu_input_, etu_recurrent_;
   std::vector<Accumulator> grad_output_;
   std::vector<uint64_t> batch_spikes_;  // per neuron, this batch

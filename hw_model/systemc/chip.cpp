@@ -74,7 +74,7 @@ void Chip::load(const ChipProgram& program, const image::ChipConfig& chip,
   host_->inject.dest = &tiles_[tile_map_.at(program.host_tile)]->router.in[kPortLocal];
   host_->inject.stalls = &tile_stats_[tile_map_.at(program.host_tile)].stalls;
   n_readouts_ = network.n_readouts();
-  lsu_.load(program, chip.router_hop_latency_cycles, params_.lsu_error_cycles, network.n_readouts());
+  lsu_.load(program, chip.router_hop_latency_cycles, params_.lsu_error_cycles, network.n_readouts(), &state);
   reset();
 }
 

@@ -46,6 +46,7 @@ class Chip : public sc_core::sc_module {
 
   // The plasticity engine of image tile t (after load).
   PlasticityEngine& plasticity(uint32_t image_tile) { return tiles_[tile_map_.at(image_tile)]->core.plasticity; }
+  LearningSignalUnit& lsu() { return lsu_; }
   uint32_t image_tiles() const { return static_cast<uint32_t>(tile_map_.size()); }
 
   const ChipStats& stats();  // fills the FIFO high-water marks

@@ -1,13 +1,16 @@
-// The chip's per-core plasticity engines seen from the e-prop engine as one EligibilityOwner: the
-// e-prop engine forms traces and learning signals (the learning-signal unit's values) and hands
-// each step to every core's PlasticityEngine; the trainer's end-of-batch update reads each
-// synapse's accumulated weight change from the core that holds it.
+// The chip's learning datapath seen from the e-prop engine as one EligibilityOwner: at each step
+// the learning-signal unit forms the errors from the chip's readouts and the host's targets and
+// broadcasts them; every core's PlasticityEngine forms its neurons' learning signals, updates its
+// output-weight gradients (readout cores), runs its eligibility-trace unit and advances its
+// presynaptic traces. The trainer's end-of-batch update reads each synapse's accumulated weight
+// change from the core that holds it.
 #pragma once
 
 #include <cstdint>
 #include <vector>
 
 #include "hw_model/functional/eprop_engine.hpp"
+#include "hw_model/systemc/learning_signal_unit.hpp"
 #include "hw_model/systemc/plasticity_engine.hpp"
 
 namespace nchip::systemc {
@@ -15,13 +18,16 @@ namespace nchip::systemc {
 class ChipEligibility : public functional::EligibilityOwner<arith::FixedOps> {
  public:
   using Ops = arith::FixedOps;
+  using Signal = arith::Num<Ops, arith::Quantity::learning_signal>;
 
-  // `engines[t]`: the engine of image tile t (not owned; they outlive this object's use).
-  void load(std::vector<PlasticityEngine*> engines, size_t n_input_synapses, size_t n_recurrent_synapses);
+  // `engines[t]`: the engine of image tile t; `lsu`: the chip's learning-signal unit (not owned;
+  // they outlive this object's use).
+  void load(std::vector<PlasticityEngine*> engines, LearningSignalUnit* lsu, size_t n_input_synapses,
+            size_t n_recurrent_synapses, size_t n_readout_synapses);
 
   void begin_trial() override;
-  void step(const Ops& ops, const functional::EtuStepView<Ops>& input,
-            const functional::EtuStepView<Ops>& recurrent) override;
+  void step(const Ops& ops, const functional::LearningStep<Ops>& step) override;
+  void signals(Signal* err, Signal* L) const override;
   arith::Num<Ops, arith::Quantity::update_accumulator> gradient(functional::SynapseSet set, size_t synapse) const override;
   void clear_gradients() override;
 
@@ -33,7 +39,8 @@ class ChipEligibility : public functional::EligibilityOwner<arith::FixedOps> {
   };
   static constexpr uint32_t kNone = ~0u;
   std::vector<PlasticityEngine*> engines_;
-  std::vector<Where> input_, recurrent_;  // synapse index -> the core and position holding it
+  LearningSignalUnit* lsu_ = nullptr;
+  std::vector<Where> input_, recurrent_, output_;  // synapse index -> the core and position holding it
   uint64_t unit_cycles_ = 0;
 };
 

@@ -1,21 +1,28 @@
-// The learning-signal unit's timing: at each learning step it forms the readout errors from the
-// readouts and the host's targets (lsu_error_cycles per readout) and broadcasts them to every core
-// over the mesh (the farthest core is reached after its hop distance x hop latency); each core
-// then forms L_j = sum_k B_jk err_k itself (NeuronCore::compute). The values are the e-prop
-// engine's (hw_model/arith/learning_signal.hpp): this unit only accounts for the time.
+// The learning-signal unit: at each learning step it forms the readout errors err^t from the
+// chip's readouts y^t and the host's targets (functional::form_errors: the same arith functions
+// the functional e-prop engine calls) and broadcasts them to every core, whose PlasticityEngine
+// forms L_j = sum_k B_jk err_k + reg_j of its own neurons. Its time: lsu_error_cycles per readout,
+// then the broadcast reaches the farthest core after its hop distance x hop latency (a fixed
+// formula, not packets through the routers).
 #pragma once
 
 #include <cstdint>
 #include <cstdlib>
+#include <vector>
 
+#include "hw_model/functional/learning_pass.hpp"
+#include "hw_model/systemc/core_datapath.hpp"
 #include "hw_model/systemc/core_program.hpp"
 
 namespace nchip::systemc {
 
 class LearningSignalUnit {
  public:
+  using Ops = arith::FixedOps;
+  using Signal = arith::Num<Ops, arith::Quantity::learning_signal>;
+
   void load(const ChipProgram& program, uint32_t hop_latency_cycles, uint32_t error_cycles,
-            uint32_t n_readouts) {
+            uint32_t n_readouts, const ChipState* state) {
     uint32_t farthest = 0;
     const int hx = static_cast<int>(program.host_tile % program.mesh_width);
     const int hy = static_cast<int>(program.host_tile / program.mesh_width);
@@ -26,12 +33,22 @@ class LearningSignalUnit {
       if (d > farthest) farthest = d;
     }
     cycles_per_step_ = uint64_t{error_cycles} * n_readouts + uint64_t{farthest} * hop_latency_cycles;
+    state_ = state;
+    err_.assign(n_readouts, Signal{});
   }
   // Cycles between the end of the neuron update and the learning signals reaching every core.
   uint64_t cycles_per_step() const { return cycles_per_step_; }
 
+  // err^t from the readouts the cores just computed and the step's targets (zero without one).
+  void form_errors(const Ops& ops, const functional::LearningStep<Ops>& ls) {
+    functional::form_errors(ops, ls, state_->readouts.data(), err_.data());
+  }
+  const std::vector<Signal>& errors() const { return err_; }  // what the broadcast carries
+
  private:
   uint64_t cycles_per_step_ = 0;
+  const ChipState* state_ = nullptr;
+  std::vector<Signal> err_;
 };
 
 }  // namespace nchip::systemc

@@ -17,7 +17,10 @@ void NeuronCore::load(const CoreProgram* program, const image::ChipConfig* chip,
   program_ = program && !program->empty() ? program : nullptr;
   chip_ = chip;
   if (program_) datapath_.bind(*program_, *network, *ops, *state);
-  if (network) plasticity.load(*network, program_ ? program_->neuron_first : 0, program_ ? program_->neuron_count : 0);
+  state_ = state;
+  if (network)
+    plasticity.load(*network, program_ ? program_->neuron_first : 0, program_ ? program_->neuron_count : 0,
+                    program_ ? program_->readout_first : 0, program_ ? program_->readout_count : 0);
   plasticity.set_unit(nullptr);  // an RTL unit is attached per load (TimedChip::set_etu_unit)
   reset();
 }
@@ -66,6 +69,7 @@ uint64_t NeuronCore::compute(uint64_t step, uint64_t seed, bool learning, uint32
                              std::vector<uint32_t>& fired) {
   if (!program_) return 0;
   const size_t before = fired.size();
+  if (learning) plasticity.capture(state_->neurons);  // h^t, before the neuron update
   const CoreOps ops = datapath_.update(step, seed, fired);
   datapath_.clear_inputs();
   if (program_->sends)

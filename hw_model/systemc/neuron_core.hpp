@@ -52,6 +52,7 @@ class NeuronCore : public sc_core::sc_module {
   CoreDatapath datapath_;
   const CoreProgram* program_ = nullptr;
   const image::ChipConfig* chip_ = nullptr;
+  const ChipState* state_ = nullptr;
   std::vector<uint32_t> to_send_;  // keys of the spikes this core sends at the next step start
   uint64_t synaptic_events_seen_ = 0;
 };

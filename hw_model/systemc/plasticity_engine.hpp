@@ -1,16 +1,24 @@
-// A neuron core's plasticity engine: the full scheme's per-synapse learning state (eps_a, the
-// kappa-filtered eligibility, the weight-change accumulator) of every plastic input and recurrent
-// synapse onto the core's neurons, as the core's SRAM beside the eligibility-trace unit would hold
-// it. Each learning step it runs the ETU over those synapses with the step's traces and the
-// learning signals the learning-signal unit broadcast (functional::etu_pass: the same loop and
-// the same arith::etu_update the functional engine runs), accumulating weight changes until the
-// runtime reads them at the end of the batch. Plain C++: the core's timing stays in NeuronCore.
+// A neuron core's plasticity engine: the learning state of the core as its SRAM beside the
+// learning datapath would hold it, and the step's learning work on it:
+//  - the neurons' inputs to the eligibility-trace unit (h^t captured before the neuron update,
+//    rho, beta, kappa) and the learning signals L_j = sum_k B_jk err_k + reg_j of the core's
+//    neurons, formed from the errors the learning-signal unit broadcast;
+//  - the presynaptic traces zbar of the sources that project onto the core through plastic
+//    synapses: one trace slot per (source, alpha group of a target here);
+//  - the full scheme's per-synapse state (eps_a, kappa-filtered eligibility, weight-change
+//    accumulator) of every plastic input and recurrent synapse onto the core's neurons, updated
+//    by the eligibility-trace unit (functional::etu_pass, or an attached EtuUnit);
+//  - on a readout core, the filtered spike trains zkappa of the sources of its plastic readout
+//    synapses and those synapses' output-weight gradients.
+// Every value comes from the functions the functional EpropEngine calls (learning_pass.hpp,
+// eligibility_pass.hpp: no second copy of an equation). Plain C++: the core's timing stays in
+// NeuronCore.
 #pragma once
 
 #include <cstdint>
 #include <vector>
 
-#include "hw_model/functional/eligibility_pass.hpp"
+#include "hw_model/functional/learning_pass.hpp"
 #include "hw_model/systemc/etu_unit.hpp"
 
 namespace nchip::systemc {
@@ -19,34 +27,69 @@ class PlasticityEngine {
  public:
   using Ops = arith::FixedOps;
   using State = arith::EtuSynapseState<Ops>;
+  using Signal = arith::Num<Ops, arith::Quantity::learning_signal>;
+  using Trace = arith::Num<Ops, arith::Quantity::trace>;
+  using Accumulator = arith::Num<Ops, arith::Quantity::update_accumulator>;
 
-  // The synapses onto neurons [first, first + count) of `network` (count 0: an engine with none).
-  void load(const model::NetworkModel<Ops>& network, uint32_t neuron_first, uint32_t neuron_count);
+  // The synapses onto spiking neurons [neuron_first, + neuron_count) and readouts
+  // [readout_first, + readout_count) of `network` (counts 0: none).
+  void load(const model::NetworkModel<Ops>& network, uint32_t neuron_first, uint32_t neuron_count,
+            uint32_t readout_first, uint32_t readout_count);
 
-  void begin_trial();      // eps_a and filtered to zero (a new trial); accumulators kept
-  void clear_gradients();  // accumulators to zero (a new batch)
-  // One step of the ETU over this core's synapses; returns the unit's cycles when an EtuUnit is
-  // attached (0 for the built-in C++ unit, whose time NeuronCore::compute accounts).
-  uint64_t step(const Ops& ops, const functional::EtuStepView<Ops>& input,
-                const functional::EtuStepView<Ops>& recurrent);
+  void begin_trial();      // eps_a, filtered and traces to zero (a new trial); accumulators kept
+  void clear_gradients();  // accumulators and output-weight gradients to zero (a new batch)
+  // h^t of the core's neurons: their state before this step's neuron update.
+  void capture(const std::vector<arith::SpikingState<Ops>>& neurons);
+  // One learning step with the broadcast errors `err` (n_readouts): learning signals, output-weight
+  // gradients, the ETU over this core's synapses, then the traces advance to step t. Returns the
+  // unit's cycles when an EtuUnit is attached (0 for the built-in C++ unit, whose time
+  // NeuronCore::compute accounts).
+  uint64_t step(const Ops& ops, const functional::LearningStep<Ops>& ls, const Signal* err);
 
   // Replaces the C++ unit (nullptr restores it); not owned.
   void set_unit(EtuUnit* unit) { unit_ = unit; }
   bool has_unit() const { return unit_ != nullptr; }
 
+  uint32_t neuron_first() const { return first_; }
+  const std::vector<Signal>& learning_signals() const { return L_; }  // of neurons first, first + 1, ...
   const std::vector<functional::PlasticSynapse>& input_synapses() const { return input_; }
   const std::vector<functional::PlasticSynapse>& recurrent_synapses() const { return recurrent_; }
   size_t plastic_synapses() const { return input_.size() + recurrent_.size(); }
+  size_t trace_slots() const { return input_slots_.size() + recurrent_slots_.size(); }
   // State at a position of input_synapses() / recurrent_synapses().
   const State& input_state(size_t position) const { return input_state_[position]; }
   const State& recurrent_state(size_t position) const { return recurrent_state_[position]; }
+  // Plastic readout synapses onto this core's readouts (indices in readout_synapses), and the
+  // gradient accumulated at each position.
+  size_t output_synapses() const { return output_.size(); }
+  uint32_t output_synapse(size_t position) const { return output_[position].synapse; }
+  const Accumulator& output_gradient(size_t position) const { return output_gradient_[position]; }
 
  private:
+  struct TraceSlot {
+    uint32_t source = 0, group = 0;
+    arith::Num<Ops, arith::Quantity::decay> alpha{};
+  };
+  struct OutputSynapse {
+    uint32_t synapse = 0, readout = 0, slot = 0;  // slot: index into zkappa_sources_ / zkappa_
+  };
   void gather(const std::vector<functional::PlasticSynapse>& list, const functional::EtuStepView<Ops>& view,
               std::vector<State>& state);
+  void advance(const Ops& ops, const functional::LearningStep<Ops>& ls, const std::vector<TraceSlot>& slots,
+               std::vector<Trace>& traces, bool recurrent) const;
 
+  uint32_t first_ = 0, count_ = 0, n_inputs_ = 0, n_neurons_ = 0;
+  std::vector<arith::EtuNeuronInput<Ops>> neuron_in_;  // per neuron of the core
+  std::vector<Signal> L_;
+  std::vector<TraceSlot> input_slots_, recurrent_slots_;
+  std::vector<Trace> input_traces_, recurrent_traces_;
   std::vector<functional::PlasticSynapse> input_, recurrent_;
   std::vector<State> input_state_, recurrent_state_;
+  arith::Num<Ops, arith::Quantity::decay> readout_kappa_{};
+  std::vector<uint32_t> zkappa_sources_;
+  std::vector<Trace> zkappa_;
+  std::vector<OutputSynapse> output_;
+  std::vector<Accumulator> output_gradient_;
   EtuUnit* unit_ = nullptr;
   std::vector<EtuRequest> batch_;  // reused: the step's requests for an attached unit
 };

@@ -79,7 +79,8 @@ void TimedChip::load(const image::ChipImage& placement, const model::NetworkMode
   m.chip.load(m.program, m.config, m.routers, network, *m.ops, m.state);
   std::vector<PlasticityEngine*> engines;
   for (uint32_t t = 0; t < m.chip.image_tiles(); ++t) engines.push_back(&m.chip.plasticity(t));
-  m.eligibility.load(std::move(engines), network.input_synapses.size(), network.recurrent_synapses.size());
+  m.eligibility.load(std::move(engines), &m.chip.lsu(), network.input_synapses.size(),
+                     network.recurrent_synapses.size(), network.readout_synapses.size());
   m.chip.clear_stats();
   reset(0);
 }

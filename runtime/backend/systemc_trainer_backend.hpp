@@ -3,9 +3,11 @@
 // weights the on-chip SGD (or the factored scheme's online steps) changes: the cores read weights
 // at every delivery, so each batch's update is in effect from the next spike on. The e-prop
 // engine runs beside the chip as it runs beside functional::Simulator (begin_step -> chip step ->
-// finish_step) for traces, learning signals and output-weight gradients, but the full scheme's
-// per-synapse eligibility state and weight-change accumulators live in the cores' plasticity
-// engines (EpropEngine::set_eligibility_owner), which run the same per-synapse loop. Spikes,
+// finish_step), but in the full scheme it hands the learning datapath to the chip
+// (EpropEngine::set_eligibility_owner): the learning-signal unit forms the errors, the cores'
+// plasticity engines the learning signals, presynaptic traces, eligibility and gradients (output
+// weights on readout cores), with the same functions; the engine keeps B, the regularization
+// term and the step count, and applies the end-of-batch SGD. Spikes,
 // readouts, learned weights and saturation counts are the functional backend's, bit for bit; the
 // chip adds the time and energy of every step.
 #pragma once
@@ -30,6 +32,9 @@ class TrainerChip {
   TrainerChip(const ir::Network& network, const model::NetworkModel<arith::FixedOps>& model,
               const arith::FixedOps& ops, const image::ChipConfig& chip, const arith::QuantConfig& quant,
               const systemc::SystemcParams& params);
+  // Uses `image` (nchip compile) as compiled: its chip, placement and routes; loads `model`.
+  TrainerChip(const image::ChipImage& image, const model::NetworkModel<arith::FixedOps>& model,
+              const arith::FixedOps& ops, const systemc::SystemcParams& params);
 
   void begin_trial(uint64_t trial_seed);
   // One learning step: what EpropEngine::step does with the functional simulator.
