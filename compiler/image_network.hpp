@@ -12,6 +12,24 @@ namespace nchip::compiler {
 // Name, dt, seed, default input and populations (name, type, size) of the compiled network.
 ir::Network outline_network(const image::ChipImage& image);
 
+// What `nchip train --net NET.nchip` trains: the image's own model (raw weights and constants
+// exactly as stored) and an IR network the learned weights are written back into.
+struct ImageTrainingNetwork {
+  ir::Network network;
+  // The image's network; only SynapseOrigin::position of sparse projections is renumbered to
+  // index `network`'s synapse lists (origins never change what the model computes).
+  model::NetworkModel<arith::FixedOps> model;
+};
+
+// The outline plus every population's physical parameters, derived back from the quantized
+// constants (tau = -dt / ln(alpha), v_th, beta and biases as reals, t_ref = steps * dt), and every
+// projection of image.projections (same order, source and target from its "source->target"
+// name) with weights raw * 2^(exponent - frac): dense where the synapses fill the matrix (the
+// diagonal of a self-projection stays 0), else sparse sorted by (post, pre). Replaying that IR in
+// fixed mode re-quantizes it, so its constants and weight exponents can differ from the image's
+// in the last bit. Throws nchip::InputError for an image whose synapses do not fit its projections.
+ImageTrainingNetwork training_network(const image::ChipImage& image);
+
 // Bit-identical to run_network(lower<FixedOps>(ir, quant), ...) for the IR the image came from.
 functional::Recording run_image(const image::ChipImage& image, const functional::InputSpikes& inputs,
                                 uint32_t steps, uint64_t seed, bool record_voltages);

@@ -14,6 +14,14 @@ TrainerChip::TrainerChip(const ir::Network& network, const model::NetworkModel<a
   if (params.rtl_etu_core >= 0) chip_->set_etu_unit(static_cast<uint32_t>(params.rtl_etu_core), params.rtl_etu);
 }
 
+TrainerChip::TrainerChip(const image::ChipImage& image, const model::NetworkModel<arith::FixedOps>& model,
+                         const arith::FixedOps& ops, const systemc::SystemcParams& params)
+    : image_(image), ops_(ops) {
+  chip_ = &systemc::TimedChip::instance(image_.chip.mesh_width, image_.chip.mesh_height, params);
+  chip_->load(image_, model, ops_);
+  if (params.rtl_etu_core >= 0) chip_->set_etu_unit(static_cast<uint32_t>(params.rtl_etu_core), params.rtl_etu);
+}
+
 void TrainerChip::begin_trial(uint64_t trial_seed) { chip_->reset(trial_seed); }
 
 void TrainerChip::eprop_step(functional::EpropEngine<arith::FixedOps>& engine, const std::vector<uint32_t>& inputs,

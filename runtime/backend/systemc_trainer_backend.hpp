@@ -32,6 +32,9 @@ class TrainerChip {
   TrainerChip(const ir::Network& network, const model::NetworkModel<arith::FixedOps>& model,
               const arith::FixedOps& ops, const image::ChipConfig& chip, const arith::QuantConfig& quant,
               const systemc::SystemcParams& params);
+  // Uses `image` (nchip compile) as compiled: its chip, placement and routes; loads `model`.
+  TrainerChip(const image::ChipImage& image, const model::NetworkModel<arith::FixedOps>& model,
+              const arith::FixedOps& ops, const systemc::SystemcParams& params);
 
   void begin_trial(uint64_t trial_seed);
   // One learning step: what EpropEngine::step does with the functional simulator.

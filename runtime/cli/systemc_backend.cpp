@@ -81,10 +81,13 @@ functional::Recording run_on_systemc(const po::variables_map& vm, const ir::Netw
   return rec;
 }
 
-void configure_systemc_training(const po::variables_map& vm, const std::string& mode, TrainOptions& o) {
+void configure_systemc_training(const po::variables_map& vm, const std::string& mode, TrainOptions& o,
+                                const image::ChipConfig* image_chip) {
   o.systemc_backend = systemc_backend_requested(vm, mode);
   if (!o.systemc_backend) return;
-  if (vm.count("chip")) o.chip = compiler::read_chip_file(vm["chip"].as<std::string>());
+  if (image_chip && vm.count("chip")) throw InputError("--chip: a chip image was compiled for its chip already");
+  if (image_chip) o.chip = *image_chip;
+  else if (vm.count("chip")) o.chip = compiler::read_chip_file(vm["chip"].as<std::string>());
   o.systemc = trace_params(vm, o.chip);
 }
 

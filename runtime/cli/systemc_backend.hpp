@@ -28,9 +28,10 @@ functional::Recording run_on_systemc(const boost::program_options::variables_map
                                      const arith::QuantConfig& quant, const functional::InputSpikes& inputs,
                                      uint32_t steps, uint64_t seed, bool record_voltages, bool quiet);
 
-// nchip train: sets o.systemc_backend, o.chip and o.systemc (trace) from the flags.
+// nchip train: sets o.systemc_backend, o.chip and o.systemc (trace) from the flags. With
+// `image_chip` (training a chip image) the chip is the image's and --chip is an error.
 void configure_systemc_training(const boost::program_options::variables_map& vm, const std::string& mode,
-                                TrainOptions& o);
+                                TrainOptions& o, const image::ChipConfig* image_chip = nullptr);
 // After a SystemC run: writes --stats (if given) and, unless `quiet`, prints the chip summary.
 void report_systemc(const boost::program_options::variables_map& vm, bool quiet);
 

@@ -2,6 +2,9 @@
 // progress line per iteration, DIR/curve.csv (rewritten after every iteration), DIR/metrics.json
 // and DIR/trained.json (IR JSON with the learned weights, replayable with `nchip run`).
 // Ctrl-C stops after the current iteration and still writes all three files.
+// --net accepts an IR JSON or a chip image (nchip compile): an image trains in fixed mode from its
+// own raw weights and constants, with the QuantConfig and storage scheme it was compiled with, and
+// its trained.json is an IR rebuilt from the image (compiler::training_network).
 // --record-etu FILE also records the input stream of the eligibility-trace unit (fixed mode, full
 // storage) for `nchip cosim --stimulus recorded FILE`.
 #include <boost/program_options.hpp>
@@ -12,8 +15,10 @@
 #include <filesystem>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <nlohmann/json.hpp>
 
+#include "compiler/image_network.hpp"
 #include "compiler/ir/network_json.hpp"
 #include "compiler/quant_config_json.hpp"
 #include "hw_model/error.hpp"
@@ -155,7 +160,8 @@ int train_command_main(const std::vector<std::string>& args) {
   opts.add_options()
       ("help,h", "show this help")
       ("task", po::value<std::string>(), "pattern-generation or store-recall")
-      ("net", po::value<std::string>(), "network IR JSON (default: the task's paper network, weights drawn from --seed)")
+      ("net", po::value<std::string>(), "network IR JSON or chip image (nchip compile; fixed mode, its quant config "
+                                       "and storage) (default: the task's paper network, weights drawn from --seed)")
       ("mode", po::value<std::string>()->default_value("float"), "float (double reference) or fixed (on-chip arithmetic)")
       ("quant", po::value<std::string>(), "QuantConfig JSON for --mode fixed (default: built-in formats with update_accumulator s32.16)")
       ("feedback", po::value<std::string>()->default_value("random"), "random, symmetric or global feedback weights")
@@ -210,6 +216,21 @@ int train_command_main(const std::vector<std::string>& args) {
       "storage", vm["storage"].as<std::string>(),
       {{"full", functional::StorageScheme::full}, {"factored", functional::StorageScheme::factored}});
   const bool fixed = o.mode == TrainMode::fixed_chip;
+  // A chip image trains as compiled: fixed point, its QuantConfig, its learning-state storage.
+  std::optional<image::ChipImage> chip_image;
+  if (vm.count("net") && image::file_has_image_magic(vm["net"].as<std::string>())) {
+    const std::string path = vm["net"].as<std::string>();
+    if (!fixed || vm.count("quant"))
+      throw InputError(path + ": a chip image trains in fixed mode with the quant config it was compiled with; "
+                       "--mode float and --quant need the IR JSON");
+    chip_image = image::read_image_file(path);
+    const auto storage = static_cast<functional::StorageScheme>(chip_image->storage);
+    if (!vm["storage"].defaulted() && o.eprop.storage != storage)
+      throw InputError(fmt::format("{}: the chip image was compiled for --storage {}; --storage {} needs an image "
+                                   "compiled with it (nchip compile --storage) or the IR JSON",
+                                   path, image::to_string(chip_image->storage), to_string(o.eprop.storage)));
+    o.eprop.storage = storage;
+  }
   o.optimizer = fixed ? OptimizerKind::sgd : OptimizerKind::adam;
   if (vm.count("optimizer"))
     o.optimizer = pick<OptimizerKind>("optimizer", vm["optimizer"].as<std::string>(),
@@ -225,7 +246,7 @@ int train_command_main(const std::vector<std::string>& args) {
          {"hard-sigmoid", arith::ClassificationError::hard_sigmoid}});
   }
   if (fixed) {
-    o.quant = training_quant_defaults();
+    o.quant = chip_image ? chip_image->quant : training_quant_defaults();
     o.lr = fixed_sgd_default_lr(task);
   }
   if (vm.count("quant")) {
@@ -245,7 +266,7 @@ int train_command_main(const std::vector<std::string>& args) {
   if (vm.count("target-rate")) o.eprop.reg_target_rate_hz = vm["target-rate"].as<double>();
   o.validation_trials = static_cast<uint32_t>(bounded(vm, "validation-trials", 0, 1'000'000));
   o.seed = non_negative(vm, "seed");
-  configure_systemc_training(vm, vm["mode"].as<std::string>(), o);
+  configure_systemc_training(vm, vm["mode"].as<std::string>(), o, chip_image ? &chip_image->chip : nullptr);
   validate(o);
   const bool record_etu = vm.count("record-etu") > 0;
   if (vm.count("record-etu-limit") && !record_etu) throw InputError("--record-etu-limit: only with --record-etu FILE");
@@ -268,8 +289,9 @@ int train_command_main(const std::vector<std::string>& args) {
     o.systemc.rtl_etu = rtl_unit.get();
   }
 
-  const ir::Network network = vm.count("net") ? ir::read_network_file(vm["net"].as<std::string>())
-                                              : default_training_network(task, o.seed);
+  const ir::Network network = chip_image        ? compiler::outline_network(*chip_image)
+                              : vm.count("net") ? ir::read_network_file(vm["net"].as<std::string>())
+                                                : default_training_network(task, o.seed);
   const std::string dir = vm["out"].as<std::string>();
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
@@ -303,9 +325,7 @@ int train_command_main(const std::vector<std::string>& args) {
   std::vector<IterationRecord> curve;
   const std::string metric_name = task == "pattern-generation" ? "nmse" : "recall_error_rate";
   SigintGuard guard;
-  const TrainResult result = train(
-      network, o,
-      [&](const IterationRecord& r) {
+  const IterationCallback on_iteration = [&](const IterationRecord& r) {
         curve.push_back(r);
         write_file_atomically(dir + "/curve.csv", curve_csv(curve, metric_name));
         if (!quiet) {
@@ -313,8 +333,9 @@ int train_command_main(const std::vector<std::string>& args) {
                      r.loss, metric_name, r.metric, r.mean_rate_hz, r.seconds);
           std::fflush(stdout);
         }
-      },
-      &g_stop);
+      };
+  const TrainResult result = chip_image ? train_image(*chip_image, o, on_iteration, &g_stop)
+                                        : train(network, o, on_iteration, &g_stop);
   write_file_atomically(dir + "/curve.csv", curve_csv(result.curve, metric_name));
   nlohmann::json metrics = metrics_json(o, network.name, result);
   if (recorder) {

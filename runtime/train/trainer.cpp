@@ -7,7 +7,9 @@
 #include <memory>
 #include <type_traits>
 
+#include "compiler/image_network.hpp"
 #include "compiler/lower.hpp"
+#include "compiler/quant_config_json.hpp"
 #include "hw_model/arith/weight_update.hpp"
 #include "hw_model/error.hpp"
 #include "hw_model/functional/eprop_engine.hpp"
@@ -76,8 +78,12 @@ std::vector<double> readouts_real(const functional::Simulator<Ops>& sim, const O
 template <class Ops>
 class TrainingRun {
  public:
-  TrainingRun(const ir::Network& network, const TrainOptions& o, Ops ops, arith::SaturationCounts* counts)
-      : network_(network), o_(o), ops_(ops), counts_(counts), model_(compiler::lower(network, ops)) {
+  // `model` is lower(network, ops), or (fixed mode) a chip image's own model with `image` the
+  // image, whose placement the SystemC backend then loads instead of compiling `network`.
+  TrainingRun(const ir::Network& network, model::NetworkModel<Ops> model, const TrainOptions& o, Ops ops,
+              arith::SaturationCounts* counts, const image::ChipImage* image = nullptr)
+      : network_(network), o_(o), ops_(ops), counts_(counts), model_(std::move(model)) {
+    (void)image;  // used by the fixed-point instantiation only
     if (counts_) *counts_ = {};  // quantizing the network is the compiler's report, not training's
     TaskOptions task_options;
     task_options.steps = o.steps;
@@ -98,7 +104,9 @@ class TrainingRun {
     if constexpr (std::is_same_v<Ops, arith::FixedOps>)
       if (o.etu_observer) engine_->set_etu_observer(o.etu_observer);
     if constexpr (std::is_same_v<Ops, arith::FixedOps>)
-      if (o.systemc_backend) chip_ = std::make_unique<TrainerChip>(network, model_, ops_, o.chip, o.quant, o.systemc);
+      if (o.systemc_backend)
+        chip_ = image ? std::make_unique<TrainerChip>(*image, model_, ops_, o.systemc)
+                      : std::make_unique<TrainerChip>(network, model_, ops_, o.chip, o.quant, o.systemc);
     if constexpr (std::is_same_v<Ops, arith::FloatOps>) {
       size_t n = 0;
       for (auto* m : matrices())
@@ -275,11 +283,30 @@ TrainResult train(const ir::Network& network, const TrainOptions& options,
                   const IterationCallback& on_iteration, const std::atomic<bool>* stop) {
   validate(options);
   if (options.mode == TrainMode::float_reference) {
-    TrainingRun<arith::FloatOps> run(network, options, arith::FloatOps{}, nullptr);
+    const arith::FloatOps ops;
+    TrainingRun<arith::FloatOps> run(network, compiler::lower(network, ops), options, ops, nullptr);
     return run.run(on_iteration, stop);
   }
   arith::SaturationCounts counts;
-  TrainingRun<arith::FixedOps> run(network, options, arith::FixedOps(options.quant, counts), &counts);
+  const arith::FixedOps ops(options.quant, counts);
+  TrainingRun<arith::FixedOps> run(network, compiler::lower(network, ops), options, ops, &counts);
+  return run.run(on_iteration, stop);
+}
+
+TrainResult train_image(const image::ChipImage& image, const TrainOptions& options,
+                        const IterationCallback& on_iteration, const std::atomic<bool>* stop) {
+  validate(options);
+  if (options.mode != TrainMode::fixed_chip)
+    throw InputError("a chip image trains in fixed mode only (it holds no float weights)");
+  if (compiler::quant_config_to_json(options.quant) != compiler::quant_config_to_json(image.quant))
+    throw InputError("a chip image trains with the quant config it was compiled with");
+  if (static_cast<int>(options.eprop.storage) != static_cast<int>(image.storage))
+    throw InputError(fmt::format("a chip image compiled for --storage {} trains with that storage scheme",
+                                 image::to_string(image.storage)));
+  compiler::ImageTrainingNetwork net = compiler::training_network(image);
+  arith::SaturationCounts counts;
+  const arith::FixedOps ops(options.quant, counts);
+  TrainingRun<arith::FixedOps> run(net.network, std::move(net.model), options, ops, &counts, &image);
   return run.run(on_iteration, stop);
 }
 

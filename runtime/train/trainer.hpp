@@ -12,6 +12,7 @@
 
 #include "compiler/ir/network.hpp"
 #include "hw_model/arith/quantity.hpp"
+#include "hw_model/image/chip_image.hpp"
 #include "runtime/train/train_options.hpp"
 
 namespace nchip::runtime {
@@ -47,5 +48,15 @@ using IterationCallback = std::function<void(const IterationRecord&)>;
 // the options are unusable. `stop` (may be null) is polled between iterations.
 TrainResult train(const ir::Network& network, const TrainOptions& options,
                   const IterationCallback& on_iteration, const std::atomic<bool>* stop);
+
+// Trains a chip image (nchip compile) in fixed mode, starting exactly from its raw weights and
+// constants: bit-identical to train() of the IR it was compiled from with the same options when
+// options.quant is the image's QuantConfig (the image's model is lower<FixedOps>(ir, quant)).
+// --backend systemc runs on the image's own chip and placement (options.chip is not used).
+// TrainResult::trained is compiler::training_network(image).network with the learned weights.
+// Throws nchip::InputError unless options are fixed mode with the image's quant config and
+// storage scheme.
+TrainResult train_image(const image::ChipImage& image, const TrainOptions& options,
+                        const IterationCallback& on_iteration, const std::atomic<bool>* stop);
 
 }  // namespace nchip::runtime
