@@ -1,5 +1,5 @@
 // The networks `nchip train` uses when no --net is given: the paper's networks for each task,
-// built through the IR API (the same as examples/networks/*.json, so the binary needs no files
+// i.e. examples/networks/*.json embedded at build time (so the binary needs no files
 // and can run from any directory), with weights drawn from `seed`.
 #pragma once
 
