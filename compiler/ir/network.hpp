@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace nchip::ir {
@@ -28,6 +29,16 @@ struct Population {
   double tau_out_ms = 20.0; // readout: leak (kappa = exp(-dt/tau_out), eq. 41)
   std::vector<double> bias; // readout: b_k of eq. 41 (empty = all zero, else size entries)
 };
+
+// A population with the given name, type and size and default parameters (for networks built in
+// code, where designated initializers are not available in C++17).
+inline Population make_population(std::string name, PopulationType type, uint32_t size) {
+  Population p;
+  p.name = std::move(name);
+  p.type = type;
+  p.size = size;
+  return p;
+}
 
 struct Synapse {
   uint32_t pre = 0;   // index inside the source population

@@ -12,21 +12,12 @@ inline ir::Network small_pattern_network() {
   ir::Network net;
   net.name = "pg_small";
   net.seed = 3;
-  ir::Population in;
-  in.name = "in";
-  in.type = ir::PopulationType::input;
-  in.size = 20;
-  ir::Population rec;
-  rec.name = "rec";
-  rec.type = ir::PopulationType::lif;
-  rec.size = 60;
+  auto in = ir::make_population("in", ir::PopulationType::input, 20);
+  auto rec = ir::make_population("rec", ir::PopulationType::lif, 60);
   rec.tau_m_ms = 20;
   rec.v_th = 0.61;
   rec.t_ref_ms = 5;
-  ir::Population out;
-  out.name = "out";
-  out.type = ir::PopulationType::readout;
-  out.size = 3;
+  auto out = ir::make_population("out", ir::PopulationType::readout, 3);
   out.tau_out_ms = 20;
   net.populations = {in, rec, out};
   for (auto [s, t] : {std::pair{"in", "rec"}, {"rec", "rec"}, {"rec", "out"}}) {
