@@ -43,6 +43,15 @@ struct EpropConfig {
   uint64_t seed = 1;       // feedback matrix and every stochastic rounding of the engine
 };
 
+// dE_reg/dz_j^t of the firing-rate regularization (eq. 55-56) for a neuron that fired `spikes`
+// times in `steps` steps (the previous batch: the only rate an online chip knows): c (f_j -
+// f_target), rates in spikes per step; 0 when regularization is off.
+inline double rate_regularization_dE_dz(const EpropConfig& c, uint64_t spikes, uint64_t steps) {
+  if (!(c.reg_strength > 0) || steps == 0) return 0.0;
+  const double f = static_cast<double>(spikes) / static_cast<double>(steps);
+  return c.reg_strength * (f - c.reg_target_rate_hz * c.dt_ms * 1e-3);
+}
+
 // Bits of learning state per synapse of each scheme (weight included), from the formats in use:
 // full = weight + filtered eligibility + accumulator (+ eps_a on ALIF targets); factored = weight.
 inline int storage_bits_per_synapse(const arith::QuantConfig& q, StorageScheme scheme,

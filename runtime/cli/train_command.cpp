@@ -114,7 +114,8 @@ nlohmann::json metrics_json(const TrainOptions& o, const std::string& network_na
   j["task"] = o.task;
   j["network"] = network_name;
   j["mode"] = to_string(o.mode);
-  j["feedback"] = to_string(o.eprop.feedback);
+  j["algorithm"] = to_string(o.algorithm);
+  j["feedback"] = o.algorithm == Algorithm::eprop ? to_string(o.eprop.feedback) : "none";
   j["storage"] = to_string(o.eprop.storage);
   j["optimizer"] = o.optimizer == OptimizerKind::adam ? "adam" : "sgd";
   j["lr"] = o.lr;
@@ -164,7 +165,9 @@ int train_command_main(const std::vector<std::string>& args) {
                                        "and storage) (default: the task's paper network, weights drawn from --seed)")
       ("mode", po::value<std::string>()->default_value("float"), "float (double reference) or fixed (on-chip arithmetic)")
       ("quant", po::value<std::string>(), "QuantConfig JSON for --mode fixed (default: built-in formats with update_accumulator s32.16)")
-      ("feedback", po::value<std::string>()->default_value("random"), "random, symmetric or global feedback weights")
+      ("algorithm", po::value<std::string>()->default_value("eprop"),
+       "eprop (the chip's learning rule) or bptt (exact gradient, float reference baseline)")
+      ("feedback", po::value<std::string>()->default_value("random"), "random, symmetric or global feedback weights (e-prop)")
       ("storage", po::value<std::string>()->default_value("full"), "full (per-synapse state) or factored (per-neuron traces, online +-1 LSB; fixed only)")
       ("iterations", po::value<int64_t>()->default_value(100), "training iterations (weight updates)")
       ("batch", po::value<int64_t>(), "trials per iteration (default: pattern-generation 1, store-recall 128)")
@@ -212,6 +215,11 @@ int train_command_main(const std::vector<std::string>& args) {
       "feedback", vm["feedback"].as<std::string>(),
       {{"random", functional::FeedbackKind::random}, {"symmetric", functional::FeedbackKind::symmetric},
        {"global", functional::FeedbackKind::global}});
+  o.algorithm = pick<Algorithm>("algorithm", vm["algorithm"].as<std::string>(),
+                                {{"eprop", Algorithm::eprop}, {"bptt", Algorithm::bptt}});
+  if (o.algorithm == Algorithm::bptt && !vm["feedback"].defaulted())
+    throw InputError("--feedback: BPTT backpropagates the exact error and has no feedback weights; "
+                     "drop --feedback or use --algorithm eprop");
   o.eprop.storage = pick<functional::StorageScheme>(
       "storage", vm["storage"].as<std::string>(),
       {{"full", functional::StorageScheme::full}, {"factored", functional::StorageScheme::factored}});
@@ -319,9 +327,10 @@ int train_command_main(const std::vector<std::string>& args) {
   }
 
   if (!quiet)
-    fmt::print("training '{}' on {} ({}, feedback {}, storage {}, batch {}, lr {}, seed {})\n", network.name,
-               task, to_string(o.mode), to_string(o.eprop.feedback), to_string(o.eprop.storage), o.batch,
-               o.lr, o.seed);
+    fmt::print("training '{}' on {} ({}, {}, storage {}, batch {}, lr {}, seed {})\n", network.name, task,
+               to_string(o.mode),
+               o.algorithm == Algorithm::bptt ? std::string("bptt") : fmt::format("feedback {}", to_string(o.eprop.feedback)),
+               to_string(o.eprop.storage), o.batch, o.lr, o.seed);
   std::vector<IterationRecord> curve;
   const std::string metric_name = task == "pattern-generation" ? "nmse" : "recall_error_rate";
   SigintGuard guard;

@@ -63,6 +63,8 @@ void validate(const TrainOptions& o) {
     const std::string why = o.quant.problem();
     if (!why.empty()) throw InputError("--quant: " + why);
   }
+  if (o.algorithm == Algorithm::bptt && o.mode != TrainMode::float_reference)
+    throw InputError("--algorithm bptt is the float reference's exact gradient: use it with --mode float");
   if (o.etu_observer && (o.mode != TrainMode::fixed_chip || o.eprop.storage != functional::StorageScheme::full))
     throw InputError("--record-etu: only --mode fixed with --storage full runs the eligibility-trace unit "
                      "the RTL implements");
@@ -77,6 +79,9 @@ void validate(const TrainOptions& o) {
 
 const char* to_string(TrainMode mode) {
   return mode == TrainMode::float_reference ? "float" : "fixed";
+}
+const char* to_string(Algorithm algorithm) {
+  return algorithm == Algorithm::eprop ? "eprop" : "bptt";
 }
 const char* to_string(functional::FeedbackKind kind) {
   switch (kind) {

@@ -21,11 +21,15 @@ namespace nchip::runtime {
 
 enum class TrainMode : uint8_t { float_reference, fixed_chip };
 enum class OptimizerKind : uint8_t { sgd, adam };
+// How gradients are formed: e-prop (the chip's rule, float or fixed) or BPTT (the float
+// reference's exact gradient, the baseline e-prop is compared with).
+enum class Algorithm : uint8_t { eprop, bptt };
 
 struct TrainOptions {
   std::string task = "store-recall";
   TrainMode mode = TrainMode::float_reference;
   arith::QuantConfig quant;  // fixed mode only
+  Algorithm algorithm = Algorithm::eprop;
   functional::EpropConfig eprop;  // feedback, storage, regularization, classification error
   uint32_t iterations = 100;
   uint32_t batch = 1;
@@ -67,6 +71,7 @@ void apply_task_defaults(const std::string& task, TrainOptions& options);
 void validate(const TrainOptions& options);
 
 const char* to_string(TrainMode mode);
+const char* to_string(Algorithm algorithm);
 const char* to_string(functional::FeedbackKind kind);
 const char* to_string(functional::StorageScheme scheme);
 

@@ -15,6 +15,7 @@
 #include "hw_model/functional/eprop_engine.hpp"
 #include "runtime/backend/systemc_trainer_backend.hpp"
 #include "runtime/tasks/task.hpp"
+#include "runtime/train/bptt_learner.hpp"
 #include "runtime/train/optimizer.hpp"
 #include "runtime/train/trial_score.hpp"
 
@@ -100,7 +101,9 @@ class TrainingRun {
     ec.online_lr = o.lr;
     ec.error = task_->loss() == LossKind::mse ? functional::ErrorKind::regression
                                               : functional::ErrorKind::classification;
-    engine_ = std::make_unique<functional::EpropEngine<Ops>>(model_, ops_, ec);
+    if constexpr (std::is_same_v<Ops, arith::FloatOps>)
+      if (o.algorithm == Algorithm::bptt) bptt_ = std::make_unique<BpttLearner>(model_, ec);
+    if (!bptt_) engine_ = std::make_unique<functional::EpropEngine<Ops>>(model_, ops_, ec);
     if constexpr (std::is_same_v<Ops, arith::FixedOps>)
       if (o.etu_observer) engine_->set_etu_observer(o.etu_observer);
     if constexpr (std::is_same_v<Ops, arith::FixedOps>)
@@ -121,29 +124,29 @@ class TrainingRun {
   TrainResult run(const IterationCallback& on_iteration, const std::atomic<bool>* stop) {
     TrainResult result;
     result.metric_name = task_->loss() == LossKind::mse ? "nmse" : "recall_error_rate";
-    const functional::EpropEngine<Ops>& engine = *engine_;
     for (uint32_t it = 0; it < o_.iterations; ++it) {
       if (stop && stop->load()) {
         result.interrupted = true;
         break;
       }
       const auto t0 = Clock::now();
-      const functional::EpropTimers timers_before = engine.timers();
+      const functional::EpropTimers timers_before = timers();
       IterationRecord rec;
       rec.iteration = it + 1;
       rec.lr = o_.lr;
       if (o_.lr_decay_every > 0) rec.lr *= std::pow(o_.lr_decay_factor, it / o_.lr_decay_every);
 
-      engine_->clear_gradients();
+      clear_gradients();
       TrialScore batch_score;
       uint64_t spikes = 0, steps = 0;
       for (uint32_t b = 0; b < o_.batch; ++b) {
         const Trial trial = task_->make_trial(o_.seed, uint64_t{it} * o_.batch + b);
         batch_score += run_trial(trial, arith::splitmix64_mix(o_.seed ^ (uint64_t{it} * o_.batch + b)), true);
-        spikes += engine.trial_spikes();
+        spikes += bptt_ ? bptt_->trial_spikes() : engine_->trial_spikes();
         steps += trial.steps;
       }
-      engine_->end_batch();
+      if (bptt_) bptt_->end_batch();
+      else engine_->end_batch();
       const auto t_update = Clock::now();
       apply_updates(it, rec.lr);
       rec.update_s = since(t_update);
@@ -164,12 +167,12 @@ class TrainingRun {
         if (result.first_iteration_below_5_percent == 0 && rec.metric < 0.05) result.first_iteration_below_5_percent = rec.iteration;
       }
       rec.validation_s = since(t_val);
-      const functional::EpropTimers& tm = engine.timers();
+      const functional::EpropTimers& tm = timers();
       rec.neuron_s = tm.neuron_s - timers_before.neuron_s;
       rec.learning_signal_s = tm.learning_signal_s - timers_before.learning_signal_s;
       rec.eligibility_s = tm.eligibility_s - timers_before.eligibility_s;
       rec.weight_saturations = weight_update_saturations_;
-      rec.online_updates = engine.online_updates();
+      rec.online_updates = engine_ ? engine_->online_updates() : 0;
       rec.seconds = since(t0);
       result.curve.push_back(rec);
       if (on_iteration) on_iteration(rec);
@@ -193,10 +196,23 @@ class TrainingRun {
     return {&model_.input_synapses, &model_.recurrent_synapses, &model_.readout_synapses};
   }
 
+  const functional::EpropTimers& timers() const { return bptt_ ? bptt_->timers() : engine_->timers(); }
+  void clear_gradients() {
+    if (bptt_) bptt_->clear_gradients();
+    else engine_->clear_gradients();
+  }
+  Num<Ops, Quantity::update_accumulator> gradient(SynapseSet set, size_t s) const {
+    if constexpr (std::is_same_v<Ops, arith::FloatOps>)
+      if (bptt_) return bptt_->gradient(set, s);
+    return engine_->gradient(set, s);
+  }
+
   // One trial from a reset network; with `learn` the engine runs beside the simulator.
   TrialScore run_trial(const Trial& trial, uint64_t trial_seed, bool learn) {
     if constexpr (std::is_same_v<Ops, arith::FixedOps>)
       if (chip_) return run_trial_on_chip(trial, trial_seed, learn);
+    if constexpr (std::is_same_v<Ops, arith::FloatOps>)
+      if (bptt_ && learn) return run_trial_bptt(trial, trial_seed);
     functional::Simulator<Ops> sim(model_, ops_, trial_seed);
     TrialScorer scorer(trial);
     const auto targets = targets_of(trial, ops_);
@@ -208,6 +224,23 @@ class TrainingRun {
       scorer.add_step(t, readouts_real(sim, ops_));
     }
     if (learn) engine_->end_trial(trial.steps);
+    return scorer.finish();
+  }
+
+  // run_trial with --algorithm bptt: the forward pass on the tape, then the backward pass.
+  TrialScore run_trial_bptt(const Trial& trial, uint64_t trial_seed) {
+    const auto start = Clock::now();
+    functional::Simulator<Ops> sim(model_, ops_, trial_seed);
+    TrialScorer scorer(trial);
+    bptt_->begin_trial();
+    for (uint32_t t = 0; t < trial.steps; ++t) {
+      bptt_->tape().record_before(sim);
+      sim.step(trial.input_spikes[t]);
+      bptt_->tape().record_after(sim, trial.input_spikes[t]);
+      scorer.add_step(t, readouts_real(sim, ops_));
+    }
+    bptt_->timers().neuron_s += since(start);
+    bptt_->end_trial(trial);
     return scorer.finish();
   }
 
@@ -238,7 +271,7 @@ class TrainingRun {
         for (size_t s = 0; s < m->size(); ++s)
           if (m->plastic[s]) {
             params.push_back(m->weight[s]);
-            grads.push_back(engine_->gradient(Matrices<Ops>::kSets[set], s));
+            grads.push_back(gradient(Matrices<Ops>::kSets[set], s));
           }
       }
       optimizer_->update(params, grads, lr);
@@ -258,7 +291,7 @@ class TrainingRun {
           arith::DrawKey ks = key;
           ks.index = static_cast<uint32_t>(s);
           m->weight[s] = arith::sgd_step(ops_, m->weight[s], m->exponent[s],
-                                         engine_->gradient(Matrices<Ops>::kSets[set], s), lr_raw, ks);
+                                         gradient(Matrices<Ops>::kSets[set], s), lr_raw, ks);
         }
       }
       weight_update_saturations_ += (*ops_.sat)[Quantity::weight] - before;
@@ -271,7 +304,8 @@ class TrainingRun {
   arith::SaturationCounts* counts_;
   model::NetworkModel<Ops> model_;
   std::unique_ptr<Task> task_;
-  std::unique_ptr<functional::EpropEngine<Ops>> engine_;
+  std::unique_ptr<functional::EpropEngine<Ops>> engine_;  // e-prop (null with --algorithm bptt)
+  std::unique_ptr<BpttLearner> bptt_;                      // --algorithm bptt (float only)
   std::unique_ptr<TrainerChip> chip_;  // --backend systemc (fixed mode only)
   std::unique_ptr<Optimizer> optimizer_;
   uint64_t weight_update_saturations_ = 0;

@@ -93,6 +93,9 @@ TEST_CASE("nchip train: bad task, flag and config combinations exit 2 with one l
       "train --task store-recall --batch 0",
       "train --task store-recall --no-such-flag 3",
       "train --task store-recall --mode fixed --quant /nonexistent/q.json",
+      "train --task store-recall --algorithm bptt --mode fixed",
+      "train --task store-recall --algorithm bptt --feedback symmetric",
+      "train --task store-recall --algorithm sideways",
   };
   for (const char* c : cases) {
     const auto r = run_nchip(std::string(c) + out, dir);
