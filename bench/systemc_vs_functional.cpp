@@ -36,7 +36,7 @@ runtime::TrainOptions fixed_options(const std::string& task) {
   o.mode = runtime::TrainMode::fixed_chip;
   o.optimizer = runtime::OptimizerKind::sgd;
   o.quant = runtime::training_quant_defaults();
-  o.lr = runtime::fixed_sgd_default_lr(task);
+  o.lr = runtime::fixed_sgd_default_lr(o);
   o.eprop.classification = arith::ClassificationError::softmax_exp_lut;
   return o;
 }

@@ -173,7 +173,8 @@ int train_command_main(const std::vector<std::string>& args) {
       ("batch", po::value<int64_t>(), "trials per iteration (default: pattern-generation 1, store-recall 128)")
       ("steps", po::value<int64_t>(), "trial length in steps (default: the task's)")
       ("optimizer", po::value<std::string>(), "adam or sgd (default: adam in float, sgd in fixed; fixed allows only sgd)")
-      ("lr", po::value<double>(), "learning rate (default float/Adam: pattern-generation 0.003, store-recall 0.01; fixed/SGD: 3e-5, 1e-5)")
+      ("lr", po::value<double>(), "learning rate (default float/Adam: pattern-generation 0.003, store-recall 0.01; fixed/SGD: "
+                                  "9e-3 / (steps x batch) and 3.072 / (steps x batch), i.e. 9e-6 and 1e-5 at the paper's sizes)")
       ("lr-decay-every", po::value<int64_t>(), "multiply the learning rate by --lr-decay-factor every N iterations (default 100, 0 = never)")
       ("lr-decay-factor", po::value<double>(), "decay factor (default: pattern-generation 0.7, store-recall 0.3)")
       ("adam-beta1", po::value<double>()->default_value(0.9), "Adam beta1")
@@ -255,7 +256,6 @@ int train_command_main(const std::vector<std::string>& args) {
   }
   if (fixed) {
     o.quant = chip_image ? chip_image->quant : training_quant_defaults();
-    o.lr = fixed_sgd_default_lr(task);
   }
   if (vm.count("quant")) {
     if (!fixed) throw InputError("--quant: only used with --mode fixed");
@@ -264,6 +264,7 @@ int train_command_main(const std::vector<std::string>& args) {
   o.iterations = static_cast<uint32_t>(bounded(vm, "iterations", 1, 100'000'000));
   if (vm.count("batch")) o.batch = static_cast<uint32_t>(bounded(vm, "batch", 1, 1'000'000));
   if (vm.count("steps")) o.steps = static_cast<uint32_t>(bounded(vm, "steps", 1, 100'000'000));
+  if (fixed) o.lr = fixed_sgd_default_lr(o);  // depends on --steps and --batch
   if (vm.count("lr")) o.lr = vm["lr"].as<double>();
   if (vm.count("lr-decay-every")) o.lr_decay_every = static_cast<uint32_t>(bounded(vm, "lr-decay-every", 0, 100'000'000));
   if (vm.count("lr-decay-factor")) o.lr_decay_factor = vm["lr-decay-factor"].as<double>();

@@ -60,9 +60,10 @@ struct TrainOptions {
 // s32.24 clips on the first trials of pattern generation; s32.16 keeps +-32768 with 2^-16 steps.
 arith::QuantConfig training_quant_defaults();
 
-// SGD learning rate of the fixed-point chip per task (the float defaults are Adam's, which
-// normalizes the step; plain SGD on summed gradients needs a much smaller rate).
-double fixed_sgd_default_lr(const std::string& task);
+// SGD learning rate of the fixed-point chip for o.task, o.steps (unset: the task's) and o.batch
+// (the float defaults are Adam's, which normalizes the step; plain SGD on summed gradients needs
+// a much smaller rate, and one that shrinks as steps x batch grows).
+double fixed_sgd_default_lr(const TrainOptions& o);
 
 // Paper defaults per task (lr, decay, batch, regularization), applied before command-line flags.
 void apply_task_defaults(const std::string& task, TrainOptions& options);

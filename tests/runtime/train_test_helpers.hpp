@@ -41,7 +41,7 @@ inline runtime::TrainOptions small_pattern_options(runtime::TrainMode mode) {
   if (mode == runtime::TrainMode::fixed_chip) {
     o.optimizer = runtime::OptimizerKind::sgd;
     o.quant = runtime::training_quant_defaults();
-    o.lr = runtime::fixed_sgd_default_lr("pattern-generation");
+    o.lr = runtime::fixed_sgd_default_lr(o);  // 3e-5 at 300 steps
   } else {
     o.lr = 0.01;
   }
