@@ -1,5 +1,6 @@
 #include "hw_model/functional/eprop_engine.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <type_traits>
@@ -33,6 +34,44 @@ template <class N>
 bool is_zero(const N& x) {
   if constexpr (std::is_same_v<N, double>) return x == 0.0;
   else return x.raw == 0;
+}
+
+// Synapses per block of the windowed ETU: a block's state and synapse list (24 + 20 bytes a
+// synapse in float, 12 + 20 in fixed) stay in the L2 cache while a window's steps run over them.
+constexpr size_t kBlockSynapses = 8192;
+
+// Consecutive runs of `list` (source-major), so a block's state is one stretch of the matrix's
+// state array. A block then touches few sources but (in dense nets) every target, whose inputs
+// (h, L) are small enough to be reloaded for each block and step.
+std::vector<std::vector<PlasticSynapse>> split_into_blocks(const std::vector<PlasticSynapse>& list) {
+  std::vector<std::vector<PlasticSynapse>> blocks;
+  for (size_t first = 0; first < list.size(); first += kBlockSynapses) {
+    const size_t end = std::min(list.size(), first + kBlockSynapses);
+    blocks.emplace_back(list.begin() + first, list.begin() + end);
+  }
+  return blocks;
+}
+
+// One step of the ETU over `block`; the state is indexed by synapse (the whole matrix). Kept apart
+// from observed_etu_step so that the loop that runs every update carries nothing else.
+template <class Ops>
+void etu_step(const Ops& ops, const std::vector<PlasticSynapse>& block, const EtuStepView<Ops>& view,
+              arith::EtuSynapseState<Ops>* etu) {
+  for_each_etu_update(block, view, [&](size_t, const PlasticSynapse& ps, const arith::EtuNeuronInput<Ops>& n,
+                                       const Num<Ops, Quantity::trace>& zbar, const arith::DrawKey& key) {
+    arith::etu_update(ops, n, zbar, etu[ps.synapse], key);
+  });
+}
+
+// etu_step, showing each update to `observer` first.
+template <class Ops>
+void observed_etu_step(const Ops& ops, const std::vector<PlasticSynapse>& block, const EtuStepView<Ops>& view,
+                       arith::EtuSynapseState<Ops>* etu, EtuObserver<Ops>& observer, SynapseSet set) {
+  for_each_etu_update(block, view, [&](size_t, const PlasticSynapse& ps, const arith::EtuNeuronInput<Ops>& n,
+                                       const Num<Ops, Quantity::trace>& zbar, const arith::DrawKey& key) {
+    observer.on_etu_update(set, ps.synapse, n, zbar, etu[ps.synapse], key);
+    arith::etu_update(ops, n, zbar, etu[ps.synapse], key);
+  });
 }
 
 }  // namespace
@@ -110,12 +149,18 @@ EpropEngine<Ops>::EpropEngine(model::NetworkModel<Ops>& model, Ops ops, const Ep
     etu_recurrent_.assign(model.recurrent_synapses.size(), {});
     grad_output_.assign(model.readout_synapses.size(), Accumulator{});
     // Traces [group * n_sources + source], neuron inputs by global index.
-    plastic_input_ = plastic_synapses(model.input_synapses, n_in_, 0, n_, [&](uint32_t i, uint32_t j) {
-      return size_t{group_of_[j]} * n_in_ + i;
-    });
-    plastic_recurrent_ = plastic_synapses(model.recurrent_synapses, n_, 0, n_, [&](uint32_t i, uint32_t j) {
-      return size_t{group_of_[j]} * n_ + i;
-    });
+    auto input_slot = [&](uint32_t i, uint32_t j) { return size_t{group_of_[j]} * n_in_ + i; };
+    auto recurrent_slot = [&](uint32_t i, uint32_t j) { return size_t{group_of_[j]} * n_ + i; };
+    input_blocks_ = split_into_blocks(plastic_synapses(model.input_synapses, n_in_, 0, n_, input_slot));
+    recurrent_blocks_ =
+        split_into_blocks(plastic_synapses(model.recurrent_synapses, n_, 0, n_, recurrent_slot));
+    // Room for a full window, so buffering a step never allocates.
+    const size_t groups = alpha_groups_.size();
+    pending_.step.reserve(kWindowSteps);
+    pending_.h.reserve(kWindowSteps * n_);
+    pending_.L.reserve(kWindowSteps * n_);
+    pending_.xbar.reserve(kWindowSteps * groups * n_in_);
+    pending_.zbar.reserve(kWindowSteps * groups * n_);
   }
   batch_spikes_.assign(n_, 0);
   begin_trial();
@@ -142,6 +187,7 @@ void EpropEngine<Ops>::refresh_symmetric_feedback() {
 
 template <class Ops>
 void EpropEngine<Ops>::begin_trial() {
+  flush_window();  // the last trial's steps, before eps_a and filtered are reset
   const size_t groups = alpha_groups_.size();
   xbar_.assign(groups * n_in_, {});
   zbar_.assign(groups * n_, {});
@@ -196,13 +242,14 @@ void EpropEngine<Ops>::finish_step(const std::vector<uint32_t>& previous_spikes,
   timers_.learning_signal_s += seconds_since(start);
 
   start = Clock::now();
-  if (config_.storage == StorageScheme::full) full_eligibility();
+  if (config_.storage == StorageScheme::full) record_window_step();
   else if (has_target) factored_updates();
   advance_traces();
   for (uint32_t j : previous_spikes) z_flag_[j] = 0;
   for (uint32_t i : inputs) x_flag_[i] = 0;
   ++step_count_;
   timers_.eligibility_s += seconds_since(start);
+  if (pending_.size() == window_capacity()) flush_window();
 }
 
 template <class Ops>
@@ -230,11 +277,7 @@ void EpropEngine<Ops>::compute_learning_signals(const std::vector<Voltage>& y, b
                                                 const Voltage* target, const Signal* external_L) {
   const LearningStep<Ops> ls = learning_step(target, has_target, external_L);
   form_errors(ops_, ls, y.data(), err_.data());
-  for (uint32_t j = 0; j < n_; ++j) {
-    L_[j] = form_learning_signal(ops_, ls, err_.data(), j);
-    neuron_in_[j].h = h_[j];
-    neuron_in_[j].L = L_[j];
-  }
+  for (uint32_t j = 0; j < n_; ++j) L_[j] = form_learning_signal(ops_, ls, err_.data(), j);
 }
 
 template <class Ops>
@@ -270,6 +313,7 @@ void EpropEngine<Ops>::set_etu_observer(EtuObserver<Ops>* observer) {
   if (observer && eligibility_owner_)
     throw InputError("the ETU observer watches the engine's own eligibility-trace unit, but the "
                      "eligibility state was handed to another owner");
+  flush_window();  // steps taken before the observer came run unobserved (see window_capacity)
   etu_observer_ = observer;
 }
 
@@ -280,6 +324,7 @@ void EpropEngine<Ops>::set_eligibility_owner(EligibilityOwner<Ops>* owner) {
   if (owner && etu_observer_)
     throw InputError("the ETU observer watches the engine's own eligibility-trace unit: it can't be "
                      "combined with an eligibility owner");
+  flush_window();  // finish the engine's own steps (their saturations count) before the reset
   eligibility_owner_ = owner;
   clear_gradients();
   for (auto& s : etu_input_) s.eps_a = s.filtered = {};
@@ -290,21 +335,63 @@ void EpropEngine<Ops>::set_eligibility_owner(EligibilityOwner<Ops>* owner) {
   if (owner) owner->begin_trial();
 }
 
+// Buffers what this step's ETU updates read (see "Windowed ETU" in the header): h^t, L^t, the
+// traces zbar^{t-1} before advance_traces moves them on, and the step of the draw keys.
 template <class Ops>
-void EpropEngine<Ops>::full_eligibility() {
-  const EtuStepView<Ops> input{xbar_.data(), neuron_in_.data(), {seed_input_, 0, 0, step_count_}};
-  const EtuStepView<Ops> recurrent{zbar_.data(), neuron_in_.data(), {seed_recurrent_, 0, 0, step_count_}};
-  // State indexed by synapse (the whole matrix), so the visit picks etu[synapse].
-  auto run = [&](SynapseSet set, const std::vector<PlasticSynapse>& list, const EtuStepView<Ops>& view,
-                 std::vector<arith::EtuSynapseState<Ops>>& etu) {
-    for_each_etu_update(list, view, [&](size_t, const PlasticSynapse& ps, const arith::EtuNeuronInput<Ops>& n,
-                                        const Num<Ops, Quantity::trace>& zbar, const arith::DrawKey& key) {
-      if (etu_observer_) etu_observer_->on_etu_update(set, ps.synapse, n, zbar, etu[ps.synapse], key);
-      arith::etu_update(ops_, n, zbar, etu[ps.synapse], key);
-    });
-  };
-  run(SynapseSet::input, plastic_input_, input, etu_input_);
-  run(SynapseSet::recurrent, plastic_recurrent_, recurrent, etu_recurrent_);
+void EpropEngine<Ops>::record_window_step() {
+  pending_.step.push_back(step_count_);
+  pending_.h.insert(pending_.h.end(), h_.begin(), h_.end());
+  pending_.L.insert(pending_.L.end(), L_.begin(), L_.end());
+  pending_.xbar.insert(pending_.xbar.end(), xbar_.begin(), xbar_.end());
+  pending_.zbar.insert(pending_.zbar.end(), zbar_.begin(), zbar_.end());
+}
+
+// Runs the pending steps through the ETU, input set then recurrent (so a one-step window visits
+// the synapses in the order the observer expects), and empties the window. Timed as eligibility.
+template <class Ops>
+void EpropEngine<Ops>::flush_window() const {
+  if (pending_.size() == 0) return;
+  const auto start = Clock::now();
+  const size_t groups = alpha_groups_.size();
+  run_window(SynapseSet::input, input_blocks_, pending_.xbar, groups * n_in_, seed_input_, etu_input_);
+  run_window(SynapseSet::recurrent, recurrent_blocks_, pending_.zbar, groups * n_, seed_recurrent_,
+             etu_recurrent_);
+  pending_.step.clear();
+  pending_.h.clear();
+  pending_.L.clear();
+  pending_.xbar.clear();
+  pending_.zbar.clear();
+  timers_.eligibility_s += seconds_since(start);
+}
+
+// Block-major: each block runs all pending steps in order while its state is in cache. Each
+// synapse still sees its steps in order with the same inputs and key {seed, 0, synapse, step},
+// so the result is that of running step by step.
+template <class Ops>
+void EpropEngine<Ops>::run_window(SynapseSet set, const std::vector<std::vector<PlasticSynapse>>& blocks,
+                                  const std::vector<Num<Ops, Quantity::trace>>& traces,
+                                  size_t traces_per_step, uint64_t seed,
+                                  std::vector<arith::EtuSynapseState<Ops>>& etu) const {
+  for (const auto& block : blocks) {
+    for (size_t w = 0; w < pending_.size(); ++w) {
+      load_window_neuron_inputs(w);
+      const EtuStepView<Ops> view{traces.data() + w * traces_per_step, neuron_in_.data(),
+                                  {seed, 0, 0, pending_.step[w]}};
+      if (etu_observer_) observed_etu_step(ops_, block, view, etu.data(), *etu_observer_, set);
+      else etu_step(ops_, block, view, etu.data());
+    }
+  }
+}
+
+// neuron_in_ <- h and L of pending step w (rho, beta, kappa and `adaptive` are constants).
+template <class Ops>
+void EpropEngine<Ops>::load_window_neuron_inputs(size_t w) const {
+  const auto* h = pending_.h.data() + w * n_;
+  const auto* L = pending_.L.data() + w * n_;
+  for (uint32_t j = 0; j < n_; ++j) {
+    neuron_in_[j].h = h[j];
+    neuron_in_[j].L = L[j];
+  }
 }
 
 template <class Ops>
@@ -353,6 +440,7 @@ void EpropEngine<Ops>::advance_traces() {
 
 template <class Ops>
 void EpropEngine<Ops>::end_trial(uint32_t steps) {
+  flush_window();  // the trial's gradients are complete when it ends
   batch_steps_ += steps;
 }
 
@@ -380,6 +468,7 @@ void EpropEngine<Ops>::end_batch() {
 template <class Ops>
 typename EpropEngine<Ops>::Accumulator EpropEngine<Ops>::gradient(SynapseSet set, size_t s) const {
   if (eligibility_owner_) return eligibility_owner_->gradient(set, s);
+  flush_window();  // callers may read gradients right after the steps, without end_trial
   switch (set) {
     case SynapseSet::input: return etu_input_.empty() ? Accumulator{} : etu_input_[s].accumulator;
     case SynapseSet::recurrent: return etu_recurrent_.empty() ? Accumulator{} : etu_recurrent_[s].accumulator;
@@ -390,6 +479,7 @@ typename EpropEngine<Ops>::Accumulator EpropEngine<Ops>::gradient(SynapseSet set
 
 template <class Ops>
 void EpropEngine<Ops>::clear_gradients() {
+  flush_window();  // pending steps add to the gradients being cleared (and move eps_a, filtered)
   for (auto& s : etu_input_) s.accumulator = {};
   for (auto& s : etu_recurrent_) s.accumulator = {};
   for (auto& g : grad_output_) g = {};

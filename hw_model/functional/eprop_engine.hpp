@@ -12,7 +12,17 @@
 // so EpropEngine::step saves h^t before stepping the simulator, steps it (getting y^t and z^t),
 // then runs the learning datapath with h^t, zbar^{t-1} and L^t, and only then advances the
 // traces to zbar^t (with z^t and x^t). The simulator is not changed; the engine never lags it by
-// more than the one saved h vector.
+// more than the one saved h vector (the per-synapse ETU work may lag by a window, see below).
+//
+// Windowed ETU. In the full scheme the per-synapse state of every plastic synapse would stream
+// through memory once per step. Each synapse's updates depend only on its own state and on the
+// step's inputs (h^t and L^t of its target, zbar^{t-1} of its source, the key's step), and
+// saturation counts are sums, so the engine buffers the inputs of up to kWindowSteps steps and then
+// runs the window block by block (a block's state stays in cache while the window's steps run
+// over it): bit-identical to running each step over all synapses. The window is run whenever
+// it is full and before anything reads or resets the ETU state (gradient, clear_gradients,
+// begin_trial, end_trial, a change of observer or owner). With an ETU observer the window is one
+// step, so the observer still sees the updates step by step in the usual order.
 #pragma once
 
 #include <cstdint>
@@ -108,6 +118,8 @@ class EpropEngine {
   void end_batch();
 
   // Accumulated dE/dw of a synapse (index into the model's matrix of that set), full scheme.
+  // Runs the pending window first (see "Windowed ETU" above), so it may be read right after a
+  // trial's steps, with or without end_trial.
   Accumulator gradient(SynapseSet set, size_t synapse) const;
   void clear_gradients();
 
@@ -137,7 +149,13 @@ class EpropEngine {
   void compute_learning_signals(const std::vector<Voltage>& y, bool has_target, const Voltage* target,
                                 const Signal* external_L);
   void output_gradient(bool has_target);
-  void full_eligibility();
+  void record_window_step();
+  size_t window_capacity() const { return etu_observer_ ? 1 : kWindowSteps; }
+  void flush_window() const;
+  void run_window(SynapseSet set, const std::vector<std::vector<PlasticSynapse>>& blocks,
+                  const std::vector<Num<Ops, Quantity::trace>>& traces, size_t traces_per_step,
+                  uint64_t seed, std::vector<arith::EtuSynapseState<Ops>>& etu) const;
+  void load_window_neuron_inputs(size_t w) const;
   void factored_updates();
   void advance_traces();
   LearningStep<Ops> learning_step(const Voltage* target, bool has_target, const Signal* external_L) const;
@@ -159,18 +177,39 @@ class EpropEngine {
   std::vector<Weight> B_;
   std::vector<uint32_t> readout_synapse_of_;  // [j * n_out + k] -> index in readout_synapses, or ~0
   std::vector<Num<Ops, Quantity::pseudo_derivative>> h_;  // h^t saved before the simulator step
-  std::vector<arith::EtuNeuronInput<Ops>> neuron_in_;
   std::vector<uint8_t> z_flag_, x_flag_;
   std::vector<Num<Ops, Quantity::trace>> xbar_, zbar_, zkappa_;  // [group * n_sources + i], [j]
   std::vector<Signal> err_, L_, reg_;
-  std::vector<arith::EtuSynapseState<Ops>> etu_input_, etu_recurrent_;
   std::vector<Accumulator> grad_output_;
   std::vector<uint64_t> batch_spikes_;  // per neuron, this batch
   uint64_t batch_steps_ = 0, trial_spikes_ = 0, online_updates_ = 0;
-  EpropTimers timers_;
   EtuObserver<Ops>* etu_observer_ = nullptr;
   EligibilityOwner<Ops>* eligibility_owner_ = nullptr;
-  std::vector<PlasticSynapse> plastic_input_, plastic_recurrent_;  // full scheme, source-major
+
+  // Full scheme: the plastic synapses of each set in source-major order, cut into blocks of
+  // consecutive synapses (the blocks in order are the order the ETU has always visited).
+  std::vector<std::vector<PlasticSynapse>> input_blocks_, recurrent_blocks_;
+
+  // The inputs of the steps the ETU has not run yet (see "Windowed ETU" above), in step order.
+  struct PendingSteps {
+    std::vector<uint64_t> step;                               // step_count_ then (draw keys)
+    std::vector<Num<Ops, Quantity::pseudo_derivative>> h;     // [w * n + j]: h^t
+    std::vector<Signal> L;                                    // [w * n + j]: L^t
+    std::vector<Num<Ops, Quantity::trace>> xbar, zbar;        // the traces as step w read them
+    size_t size() const { return step.size(); }
+  };
+  // Steps per window: enough that a block's state is fetched once per 32 steps instead of every
+  // step, few enough that a window's inputs (16 bytes a neuron and 8 a trace per step in float:
+  // ~0.5 MB for the 600-neuron net) stay in cache to be re-read for each block.
+  static constexpr size_t kWindowSteps = 32;
+
+  // Mutable because the const gradient() must first run the pending steps into the ETU state (a
+  // caller may read gradients right after a trial's steps); nothing else changes there. So
+  // gradient() must not race with itself while steps are pending (after end_trial none are).
+  mutable PendingSteps pending_;
+  mutable std::vector<arith::EtuSynapseState<Ops>> etu_input_, etu_recurrent_;
+  mutable std::vector<arith::EtuNeuronInput<Ops>> neuron_in_;  // of the step the ETU runs
+  mutable EpropTimers timers_;                                 // a window's run is eligibility time
 };
 
 extern template class EpropEngine<arith::FloatOps>;
