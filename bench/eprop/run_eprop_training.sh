@@ -8,7 +8,8 @@ set -euo pipefail
 build=${1:?build dir}; out=${2:?out dir}; seeds=${3:-"1 2 3"}
 pg_iters=${4:-100}; sr_iters=${5:-50}
 sr_batch=${SR_BATCH:-128}            # paper: 128
-sr_fixed_lr=${SR_FIXED_LR:-1e-5}    # on-chip SGD rate for batch 128 (gradients are summed)
+sr_fixed_lr=${SR_FIXED_LR:-$(awk -v b="$sr_batch" 'BEGIN { print 3.072 / (2400 * b) }')}  # trainer default: 3.072 / (steps x batch)
+sr_val=${SR_VALIDATION:-64}          # fresh validation trials per iteration (~95 recalls)
 only=${ONLY:-pg600 pg60 sr}         # which groups to run
 here=$(cd "$(dirname "$0")" && pwd)
 nchip="$build/nchip"
@@ -39,15 +40,19 @@ for s in $seeds; do
   run "pg60_float_s$s" "${small[@]}" --mode float --lr 0.01
   run "pg60_fixed16_full_s$s" "${small[@]}" --mode fixed --quant "$here/q_w16.json" --lr 3e-5
   run "pg60_fixed8_full_s$s" "${small[@]}" --mode fixed --quant "$here/q_w8.json" --lr 3e-5
+  run "pg60_fixed8s_full_s$s" "${small[@]}" --mode fixed --quant "$here/q_w8_stochastic.json" --lr 3e-5
   run "pg60_fixed16_factored_s$s" "${small[@]}" --mode fixed --storage factored --quant "$here/q_w16.json" --lr 3e-4
   run "pg60_fixed8_factored_s$s" "${small[@]}" --mode fixed --storage factored --quant "$here/q_w8.json" --lr 3e-4
   fi
   if [[ " $only " == *" sr "* ]]; then
   # Store-recall, paper network (10 LIF + 10 ALIF), batch 128 (paper: < 5 % after ~50 it).
-  run "sr_float_s$s" --task store-recall --mode float --batch "$sr_batch" --iterations "$sr_iters" --seed "$s"
-  run "sr_fixed16_full_s$s" --task store-recall --mode fixed --batch "$sr_batch" --lr "$sr_fixed_lr" --quant "$here/q_w16.json" --iterations "$sr_iters" --seed "$s"
-  run "sr_fixed8_full_s$s" --task store-recall --mode fixed --batch "$sr_batch" --lr "$sr_fixed_lr" --quant "$here/q_w8.json" --iterations "$sr_iters" --seed "$s"
-  run "sr_fixed16_factored_s$s" --task store-recall --mode fixed --batch "$sr_batch" --storage factored --quant "$here/q_w16.json" --lr 1e-4 --iterations "$sr_iters" --seed "$s"
+  sr=(--task store-recall --batch "$sr_batch" --iterations "$sr_iters" --seed "$s" --validation-trials "$sr_val")
+  run "sr_float_s$s" "${sr[@]}" --mode float
+  run "sr_bptt_s$s" "${sr[@]}" --mode float --algorithm bptt   # paper: < 5 % after ~28 it
+  run "sr_fixed16_full_s$s" "${sr[@]}" --mode fixed --lr "$sr_fixed_lr" --quant "$here/q_w16.json"
+  run "sr_fixed8_full_s$s" "${sr[@]}" --mode fixed --lr "$sr_fixed_lr" --quant "$here/q_w8.json"
+  run "sr_fixed8s_full_s$s" "${sr[@]}" --mode fixed --lr "$sr_fixed_lr" --quant "$here/q_w8_stochastic.json"
+  run "sr_fixed16_factored_s$s" "${sr[@]}" --mode fixed --storage factored --quant "$here/q_w16.json" --lr 1e-4
   fi
 done
 cat "$out/summary.txt"
