@@ -8,6 +8,8 @@
 // Which step's h, zbar and L are paired is the caller's business (see the e-prop engine).
 #pragma once
 
+#include <type_traits>
+
 #include "hw_model/arith/ops.hpp"
 
 namespace nchip::arith {
@@ -42,12 +44,12 @@ struct EtuSynapseState {
   Num<Ops, Quantity::update_accumulator> accumulator{};  // sum_t L_j^t * filtered^t
 };
 
-// One update. `zbar` is the presynaptic trace paired with this step's h (eq. 23: e^{t} =
-// h^t zbar^{t-1}). Returns e (eq. 23 / 28) for callers that need it (e.g. regularization).
-template <class Ops>
-inline Num<Ops, Quantity::eligibility> etu_update(const Ops& ops, const EtuNeuronInput<Ops>& n,
-                                                  Num<Ops, Quantity::trace> zbar,
-                                                  EtuSynapseState<Ops>& s, const DrawKey& key) {
+// The datapath of one update (see etu_update), written once for every ops type. `ops` is an Ops
+// or, for FixedOps, a FixedOpsWith view of it (same values, Fx<Q>, and same results).
+template <class Ops, class Arith>
+NCHIP_ALWAYS_INLINE Num<Ops, Quantity::eligibility> etu_datapath(
+    const Arith& ops, const EtuNeuronInput<Ops>& n, Num<Ops, Quantity::trace> zbar, EtuSynapseState<Ops>& s,
+    const DrawKey& key) {
   constexpr Quantity kE = Quantity::eligibility;
   const auto zbar_e = convert<kE>(ops, zbar, key);  // exact when frac(trace) <= frac(eligibility)
   Num<Ops, kE> e;
@@ -70,6 +72,27 @@ inline Num<Ops, Quantity::eligibility> etu_update(const Ops& ops, const EtuNeuro
                       mul<Quantity::update_accumulator>(ops, n.L, s.filtered,
                                                         key.with_stream(kStreamAccumulate)));
   return e;
+}
+
+// One update. `zbar` is the presynaptic trace paired with this step's h (eq. 23: e^{t} =
+// h^t zbar^{t-1}). Returns e (eq. 23 / 28) for callers that need it (e.g. regularization).
+// Fixed point branches on the rounding mode once here rather than in each of up to nine rounding
+// operations: this per-synapse update is most of fixed-point training's time.
+template <class Ops>
+NCHIP_ALWAYS_INLINE Num<Ops, Quantity::eligibility> etu_update(
+    const Ops& ops, const EtuNeuronInput<Ops>& n, Num<Ops, Quantity::trace> zbar, EtuSynapseState<Ops>& s,
+    const DrawKey& key) {
+  if constexpr (std::is_same_v<Ops, FixedOps>) {
+    switch (ops.rounding) {
+      case Rounding::nearest:
+        return etu_datapath(FixedOpsWith<Rounding::nearest>{ops}, n, zbar, s, key);
+      case Rounding::truncate:
+        return etu_datapath(FixedOpsWith<Rounding::truncate>{ops}, n, zbar, s, key);
+      case Rounding::stochastic:
+        return etu_datapath(FixedOpsWith<Rounding::stochastic>{ops}, n, zbar, s, key);
+    }
+  }
+  return etu_datapath(ops, n, zbar, s, key);
 }
 
 }  // namespace nchip::arith

@@ -23,6 +23,46 @@ bool rounding_from_string(const std::string& text, Rounding& out) {
   return false;
 }
 
+int64_t round_shift_general(int64_t x, int shift, Rounding rounding, uint64_t random_bits) {
+  if (shift <= 0) {
+    constexpr int64_t kFar = int64_t{1} << 62;
+    const int left = -shift;
+    if (x == 0) return 0;
+    if (left >= 62 || (x > 0 ? x > (kFar >> left) : x < -(kFar >> left))) return x > 0 ? kFar : -kFar;
+    return x * (int64_t{1} << left);
+  }
+  if (shift > 63) {
+    // |x| / 2^shift < 2^-2: nearest gives 0, truncate the floor (0 or -1), stochastic rounds up
+    // with probability frac = (x - floor * 2^shift) / 2^shift, compared against all 64 random bits
+    // (the threshold's bits below 2^-64 are dropped: a bias under 2^-64).
+    const int64_t floor_q = x < 0 ? -1 : 0;
+    if (rounding == Rounding::truncate) return floor_q;
+    if (rounding == Rounding::nearest) return 0;
+    const int excess = shift - 64;  // >= 0
+    const uint64_t magnitude = x < 0 ? uint64_t(0) - static_cast<uint64_t>(x) : static_cast<uint64_t>(x);
+    const uint64_t scaled = excess >= 64 ? 0 : magnitude >> excess;  // |x| / 2^shift * 2^64
+    if (x >= 0) return random_bits < scaled ? 1 : 0;
+    return random_bits >= scaled ? 0 : -1;  // up (to 0) with probability 1 - |x| / 2^shift
+  }
+  // 1 <= shift <= 63: the plain case analysis (round_shift inlines a branch-free form of it for
+  // shift <= 62).
+  const int64_t floor_q = shift == 63 ? (x < 0 ? -1 : 0) : (x >> shift);
+  const uint64_t mask = shift == 63 ? ~uint64_t{0} >> 1 : (uint64_t{1} << shift) - 1;
+  const uint64_t rem = static_cast<uint64_t>(x) & mask;  // x - floor_q * 2^shift, in [0, 2^shift)
+  switch (rounding) {
+    case Rounding::truncate:
+      return floor_q;
+    case Rounding::nearest: {
+      const uint64_t half = uint64_t{1} << (shift - 1);
+      if (rem > half || (rem == half && (floor_q & 1) != 0)) return floor_q + 1;
+      return floor_q;
+    }
+    case Rounding::stochastic:
+      return (random_bits & mask) < rem ? floor_q + 1 : floor_q;
+  }
+  return floor_q;
+}
+
 std::string Format::problem() const {
   if (width < 2 || width > 32) return "width must be between 2 and 32 bits, got " + std::to_string(width);
   if (!is_signed && width > 31)

@@ -9,6 +9,11 @@
 
 #include "hw_model/arith/counter_rng.hpp"
 
+// For the per-synapse path (etu_update and the operations it calls): left to itself GCC kept
+// etu_update<FixedOps> out of line, a call per synapse update, and it declines to inline helpers
+// once their callers grow. Functions so marked are also `inline` in the ODR sense.
+#define NCHIP_ALWAYS_INLINE inline __attribute__((always_inline))
+
 namespace nchip::arith {
 
 enum class Rounding : uint8_t {
@@ -38,61 +43,58 @@ struct Format {
   }
 };
 
+// round_shift by the plain case analysis, for every shift. round_shift calls it for left shifts,
+// shifts past 62 and the rare shift 0 with |x| > 2^62 (kept out of line: no datapath shift of the
+// default formats is one), and tests/arith/test_fixed_fast_path.cpp checks that both agree.
+int64_t round_shift_general(int64_t x, int shift, Rounding rounding, uint64_t random_bits);
+
 // x * 2^-shift rounded to an integer; shift <= 0 is an exact left shift. `random_bits` is only
 // read for stochastic rounding. |x| must be below 2^62. A left shift whose result would reach
 // 2^62 returns +-2^62 instead (far outside every format, so the caller's saturate() clamps and
 // counts it) rather than overflowing int64.
-inline int64_t round_shift(int64_t x, int shift, Rounding rounding, uint64_t random_bits) {
-  if (shift <= 0) {
-    constexpr int64_t kFar = int64_t{1} << 62;
-    const int left = -shift;
-    if (x == 0) return 0;
-    if (left >= 62 || (x > 0 ? x > (kFar >> left) : x < -(kFar >> left))) return x > 0 ? kFar : -kFar;
-    return x * (int64_t{1} << left);
-  }
-  if (shift > 63) {
-    // |x| / 2^shift < 2^-2: nearest gives 0, truncate the floor (0 or -1), stochastic rounds up
-    // with probability frac = (x - floor * 2^shift) / 2^shift, compared against all 64 random bits
-    // (the threshold's bits below 2^-64 are dropped: a bias under 2^-64).
-    const int64_t floor_q = x < 0 ? -1 : 0;
-    if (rounding == Rounding::truncate) return floor_q;
-    if (rounding == Rounding::nearest) return 0;
-    const int excess = shift - 64;  // >= 0
-    const uint64_t magnitude = x < 0 ? uint64_t(0) - static_cast<uint64_t>(x) : static_cast<uint64_t>(x);
-    const uint64_t scaled = excess >= 64 ? 0 : magnitude >> excess;  // |x| / 2^shift * 2^64
-    if (x >= 0) return random_bits < scaled ? 1 : 0;
-    return random_bits >= scaled ? 0 : -1;  // up (to 0) with probability 1 - |x| / 2^shift
-  }
-  const int64_t floor_q = shift == 63 ? (x < 0 ? -1 : 0) : (x >> shift);
-  const uint64_t mask = shift == 63 ? ~uint64_t{0} >> 1 : (uint64_t{1} << shift) - 1;
+// Hot (up to 9 calls per synapse and step in the eligibility-trace unit), so it is forced inline
+// and branch-free for right shifts by 1..62 and for shift 0 with |x| <= 2^62 (x itself: a
+// conversion between formats with equal fraction bits), with round_shift_general's results.
+NCHIP_ALWAYS_INLINE int64_t round_shift(int64_t x, int shift, Rounding rounding, uint64_t random_bits) {
+  constexpr uint64_t kFar = uint64_t{1} << 62;
+  const bool common =
+      shift > 0 ? shift <= 62 : shift == 0 && static_cast<uint64_t>(x) + kFar <= 2 * kFar;  // |x| <= 2^62
+  if (__builtin_expect(!common, 0)) return round_shift_general(x, shift, rounding, random_bits);
+  const int64_t floor_q = x >> shift;
+  const uint64_t mask = (uint64_t{1} << shift) - 1;
   const uint64_t rem = static_cast<uint64_t>(x) & mask;  // x - floor_q * 2^shift, in [0, 2^shift)
   switch (rounding) {
     case Rounding::truncate:
       return floor_q;
     case Rounding::nearest: {
-      const uint64_t half = uint64_t{1} << (shift - 1);
-      if (rem > half || (rem == half && (floor_q & 1) != 0)) return floor_q + 1;
-      return floor_q;
+      // Up when rem > half, or rem == half and floor_q is odd (ties to even): one compare.
+      // half = 2^(shift - 1); for shift 0 it is 1 and rem 0, so nothing rounds.
+      const uint64_t half = (mask >> 1) + 1;
+      return floor_q + (rem + static_cast<uint64_t>(floor_q & 1) > half);
     }
     case Rounding::stochastic:
-      return (random_bits & mask) < rem ? floor_q + 1 : floor_q;
+      return floor_q + ((random_bits & mask) < rem);
   }
   return floor_q;
 }
 
-// Clamp to the format's range; a clamp increments `saturations`.
-inline int64_t saturate(int64_t x, const Format& format, uint64_t& saturations) {
-  const int64_t hi = format.max_raw();
-  const int64_t lo = format.min_raw();
-  if (x > hi) {
+// Clamp to [lo, hi]; a clamp increments `saturations`. Clamps are rare, so the branches are
+// predicted and the counter is only touched when one happens.
+NCHIP_ALWAYS_INLINE int64_t saturate(int64_t x, int64_t lo, int64_t hi, uint64_t& saturations) {
+  if (__builtin_expect(x > hi, 0)) {
     ++saturations;
     return hi;
   }
-  if (x < lo) {
+  if (__builtin_expect(x < lo, 0)) {
     ++saturations;
     return lo;
   }
   return x;
+}
+
+// Clamp to the format's range; a clamp increments `saturations`.
+inline int64_t saturate(int64_t x, const Format& format, uint64_t& saturations) {
+  return saturate(x, format.min_raw(), format.max_raw(), saturations);
 }
 
 // Raw value of a real number rounded with `rounding` (nearest: ties to even, exact for every

@@ -33,20 +33,50 @@ struct FloatOps {
   using WeightSum = double;  // synaptic input accumulated over a step
 };
 
-// Holds the formats and counts saturations; cheap to copy (a pointer and a config reference).
+// Holds the formats and counts saturations. The config must outlive the FixedOps and not change
+// while it is in use: what every operation reads from it (fraction bits, raw range, rounding) is
+// taken once here, so an operation does no format lookups through `q` and no range arithmetic
+// (the fixed-point training spends most of its time in these operations).
 struct FixedOps {
   template <Quantity Q>
   using Num = Fx<Q>;
   using WeightSum = int64_t;  // exact sum of raw weights (fan-in * 2^16 << 2^63)
 
-  FixedOps(const QuantConfig& config, SaturationCounts& counts) : q(&config), sat(&counts) {}
+  // A quantity's format as the operations use it.
+  struct Range {
+    int64_t lo = 0, hi = 0;  // min_raw(), max_raw()
+    int frac = 0;
+  };
+
+  FixedOps(const QuantConfig& config, SaturationCounts& counts)
+      : q(&config), sat(&counts), rounding(config.rounding) {
+    for (Quantity quantity : kAllQuantities) {
+      const Format& f = config[quantity];
+      Range& r = range_[index_of(quantity)];
+      r.frac = f.frac;
+      // A width outside 1..62 would make min_raw()/max_raw() undefined shifts; such a config is
+      // rejected by QuantConfig::problem, but may still be held (unused) by a FixedOps.
+      if (f.width >= 1 && f.width <= 62) {
+        r.lo = f.min_raw();
+        r.hi = f.max_raw();
+      }
+    }
+  }
   const QuantConfig* q;
   SaturationCounts* sat;
+  Rounding rounding;  // q->rounding
 
   template <Quantity Q>
-  Fx<Q> clamp(int64_t raw) const {
-    return Fx<Q>{static_cast<int32_t>(saturate(raw, (*q)[Q], sat->count[index_of(Q)]))};
+  const Range& range() const { return range_[index_of(Q)]; }
+
+  template <Quantity Q>
+  NCHIP_ALWAYS_INLINE Fx<Q> clamp(int64_t raw) const {
+    const Range& r = range<Q>();
+    return Fx<Q>{static_cast<int32_t>(saturate(raw, r.lo, r.hi, sat->count[index_of(Q)]))};
   }
+
+ private:
+  std::array<Range, kQuantityCount> range_{};
 };
 
 template <class Ops, Quantity Q>
@@ -78,27 +108,68 @@ inline double from_weight_sum(const FloatOps&, double sum, const DrawKey&) { ret
 // ---- fixed point ------------------------------------------------------------------------------
 // The product a * b has frac(A) + frac(B) fraction bits; it is shifted to R's fraction with the
 // config's rounding (stochastic rounding draws from `key`) and saturated to R's range.
+// Forced inline (also add, sub): see NCHIP_ALWAYS_INLINE. Written once in detail:: with the mode
+// as an argument, for FixedOps (the config's mode) and FixedOpsWith (a compile-time mode).
+namespace detail {
 template <Quantity R, Quantity A, Quantity B>
-inline Fx<R> mul(const FixedOps& ops, Fx<A> a, Fx<B> b, const DrawKey& key) {
-  const int shift = (*ops.q)[A].frac + (*ops.q)[B].frac - (*ops.q)[R].frac;
+NCHIP_ALWAYS_INLINE Fx<R> mul(const FixedOps& ops, Rounding mode, Fx<A> a, Fx<B> b,
+                              const DrawKey& key) {
+  const int shift = ops.range<A>().frac + ops.range<B>().frac - ops.range<R>().frac;
   const int64_t product = int64_t{a.raw} * int64_t{b.raw};
-  const uint64_t bits = ops.q->rounding == Rounding::stochastic ? counter_random(key) : 0;
-  return ops.clamp<R>(round_shift(product, shift, ops.q->rounding, bits));
+  const uint64_t bits = mode == Rounding::stochastic ? counter_random(key) : 0;
+  return ops.clamp<R>(round_shift(product, shift, mode, bits));
 }
 template <Quantity R, Quantity A>
-inline Fx<R> convert(const FixedOps& ops, Fx<A> a, const DrawKey& key) {
-  const int shift = (*ops.q)[A].frac - (*ops.q)[R].frac;
-  const uint64_t bits = ops.q->rounding == Rounding::stochastic ? counter_random(key) : 0;
-  return ops.clamp<R>(round_shift(a.raw, shift, ops.q->rounding, bits));
+NCHIP_ALWAYS_INLINE Fx<R> convert(const FixedOps& ops, Rounding mode, Fx<A> a, const DrawKey& key) {
+  const int shift = ops.range<A>().frac - ops.range<R>().frac;
+  const uint64_t bits = mode == Rounding::stochastic ? counter_random(key) : 0;
+  return ops.clamp<R>(round_shift(a.raw, shift, mode, bits));
+}
+}  // namespace detail
+
+template <Quantity R, Quantity A, Quantity B>
+NCHIP_ALWAYS_INLINE Fx<R> mul(const FixedOps& ops, Fx<A> a, Fx<B> b, const DrawKey& key) {
+  return detail::mul<R>(ops, ops.rounding, a, b, key);
+}
+template <Quantity R, Quantity A>
+NCHIP_ALWAYS_INLINE Fx<R> convert(const FixedOps& ops, Fx<A> a, const DrawKey& key) {
+  return detail::convert<R>(ops, ops.rounding, a, key);
 }
 template <Quantity Q>
-inline Fx<Q> add(const FixedOps& ops, Fx<Q> a, Fx<Q> b) {
+NCHIP_ALWAYS_INLINE Fx<Q> add(const FixedOps& ops, Fx<Q> a, Fx<Q> b) {
   return ops.clamp<Q>(int64_t{a.raw} + b.raw);
 }
 template <Quantity Q>
-inline Fx<Q> sub(const FixedOps& ops, Fx<Q> a, Fx<Q> b) {
+NCHIP_ALWAYS_INLINE Fx<Q> sub(const FixedOps& ops, Fx<Q> a, Fx<Q> b) {
   return ops.clamp<Q>(int64_t{a.raw} - b.raw);
 }
+
+// FixedOps whose rounding mode (equal to the config's) is a compile-time constant, so the rounding
+// switch and the test for stochastic draws fold away instead of running in every operation. Only
+// the operations the eligibility-trace unit uses; etu_update picks the mode once per update.
+template <Rounding M>
+struct FixedOpsWith {
+  template <Quantity Q>
+  using Num = Fx<Q>;
+  const FixedOps& ops;
+};
+template <Quantity R, Quantity A, Quantity B, Rounding M>
+NCHIP_ALWAYS_INLINE Fx<R> mul(const FixedOpsWith<M>& with, Fx<A> a, Fx<B> b, const DrawKey& key) {
+  return detail::mul<R>(with.ops, M, a, b, key);
+}
+template <Quantity R, Quantity A, Rounding M>
+NCHIP_ALWAYS_INLINE Fx<R> convert(const FixedOpsWith<M>& with, Fx<A> a, const DrawKey& key) {
+  return detail::convert<R>(with.ops, M, a, key);
+}
+template <Quantity Q, Rounding M>
+NCHIP_ALWAYS_INLINE Fx<Q> add(const FixedOpsWith<M>& with, Fx<Q> a, Fx<Q> b) {
+  return add(with.ops, a, b);
+}
+template <Quantity Q, Rounding M>
+NCHIP_ALWAYS_INLINE Fx<Q> sub(const FixedOpsWith<M>& with, Fx<Q> a, Fx<Q> b) {
+  return sub(with.ops, a, b);
+}
+
 template <Quantity Q>
 inline Fx<Q> abs_value(const FixedOps& ops, Fx<Q> a) {
   return ops.clamp<Q>(std::llabs(int64_t{a.raw}));
@@ -127,9 +198,9 @@ inline void accumulate(const FixedOps&, int64_t& sum, Fx<Quantity::weight> w, in
 }
 template <Quantity R>
 inline Fx<R> from_weight_sum(const FixedOps& ops, int64_t sum, const DrawKey& key) {
-  const int shift = (*ops.q)[Quantity::weight].frac - kWeightExponentMin - (*ops.q)[R].frac;
-  const uint64_t bits = ops.q->rounding == Rounding::stochastic ? counter_random(key) : 0;
-  return ops.clamp<R>(round_shift(sum, shift, ops.q->rounding, bits));
+  const int shift = ops.range<Quantity::weight>().frac - kWeightExponentMin - ops.range<R>().frac;
+  const uint64_t bits = ops.rounding == Rounding::stochastic ? counter_random(key) : 0;
+  return ops.clamp<R>(round_shift(sum, shift, ops.rounding, bits));
 }
 
 }  // namespace nchip::arith
