@@ -451,14 +451,9 @@ void EpropEngine<Ops>::end_batch() {
   // dE_reg/dz_j^t = c (f_j - f_target) at every step. The ETU multiplies L by the kappa-filtered
   // eligibility ebar, whose sum over a trial is sum_t e^t / (1 - kappa) (up to the trial's end),
   // while eq. 56 wants sum_t e^t: the term is scaled by (1 - kappa) to compensate.
-  const double f_target = config_.reg_target_rate_hz * config_.dt_ms * 1e-3;  // spikes per step
   const double kappa = arith::real(ops_, kappa_);
   for (uint32_t j = 0; j < n_; ++j) {
-    double term = 0.0;
-    if (config_.reg_strength > 0 && batch_steps_ > 0) {
-      const double f = static_cast<double>(batch_spikes_[j]) / static_cast<double>(batch_steps_);
-      term = config_.reg_strength * (f - f_target) * (1.0 - kappa);
-    }
+    const double term = rate_regularization_dE_dz(config_, batch_spikes_[j], batch_steps_) * (1.0 - kappa);
     reg_[j] = arith::from_real<Quantity::learning_signal>(ops_, term);  // host-loaded constant
   }
   batch_spikes_.assign(n_, 0);
