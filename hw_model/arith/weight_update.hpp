@@ -47,6 +47,27 @@ inline Fx<Quantity::weight> sgd_step(const FixedOps& ops, Fx<Quantity::weight> w
   return ops.clamp<Quantity::weight>(int64_t{w.raw} - delta);
 }
 
+// Sign update (signSGD, Bernstein et al. 2018): w <- saturate(w - lr * sign(acc)), applied at the
+// end of a batch like sgd_step and from the same accumulator. Why a chip wants it: the batch
+// gradient of store-recall spans ~20x in RMS between input, recurrent and output weights
+// (bench/README.md), so no single SGD rate serves all three, and Adam, which fixes that by
+// normalizing every synapse, needs two more words per synapse. The sign step normalizes for free
+// (a compare and an add, no multiplier) and moves every synapse with a nonzero accumulator by the
+// same lr. lr is converted to weight LSBs once (u32.24 -> the weight's raw step 2^(e - frac)),
+// rounded per update_rounding: stochastic rounding keeps the expected step lr when lr is below an
+// LSB (8-bit weights), nearest rounds such a step to zero.
+inline Fx<Quantity::weight> sign_step(const FixedOps& ops, Fx<Quantity::weight> w, int exponent,
+                                      Fx<Quantity::update_accumulator> acc, uint32_t lr_raw,
+                                      const DrawKey& key) {
+  if (acc.raw == 0) return w;
+  const int shift = kLearningRateFrac - (*ops.q)[Quantity::weight].frac + exponent;
+  const Rounding mode = ops.q->update_rounding;
+  const uint64_t bits = mode == Rounding::stochastic
+                            ? counter_random(key.with_stream(kStreamWeightUpdate)) : 0;
+  const int64_t step = round_shift(int64_t{lr_raw}, shift, mode, bits);
+  return ops.clamp<Quantity::weight>(int64_t{w.raw} + (acc.raw > 0 ? -step : step));
+}
+
 // Factored online scheme (ReckOn-style): the weight moves by one LSB against the sign of the
 // gradient g = L * e with probability min(1, lr |g| / LSB_w), so its expectation is -lr g as long
 // as lr |g| stays below one LSB; larger steps are clipped to one LSB (the chip's update is an

@@ -117,7 +117,7 @@ nlohmann::json metrics_json(const TrainOptions& o, const std::string& network_na
   j["algorithm"] = to_string(o.algorithm);
   j["feedback"] = o.algorithm == Algorithm::eprop ? to_string(o.eprop.feedback) : "none";
   j["storage"] = to_string(o.eprop.storage);
-  j["optimizer"] = o.optimizer == OptimizerKind::adam ? "adam" : "sgd";
+  j["optimizer"] = to_string(o.optimizer);
   j["lr"] = o.lr;
   j["lr_decay_every"] = o.lr_decay_every;
   j["lr_decay_factor"] = o.lr_decay_factor;
@@ -172,9 +172,10 @@ int train_command_main(const std::vector<std::string>& args) {
       ("iterations", po::value<int64_t>()->default_value(100), "training iterations (weight updates)")
       ("batch", po::value<int64_t>(), "trials per iteration (default: pattern-generation 1, store-recall 128)")
       ("steps", po::value<int64_t>(), "trial length in steps (default: the task's)")
-      ("optimizer", po::value<std::string>(), "adam or sgd (default: adam in float, sgd in fixed; fixed allows only sgd)")
+      ("optimizer", po::value<std::string>(), "adam, sgd or sign (lr * sign of the batch gradient; default: adam in float, sgd in fixed; fixed allows sgd and sign)")
       ("lr", po::value<double>(), "learning rate (default float/Adam: pattern-generation 0.003, store-recall 0.01; fixed/SGD: "
-                                  "9e-3 / (steps x batch) and 3.072 / (steps x batch), i.e. 9e-6 and 1e-5 at the paper's sizes)")
+                                  "9e-3 / (steps x batch) and 3.072 / (steps x batch), i.e. 9e-6 and 1e-5 at the paper's sizes; "
+                                  "sign: 0.003)")
       ("lr-decay-every", po::value<int64_t>(), "multiply the learning rate by --lr-decay-factor every N iterations (default 100, 0 = never)")
       ("lr-decay-factor", po::value<double>(), "decay factor (default: pattern-generation 0.7, store-recall 0.3)")
       ("adam-beta1", po::value<double>()->default_value(0.9), "Adam beta1")
@@ -243,7 +244,7 @@ int train_command_main(const std::vector<std::string>& args) {
   o.optimizer = fixed ? OptimizerKind::sgd : OptimizerKind::adam;
   if (vm.count("optimizer"))
     o.optimizer = pick<OptimizerKind>("optimizer", vm["optimizer"].as<std::string>(),
-                                      {{"adam", OptimizerKind::adam}, {"sgd", OptimizerKind::sgd}});
+                                      {{"adam", OptimizerKind::adam}, {"sgd", OptimizerKind::sgd}, {"sign", OptimizerKind::sign}});
   o.eprop.classification = fixed ? arith::ClassificationError::softmax_exp_lut
                                  : arith::ClassificationError::softmax_exact;
   if (vm.count("softmax")) {
@@ -264,7 +265,8 @@ int train_command_main(const std::vector<std::string>& args) {
   o.iterations = static_cast<uint32_t>(bounded(vm, "iterations", 1, 100'000'000));
   if (vm.count("batch")) o.batch = static_cast<uint32_t>(bounded(vm, "batch", 1, 1'000'000));
   if (vm.count("steps")) o.steps = static_cast<uint32_t>(bounded(vm, "steps", 1, 100'000'000));
-  if (fixed) o.lr = fixed_sgd_default_lr(o);  // depends on --steps and --batch
+  if (o.optimizer == OptimizerKind::sign) o.lr = kSignDefaultLr;
+  else if (fixed) o.lr = fixed_sgd_default_lr(o);  // depends on --steps and --batch
   if (vm.count("lr")) o.lr = vm["lr"].as<double>();
   if (vm.count("lr-decay-every")) o.lr_decay_every = static_cast<uint32_t>(bounded(vm, "lr-decay-every", 0, 100'000'000));
   if (vm.count("lr-decay-factor")) o.lr_decay_factor = vm["lr-decay-factor"].as<double>();

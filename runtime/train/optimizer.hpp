@@ -1,4 +1,5 @@
-// Host-side optimizers of the float reference: plain SGD and Adam (Kingma & Ba 2014), over a
+// Host-side optimizers of the float reference: plain SGD, sign SGD (the chip's sign update,
+// hw_model/arith/weight_update.hpp) and Adam (Kingma & Ba 2014), over a
 // flat vector of parameters (every plastic synapse of the network, in a fixed order).
 #pragma once
 
@@ -15,6 +16,12 @@ class Optimizer {
 };
 
 class SgdOptimizer final : public Optimizer {
+ public:
+  void update(std::vector<double>& params, const std::vector<double>& grad, double lr) override;
+};
+
+// params -= lr * sign(grad); a zero gradient leaves its parameter alone.
+class SignOptimizer final : public Optimizer {
  public:
   void update(std::vector<double>& params, const std::vector<double>& grad, double lr) override;
 };

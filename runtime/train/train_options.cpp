@@ -56,7 +56,10 @@ void validate(const TrainOptions& o) {
   if (o.batch == 0) throw InputError("--batch must be at least 1");
   if (!(o.lr > 0) || o.lr >= 256) throw InputError(fmt::format("--lr must be in (0, 256), got {}", o.lr));
   if (o.mode == TrainMode::fixed_chip && o.optimizer == OptimizerKind::adam)
-    throw InputError("--optimizer adam: the chip applies SGD; Adam runs only in --mode float");
+    throw InputError("--optimizer adam: the chip applies sgd or sign; Adam runs only in --mode float");
+  if (o.eprop.storage == functional::StorageScheme::factored && o.optimizer == OptimizerKind::sign)
+    throw InputError("--optimizer sign: --storage factored moves each weight online by +-1 LSB, there is no "
+                     "batch update to take the sign of");
   if (o.mode == TrainMode::float_reference && o.eprop.storage == functional::StorageScheme::factored)
     throw InputError("--storage factored is an on-chip scheme: use it with --mode fixed");
   if (o.lr_decay_every > 0 && !(o.lr_decay_factor > 0 && o.lr_decay_factor <= 1))
@@ -90,6 +93,14 @@ const char* to_string(TrainMode mode) {
 }
 const char* to_string(Algorithm algorithm) {
   return algorithm == Algorithm::eprop ? "eprop" : "bptt";
+}
+const char* to_string(OptimizerKind kind) {
+  switch (kind) {
+    case OptimizerKind::sgd: return "sgd";
+    case OptimizerKind::sign: return "sign";
+    case OptimizerKind::adam: return "adam";
+  }
+  return "?";
 }
 const char* to_string(functional::FeedbackKind kind) {
   switch (kind) {

@@ -116,6 +116,8 @@ class TrainingRun {
         for (size_t s = 0; s < m->size(); ++s) n += m->plastic[s];
       if (o.optimizer == OptimizerKind::adam)
         optimizer_ = std::make_unique<AdamOptimizer>(n, o.adam_beta1, o.adam_beta2, o.adam_epsilon);
+      else if (o.optimizer == OptimizerKind::sign)
+        optimizer_ = std::make_unique<SignOptimizer>();
       else
         optimizer_ = std::make_unique<SgdOptimizer>();
     }
@@ -280,7 +282,9 @@ class TrainingRun {
         for (size_t s = 0; s < m->size(); ++s)
           if (m->plastic[s]) m->weight[s] = params[i++];
     } else {
-      // On chip: w <- w - lr * acc, rounded per update_rounding, saturating (weight_update.hpp).
+      // On chip: w <- w - lr * acc (sgd) or w - lr * sign(acc) (sign), rounded per update_rounding,
+      // saturating (weight_update.hpp).
+      const auto step = o_.optimizer == OptimizerKind::sign ? &arith::sign_step : &arith::sgd_step;
       const uint32_t lr_raw = arith::learning_rate_raw(lr);
       const uint64_t before = (*ops_.sat)[Quantity::weight];
       for (int set = 0; set < 3; ++set) {
@@ -290,7 +294,7 @@ class TrainingRun {
           if (!m->plastic[s]) continue;
           arith::DrawKey ks = key;
           ks.index = static_cast<uint32_t>(s);
-          m->weight[s] = arith::sgd_step(ops_, m->weight[s], m->exponent[s],
+          m->weight[s] = step(ops_, m->weight[s], m->exponent[s],
                                          gradient(Matrices<Ops>::kSets[set], s), lr_raw, ks);
         }
       }

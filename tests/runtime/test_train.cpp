@@ -50,6 +50,22 @@ TEST_CASE("fixed-point on-chip e-prop (SGD) cuts the pattern-generation loss 4x 
   CHECK(r.weight_update_saturations == 0);
 }
 
+// The sign update (--optimizer sign): lr * sign(batch gradient) per synapse, on the host in float
+// and on chip in fixed point (hw_model/arith/weight_update.hpp). Both learn the same
+// configuration. Measured (seed 1, lr 0.003, the default): float 4906 -> 648 (7.6x), fixed
+// 4906 -> 528 (9.3x) in 40 iterations; lr 0.001 reaches only 3.2x / 2.7x.
+TEST_CASE("sign update cuts the pattern-generation loss 4x within 40 iterations in float and fixed point") {
+  for (auto mode : {TrainMode::float_reference, TrainMode::fixed_chip}) {
+    auto o = test::small_pattern_options(mode);
+    o.optimizer = runtime::OptimizerKind::sign;
+    o.lr = runtime::kSignDefaultLr;
+    const auto r = runtime::train(test::small_pattern_network(), o, nullptr, nullptr);
+    INFO(runtime::to_string(mode) << ": loss " << first_loss(r) << " -> " << last_loss(r));
+    CHECK(last_loss(r) < first_loss(r) / 4);
+    CHECK(r.weight_update_saturations == 0);
+  }
+}
+
 TEST_CASE("fixed-point training is reproducible byte for byte (stochastic rounding, both schemes)") {
   for (auto storage : {functional::StorageScheme::full, functional::StorageScheme::factored}) {
     auto o = test::small_pattern_options(TrainMode::fixed_chip);

@@ -10,6 +10,8 @@
 #include <sstream>
 #include <string>
 
+#include <nlohmann/json.hpp>
+
 #include "compiler/ir/network_json.hpp"
 #include "tests/runtime/train_test_helpers.hpp"
 
@@ -74,6 +76,24 @@ TEST_CASE("nchip train writes curve, metrics and a trained network that nchip ru
   }
 }
 
+TEST_CASE("nchip train --optimizer sign trains with the sign update at its default rate") {
+  const fs::path dir = scratch("sign");
+  const fs::path net = dir / "net.json";
+  std::ofstream(net) << nchip::ir::network_to_json(nchip::test::small_pattern_network());
+  for (const char* mode : {"float", "fixed"}) {
+    const fs::path out = dir / mode;
+    const auto r = run_nchip("train --task pattern-generation --net " + net.string() +
+                                 " --steps 100 --iterations 2 --optimizer sign --mode " + mode + " --out " + out.string(),
+                             dir);
+    INFO(r.err);
+    REQUIRE(r.exit_code == 0);
+    std::ifstream in(out / "metrics.json");
+    const auto metrics = nlohmann::json::parse(in);
+    CHECK(metrics.at("optimizer") == "sign");
+    CHECK(metrics.at("lr") == nchip::runtime::kSignDefaultLr);
+  }
+}
+
 TEST_CASE("nchip train: bad task, flag and config combinations exit 2 with one line") {
   const fs::path dir = scratch("errors");
   const fs::path net = dir / "pg.json";
@@ -82,6 +102,8 @@ TEST_CASE("nchip train: bad task, flag and config combinations exit 2 with one l
   const char* cases[] = {
       "train --task sudoku",
       "train --task store-recall --mode fixed --optimizer adam",
+      "train --task store-recall --mode fixed --storage factored --optimizer sign",
+      "train --task store-recall --optimizer momentum",
       "train --task store-recall --storage factored",
       "train --task store-recall --mode float --quant x.json",
       "train --task store-recall --iterations 0",
