@@ -10,7 +10,7 @@ pg_iters=${4:-100}; sr_iters=${5:-50}
 sr_batch=${SR_BATCH:-128}            # paper: 128
 sr_fixed_lr=${SR_FIXED_LR:-$(awk -v b="$sr_batch" 'BEGIN { print 3.072 / (2400 * b) }')}  # trainer default: 3.072 / (steps x batch)
 sr_val=${SR_VALIDATION:-64}          # fresh validation trials per iteration (~95 recalls)
-only=${ONLY:-pg600 pg60 sr}         # which groups to run
+only=${ONLY:-pg600 pg60 sr srsign}  # which groups to run
 here=$(cd "$(dirname "$0")" && pwd)
 nchip="$build/nchip"
 mkdir -p "$out"
@@ -53,6 +53,17 @@ for s in $seeds; do
   run "sr_fixed8_full_s$s" "${sr[@]}" --mode fixed --lr "$sr_fixed_lr" --quant "$here/q_w8.json"
   run "sr_fixed8s_full_s$s" "${sr[@]}" --mode fixed --lr "$sr_fixed_lr" --quant "$here/q_w8_stochastic.json"
   run "sr_fixed16_factored_s$s" "${sr[@]}" --mode fixed --storage factored --quant "$here/q_w16.json" --lr 1e-4
+  fi
+  if [[ " $only " == *" srsign "* ]]; then
+  # Store-recall with the sign update (lr 0.003, the default): float (host) and on chip, 16-bit
+  # and 8-bit weights (8-bit: stochastic update rounding, 0.003 is 0.19 LSB); the factored scheme
+  # (its own online +-1 LSB update) beside it.
+  sr=(--task store-recall --batch "$sr_batch" --iterations "$sr_iters" --seed "$s" --validation-trials "$sr_val")
+  run "sr_float_sign_s$s" "${sr[@]}" --mode float --optimizer sign
+  run "sr_fixed16_sign_s$s" "${sr[@]}" --mode fixed --optimizer sign --quant "$here/q_w16.json"
+  run "sr_fixed8s_sign_s$s" "${sr[@]}" --mode fixed --optimizer sign --quant "$here/q_w8_stochastic.json"
+  run "sr_fixed16_factored_s$s" "${sr[@]}" --mode fixed --storage factored --quant "$here/q_w16.json" --lr 1e-4
+  run "sr_fixed8_factored_s$s" "${sr[@]}" --mode fixed --storage factored --quant "$here/q_w8.json" --lr 1e-4
   fi
 done
 cat "$out/summary.txt"

@@ -172,7 +172,7 @@ int train_command_main(const std::vector<std::string>& args) {
       ("iterations", po::value<int64_t>()->default_value(100), "training iterations (weight updates)")
       ("batch", po::value<int64_t>(), "trials per iteration (default: pattern-generation 1, store-recall 128)")
       ("steps", po::value<int64_t>(), "trial length in steps (default: the task's)")
-      ("optimizer", po::value<std::string>(), "adam, sgd or sign (lr * sign of the batch gradient; default: adam in float, sgd in fixed; fixed allows sgd and sign)")
+      ("optimizer", po::value<std::string>(), "adam, sgd or sign (lr * sign of the batch gradient; default: adam in float; in fixed, which allows sgd and sign: sgd for pattern-generation, sign for store-recall)")
       ("lr", po::value<double>(), "learning rate (default float/Adam: pattern-generation 0.003, store-recall 0.01; fixed/SGD: "
                                   "9e-3 / (steps x batch) and 3.072 / (steps x batch), i.e. 9e-6 and 1e-5 at the paper's sizes; "
                                   "sign: 0.003)")
@@ -241,7 +241,7 @@ int train_command_main(const std::vector<std::string>& args) {
                                    path, image::to_string(chip_image->storage), to_string(o.eprop.storage)));
     o.eprop.storage = storage;
   }
-  o.optimizer = fixed ? OptimizerKind::sgd : OptimizerKind::adam;
+  o.optimizer = default_optimizer(o);
   if (vm.count("optimizer"))
     o.optimizer = pick<OptimizerKind>("optimizer", vm["optimizer"].as<std::string>(),
                                       {{"adam", OptimizerKind::adam}, {"sgd", OptimizerKind::sgd}, {"sign", OptimizerKind::sign}});
@@ -330,10 +330,10 @@ int train_command_main(const std::vector<std::string>& args) {
   }
 
   if (!quiet)
-    fmt::print("training '{}' on {} ({}, {}, storage {}, batch {}, lr {}, seed {})\n", network.name, task,
+    fmt::print("training '{}' on {} ({}, {}, storage {}, batch {}, {} lr {}, seed {})\n", network.name, task,
                to_string(o.mode),
                o.algorithm == Algorithm::bptt ? std::string("bptt") : fmt::format("feedback {}", to_string(o.eprop.feedback)),
-               to_string(o.eprop.storage), o.batch, o.lr, o.seed);
+               to_string(o.eprop.storage), o.batch, to_string(o.optimizer), o.lr, o.seed);
   std::vector<IterationRecord> curve;
   const std::string metric_name = task == "pattern-generation" ? "nmse" : "recall_error_rate";
   SigintGuard guard;

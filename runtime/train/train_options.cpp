@@ -37,6 +37,12 @@ arith::QuantConfig training_quant_defaults() {
   return q;
 }
 
+OptimizerKind default_optimizer(const TrainOptions& o) {
+  if (o.mode == TrainMode::float_reference) return OptimizerKind::adam;
+  const bool batch_update = o.eprop.storage == functional::StorageScheme::full;
+  return o.task == "store-recall" && batch_update ? OptimizerKind::sign : OptimizerKind::sgd;
+}
+
 double fixed_sgd_default_lr(const TrainOptions& o) {
   // The accumulator sums L * ebar over every step of every trial of a batch, so one SGD step grows
   // with steps x batch; the default keeps lr x steps x batch at the values measured on the seed

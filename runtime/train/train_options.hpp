@@ -66,6 +66,14 @@ arith::QuantConfig training_quant_defaults();
 // a much smaller rate, and one that shrinks as steps x batch grows).
 double fixed_sgd_default_lr(const TrainOptions& o);
 
+// The optimizer `nchip train` uses without --optimizer: the paper's Adam in float; on chip (Adam
+// needs two more words per synapse) SGD for pattern generation and the sign update for
+// store-recall, where one SGD rate cannot serve input, recurrent and output weights whose batch
+// gradients differ ~20x in RMS (SGD stays at chance; sign SGD learns, bench/README.md). The
+// factored scheme updates online with its own +-1 LSB rule; its optimizer field stays sgd.
+// Reads o.task, o.mode and o.eprop.storage.
+OptimizerKind default_optimizer(const TrainOptions& o);
+
 // Learning rate of the sign update (--optimizer sign), float and fixed, both tasks: every synapse
 // moves by lr per batch. Measured on store-recall (batch 32, float, seed 1): 0.003 first below
 // 5 % error at iteration 53, 0.01 at 102 (noisier), 0.001 still 0.32 at 120 (bench/README.md).

@@ -9,6 +9,7 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <utility>
 
 #include <nlohmann/json.hpp>
 
@@ -91,6 +92,23 @@ TEST_CASE("nchip train --optimizer sign trains with the sign update at its defau
     const auto metrics = nlohmann::json::parse(in);
     CHECK(metrics.at("optimizer") == "sign");
     CHECK(metrics.at("lr") == nchip::runtime::kSignDefaultLr);
+  }
+  // On chip, store-recall trains with the sign update by default (full storage; the factored
+  // scheme has its own online rule), pattern generation with SGD.
+  const std::pair<const char*, const char*> defaults[] = {
+      {"--task store-recall --steps 400 --batch 1 --validation-trials 1", "sign"},
+      {"--task store-recall --steps 400 --batch 1 --validation-trials 1 --storage factored", "sgd"},
+      {"--task pattern-generation --steps 100 --net NET", "sgd"},
+  };
+  for (const auto& [args, optimizer] : defaults) {
+    std::string a = args;
+    if (const auto at = a.find("NET"); at != std::string::npos) a.replace(at, 3, net.string());
+    const fs::path out = dir / "default";
+    const auto r = run_nchip("train " + a + " --mode fixed --iterations 1 --quiet --out " + out.string(), dir);
+    INFO(args << " -> " << r.err);
+    REQUIRE(r.exit_code == 0);
+    std::ifstream in(out / "metrics.json");
+    CHECK(nlohmann::json::parse(in).at("optimizer") == optimizer);
   }
 }
 
