@@ -174,8 +174,8 @@ int train_command_main(const std::vector<std::string>& args) {
       ("steps", po::value<int64_t>(), "trial length in steps (default: the task's)")
       ("optimizer", po::value<std::string>(), "adam, sgd or sign (lr * sign of the batch gradient; default: adam in float; in fixed, which allows sgd and sign: sgd for pattern-generation, sign for store-recall)")
       ("lr", po::value<double>(), "learning rate (default float/Adam: pattern-generation 0.003, store-recall 0.01; fixed/SGD: "
-                                  "9e-3 / (steps x batch) and 3.072 / (steps x batch), i.e. 9e-6 and 1e-5 at the paper's sizes; "
-                                  "sign: 0.003)")
+                                  "0.9 / (steps x batch x N) and 61.44 / (steps x batch x N), N the LIF + ALIF neurons, i.e. 1.5e-6 and 1e-5 "
+                                  "on the paper's networks; sign: 0.003; factored: 3e-4)")
       ("lr-decay-every", po::value<int64_t>(), "multiply the learning rate by --lr-decay-factor every N iterations (default 100, 0 = never)")
       ("lr-decay-factor", po::value<double>(), "decay factor (default: pattern-generation 0.7, store-recall 0.3)")
       ("adam-beta1", po::value<double>()->default_value(0.9), "Adam beta1")
@@ -266,7 +266,7 @@ int train_command_main(const std::vector<std::string>& args) {
   if (vm.count("batch")) o.batch = static_cast<uint32_t>(bounded(vm, "batch", 1, 1'000'000));
   if (vm.count("steps")) o.steps = static_cast<uint32_t>(bounded(vm, "steps", 1, 100'000'000));
   if (o.optimizer == OptimizerKind::sign) o.lr = kSignDefaultLr;
-  else if (fixed) o.lr = fixed_sgd_default_lr(o);  // depends on --steps and --batch
+  else if (o.eprop.storage == functional::StorageScheme::factored) o.lr = kFactoredDefaultLr;
   if (vm.count("lr")) o.lr = vm["lr"].as<double>();
   if (vm.count("lr-decay-every")) o.lr_decay_every = static_cast<uint32_t>(bounded(vm, "lr-decay-every", 0, 100'000'000));
   if (vm.count("lr-decay-factor")) o.lr_decay_factor = vm["lr-decay-factor"].as<double>();
@@ -303,6 +303,8 @@ int train_command_main(const std::vector<std::string>& args) {
   const ir::Network network = chip_image        ? compiler::outline_network(*chip_image)
                               : vm.count("net") ? ir::read_network_file(vm["net"].as<std::string>())
                                                 : default_training_network(task, o.seed);
+  const bool sgd_on_chip = fixed && o.optimizer == OptimizerKind::sgd && o.eprop.storage == functional::StorageScheme::full;
+  if (sgd_on_chip && !vm.count("lr")) o.lr = fixed_sgd_default_lr(o, recurrent_neuron_count(network));
   const std::string dir = vm["out"].as<std::string>();
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);

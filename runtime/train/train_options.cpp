@@ -2,6 +2,8 @@
 
 #include <fmt/core.h>
 
+#include <algorithm>
+
 #include "hw_model/error.hpp"
 #include "runtime/tasks/pattern_generation.hpp"
 #include "runtime/tasks/store_recall.hpp"
@@ -43,16 +45,24 @@ OptimizerKind default_optimizer(const TrainOptions& o) {
   return o.task == "store-recall" && batch_update ? OptimizerKind::sign : OptimizerKind::sgd;
 }
 
-double fixed_sgd_default_lr(const TrainOptions& o) {
+double fixed_sgd_default_lr(const TrainOptions& o, uint32_t recurrent_neurons) {
   // The accumulator sums L * ebar over every step of every trial of a batch, so one SGD step grows
-  // with steps x batch; the default keeps lr x steps x batch at the values measured on the seed
-  // networks (bench/README.md, "e-prop training"): 3e-5 for 300-step pattern-generation trials
-  // (the same rate diverges on the paper's 1000-step trials, where this gives 9e-6) and 1e-5 for
-  // store-recall at the paper's 2400 steps and batch 128.
+  // with steps x batch, and a readout sums its recurrent_neurons weights, so a step of each moves
+  // the output n times as far. The constants are lr x steps x batch x n of the rates measured to
+  // learn (bench/README.md, "e-prop training"): pattern generation 9e-6 at 1000 steps on 100 LIF
+  // and 1.5e-6 on the paper's 600 LIF (0.9 both; 9e-6 on 600 LIF diverged at iteration 3),
+  // store-recall 1e-5 at 2400 steps, batch 128, 20 neurons (61.44).
   const bool pattern = o.task == "pattern-generation";
-  const double lr_steps_batch = pattern ? 3e-5 * 300 : 1e-5 * 2400 * 128;
+  const double lr_steps_batch_neurons = pattern ? 0.9 : 1e-5 * 2400 * 128 * 20;
   const double steps = o.steps.value_or(pattern ? PatternGenerationTask::kDefaultSteps : StoreRecallTask::kDefaultSteps);
-  return lr_steps_batch / (steps * o.batch);
+  return lr_steps_batch_neurons / (steps * o.batch * std::max<uint32_t>(recurrent_neurons, 1));
+}
+
+uint32_t recurrent_neuron_count(const ir::Network& network) {
+  uint32_t n = 0;
+  for (const auto& p : network.populations)
+    if (p.type == ir::PopulationType::lif || p.type == ir::PopulationType::alif) n += p.size;
+  return n;
 }
 
 void validate(const TrainOptions& o) {

@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 
+#include "compiler/ir/network.hpp"
 #include "hw_model/arith/ops.hpp"
 #include "hw_model/arith/quant_config.hpp"
 #include "hw_model/functional/eprop_config.hpp"
@@ -61,10 +62,18 @@ struct TrainOptions {
 // s32.24 clips on the first trials of pattern generation; s32.16 keeps +-32768 with 2^-16 steps.
 arith::QuantConfig training_quant_defaults();
 
-// SGD learning rate of the fixed-point chip for o.task, o.steps (unset: the task's) and o.batch
-// (the float defaults are Adam's, which normalizes the step; plain SGD on summed gradients needs
-// a much smaller rate, and one that shrinks as steps x batch grows).
-double fixed_sgd_default_lr(const TrainOptions& o);
+// SGD learning rate of the fixed-point chip for o.task, o.steps (unset: the task's), o.batch and
+// the network's number of recurrent (LIF + ALIF) neurons (the float defaults are Adam's, which
+// normalizes the step; plain SGD on summed gradients needs a much smaller rate, one that shrinks
+// as steps x batch grows, and as the readout's fan-in grows: every readout weight moves at once).
+double fixed_sgd_default_lr(const TrainOptions& o, uint32_t recurrent_neurons);
+
+// Online rate of the factored scheme (+-1 LSB with probability lr |L e| / LSB per step with a
+// target), the one measured to learn on the 60-LIF pattern-generation network (bench/README.md).
+inline constexpr double kFactoredDefaultLr = 3e-4;
+
+// LIF + ALIF neurons of a network (the readouts' fan-in).
+uint32_t recurrent_neuron_count(const ir::Network& network);
 
 // The optimizer `nchip train` uses without --optimizer: the paper's Adam in float; on chip (Adam
 // needs two more words per synapse) SGD for pattern generation and the sign update for

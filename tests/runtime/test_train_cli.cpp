@@ -94,13 +94,18 @@ TEST_CASE("nchip train --optimizer sign trains with the sign update at its defau
     CHECK(metrics.at("lr") == nchip::runtime::kSignDefaultLr);
   }
   // On chip, store-recall trains with the sign update by default (full storage; the factored
-  // scheme has its own online rule), pattern generation with SGD.
-  const std::pair<const char*, const char*> defaults[] = {
-      {"--task store-recall --steps 400 --batch 1 --validation-trials 1", "sign"},
-      {"--task store-recall --steps 400 --batch 1 --validation-trials 1 --storage factored", "sgd"},
-      {"--task pattern-generation --steps 100 --net NET", "sgd"},
+  // scheme has its own online rule), pattern generation with SGD at 0.9 / (steps x batch x N),
+  // here 100 steps and the test network's 60 LIF neurons.
+  const struct {
+    const char* args;
+    const char* optimizer;
+    double lr;
+  } defaults[] = {
+      {"--task store-recall --steps 400 --batch 1 --validation-trials 1", "sign", 0.003},
+      {"--task store-recall --steps 400 --batch 1 --validation-trials 1 --storage factored", "sgd", 3e-4},
+      {"--task pattern-generation --steps 100 --net NET", "sgd", 0.9 / (100 * 60)},
   };
-  for (const auto& [args, optimizer] : defaults) {
+  for (const auto& [args, optimizer, lr] : defaults) {
     std::string a = args;
     if (const auto at = a.find("NET"); at != std::string::npos) a.replace(at, 3, net.string());
     const fs::path out = dir / "default";
@@ -108,7 +113,9 @@ TEST_CASE("nchip train --optimizer sign trains with the sign update at its defau
     INFO(args << " -> " << r.err);
     REQUIRE(r.exit_code == 0);
     std::ifstream in(out / "metrics.json");
-    CHECK(nlohmann::json::parse(in).at("optimizer") == optimizer);
+    const auto metrics = nlohmann::json::parse(in);
+    CHECK(metrics.at("optimizer") == optimizer);
+    CHECK(metrics.at("lr").get<double>() == Approx(lr).epsilon(1e-12));
   }
 }
 

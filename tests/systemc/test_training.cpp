@@ -21,7 +21,7 @@ runtime::TrainOptions fixed_options(const std::string& task) {
   o.mode = runtime::TrainMode::fixed_chip;
   o.optimizer = runtime::OptimizerKind::sgd;
   o.quant = runtime::training_quant_defaults();
-  o.lr = runtime::fixed_sgd_default_lr(o);
+  o.lr = runtime::fixed_sgd_default_lr(o, runtime::recurrent_neuron_count(runtime::default_training_network(task, 1)));
   o.eprop.classification = arith::ClassificationError::softmax_exp_lut;
   o.seed = 3;
   return o;
