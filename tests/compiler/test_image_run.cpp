@@ -59,3 +59,7 @@ TEST_CASE("pattern_generation: image runs bit-identically to the IR (full storag
 TEST_CASE("store_recall: image runs bit-identically to the IR (factored storage)") {
   check_example("store_recall.json", image::StorageScheme::factored);
 }
+
+TEST_CASE("store_recall_100: image runs bit-identically to the IR (full storage)") {
+  check_example("store_recall_100.json", image::StorageScheme::full);
+}
