@@ -8,9 +8,9 @@ set -euo pipefail
 build=${1:?build dir}; out=${2:?out dir}; seeds=${3:-"1 2 3"}
 pg_iters=${4:-100}; sr_iters=${5:-50}
 sr_batch=${SR_BATCH:-128}            # paper: 128
-sr_fixed_lr=${SR_FIXED_LR:-$(awk -v b="$sr_batch" 'BEGIN { print 3.072 / (2400 * b) }')}  # trainer default: 3.072 / (steps x batch)
+sr_fixed_lr=${SR_FIXED_LR:-$(awk -v b="$sr_batch" 'BEGIN { print 3.072 / (2400 * b) }')}  # SGD: 1e-5 at batch 128 (the trainer's default rule for 20 neurons)
 sr_val=${SR_VALIDATION:-64}          # fresh validation trials per iteration (~95 recalls)
-only=${ONLY:-pg600 pg60 sr srsign}  # which groups to run
+only=${ONLY:-pg600 pg60 sr srsign srtut}  # which groups to run (SR_BATCH=32 SR_ITERS=120 for the sign table)
 here=$(cd "$(dirname "$0")" && pwd)
 nchip="$build/nchip"
 mkdir -p "$out"
@@ -49,9 +49,9 @@ for s in $seeds; do
   sr=(--task store-recall --batch "$sr_batch" --iterations "$sr_iters" --seed "$s" --validation-trials "$sr_val")
   run "sr_float_s$s" "${sr[@]}" --mode float
   run "sr_bptt_s$s" "${sr[@]}" --mode float --algorithm bptt   # paper: < 5 % after ~28 it
-  run "sr_fixed16_full_s$s" "${sr[@]}" --mode fixed --lr "$sr_fixed_lr" --quant "$here/q_w16.json"
-  run "sr_fixed8_full_s$s" "${sr[@]}" --mode fixed --lr "$sr_fixed_lr" --quant "$here/q_w8.json"
-  run "sr_fixed8s_full_s$s" "${sr[@]}" --mode fixed --lr "$sr_fixed_lr" --quant "$here/q_w8_stochastic.json"
+  run "sr_fixed16_full_s$s" "${sr[@]}" --mode fixed --optimizer sgd --lr "$sr_fixed_lr" --quant "$here/q_w16.json"
+  run "sr_fixed8_full_s$s" "${sr[@]}" --mode fixed --optimizer sgd --lr "$sr_fixed_lr" --quant "$here/q_w8.json"
+  run "sr_fixed8s_full_s$s" "${sr[@]}" --mode fixed --optimizer sgd --lr "$sr_fixed_lr" --quant "$here/q_w8_stochastic.json"
   run "sr_fixed16_factored_s$s" "${sr[@]}" --mode fixed --storage factored --quant "$here/q_w16.json" --lr 1e-4
   fi
   if [[ " $only " == *" srsign "* ]]; then
@@ -62,8 +62,16 @@ for s in $seeds; do
   run "sr_float_sign_s$s" "${sr[@]}" --mode float --optimizer sign
   run "sr_fixed16_sign_s$s" "${sr[@]}" --mode fixed --optimizer sign --quant "$here/q_w16.json"
   run "sr_fixed8s_sign_s$s" "${sr[@]}" --mode fixed --optimizer sign --quant "$here/q_w8_stochastic.json"
-  run "sr_fixed16_factored_s$s" "${sr[@]}" --mode fixed --storage factored --quant "$here/q_w16.json" --lr 1e-4
+  run "sr_fixed16_factored_b_s$s" "${sr[@]}" --mode fixed --storage factored --quant "$here/q_w16.json" --lr 1e-4
   run "sr_fixed8_factored_s$s" "${sr[@]}" --mode fixed --storage factored --quant "$here/q_w8.json" --lr 1e-4
+  fi
+  if [[ " $only " == *" srtut "* ]]; then
+  # Store-recall at the authors' tutorial size (60 LIF + 40 ALIF), their rate and regularization.
+  tut=(--task store-recall --net "$here/../../examples/networks/store_recall_100.json" --batch "$sr_batch"
+       --iterations "$sr_iters" --seed "$s" --validation-trials "$sr_val" --reg-strength 0.33)
+  run "sr100_bptt_s$s" "${tut[@]}" --algorithm bptt --lr 0.002
+  run "sr100_eprop_s$s" "${tut[@]}" --lr 0.002
+  run "sr100_eprop_sign_s$s" "${tut[@]}" --optimizer sign
   fi
 done
 cat "$out/summary.txt"
