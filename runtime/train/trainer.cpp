@@ -294,8 +294,8 @@ class TrainingRun {
           if (!m->plastic[s]) continue;
           arith::DrawKey ks = key;
           ks.index = static_cast<uint32_t>(s);
-          m->weight[s] = step(ops_, m->weight[s], m->exponent[s],
-                                         gradient(Matrices<Ops>::kSets[set], s), lr_raw, ks);
+          m->weight[s] = step(ops_, m->weight[s], m->exponent[s], gradient(Matrices<Ops>::kSets[set], s),
+                              lr_raw, ks);
         }
       }
       weight_update_saturations_ += (*ops_.sat)[Quantity::weight] - before;
