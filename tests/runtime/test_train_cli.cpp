@@ -52,12 +52,23 @@ size_t lines(const std::string& text) {
   return n;
 }
 
+// The 60-LIF pattern-generation test network as DIR/net.json.
+fs::path write_small_network(const fs::path& dir) {
+  const fs::path net = dir / "net.json";
+  std::ofstream(net) << nchip::ir::network_to_json(nchip::test::small_pattern_network());
+  return net;
+}
+
+nlohmann::json read_metrics(const fs::path& out) {
+  std::ifstream in(out / "metrics.json");
+  return nlohmann::json::parse(in);
+}
+
 }  // namespace
 
 TEST_CASE("nchip train writes curve, metrics and a trained network that nchip run replays") {
   const fs::path dir = scratch("ok");
-  const fs::path net = dir / "net.json";
-  std::ofstream(net) << nchip::ir::network_to_json(nchip::test::small_pattern_network());
+  const fs::path net = write_small_network(dir);
   for (const char* mode : {"float", "fixed"}) {
     const fs::path out = dir / mode;
     const auto r = run_nchip("train --task pattern-generation --net " + net.string() + " --steps 100 --iterations 3 --mode " +
@@ -79,8 +90,7 @@ TEST_CASE("nchip train writes curve, metrics and a trained network that nchip ru
 
 TEST_CASE("nchip train --optimizer sign trains with the sign update at its default rate") {
   const fs::path dir = scratch("sign");
-  const fs::path net = dir / "net.json";
-  std::ofstream(net) << nchip::ir::network_to_json(nchip::test::small_pattern_network());
+  const fs::path net = write_small_network(dir);
   for (const char* mode : {"float", "fixed"}) {
     const fs::path out = dir / mode;
     const auto r = run_nchip("train --task pattern-generation --net " + net.string() +
@@ -88,8 +98,7 @@ TEST_CASE("nchip train --optimizer sign trains with the sign update at its defau
                              dir);
     INFO(r.err);
     REQUIRE(r.exit_code == 0);
-    std::ifstream in(out / "metrics.json");
-    const auto metrics = nlohmann::json::parse(in);
+    const auto metrics = read_metrics(out);
     CHECK(metrics.at("optimizer") == "sign");
     CHECK(metrics.at("lr") == nchip::runtime::kSignDefaultLr);
   }
@@ -112,8 +121,7 @@ TEST_CASE("nchip train --optimizer sign trains with the sign update at its defau
     const auto r = run_nchip("train " + a + " --mode fixed --iterations 1 --quiet --out " + out.string(), dir);
     INFO(args << " -> " << r.err);
     REQUIRE(r.exit_code == 0);
-    std::ifstream in(out / "metrics.json");
-    const auto metrics = nlohmann::json::parse(in);
+    const auto metrics = read_metrics(out);
     CHECK(metrics.at("optimizer") == optimizer);
     CHECK(metrics.at("lr").get<double>() == Approx(lr).epsilon(1e-12));
   }
@@ -121,8 +129,7 @@ TEST_CASE("nchip train --optimizer sign trains with the sign update at its defau
 
 TEST_CASE("nchip train: bad task, flag and config combinations exit 2 with one line") {
   const fs::path dir = scratch("errors");
-  const fs::path net = dir / "pg.json";
-  std::ofstream(net) << nchip::ir::network_to_json(nchip::test::small_pattern_network());
+  const fs::path net = write_small_network(dir);
   const std::string out = " --out " + (dir / "o").string();
   const char* cases[] = {
       "train --task sudoku",
