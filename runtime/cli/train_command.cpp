@@ -265,8 +265,6 @@ int train_command_main(const std::vector<std::string>& args) {
   o.iterations = static_cast<uint32_t>(bounded(vm, "iterations", 1, 100'000'000));
   if (vm.count("batch")) o.batch = static_cast<uint32_t>(bounded(vm, "batch", 1, 1'000'000));
   if (vm.count("steps")) o.steps = static_cast<uint32_t>(bounded(vm, "steps", 1, 100'000'000));
-  if (o.optimizer == OptimizerKind::sign) o.lr = kSignDefaultLr;
-  else if (o.eprop.storage == functional::StorageScheme::factored) o.lr = kFactoredDefaultLr;
   if (vm.count("lr")) o.lr = vm["lr"].as<double>();
   if (vm.count("lr-decay-every")) o.lr_decay_every = static_cast<uint32_t>(bounded(vm, "lr-decay-every", 0, 100'000'000));
   if (vm.count("lr-decay-factor")) o.lr_decay_factor = vm["lr-decay-factor"].as<double>();
@@ -303,8 +301,7 @@ int train_command_main(const std::vector<std::string>& args) {
   const ir::Network network = chip_image        ? compiler::outline_network(*chip_image)
                               : vm.count("net") ? ir::read_network_file(vm["net"].as<std::string>())
                                                 : default_training_network(task, o.seed);
-  const bool sgd_on_chip = fixed && o.optimizer == OptimizerKind::sgd && o.eprop.storage == functional::StorageScheme::full;
-  if (sgd_on_chip && !vm.count("lr")) o.lr = fixed_sgd_default_lr(o, recurrent_neuron_count(network));
+  if (!vm.count("lr")) apply_default_lr(o, recurrent_neuron_count(network));
   const std::string dir = vm["out"].as<std::string>();
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);

@@ -58,6 +58,13 @@ double fixed_sgd_default_lr(const TrainOptions& o, uint32_t recurrent_neurons) {
   return lr_steps_batch_neurons / (steps * o.batch * std::max<uint32_t>(recurrent_neurons, 1));
 }
 
+void apply_default_lr(TrainOptions& o, uint32_t recurrent_neurons) {
+  if (o.optimizer == OptimizerKind::sign) o.lr = kSignDefaultLr;
+  else if (o.mode != TrainMode::fixed_chip) return;
+  else if (o.eprop.storage == functional::StorageScheme::factored) o.lr = kFactoredDefaultLr;
+  else if (o.optimizer == OptimizerKind::sgd) o.lr = fixed_sgd_default_lr(o, recurrent_neurons);
+}
+
 uint32_t recurrent_neuron_count(const ir::Network& network) {
   uint32_t n = 0;
   for (const auto& p : network.populations)

@@ -72,6 +72,11 @@ double fixed_sgd_default_lr(const TrainOptions& o, uint32_t recurrent_neurons);
 // target), the one measured to learn on the 60-LIF pattern-generation network (bench/README.md).
 inline constexpr double kFactoredDefaultLr = 3e-4;
 
+// Sets o.lr to the default of o's optimizer and storage scheme: sign kSignDefaultLr, factored
+// kFactoredDefaultLr, on-chip SGD fixed_sgd_default_lr; Adam and float SGD keep the task's rate
+// (apply_task_defaults). For `nchip train` without --lr, once the network is known.
+void apply_default_lr(TrainOptions& o, uint32_t recurrent_neurons);
+
 // LIF + ALIF neurons of a network (the readouts' fan-in).
 uint32_t recurrent_neuron_count(const ir::Network& network);
 
