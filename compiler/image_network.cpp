@@ -178,11 +178,4 @@ ImageTrainingNetwork training_network(const image::ChipImage& im) {
   return out;
 }
 
-functional::Recording run_image(const image::ChipImage& im, const functional::InputSpikes& inputs,
-                                uint32_t steps, uint64_t seed, bool record_voltages) {
-  arith::SaturationCounts counts;
-  const arith::FixedOps ops(im.quant, counts);
-  return functional::run_network(im.network, ops, inputs, steps, seed, record_voltages);
-}
-
 }  // namespace nchip::compiler

@@ -1,10 +1,10 @@
-// Running a chip image: the population outline the CLI needs to size inputs and name results
-// (an image carries no float weights, so the outline has no projections), and a fixed-point run
-// of the image's model with the image's own QuantConfig.
+// A chip image seen from the IR: the population outline the CLI needs to size inputs and name
+// results (an image carries no float weights, so the outline has no projections), and the network
+// `nchip train --net NET.nchip` trains. (A run of an image is functional::run_image.)
 #pragma once
 
 #include "compiler/ir/network.hpp"
-#include "hw_model/functional/run.hpp"
+#include "hw_model/model/network_model.hpp"
 #include "hw_model/image/chip_image.hpp"
 
 namespace nchip::compiler {
@@ -29,9 +29,5 @@ struct ImageTrainingNetwork {
 // fixed mode re-quantizes it, so its constants and weight exponents can differ from the image's
 // in the last bit. Throws nchip::InputError for an image whose synapses do not fit its projections.
 ImageTrainingNetwork training_network(const image::ChipImage& image);
-
-// Bit-identical to run_network(lower<FixedOps>(ir, quant), ...) for the IR the image came from.
-functional::Recording run_image(const image::ChipImage& image, const functional::InputSpikes& inputs,
-                                uint32_t steps, uint64_t seed, bool record_voltages);
 
 }  // namespace nchip::compiler

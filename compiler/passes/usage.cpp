@@ -57,7 +57,7 @@ UsageCounter::UsageCounter(const IncomingSynapses& in, const image::ChipConfig& 
   for (int plastic = 0; plastic < 2; ++plastic)
     for (int adaptive = 0; adaptive < 2; ++adaptive) {
       bits_static_[plastic][adaptive] = image::synapse_bits(chip, quant, storage, plastic, adaptive);
-      learning_[plastic][adaptive] = image::learning_bits_per_synapse(quant, storage, plastic, adaptive);
+      learning_[plastic][adaptive] = model::learning_state_bits(quant, storage, plastic, adaptive);
     }
   source_stamp_.assign(in.n_sources, 0);
   plastic_stamp_.assign(in.n_sources, 0);

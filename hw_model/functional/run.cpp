@@ -36,4 +36,11 @@ template Recording run_network(const model::NetworkModel<arith::FloatOps>&, arit
 template Recording run_network(const model::NetworkModel<arith::FixedOps>&, arith::FixedOps,
                                const InputSpikes&, uint32_t, uint64_t, bool);
 
+Recording run_image(const image::ChipImage& im, const InputSpikes& inputs, uint32_t steps, uint64_t seed,
+                    bool record_voltages) {
+  arith::SaturationCounts counts;
+  const arith::FixedOps ops(im.quant, counts);
+  return run_network(im.network, ops, inputs, steps, seed, record_voltages);
+}
+
 }  // namespace nchip::functional

@@ -6,21 +6,13 @@
 #include <vector>
 
 #include "hw_model/functional/simulator.hpp"
+#include "hw_model/image/chip_image.hpp"
+#include "hw_model/model/recording.hpp"
 
 namespace nchip::functional {
 
-using InputSpikes = std::vector<std::vector<uint32_t>>;  // [step] -> sorted active inputs
-
-struct Recording {
-  uint32_t steps = 0;
-  uint32_t n_neurons = 0;
-  uint32_t n_readouts = 0;
-  std::vector<std::vector<uint32_t>> spikes;  // [step] -> neurons that fired in that step
-  std::vector<double> readouts;               // [step * n_readouts + k], y after the step
-  std::vector<double> voltages;               // [step * n_neurons + j] when requested
-  uint64_t synaptic_events = 0;
-  arith::SaturationCounts saturations;        // fixed mode only
-};
+using model::InputSpikes;
+using model::Recording;
 
 // Steps beyond inputs.size() get no input spikes. Exact: readouts and voltages of a fixed-point
 // run are raw * 2^-frac, which double represents without rounding.
@@ -32,5 +24,10 @@ extern template Recording run_network(const model::NetworkModel<arith::FloatOps>
                                       const InputSpikes&, uint32_t, uint64_t, bool);
 extern template Recording run_network(const model::NetworkModel<arith::FixedOps>&, arith::FixedOps,
                                       const InputSpikes&, uint32_t, uint64_t, bool);
+
+// A chip image run on the functional model with the image's own QuantConfig: bit-identical to
+// run_network(lower<FixedOps>(ir, quant), ...) for the IR the image came from.
+Recording run_image(const image::ChipImage& image, const InputSpikes& inputs, uint32_t steps, uint64_t seed,
+                    bool record_voltages);
 
 }  // namespace nchip::functional

@@ -10,17 +10,6 @@
 
 namespace nchip::image {
 
-const char* to_string(StorageScheme scheme) {
-  return scheme == StorageScheme::full ? "full" : "factored";
-}
-
-bool storage_scheme_from_string(const std::string& text, StorageScheme& out) {
-  if (text == "full") out = StorageScheme::full;
-  else if (text == "factored") out = StorageScheme::factored;
-  else return false;
-  return true;
-}
-
 bool ChipConfig::supports(const std::string& neuron_model) const {
   return std::find(neuron_models.begin(), neuron_models.end(), neuron_model) != neuron_models.end();
 }
@@ -79,20 +68,10 @@ uint32_t target_index_bits(const ChipConfig& chip) {
   return bits;
 }
 
-uint32_t learning_bits_per_synapse(const arith::QuantConfig& quant, StorageScheme storage,
-                                   bool plastic, bool adaptive_target) {
-  if (storage == StorageScheme::factored || !plastic) return 0;
-  const auto width = [&](arith::Quantity q) { return static_cast<uint32_t>(quant[q].width); };
-  uint32_t bits = width(arith::Quantity::eligibility)           // kappa-filtered eligibility
-                  + width(arith::Quantity::update_accumulator);  // batch weight change
-  if (adaptive_target) bits += width(arith::Quantity::eligibility);  // eps_a (eq. 27)
-  return bits;
-}
-
 uint32_t synapse_bits(const ChipConfig& chip, const arith::QuantConfig& quant, StorageScheme storage,
                       bool plastic, bool adaptive_target) {
   return static_cast<uint32_t>(quant[arith::Quantity::weight].width) + target_index_bits(chip) +
-         learning_bits_per_synapse(quant, storage, plastic, adaptive_target);
+         model::learning_state_bits(quant, storage, plastic, adaptive_target);
 }
 
 }  // namespace nchip::image

@@ -9,16 +9,14 @@
 #include <vector>
 
 #include "hw_model/arith/quant_config.hpp"
+#include "hw_model/model/learning_state.hpp"
 
 namespace nchip::image {
 
-// How e-prop learning state is kept on chip (issue #3):
-//   full     - per plastic synapse: eps_a (ALIF targets only), the kappa-filtered eligibility and
-//              the weight-change accumulator, as in the paper and SpiNNaker's e-prop;
-//   factored - only per-neuron traces; eligibility is formed on the fly (ReckOn): 0 bits/synapse.
-enum class StorageScheme : uint8_t { full, factored };
-const char* to_string(StorageScheme scheme);
-bool storage_scheme_from_string(const std::string& text, StorageScheme& out);
+// The storage scheme of on-chip learning state (defined in hw_model/model/learning_state.hpp).
+using model::StorageScheme;
+using model::storage_scheme_from_string;
+using model::to_string;
 
 struct ChipConfig {
   std::string name = "chip";
@@ -94,8 +92,6 @@ uint64_t chip_hash(const ChipConfig& chip);
 inline constexpr uint32_t kGroupHeaderBits = 8;  // 5-bit exponent in [-8, 8], plastic, 2 spare
 
 uint32_t target_index_bits(const ChipConfig& chip);  // ceil(log2(core_max_neurons)), >= 1
-uint32_t learning_bits_per_synapse(const arith::QuantConfig& quant, StorageScheme storage,
-                                   bool plastic, bool adaptive_target);
 uint32_t synapse_bits(const ChipConfig& chip, const arith::QuantConfig& quant, StorageScheme storage,
                       bool plastic, bool adaptive_target);
 

@@ -25,7 +25,7 @@ void ChipEligibility::begin_trial() {
   for (auto* e : engines_) e->begin_trial();
 }
 
-void ChipEligibility::step(const Ops& ops, const functional::LearningStep<Ops>& step) {
+void ChipEligibility::step(const Ops& ops, const learning::LearningStep<Ops>& step) {
   lsu_->form_errors(ops, step);
   // Cores work on disjoint neurons and synapses with keys that depend only on the index and the
   // step, and saturation counts are sums, so the order of the cores does not change any result.
@@ -43,17 +43,17 @@ void ChipEligibility::signals(Signal* err, Signal* L) const {
 }
 
 arith::Num<arith::FixedOps, arith::Quantity::update_accumulator> ChipEligibility::gradient(
-    functional::SynapseSet set, size_t synapse) const {
-  const std::vector<Where>& map = set == functional::SynapseSet::input       ? input_
-                                  : set == functional::SynapseSet::recurrent ? recurrent_
+    learning::SynapseSet set, size_t synapse) const {
+  const std::vector<Where>& map = set == learning::SynapseSet::input       ? input_
+                                  : set == learning::SynapseSet::recurrent ? recurrent_
                                                                              : output_;
   if (synapse >= map.size() || map[synapse].tile == kNone) return {};
   const Where w = map[synapse];
   const PlasticityEngine& e = *engines_[w.tile];
   switch (set) {
-    case functional::SynapseSet::input: return e.input_state(w.position).accumulator;
-    case functional::SynapseSet::recurrent: return e.recurrent_state(w.position).accumulator;
-    case functional::SynapseSet::output: return e.output_gradient(w.position);
+    case learning::SynapseSet::input: return e.input_state(w.position).accumulator;
+    case learning::SynapseSet::recurrent: return e.recurrent_state(w.position).accumulator;
+    case learning::SynapseSet::readout: return e.output_gradient(w.position);
   }
   return {};
 }

@@ -9,13 +9,13 @@
 #include <cstdint>
 #include <vector>
 
-#include "hw_model/functional/eprop_engine.hpp"
+#include "hw_model/learning/eligibility_owner.hpp"
 #include "hw_model/systemc/learning_signal_unit.hpp"
 #include "hw_model/systemc/plasticity_engine.hpp"
 
 namespace nchip::systemc {
 
-class ChipEligibility : public functional::EligibilityOwner<arith::FixedOps> {
+class ChipEligibility : public learning::EligibilityOwner<arith::FixedOps> {
  public:
   using Ops = arith::FixedOps;
   using Signal = arith::Num<Ops, arith::Quantity::learning_signal>;
@@ -26,9 +26,9 @@ class ChipEligibility : public functional::EligibilityOwner<arith::FixedOps> {
             size_t n_recurrent_synapses, size_t n_readout_synapses);
 
   void begin_trial() override;
-  void step(const Ops& ops, const functional::LearningStep<Ops>& step) override;
+  void step(const Ops& ops, const learning::LearningStep<Ops>& step) override;
   void signals(Signal* err, Signal* L) const override;
-  arith::Num<Ops, arith::Quantity::update_accumulator> gradient(functional::SynapseSet set, size_t synapse) const override;
+  arith::Num<Ops, arith::Quantity::update_accumulator> gradient(learning::SynapseSet set, size_t synapse) const override;
   void clear_gradients() override;
 
   uint64_t unit_cycles() const { return unit_cycles_; }  // cycles reported by attached EtuUnits

@@ -10,10 +10,11 @@
 #include <vector>
 
 #include "hw_model/image/chip_image.hpp"
+#include "hw_model/model/learning_state.hpp"
 
 namespace nchip::systemc {
 
-enum class SynapseSet : uint8_t { input, recurrent, readout };
+using model::SynapseSet;  // hw_model/model/learning_state.hpp
 
 // One synapse in the network's matrices: the weight is read from the model at delivery time, so
 // weights a learning engine changes are seen by the next spike without reloading the chip.

@@ -1,5 +1,5 @@
 // The learning-signal unit: at each learning step it forms the readout errors err^t from the
-// chip's readouts y^t and the host's targets (functional::form_errors: the same arith functions
+// chip's readouts y^t and the host's targets (learning::form_errors: the same arith functions
 // the functional e-prop engine calls) and broadcasts them to every core, whose PlasticityEngine
 // forms L_j = sum_k B_jk err_k + reg_j of its own neurons. Its time: lsu_error_cycles per readout,
 // then the broadcast reaches the farthest core after its hop distance x hop latency (a fixed
@@ -10,7 +10,7 @@
 #include <cstdlib>
 #include <vector>
 
-#include "hw_model/functional/learning_pass.hpp"
+#include "hw_model/learning/learning_pass.hpp"
 #include "hw_model/systemc/core_datapath.hpp"
 #include "hw_model/systemc/core_program.hpp"
 
@@ -40,8 +40,8 @@ class LearningSignalUnit {
   uint64_t cycles_per_step() const { return cycles_per_step_; }
 
   // err^t from the readouts the cores just computed and the step's targets (zero without one).
-  void form_errors(const Ops& ops, const functional::LearningStep<Ops>& ls) {
-    functional::form_errors(ops, ls, state_->readouts.data(), err_.data());
+  void form_errors(const Ops& ops, const learning::LearningStep<Ops>& ls) {
+    learning::form_errors(ops, ls, state_->readouts.data(), err_.data());
   }
   const std::vector<Signal>& errors() const { return err_; }  // what the broadcast carries
 

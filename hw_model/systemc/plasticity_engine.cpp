@@ -10,7 +10,7 @@ void PlasticityEngine::load(const model::NetworkModel<Ops>& network, uint32_t fi
   count_ = count;
   n_inputs_ = network.n_inputs;
   n_neurons_ = network.n_neurons();
-  const functional::AlphaGroups<Ops> groups = functional::alpha_groups(network);
+  const learning::AlphaGroups<Ops> groups = learning::alpha_groups(network);
   neuron_in_.assign(count, {});
   L_.assign(count, Signal{});
   for (uint32_t l = 0; l < count; ++l) {
@@ -23,7 +23,7 @@ void PlasticityEngine::load(const model::NetworkModel<Ops>& network, uint32_t fi
   auto build = [&](const model::SynapseMatrix<Ops>& m, uint32_t n_sources, std::vector<TraceSlot>& slots) {
     slots.clear();
     std::unordered_map<uint64_t, uint32_t> slot_of;
-    return functional::plastic_synapses(m, n_sources, first, first + count, [&](uint32_t i, uint32_t j) {
+    return learning::plastic_synapses(m, n_sources, first, first + count, [&](uint32_t i, uint32_t j) {
       const uint32_t g = groups.group_of[j];
       const auto [it, fresh] = slot_of.try_emplace(uint64_t{g} * n_sources + i, static_cast<uint32_t>(slots.size()));
       if (fresh) slots.push_back({i, g, groups.alpha[g]});
@@ -71,9 +71,9 @@ void PlasticityEngine::capture(const std::vector<arith::SpikingState<Ops>>& neur
   for (uint32_t l = 0; l < count_; ++l) neuron_in_[l].h = neurons[first_ + l].h;
 }
 
-void PlasticityEngine::gather(const std::vector<functional::PlasticSynapse>& list,
-                              const functional::EtuStepView<Ops>& view, std::vector<State>& state) {
-  functional::for_each_etu_update(list, view, [&](size_t p, const functional::PlasticSynapse&,
+void PlasticityEngine::gather(const std::vector<learning::PlasticSynapse>& list,
+                              const learning::EtuStepView<Ops>& view, std::vector<State>& state) {
+  learning::for_each_etu_update(list, view, [&](size_t p, const learning::PlasticSynapse&,
                                                   const arith::EtuNeuronInput<Ops>& n,
                                                   const arith::Num<Ops, arith::Quantity::trace>& zbar,
                                                   const arith::DrawKey& key) {
@@ -81,39 +81,39 @@ void PlasticityEngine::gather(const std::vector<functional::PlasticSynapse>& lis
   });
 }
 
-void PlasticityEngine::advance(const Ops& ops, const functional::LearningStep<Ops>& ls,
+void PlasticityEngine::advance(const Ops& ops, const learning::LearningStep<Ops>& ls,
                                const std::vector<TraceSlot>& slots, std::vector<Trace>& traces,
                                bool recurrent) const {
   for (size_t q = 0; q < slots.size(); ++q)
-    traces[q] = functional::presynaptic_trace_step(ops, ls, slots[q].alpha, traces[q], slots[q].group, n_inputs_,
+    traces[q] = learning::presynaptic_trace_step(ops, ls, slots[q].alpha, traces[q], slots[q].group, n_inputs_,
                                                    n_neurons_, recurrent, slots[q].source);
 }
 
-uint64_t PlasticityEngine::step(const Ops& ops, const functional::LearningStep<Ops>& ls, const Signal* err) {
+uint64_t PlasticityEngine::step(const Ops& ops, const learning::LearningStep<Ops>& ls, const Signal* err) {
   // Learning signals of this core's neurons from the broadcast errors.
   for (uint32_t l = 0; l < count_; ++l) {
-    L_[l] = functional::form_learning_signal(ops, ls, err, first_ + l);
+    L_[l] = learning::form_learning_signal(ops, ls, err, first_ + l);
     neuron_in_[l].L = L_[l];
     neuron_in_[l].kappa = ls.eligibility_kappa;
   }
   // Output weights (readout core): zkappa^t, then err_k zkappa_j into each synapse's gradient.
   for (size_t q = 0; q < zkappa_.size(); ++q)
-    zkappa_[q] = functional::output_trace_step(ops, ls, readout_kappa_, zkappa_[q], zkappa_sources_[q]);
+    zkappa_[q] = learning::output_trace_step(ops, ls, readout_kappa_, zkappa_[q], zkappa_sources_[q]);
   if (ls.has_target)
     for (size_t p = 0; p < output_.size(); ++p) {
       const OutputSynapse& o = output_[p];
       if (zkappa_[o.slot].raw == 0) continue;  // err x 0: nothing to add (as the engine skips it)
       output_gradient_[p] = arith::add(
-          ops, output_gradient_[p], functional::output_gradient_term(ops, ls, err[o.readout], zkappa_[o.slot], o.synapse));
+          ops, output_gradient_[p], learning::output_gradient_term(ops, ls, err[o.readout], zkappa_[o.slot], o.synapse));
     }
   // The eligibility-trace unit with zbar^{t-1}, then the traces move to zbar^t.
-  const functional::EtuStepView<Ops> input{input_traces_.data(), neuron_in_.data(), {ls.seeds.input, 0, 0, ls.step}};
-  const functional::EtuStepView<Ops> recurrent{recurrent_traces_.data(), neuron_in_.data(),
+  const learning::EtuStepView<Ops> input{input_traces_.data(), neuron_in_.data(), {ls.seeds.input, 0, 0, ls.step}};
+  const learning::EtuStepView<Ops> recurrent{recurrent_traces_.data(), neuron_in_.data(),
                                                {ls.seeds.recurrent, 0, 0, ls.step}};
   uint64_t cycles = 0;
   if (!unit_) {
-    functional::etu_pass(ops, input_, input, input_state_.data());
-    functional::etu_pass(ops, recurrent_, recurrent, recurrent_state_.data());
+    learning::etu_pass(ops, input_, input, input_state_.data());
+    learning::etu_pass(ops, recurrent_, recurrent, recurrent_state_.data());
   } else {
     // Each synapse appears once per step, so the batch never issues a synapse twice in flight.
     batch_.clear();

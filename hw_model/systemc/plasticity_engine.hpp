@@ -7,7 +7,7 @@
 //    synapses: one trace slot per (source, alpha group of a target here);
 //  - the full scheme's per-synapse state (eps_a, kappa-filtered eligibility, weight-change
 //    accumulator) of every plastic input and recurrent synapse onto the core's neurons, updated
-//    by the eligibility-trace unit (functional::etu_pass, or an attached EtuUnit);
+//    by the eligibility-trace unit (learning::etu_pass, or an attached EtuUnit);
 //  - on a readout core, the filtered spike trains zkappa of the sources of its plastic readout
 //    synapses and those synapses' output-weight gradients.
 // Every value comes from the functions the functional EpropEngine calls (learning_pass.hpp,
@@ -18,7 +18,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "hw_model/functional/learning_pass.hpp"
+#include "hw_model/learning/learning_pass.hpp"
 #include "hw_model/systemc/etu_unit.hpp"
 
 namespace nchip::systemc {
@@ -44,7 +44,7 @@ class PlasticityEngine {
   // gradients, the ETU over this core's synapses, then the traces advance to step t. Returns the
   // unit's cycles when an EtuUnit is attached (0 for the built-in C++ unit, whose time
   // NeuronCore::compute accounts).
-  uint64_t step(const Ops& ops, const functional::LearningStep<Ops>& ls, const Signal* err);
+  uint64_t step(const Ops& ops, const learning::LearningStep<Ops>& ls, const Signal* err);
 
   // Replaces the C++ unit (nullptr restores it); not owned.
   void set_unit(EtuUnit* unit) { unit_ = unit; }
@@ -52,8 +52,8 @@ class PlasticityEngine {
 
   uint32_t neuron_first() const { return first_; }
   const std::vector<Signal>& learning_signals() const { return L_; }  // of neurons first, first + 1, ...
-  const std::vector<functional::PlasticSynapse>& input_synapses() const { return input_; }
-  const std::vector<functional::PlasticSynapse>& recurrent_synapses() const { return recurrent_; }
+  const std::vector<learning::PlasticSynapse>& input_synapses() const { return input_; }
+  const std::vector<learning::PlasticSynapse>& recurrent_synapses() const { return recurrent_; }
   size_t plastic_synapses() const { return input_.size() + recurrent_.size(); }
   size_t trace_slots() const { return input_slots_.size() + recurrent_slots_.size(); }
   // State at a position of input_synapses() / recurrent_synapses().
@@ -73,9 +73,9 @@ class PlasticityEngine {
   struct OutputSynapse {
     uint32_t synapse = 0, readout = 0, slot = 0;  // slot: index into zkappa_sources_ / zkappa_
   };
-  void gather(const std::vector<functional::PlasticSynapse>& list, const functional::EtuStepView<Ops>& view,
+  void gather(const std::vector<learning::PlasticSynapse>& list, const learning::EtuStepView<Ops>& view,
               std::vector<State>& state);
-  void advance(const Ops& ops, const functional::LearningStep<Ops>& ls, const std::vector<TraceSlot>& slots,
+  void advance(const Ops& ops, const learning::LearningStep<Ops>& ls, const std::vector<TraceSlot>& slots,
                std::vector<Trace>& traces, bool recurrent) const;
 
   uint32_t first_ = 0, count_ = 0, n_inputs_ = 0, n_neurons_ = 0;
@@ -83,7 +83,7 @@ class PlasticityEngine {
   std::vector<Signal> L_;
   std::vector<TraceSlot> input_slots_, recurrent_slots_;
   std::vector<Trace> input_traces_, recurrent_traces_;
-  std::vector<functional::PlasticSynapse> input_, recurrent_;
+  std::vector<learning::PlasticSynapse> input_, recurrent_;
   std::vector<State> input_state_, recurrent_state_;
   arith::Num<Ops, arith::Quantity::decay> readout_kappa_{};
   std::vector<uint32_t> zkappa_sources_;

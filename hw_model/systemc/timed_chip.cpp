@@ -112,7 +112,7 @@ void TimedChip::step(const std::vector<uint32_t>& active_inputs, bool learning) 
 
 void TimedChip::end_batch() { impl_->chip.run_weight_update(); }
 
-functional::EligibilityOwner<arith::FixedOps>& TimedChip::eligibility() { return impl_->eligibility; }
+learning::EligibilityOwner<arith::FixedOps>& TimedChip::eligibility() { return impl_->eligibility; }
 
 uint64_t TimedChip::plastic_synapses_on(uint32_t tile) const {
   return tile < impl_->chip.image_tiles() ? impl_->chip.plasticity(tile).plastic_synapses() : 0;
@@ -143,13 +143,13 @@ const model::NetworkModel<arith::FixedOps>& TimedChip::model() const { return *i
 const ChipStats& TimedChip::stats() { return impl_->chip.stats(); }
 void TimedChip::clear_stats() { impl_->chip.clear_stats(); }
 
-functional::Recording run_network_timed(TimedChip& chip, const image::ChipImage& placement,
+model::Recording run_network_timed(TimedChip& chip, const image::ChipImage& placement,
                                         const model::NetworkModel<arith::FixedOps>& network,
-                                        arith::FixedOps ops, const functional::InputSpikes& inputs,
+                                        arith::FixedOps ops, const model::InputSpikes& inputs,
                                         uint32_t steps, uint64_t seed, bool record_voltages) {
   chip.load(placement, network, ops);
   chip.reset(seed);
-  functional::Recording rec;
+  model::Recording rec;
   rec.steps = steps;
   rec.n_neurons = network.n_neurons();
   rec.n_readouts = network.n_readouts();

@@ -13,8 +13,8 @@
 #include <memory>
 #include <vector>
 
-#include "hw_model/functional/eprop_engine.hpp"
-#include "hw_model/functional/run.hpp"
+#include "hw_model/learning/eligibility_owner.hpp"
+#include "hw_model/model/recording.hpp"
 #include "hw_model/image/chip_image.hpp"
 #include "hw_model/systemc/params.hpp"
 #include "hw_model/systemc/etu_unit.hpp"
@@ -47,7 +47,7 @@ class TimedChip {
 
   // The cores' plasticity engines as the e-prop engine's owner of the full scheme's per-synapse
   // state (EpropEngine::set_eligibility_owner); rebuilt by load().
-  functional::EligibilityOwner<arith::FixedOps>& eligibility();
+  learning::EligibilityOwner<arith::FixedOps>& eligibility();
   // Plastic input + recurrent synapses onto image tile `tile`'s neurons (0 for a tile off the image).
   uint64_t plastic_synapses_on(uint32_t tile) const;
   // Replaces image tile `tile`'s C++ eligibility-trace unit by `unit` until the next load (not
@@ -78,9 +78,9 @@ class TimedChip {
 };
 
 // functional::run_network's twin on the timed chip (loads, resets, runs `steps` steps).
-functional::Recording run_network_timed(TimedChip& chip, const image::ChipImage& placement,
+model::Recording run_network_timed(TimedChip& chip, const image::ChipImage& placement,
                                         const model::NetworkModel<arith::FixedOps>& network,
-                                        arith::FixedOps ops, const functional::InputSpikes& inputs,
+                                        arith::FixedOps ops, const model::InputSpikes& inputs,
                                         uint32_t steps, uint64_t seed, bool record_voltages);
 
 }  // namespace nchip::systemc

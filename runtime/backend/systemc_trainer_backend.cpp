@@ -24,21 +24,21 @@ TrainerChip::TrainerChip(const image::ChipImage& image, const model::NetworkMode
 
 void TrainerChip::begin_trial(uint64_t trial_seed) { chip_->reset(trial_seed); }
 
-void TrainerChip::eprop_step(functional::EpropEngine<arith::FixedOps>& engine, const std::vector<uint32_t>& inputs,
+void TrainerChip::eprop_step(learning::EpropEngine<arith::FixedOps>& engine, const std::vector<uint32_t>& inputs,
                              const arith::Num<arith::FixedOps, arith::Quantity::voltage>* target, bool has_target) {
   if (attached_ != &engine) attach(engine);
   engine.begin_step(chip_->neurons());
   // The factored scheme's datapath works only at steps with a target; the full one at every step.
-  chip_->step(inputs, has_target || engine.config().storage == functional::StorageScheme::full);
+  chip_->step(inputs, has_target || engine.config().storage == learning::StorageScheme::full);
   engine.finish_step(chip_->previous_spikes(), chip_->readouts(), inputs, target, has_target);
 }
 
-void TrainerChip::attach(functional::EpropEngine<arith::FixedOps>& engine) {
+void TrainerChip::attach(learning::EpropEngine<arith::FixedOps>& engine) {
   attached_ = &engine;
   // The full scheme's per-synapse state moves into the cores' plasticity engines. Two cases keep
   // it in the e-prop engine: the factored scheme (no ETU state) and --record-etu (its observer
   // watches the engine's own unit; the recorded stream is the same either way).
-  if (engine.config().storage == functional::StorageScheme::full && !engine.has_etu_observer())
+  if (engine.config().storage == learning::StorageScheme::full && !engine.has_etu_observer())
     engine.set_eligibility_owner(&chip_->eligibility());
 }
 

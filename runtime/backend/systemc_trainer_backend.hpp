@@ -16,7 +16,7 @@
 #include <vector>
 
 #include "compiler/ir/network.hpp"
-#include "hw_model/functional/eprop_engine.hpp"
+#include "hw_model/learning/eprop_engine.hpp"
 #include "hw_model/image/chip_image.hpp"
 #include "hw_model/systemc/params.hpp"
 
@@ -38,19 +38,19 @@ class TrainerChip {
 
   void begin_trial(uint64_t trial_seed);
   // One learning step: what EpropEngine::step does with the functional simulator.
-  void eprop_step(functional::EpropEngine<arith::FixedOps>& engine, const std::vector<uint32_t>& inputs,
+  void eprop_step(learning::EpropEngine<arith::FixedOps>& engine, const std::vector<uint32_t>& inputs,
                   const arith::Num<arith::FixedOps, arith::Quantity::voltage>* target, bool has_target);
   void step(const std::vector<uint32_t>& inputs);  // no learning (validation trials)
   void end_batch();                                // times the batch's weight update
   std::vector<double> readouts_real() const;
 
  private:
-  void attach(functional::EpropEngine<arith::FixedOps>& engine);  // on its first learning step
+  void attach(learning::EpropEngine<arith::FixedOps>& engine);  // on its first learning step
 
   image::ChipImage image_;
   systemc::TimedChip* chip_ = nullptr;
   arith::FixedOps ops_;
-  const functional::EpropEngine<arith::FixedOps>* attached_ = nullptr;
+  const learning::EpropEngine<arith::FixedOps>* attached_ = nullptr;
 };
 
 }  // namespace nchip::runtime

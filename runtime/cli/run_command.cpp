@@ -164,7 +164,7 @@ int run_command_main(const std::vector<std::string>& args) {
       systemc_backend_requested(vm, mode)
           ? run_on_systemc(vm, network, chip_image, quant, trial.input_spikes, steps, seed,
                            vm.count("record-voltages") > 0, vm.count("json") > 0)
-      : chip_image ? compiler::run_image(*chip_image, trial.input_spikes, steps, seed, vm.count("record-voltages") > 0)
+      : chip_image ? functional::run_image(*chip_image, trial.input_spikes, steps, seed, vm.count("record-voltages") > 0)
                  : simulate(network, mode, quant, trial.input_spikes, steps, seed, vm.count("record-voltages") > 0);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 

@@ -22,7 +22,7 @@
 #include "compiler/ir/network_json.hpp"
 #include "compiler/quant_config_json.hpp"
 #include "hw_model/error.hpp"
-#include "hw_model/functional/eprop_engine.hpp"
+#include "hw_model/learning/eprop_engine.hpp"
 #include "rtl/cosim/etu_record.hpp"
 #include "runtime/cli/command.hpp"
 #include "runtime/cli/options.hpp"
@@ -45,12 +45,12 @@ namespace {
 // --record-etu: the engine's ETU observer writing rtl::EtuRecordWriter records, up to `limit`
 // updates (the rest are counted, not written; any prefix of the stream replays on its own,
 // since every record carries the synapse state it was applied to).
-class EtuRecorder final : public functional::EtuObserver<arith::FixedOps> {
+class EtuRecorder final : public learning::EtuObserver<arith::FixedOps> {
  public:
   EtuRecorder(const std::string& path, const arith::QuantConfig& quant, uint64_t limit)
       : writer_(path, quant), limit_(limit) {}
 
-  void on_etu_update(functional::SynapseSet, uint32_t, const arith::EtuNeuronInput<arith::FixedOps>& neuron,
+  void on_etu_update(learning::SynapseSet, uint32_t, const arith::EtuNeuronInput<arith::FixedOps>& neuron,
                      const arith::Fx<arith::Quantity::trace>& zbar,
                      const arith::EtuSynapseState<arith::FixedOps>& state, const arith::DrawKey& key) override {
     if (seen_++ < limit_) {
@@ -213,18 +213,18 @@ int train_command_main(const std::vector<std::string>& args) {
   apply_task_defaults(task, o);
   o.mode = pick<TrainMode>("mode", vm["mode"].as<std::string>(),
                            {{"float", TrainMode::float_reference}, {"fixed", TrainMode::fixed_chip}});
-  o.eprop.feedback = pick<functional::FeedbackKind>(
+  o.eprop.feedback = pick<learning::FeedbackKind>(
       "feedback", vm["feedback"].as<std::string>(),
-      {{"random", functional::FeedbackKind::random}, {"symmetric", functional::FeedbackKind::symmetric},
-       {"global", functional::FeedbackKind::global}});
+      {{"random", learning::FeedbackKind::random}, {"symmetric", learning::FeedbackKind::symmetric},
+       {"global", learning::FeedbackKind::global}});
   o.algorithm = pick<Algorithm>("algorithm", vm["algorithm"].as<std::string>(),
                                 {{"eprop", Algorithm::eprop}, {"bptt", Algorithm::bptt}});
   if (o.algorithm == Algorithm::bptt && !vm["feedback"].defaulted())
     throw InputError("--feedback: BPTT backpropagates the exact error and has no feedback weights; "
                      "drop --feedback or use --algorithm eprop");
-  o.eprop.storage = pick<functional::StorageScheme>(
+  o.eprop.storage = pick<learning::StorageScheme>(
       "storage", vm["storage"].as<std::string>(),
-      {{"full", functional::StorageScheme::full}, {"factored", functional::StorageScheme::factored}});
+      {{"full", learning::StorageScheme::full}, {"factored", learning::StorageScheme::factored}});
   const bool fixed = o.mode == TrainMode::fixed_chip;
   // A chip image trains as compiled: fixed point, its QuantConfig, its learning-state storage.
   std::optional<image::ChipImage> chip_image;
@@ -234,7 +234,7 @@ int train_command_main(const std::vector<std::string>& args) {
       throw InputError(path + ": a chip image trains in fixed mode with the quant config it was compiled with; "
                        "--mode float and --quant need the IR JSON");
     chip_image = image::read_image_file(path);
-    const auto storage = static_cast<functional::StorageScheme>(chip_image->storage);
+    const auto storage = chip_image->storage;  // one StorageScheme for image and engine
     if (!vm["storage"].defaulted() && o.eprop.storage != storage)
       throw InputError(fmt::format("{}: the chip image was compiled for --storage {}; --storage {} needs an image "
                                    "compiled with it (nchip compile --storage) or the IR JSON",
@@ -279,7 +279,7 @@ int train_command_main(const std::vector<std::string>& args) {
   validate(o);
   const bool record_etu = vm.count("record-etu") > 0;
   if (vm.count("record-etu-limit") && !record_etu) throw InputError("--record-etu-limit: only with --record-etu FILE");
-  if (record_etu && (!fixed || o.eprop.storage != functional::StorageScheme::full))
+  if (record_etu && (!fixed || o.eprop.storage != learning::StorageScheme::full))
     throw InputError(fmt::format("--record-etu: only --mode fixed with --storage full runs the eligibility-trace "
                                  "unit the RTL implements (got --mode {} --storage {})",
                                  to_string(o.mode), to_string(o.eprop.storage)));
@@ -290,7 +290,7 @@ int train_command_main(const std::vector<std::string>& args) {
   if (vm.count("rtl-etu")) {
     if (!o.systemc_backend)
       throw InputError("--rtl-etu: only with --backend systemc (the RTL runs in a SystemC core's plasticity engine)");
-    if (o.eprop.storage != functional::StorageScheme::full)
+    if (o.eprop.storage != learning::StorageScheme::full)
       throw InputError("--rtl-etu: only --storage full runs the eligibility-trace unit");
     if (record_etu) throw InputError("--rtl-etu: not with --record-etu (it records the C++ unit's stream)");
     o.systemc.rtl_etu_core = static_cast<int32_t>(bounded(vm, "rtl-etu", 0, 1'000'000));

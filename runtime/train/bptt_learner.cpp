@@ -12,7 +12,7 @@ void add_to(std::vector<double>& sum, const std::vector<double>& terms) {
 }
 }  // namespace
 
-BpttLearner::BpttLearner(const model::NetworkModel<arith::FloatOps>& model, const functional::EpropConfig& config)
+BpttLearner::BpttLearner(const model::NetworkModel<arith::FloatOps>& model, const learning::EpropConfig& config)
     : model_(model), config_(config) {
   regularization_.assign(model.n_neurons(), 0.0);
   batch_spikes_.assign(model.n_neurons(), 0);
@@ -27,7 +27,7 @@ void BpttLearner::end_trial(const Trial& trial) {
     if (!trial.target_mask[t]) continue;
     const double* y = tape_.readouts(t).data();
     const double* target = &trial.target[size_t{t} * K];
-    if (config_.error == functional::ErrorKind::regression) {
+    if (config_.error == learning::ErrorKind::regression) {
       for (uint32_t k = 0; k < K; ++k) dE_dy[t][k] = y[k] - target[k];
     } else {
       arith::classification_error(arith::FloatOps{}, config_.classification, y, target, dE_dy[t].data(), K);
@@ -45,16 +45,16 @@ void BpttLearner::end_trial(const Trial& trial) {
 
 void BpttLearner::end_batch() {
   for (size_t j = 0; j < regularization_.size(); ++j)
-    regularization_[j] = functional::rate_regularization_dE_dz(config_, batch_spikes_[j], batch_steps_);
+    regularization_[j] = learning::rate_regularization_dE_dz(config_, batch_spikes_[j], batch_steps_);
   batch_spikes_.assign(batch_spikes_.size(), 0);
   batch_steps_ = 0;
 }
 
-double BpttLearner::gradient(functional::SynapseSet set, size_t synapse) const {
+double BpttLearner::gradient(learning::SynapseSet set, size_t synapse) const {
   switch (set) {
-    case functional::SynapseSet::input: return grad_input_[synapse];
-    case functional::SynapseSet::recurrent: return grad_recurrent_[synapse];
-    case functional::SynapseSet::output: return grad_output_[synapse];
+    case learning::SynapseSet::input: return grad_input_[synapse];
+    case learning::SynapseSet::recurrent: return grad_recurrent_[synapse];
+    case learning::SynapseSet::readout: return grad_output_[synapse];
   }
   return 0.0;
 }

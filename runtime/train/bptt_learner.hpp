@@ -11,14 +11,14 @@
 #include <vector>
 
 #include "hw_model/functional/bptt.hpp"
-#include "hw_model/functional/eprop_engine.hpp"
+#include "hw_model/learning/eprop_engine.hpp"
 #include "runtime/tasks/trial.hpp"
 
 namespace nchip::runtime {
 
 class BpttLearner {
  public:
-  BpttLearner(const model::NetworkModel<arith::FloatOps>& model, const functional::EpropConfig& config);
+  BpttLearner(const model::NetworkModel<arith::FloatOps>& model, const learning::EpropConfig& config);
 
   // One trial: begin_trial(), then per step tape().record_before(sim), sim.step(x),
   // tape().record_after(sim, x), then end_trial(trial) runs the backward pass.
@@ -27,23 +27,23 @@ class BpttLearner {
   void end_trial(const Trial& trial);
   void end_batch();  // the batch's rates become the regularization term of the next batch
 
-  double gradient(functional::SynapseSet set, size_t synapse) const;
+  double gradient(learning::SynapseSet set, size_t synapse) const;
   void clear_gradients();
   uint64_t trial_spikes() const { return tape_.spike_count(); }
   // neuron_s: the recorded forward passes (added by the caller); learning_signal_s: the backward
   // passes; eligibility_s stays 0 (BPTT keeps no traces).
-  functional::EpropTimers& timers() { return timers_; }
-  const functional::EpropTimers& timers() const { return timers_; }
+  learning::EpropTimers& timers() { return timers_; }
+  const learning::EpropTimers& timers() const { return timers_; }
 
  private:
   const model::NetworkModel<arith::FloatOps>& model_;
-  functional::EpropConfig config_;
+  learning::EpropConfig config_;
   functional::BpttTape tape_;
   std::vector<double> grad_input_, grad_recurrent_, grad_output_;
   std::vector<double> regularization_;  // direct dE/dz_j^t of every step, per neuron
   std::vector<uint64_t> batch_spikes_;
   uint64_t batch_steps_ = 0;
-  functional::EpropTimers timers_;
+  learning::EpropTimers timers_;
 };
 
 }  // namespace nchip::runtime

@@ -19,7 +19,7 @@ void apply_task_defaults(const std::string& task, TrainOptions& o) {
     o.lr_decay_every = 100;
     o.lr_decay_factor = 0.7;
     o.batch = 1;
-    o.eprop.error = functional::ErrorKind::regression;
+    o.eprop.error = learning::ErrorKind::regression;
   } else if (task == "store-recall") {
     // "learning rate of 0.01 and the Adam algorithm ... After 100 iterations, the learning rate
     // was decayed with a multiplicative factor of 0.3. ... A batch size of 128 trials".
@@ -27,7 +27,7 @@ void apply_task_defaults(const std::string& task, TrainOptions& o) {
     o.lr_decay_every = 100;
     o.lr_decay_factor = 0.3;
     o.batch = 128;
-    o.eprop.error = functional::ErrorKind::classification;
+    o.eprop.error = learning::ErrorKind::classification;
   }
   o.eprop.reg_strength = 1.0;
   o.eprop.reg_target_rate_hz = 10.0;
@@ -41,7 +41,7 @@ arith::QuantConfig training_quant_defaults() {
 
 OptimizerKind default_optimizer(const TrainOptions& o) {
   if (o.mode == TrainMode::float_reference) return OptimizerKind::adam;
-  const bool batch_update = o.eprop.storage == functional::StorageScheme::full;
+  const bool batch_update = o.eprop.storage == learning::StorageScheme::full;
   return o.task == "store-recall" && batch_update ? OptimizerKind::sign : OptimizerKind::sgd;
 }
 
@@ -61,7 +61,7 @@ double fixed_sgd_default_lr(const TrainOptions& o, uint32_t recurrent_neurons) {
 void apply_default_lr(TrainOptions& o, uint32_t recurrent_neurons) {
   if (o.optimizer == OptimizerKind::sign) o.lr = kSignDefaultLr;
   else if (o.mode != TrainMode::fixed_chip) return;
-  else if (o.eprop.storage == functional::StorageScheme::factored) o.lr = kFactoredDefaultLr;
+  else if (o.eprop.storage == learning::StorageScheme::factored) o.lr = kFactoredDefaultLr;
   else if (o.optimizer == OptimizerKind::sgd) o.lr = fixed_sgd_default_lr(o, recurrent_neurons);
 }
 
@@ -80,10 +80,10 @@ void validate(const TrainOptions& o) {
   if (!(o.lr > 0) || o.lr >= 256) throw InputError(fmt::format("--lr must be in (0, 256), got {}", o.lr));
   if (o.mode == TrainMode::fixed_chip && o.optimizer == OptimizerKind::adam)
     throw InputError("--optimizer adam: the chip applies sgd or sign; Adam runs only in --mode float");
-  if (o.eprop.storage == functional::StorageScheme::factored && o.optimizer == OptimizerKind::sign)
+  if (o.eprop.storage == learning::StorageScheme::factored && o.optimizer == OptimizerKind::sign)
     throw InputError("--optimizer sign: --storage factored moves each weight online by +-1 LSB, there is no "
                      "batch update to take the sign of");
-  if (o.mode == TrainMode::float_reference && o.eprop.storage == functional::StorageScheme::factored)
+  if (o.mode == TrainMode::float_reference && o.eprop.storage == learning::StorageScheme::factored)
     throw InputError("--storage factored is an on-chip scheme: use it with --mode fixed");
   if (o.lr_decay_every > 0 && !(o.lr_decay_factor > 0 && o.lr_decay_factor <= 1))
     throw InputError(fmt::format("--lr-decay-factor must be in (0, 1], got {}", o.lr_decay_factor));
@@ -99,11 +99,11 @@ void validate(const TrainOptions& o) {
   }
   if (o.algorithm == Algorithm::bptt && o.mode != TrainMode::float_reference)
     throw InputError("--algorithm bptt is the float reference's exact gradient: use it with --mode float");
-  if (o.etu_observer && (o.mode != TrainMode::fixed_chip || o.eprop.storage != functional::StorageScheme::full))
+  if (o.etu_observer && (o.mode != TrainMode::fixed_chip || o.eprop.storage != learning::StorageScheme::full))
     throw InputError("--record-etu: only --mode fixed with --storage full runs the eligibility-trace unit "
                      "the RTL implements");
   using arith::ClassificationError;
-  if (o.eprop.error == functional::ErrorKind::classification) {
+  if (o.eprop.error == learning::ErrorKind::classification) {
     if (o.mode == TrainMode::float_reference && o.eprop.classification == ClassificationError::softmax_exp_lut)
       throw InputError("--softmax lut is the chip's approximation: use it with --mode fixed");
     if (o.mode == TrainMode::fixed_chip && o.eprop.classification == ClassificationError::softmax_exact)
@@ -125,16 +125,13 @@ const char* to_string(OptimizerKind kind) {
   }
   return "?";
 }
-const char* to_string(functional::FeedbackKind kind) {
+const char* to_string(learning::FeedbackKind kind) {
   switch (kind) {
-    case functional::FeedbackKind::random: return "random";
-    case functional::FeedbackKind::symmetric: return "symmetric";
-    case functional::FeedbackKind::global: return "global";
+    case learning::FeedbackKind::random: return "random";
+    case learning::FeedbackKind::symmetric: return "symmetric";
+    case learning::FeedbackKind::global: return "global";
   }
   return "?";
-}
-const char* to_string(functional::StorageScheme scheme) {
-  return scheme == functional::StorageScheme::full ? "full" : "factored";
 }
 
 }  // namespace nchip::runtime

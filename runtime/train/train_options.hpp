@@ -9,13 +9,14 @@
 #include "compiler/ir/network.hpp"
 #include "hw_model/arith/ops.hpp"
 #include "hw_model/arith/quant_config.hpp"
-#include "hw_model/functional/eprop_config.hpp"
+#include "hw_model/learning/eligibility_owner.hpp"
+#include "hw_model/learning/eprop_config.hpp"
 #include "hw_model/image/chip_config.hpp"
 #include "hw_model/systemc/params.hpp"
 
 namespace nchip::functional {
 template <class Ops>
-class EtuObserver;  // hw_model/functional/eprop_engine.hpp
+class EtuObserver;  // hw_model/learning/eprop_engine.hpp
 }
 
 namespace nchip::runtime {
@@ -31,7 +32,7 @@ struct TrainOptions {
   TrainMode mode = TrainMode::float_reference;
   arith::QuantConfig quant;  // fixed mode only
   Algorithm algorithm = Algorithm::eprop;
-  functional::EpropConfig eprop;  // feedback, storage, regularization, classification error
+  learning::EpropConfig eprop;  // feedback, storage, regularization, classification error
   uint32_t iterations = 100;
   uint32_t batch = 1;
   std::optional<uint32_t> steps;  // trial length override (default: the task's)
@@ -53,7 +54,7 @@ struct TrainOptions {
   // Sees every eligibility-trace-unit update of the training trials (not the validation trials,
   // which do not learn), e.g. `nchip train --record-etu`. Fixed mode with the full storage scheme
   // only (the RTL's FixedOps ETU); not owned.
-  functional::EtuObserver<arith::FixedOps>* etu_observer = nullptr;
+  learning::EtuObserver<arith::FixedOps>* etu_observer = nullptr;
 };
 
 // The QuantConfig `nchip train --mode fixed` uses without --quant: the arith defaults except the
@@ -102,7 +103,7 @@ void validate(const TrainOptions& options);
 const char* to_string(TrainMode mode);
 const char* to_string(Algorithm algorithm);
 const char* to_string(OptimizerKind kind);
-const char* to_string(functional::FeedbackKind kind);
-const char* to_string(functional::StorageScheme scheme);
+const char* to_string(learning::FeedbackKind kind);
+using model::to_string;  // StorageScheme (hw_model/model/learning_state.hpp)
 
 }  // namespace nchip::runtime

@@ -12,7 +12,8 @@
 #include "compiler/quant_config_json.hpp"
 #include "hw_model/arith/weight_update.hpp"
 #include "hw_model/error.hpp"
-#include "hw_model/functional/eprop_engine.hpp"
+#include "hw_model/functional/simulator.hpp"
+#include "hw_model/learning/eprop_engine.hpp"
 #include "runtime/backend/systemc_trainer_backend.hpp"
 #include "runtime/tasks/task.hpp"
 #include "runtime/train/bptt_learner.hpp"
@@ -24,7 +25,7 @@ namespace nchip::runtime {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-using functional::SynapseSet;
+using learning::SynapseSet;
 using arith::Quantity;
 using arith::Num;
 
@@ -32,12 +33,11 @@ double since(Clock::time_point t0) { return std::chrono::duration<double>(Clock:
 
 // Validation trials never coincide with training trials (indices iteration * batch + b).
 constexpr uint64_t kValidationTrialBase = uint64_t{1} << 40;
-constexpr uint32_t kStreamSgd = 0x5344;
 
 template <class Ops>
 struct Matrices {
   model::SynapseMatrix<Ops>* m[3];
-  static constexpr SynapseSet kSets[3] = {SynapseSet::input, SynapseSet::recurrent, SynapseSet::output};
+  static constexpr SynapseSet kSets[3] = {SynapseSet::input, SynapseSet::recurrent, SynapseSet::readout};
 };
 
 double weight_real(const arith::FloatOps&, double w, int) { return w; }
@@ -96,14 +96,14 @@ class TrainingRun {
       throw InputError(fmt::format("network '{}' has {} readouts but task '{}' trains {}", network.name,
                                    model_.n_readouts(), o.task, task_->n_outputs()));
     if (model_.n_neurons() == 0) throw InputError("network '" + network.name + "' has no spiking neurons");
-    functional::EpropConfig ec = o.eprop;
+    learning::EpropConfig ec = o.eprop;
     ec.seed = o.seed;
     ec.online_lr = o.lr;
-    ec.error = task_->loss() == LossKind::mse ? functional::ErrorKind::regression
-                                              : functional::ErrorKind::classification;
+    ec.error = task_->loss() == LossKind::mse ? learning::ErrorKind::regression
+                                              : learning::ErrorKind::classification;
     if constexpr (std::is_same_v<Ops, arith::FloatOps>)
       if (o.algorithm == Algorithm::bptt) bptt_ = std::make_unique<BpttLearner>(model_, ec);
-    if (!bptt_) engine_ = std::make_unique<functional::EpropEngine<Ops>>(model_, ops_, ec);
+    if (!bptt_) engine_ = std::make_unique<learning::EpropEngine<Ops>>(model_, ops_, ec);
     if constexpr (std::is_same_v<Ops, arith::FixedOps>)
       if (o.etu_observer) engine_->set_etu_observer(o.etu_observer);
     if constexpr (std::is_same_v<Ops, arith::FixedOps>)
@@ -132,7 +132,7 @@ class TrainingRun {
         break;
       }
       const auto t0 = Clock::now();
-      const functional::EpropTimers timers_before = timers();
+      const learning::EpropTimers timers_before = timers();
       IterationRecord rec;
       rec.iteration = it + 1;
       rec.lr = o_.lr;
@@ -169,7 +169,7 @@ class TrainingRun {
         if (result.first_iteration_below_5_percent == 0 && rec.metric < 0.05) result.first_iteration_below_5_percent = rec.iteration;
       }
       rec.validation_s = since(t_val);
-      const functional::EpropTimers& tm = timers();
+      const learning::EpropTimers& tm = timers();
       rec.neuron_s = tm.neuron_s - timers_before.neuron_s;
       rec.learning_signal_s = tm.learning_signal_s - timers_before.learning_signal_s;
       rec.eligibility_s = tm.eligibility_s - timers_before.eligibility_s;
@@ -183,8 +183,8 @@ class TrainingRun {
     if (counts_) result.saturations = *counts_;
     result.weight_update_saturations = weight_update_saturations_;
     if constexpr (std::is_same_v<Ops, arith::FixedOps>) {
-      result.bits_per_synapse_lif = functional::storage_bits_per_synapse(o_.quant, o_.eprop.storage, false);
-      result.bits_per_synapse_alif = functional::storage_bits_per_synapse(o_.quant, o_.eprop.storage, true);
+      result.bits_per_synapse_lif = model::plastic_synapse_bits(o_.quant, o_.eprop.storage, false);
+      result.bits_per_synapse_alif = model::plastic_synapse_bits(o_.quant, o_.eprop.storage, true);
     } else {
       // The float reference keeps doubles: 64-bit weight, filtered e, accumulator (+ eps_a).
       result.bits_per_synapse_lif = 3 * 64;
@@ -198,7 +198,7 @@ class TrainingRun {
     return {&model_.input_synapses, &model_.recurrent_synapses, &model_.readout_synapses};
   }
 
-  const functional::EpropTimers& timers() const { return bptt_ ? bptt_->timers() : engine_->timers(); }
+  const learning::EpropTimers& timers() const { return bptt_ ? bptt_->timers() : engine_->timers(); }
   void clear_gradients() {
     if (bptt_) bptt_->clear_gradients();
     else engine_->clear_gradients();
@@ -264,7 +264,7 @@ class TrainingRun {
   }
 
   void apply_updates(uint32_t iteration, double lr) {
-    if (o_.eprop.storage == functional::StorageScheme::factored) return;  // applied online
+    if (o_.eprop.storage == learning::StorageScheme::factored) return;  // applied online
     if (chip_) chip_->end_batch();  // the chip's time for the batch's weight update
     if constexpr (std::is_same_v<Ops, arith::FloatOps>) {
       std::vector<double> params, grads;
@@ -282,23 +282,10 @@ class TrainingRun {
         for (size_t s = 0; s < m->size(); ++s)
           if (m->plastic[s]) m->weight[s] = params[i++];
     } else {
-      // On chip: w <- w - lr * acc (sgd) or w - lr * sign(acc) (sign), rounded per update_rounding,
-      // saturating (weight_update.hpp).
-      const auto step = o_.optimizer == OptimizerKind::sign ? &arith::sign_step : &arith::sgd_step;
-      const uint32_t lr_raw = arith::learning_rate_raw(lr);
-      const uint64_t before = (*ops_.sat)[Quantity::weight];
-      for (int set = 0; set < 3; ++set) {
-        auto* m = matrices()[set];
-        const arith::DrawKey key{arith::splitmix64_mix(o_.seed ^ (0x5700u + set)), kStreamSgd, 0, iteration};
-        for (size_t s = 0; s < m->size(); ++s) {
-          if (!m->plastic[s]) continue;
-          arith::DrawKey ks = key;
-          ks.index = static_cast<uint32_t>(s);
-          m->weight[s] = step(ops_, m->weight[s], m->exponent[s], gradient(Matrices<Ops>::kSets[set], s),
-                              lr_raw, ks);
-        }
-      }
-      weight_update_saturations_ += (*ops_.sat)[Quantity::weight] - before;
+      // On chip: the engine's batch weight-update unit (w - lr * acc or w - lr * sign(acc)).
+      const learning::BatchRule rule =
+          o_.optimizer == OptimizerKind::sign ? learning::BatchRule::sign : learning::BatchRule::sgd;
+      weight_update_saturations_ += engine_->apply_batch_update({rule, lr, o_.seed, iteration});
     }
   }
 
@@ -308,7 +295,7 @@ class TrainingRun {
   arith::SaturationCounts* counts_;
   model::NetworkModel<Ops> model_;
   std::unique_ptr<Task> task_;
-  std::unique_ptr<functional::EpropEngine<Ops>> engine_;  // e-prop (null with --algorithm bptt)
+  std::unique_ptr<learning::EpropEngine<Ops>> engine_;  // e-prop (null with --algorithm bptt)
   std::unique_ptr<BpttLearner> bptt_;                      // --algorithm bptt (float only)
   std::unique_ptr<TrainerChip> chip_;  // --backend systemc (fixed mode only)
   std::unique_ptr<Optimizer> optimizer_;

@@ -7,6 +7,7 @@
 #include "compiler/image_network.hpp"
 #include "compiler/ir/network_json.hpp"
 #include "compiler/lower.hpp"
+#include "hw_model/functional/run.hpp"
 #include "image_test_helpers.hpp"
 
 using namespace nchip;
@@ -41,7 +42,7 @@ void check_example(const char* file, image::StorageScheme storage) {
   const uint32_t steps = 400;
   const auto x = inputs(lowered.n_inputs, steps);
   const auto from_ir = functional::run_network(lowered, ops, x, steps, 5, true);
-  const auto from_image = compiler::run_image(im, x, steps, 5, true);
+  const auto from_image = functional::run_image(im, x, steps, 5, true);
   CHECK(from_ir.spikes == from_image.spikes);
   CHECK(from_ir.readouts == from_image.readouts);
   CHECK(from_ir.voltages == from_image.voltages);

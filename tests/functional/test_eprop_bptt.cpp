@@ -8,14 +8,14 @@
 #include <iostream>
 
 #include "compiler/lower.hpp"
-#include "hw_model/functional/eprop_engine.hpp"
+#include "hw_model/learning/eprop_engine.hpp"
 #include "hw_model/functional/bptt.hpp"
 #include "tests/functional/eprop_test_networks.hpp"
 
 using namespace nchip;
-using functional::EpropConfig;
-using functional::EpropEngine;
-using functional::SynapseSet;
+using learning::EpropConfig;
+using learning::EpropEngine;
+using learning::SynapseSet;
 
 namespace {
 
@@ -40,7 +40,7 @@ Gradients eprop_gradients(model::NetworkModel<arith::FloatOps>& model, const Epr
   for (size_t s = 0; s < model.input_synapses.size(); ++s) g.input.push_back(engine.gradient(SynapseSet::input, s));
   for (size_t s = 0; s < model.recurrent_synapses.size(); ++s)
     g.recurrent.push_back(engine.gradient(SynapseSet::recurrent, s));
-  for (size_t s = 0; s < model.readout_synapses.size(); ++s) g.output.push_back(engine.gradient(SynapseSet::output, s));
+  for (size_t s = 0; s < model.readout_synapses.size(); ++s) g.output.push_back(engine.gradient(SynapseSet::readout, s));
   return g;
 }
 
@@ -147,10 +147,10 @@ TEST_CASE("e-prop 1 with symmetric feedback approximates the BPTT gradient") {
     const std::vector<uint8_t> mask(kSteps, 1);
     const BpttResult ref = bptt(model, x, target, mask);
     EpropConfig config;
-    config.feedback = functional::FeedbackKind::symmetric;
+    config.feedback = learning::FeedbackKind::symmetric;
     const Gradients g = eprop_gradients(model, config, x, target, mask, nullptr);
     const double c = cosine(g, ref, false);
-    config.feedback = functional::FeedbackKind::random;
+    config.feedback = learning::FeedbackKind::random;
     const double c_random = cosine(eprop_gradients(model, config, x, target, mask, nullptr), ref, false);
     std::cout << "cosine(e-prop 1s, BPTT) over input+recurrent weights, seed " << seed << ": " << c
               << " (all weights " << cosine(g, ref, true) << "; random feedback: " << c_random << ")\n";

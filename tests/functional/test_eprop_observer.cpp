@@ -9,14 +9,15 @@
 
 #include "compiler/lower.hpp"
 #include "hw_model/error.hpp"
-#include "hw_model/functional/eprop_engine.hpp"
+#include "hw_model/functional/simulator.hpp"
+#include "hw_model/learning/eprop_engine.hpp"
 #include "tests/functional/eprop_test_networks.hpp"
 
 using namespace nchip;
 using arith::FixedOps;
-using functional::EpropConfig;
-using functional::EpropEngine;
-using functional::SynapseSet;
+using learning::EpropConfig;
+using learning::EpropEngine;
+using learning::SynapseSet;
 
 namespace {
 
@@ -31,7 +32,7 @@ struct Call {
   arith::DrawKey key;
 };
 
-class Collect final : public functional::EtuObserver<FixedOps> {
+class Collect final : public learning::EtuObserver<FixedOps> {
  public:
   void on_etu_update(SynapseSet set, uint32_t synapse, const arith::EtuNeuronInput<FixedOps>& neuron,
                      const arith::Fx<arith::Quantity::trace>& zbar,
@@ -46,7 +47,7 @@ struct Run {
   arith::SaturationCounts counts;
 };
 
-Run run(const ir::Network& net, const arith::QuantConfig& quant, functional::EtuObserver<FixedOps>* observer) {
+Run run(const ir::Network& net, const arith::QuantConfig& quant, learning::EtuObserver<FixedOps>* observer) {
   Run r;
   const FixedOps ops(quant, r.counts);
   auto model = compiler::lower(net, ops);
@@ -129,7 +130,7 @@ TEST_CASE("the factored storage scheme has no ETU to observe") {
   const FixedOps ops(quant, counts);
   auto model = compiler::lower(net, ops);
   EpropConfig config;
-  config.storage = functional::StorageScheme::factored;
+  config.storage = learning::StorageScheme::factored;
   EpropEngine<FixedOps> engine(model, ops, config);
   Collect seen;
   CHECK_THROWS_AS(engine.set_etu_observer(&seen), InputError);

@@ -12,15 +12,16 @@
 
 #include "compiler/lower.hpp"
 #include "hw_model/arith/weight_update.hpp"
-#include "hw_model/functional/eprop_engine.hpp"
+#include "hw_model/functional/simulator.hpp"
+#include "hw_model/learning/eprop_engine.hpp"
 #include "tests/functional/eprop_test_networks.hpp"
 
 using namespace nchip;
 using arith::FixedOps;
 using arith::FloatOps;
-using functional::EpropConfig;
-using functional::EpropEngine;
-using functional::SynapseSet;
+using learning::EpropConfig;
+using learning::EpropEngine;
+using learning::SynapseSet;
 
 namespace {
 
@@ -30,7 +31,7 @@ constexpr uint32_t kInputs = 100, kLif = 70, kAlif = 70, kOutputs = 3;
 
 // Counts the updates it sees; attaching it makes the engine run the ETU step by step.
 template <class Ops>
-class CountUpdates final : public functional::EtuObserver<Ops> {
+class CountUpdates final : public learning::EtuObserver<Ops> {
  public:
   void on_etu_update(SynapseSet, uint32_t, const arith::EtuNeuronInput<Ops>&,
                      const arith::Num<Ops, arith::Quantity::trace>&, const arith::EtuSynapseState<Ops>&,
@@ -59,7 +60,7 @@ Gradients<Ops> read_gradients(const EpropEngine<Ops>& engine, const model::Netwo
   for (size_t s = 0; s < model.recurrent_synapses.size(); ++s)
     g.recurrent.push_back(value(engine.gradient(SynapseSet::recurrent, s)));
   for (size_t s = 0; s < model.readout_synapses.size(); ++s)
-    g.output.push_back(value(engine.gradient(SynapseSet::output, s)));
+    g.output.push_back(value(engine.gradient(SynapseSet::readout, s)));
   return g;
 }
 
@@ -67,7 +68,7 @@ Gradients<Ops> read_gradients(const EpropEngine<Ops>& engine, const model::Netwo
 template <class Ops>
 void apply_gradients(const EpropEngine<Ops>& engine, model::NetworkModel<Ops>& model, const Ops& ops,
                      uint32_t batch) {
-  const SynapseSet sets[3] = {SynapseSet::input, SynapseSet::recurrent, SynapseSet::output};
+  const SynapseSet sets[3] = {SynapseSet::input, SynapseSet::recurrent, SynapseSet::readout};
   model::SynapseMatrix<Ops>* matrices[3] = {&model.input_synapses, &model.recurrent_synapses,
                                             &model.readout_synapses};
   for (int m = 0; m < 3; ++m)

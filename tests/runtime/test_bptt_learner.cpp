@@ -40,8 +40,8 @@ double trial_loss(const model::NetworkModel<arith::FloatOps>& model, const runti
 TEST_CASE("BPTT output-weight gradients of the store-recall cross entropy match finite differences") {
   runtime::TrainOptions o;
   runtime::apply_task_defaults("store-recall", o);
-  functional::EpropConfig config = o.eprop;
-  config.error = functional::ErrorKind::classification;
+  learning::EpropConfig config = o.eprop;
+  config.error = learning::ErrorKind::classification;
   auto model = compiler::lower(runtime::default_training_network("store-recall", 3), arith::FloatOps{});
   const auto task = runtime::make_task("store-recall");
   const runtime::Trial trial = task->make_trial(3, 0);
@@ -51,7 +51,7 @@ TEST_CASE("BPTT output-weight gradients of the store-recall cross entropy match 
   REQUIRE(loss > 0);
   auto& w = model.readout_synapses.weight;
   double largest = 0;
-  for (size_t s = 0; s < w.size(); ++s) largest = std::fmax(largest, std::fabs(learner.gradient(functional::SynapseSet::output, s)));
+  for (size_t s = 0; s < w.size(); ++s) largest = std::fmax(largest, std::fabs(learner.gradient(learning::SynapseSet::readout, s)));
   REQUIRE(largest > 1e-3);  // recall periods happened and the readouts see spikes
 
   constexpr double kEps = 1e-5;
@@ -63,7 +63,7 @@ TEST_CASE("BPTT output-weight gradients of the store-recall cross entropy match 
     const double down = trial_loss(model, trial, nullptr);
     w[s] = w0;
     const double numeric = (up - down) / (2 * kEps);
-    const double bptt = learner.gradient(functional::SynapseSet::output, s);
+    const double bptt = learner.gradient(learning::SynapseSet::readout, s);
     INFO("synapse " << s << ": BPTT " << bptt << ", finite difference " << numeric);
     CHECK(std::fabs(bptt - numeric) < 1e-6 * largest + 1e-9);
   }

@@ -67,13 +67,13 @@ TEST_CASE("sign update cuts the pattern-generation loss 4x within 40 iterations 
 }
 
 TEST_CASE("fixed-point training is reproducible byte for byte (stochastic rounding, both schemes)") {
-  for (auto storage : {functional::StorageScheme::full, functional::StorageScheme::factored}) {
+  for (auto storage : {learning::StorageScheme::full, learning::StorageScheme::factored}) {
     auto o = test::small_pattern_options(TrainMode::fixed_chip);
     o.iterations = 4;
     o.quant.rounding = arith::Rounding::stochastic;
     o.quant.update_rounding = arith::Rounding::stochastic;
     o.eprop.storage = storage;
-    if (storage == functional::StorageScheme::factored) o.lr = 0.01;
+    if (storage == learning::StorageScheme::factored) o.lr = 0.01;
     const auto a = runtime::train(test::small_pattern_network(), o, nullptr, nullptr);
     const auto b = runtime::train(test::small_pattern_network(), o, nullptr, nullptr);
     CHECK(ir::network_to_json(a.trained) == ir::network_to_json(b.trained));
@@ -81,7 +81,7 @@ TEST_CASE("fixed-point training is reproducible byte for byte (stochastic roundi
     REQUIRE(a.curve.size() == b.curve.size());
     for (size_t i = 0; i < a.curve.size(); ++i) CHECK(a.curve[i].loss == b.curve[i].loss);
     CHECK(a.saturations == b.saturations);
-    if (storage == functional::StorageScheme::factored) CHECK(a.curve.back().online_updates > 0);
+    if (storage == learning::StorageScheme::factored) CHECK(a.curve.back().online_updates > 0);
   }
 }
 

@@ -11,7 +11,7 @@
 #include "hw_model/arith/eligibility.hpp"
 #include "hw_model/model/network_model.hpp"
 
-namespace nchip::functional {
+namespace nchip::learning {
 
 using arith::Num;
 using arith::Quantity;
@@ -74,4 +74,4 @@ void etu_pass(const Ops& ops, const std::vector<PlasticSynapse>& synapses, const
   });
 }
 
-}  // namespace nchip::functional
+}  // namespace nchip::learning

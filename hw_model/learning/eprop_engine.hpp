@@ -1,5 +1,5 @@
-// The on-chip e-prop plasticity engine (Bellec et al. 2019, e-prop 1), run beside the functional
-// Simulator: presynaptic traces (eq. 22), per-synapse eligibility through the ETU (eq. 23, 27, 28,
+// The on-chip e-prop plasticity engine (Bellec et al. 2019, e-prop 1), run beside a chip model
+// (the functional Simulator, or the SystemC chip): presynaptic traces (eq. 22), per-synapse eligibility through the ETU (eq. 23, 27, 28,
 // 45), learning signals from readout errors (eq. 42-53) and firing-rate regularization (eq. 54-56),
 // weight-gradient accumulation (full scheme) or online +-1 LSB updates (factored scheme).
 //
@@ -25,54 +25,19 @@
 // step, so the observer still sees the updates step by step in the usual order.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <vector>
 
 #include "hw_model/arith/eligibility.hpp"
-#include "hw_model/functional/eligibility_pass.hpp"
-#include "hw_model/functional/eprop_config.hpp"
-#include "hw_model/functional/learning_pass.hpp"
-#include "hw_model/functional/simulator.hpp"
+#include "hw_model/learning/batch_update.hpp"
+#include "hw_model/learning/eligibility_owner.hpp"
+#include "hw_model/learning/eligibility_pass.hpp"
+#include "hw_model/learning/eprop_config.hpp"
+#include "hw_model/learning/learning_pass.hpp"
+#include "hw_model/model/network_model.hpp"
 
-namespace nchip::functional {
-
-enum class SynapseSet : uint8_t { input, recurrent, output };
-
-// Sees every update of the eligibility-trace unit (full storage scheme), just before it happens:
-// the arguments are exactly those of arith::etu_update(ops, neuron, zbar, state, key), `state` as
-// the synapse's memory holds it before the update, key = {seed of the set, 0, synapse, step}
-// (the step is key.step: steps since the engine was built). Synapses are visited input set
-// first, then recurrent, each in source-major order, once per step; non-plastic ones never.
-// `nchip train --record-etu` adapts this to rtl::EtuRecordWriter (hw_model may not include rtl/).
-template <class Ops>
-class EtuObserver {
- public:
-  virtual ~EtuObserver() = default;
-  virtual void on_etu_update(SynapseSet set, uint32_t synapse, const arith::EtuNeuronInput<Ops>& neuron,
-                             const Num<Ops, Quantity::trace>& zbar,
-                             const arith::EtuSynapseState<Ops>& state, const arith::DrawKey& key) = 0;
-};
-
-// Where the full scheme's learning datapath runs when it is not in the engine: the SystemC chip
-// (hw_model/systemc), whose LearningSignalUnit forms the errors from its readouts and the targets
-// and whose cores' PlasticityEngines form the learning signals of their neurons, keep the
-// presynaptic traces of their sources, run the ETU on the synapses onto them and accumulate their
-// gradients (input, recurrent, and output weights on readout cores). Every quantity is computed by
-// the same functions the engine runs (learning_pass.hpp, eligibility_pass.hpp). The engine keeps
-// the host's part: the feedback matrix, the regularization term, the step count and the seeds.
-template <class Ops>
-class EligibilityOwner {
- public:
-  virtual ~EligibilityOwner() = default;
-  virtual void begin_trial() = 0;  // eps_a, filtered and traces to zero; accumulators kept
-  // The learning work of one step (errors, learning signals, output-weight gradient, ETU, traces);
-  // h^t is the owner's (the neurons' state before the step).
-  virtual void step(const Ops& ops, const LearningStep<Ops>& step) = 0;
-  // err^t and L^t of the last step (for EpropEngine::errors / learning_signals).
-  virtual void signals(Num<Ops, Quantity::learning_signal>* err, Num<Ops, Quantity::learning_signal>* L) const = 0;
-  virtual Num<Ops, Quantity::update_accumulator> gradient(SynapseSet set, size_t synapse) const = 0;
-  virtual void clear_gradients() = 0;
-};
+namespace nchip::learning {
 
 // Wall time of each phase, summed over steps (for the iteration breakdown of `nchip train`).
 struct EpropTimers {
@@ -102,8 +67,17 @@ class EpropEngine {
   // one-hot pi*^t for classification), read only when `has_target`. `external_L`, when given,
   // replaces the learning signal of every neuron (the BPTT check feeds dE/dz here); the error
   // still drives the output-weight gradient.
-  void step(Simulator<Ops>& sim, const std::vector<uint32_t>& inputs, const Voltage* target,
-            bool has_target, const Signal* external_L = nullptr);
+  // `Model` is any model of the chip with the functional Simulator's stepping interface (neurons(),
+  // step(inputs), previous_spikes(), readouts()); a template so this layer includes no chip model.
+  template <class Model>
+  void step(Model& sim, const std::vector<uint32_t>& inputs, const Voltage* target, bool has_target,
+            const Signal* external_L = nullptr) {
+    const auto start = std::chrono::steady_clock::now();
+    begin_step(sim.neurons());
+    sim.step(inputs);
+    timers_.neuron_s += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    finish_step(sim.previous_spikes(), sim.readouts(), inputs, target, has_target, external_L);
+  }
   // The same step around any model of the chip that exposes the simulator's state (the SystemC
   // backend): begin_step(neurons before stepping) -> step the model -> finish_step(z^t it
   // stepped from, y^t it produced, ...). step() is exactly these three calls.
@@ -122,6 +96,10 @@ class EpropEngine {
   // trial's steps, with or without end_trial.
   Accumulator gradient(SynapseSet set, size_t synapse) const;
   void clear_gradients();
+  // The chip's end-of-batch weight update (batch_update.hpp) from the accumulated gradients, fixed
+  // point and full scheme only (the factored scheme updates online; the float reference's
+  // optimizers run on the host). Returns the weight saturations it caused.
+  uint64_t apply_batch_update(const BatchUpdate& update);
 
   const std::vector<Signal>& learning_signals() const { return L_; }  // L^t of the last step
   const std::vector<Signal>& errors() const { return err_; }          // err^t of the last step
@@ -215,4 +193,4 @@ class EpropEngine {
 extern template class EpropEngine<arith::FloatOps>;
 extern template class EpropEngine<arith::FixedOps>;
 
-}  // namespace nchip::functional
+}  // namespace nchip::learning

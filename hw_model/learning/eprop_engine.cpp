@@ -1,4 +1,4 @@
-#include "hw_model/functional/eprop_engine.hpp"
+#include "hw_model/learning/eprop_engine.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -10,7 +10,7 @@
 #include "hw_model/arith/weight_update.hpp"
 #include "hw_model/error.hpp"
 
-namespace nchip::functional {
+namespace nchip::learning {
 
 namespace {
 
@@ -197,16 +197,6 @@ void EpropEngine<Ops>::begin_trial() {
   if (eligibility_owner_) eligibility_owner_->begin_trial();
   trial_spikes_ = 0;
   refresh_symmetric_feedback();
-}
-
-template <class Ops>
-void EpropEngine<Ops>::step(Simulator<Ops>& sim, const std::vector<uint32_t>& inputs,
-                            const Voltage* target, bool has_target, const Signal* external_L) {
-  const auto start = Clock::now();
-  begin_step(sim.neurons());
-  sim.step(inputs);
-  timers_.neuron_s += seconds_since(start);
-  finish_step(sim.previous_spikes(), sim.readouts(), inputs, target, has_target, external_L);
 }
 
 template <class Ops>
@@ -467,7 +457,7 @@ typename EpropEngine<Ops>::Accumulator EpropEngine<Ops>::gradient(SynapseSet set
   switch (set) {
     case SynapseSet::input: return etu_input_.empty() ? Accumulator{} : etu_input_[s].accumulator;
     case SynapseSet::recurrent: return etu_recurrent_.empty() ? Accumulator{} : etu_recurrent_[s].accumulator;
-    case SynapseSet::output: return grad_output_.empty() ? Accumulator{} : grad_output_[s];
+    case SynapseSet::readout: return grad_output_.empty() ? Accumulator{} : grad_output_[s];
   }
   return Accumulator{};
 }
@@ -481,7 +471,22 @@ void EpropEngine<Ops>::clear_gradients() {
   if (eligibility_owner_) eligibility_owner_->clear_gradients();
 }
 
+template <class Ops>
+uint64_t EpropEngine<Ops>::apply_batch_update(const BatchUpdate& update) {
+  if constexpr (std::is_same_v<Ops, arith::FixedOps>) {
+    if (config_.storage != StorageScheme::full)
+      throw InputError("the batch weight update applies the full scheme's accumulators; the factored "
+                       "scheme updates its weights online");
+    return learning::apply_batch_update(ops_, model_, update,
+                                        [&](SynapseSet set, size_t s) { return gradient(set, s); });
+  } else {
+    (void)update;
+    throw InputError("the batch weight-update unit is the chip's (fixed point); the float reference's "
+                     "optimizers run on the host");
+  }
+}
+
 template class EpropEngine<arith::FloatOps>;
 template class EpropEngine<arith::FixedOps>;
 
-}  // namespace nchip::functional
+}  // namespace nchip::learning

@@ -14,10 +14,10 @@
 #include "hw_model/arith/learning_signal.hpp"
 #include "hw_model/arith/presynaptic_trace.hpp"
 #include "hw_model/arith/weight_update.hpp"
-#include "hw_model/functional/eligibility_pass.hpp"
-#include "hw_model/functional/eprop_config.hpp"
+#include "hw_model/learning/eligibility_pass.hpp"
+#include "hw_model/learning/eprop_config.hpp"
 
-namespace nchip::functional {
+namespace nchip::learning {
 
 // The seeds of the e-prop engine's draw keys (derived from EpropConfig::seed).
 struct LearningSeeds {
@@ -128,4 +128,4 @@ Num<Ops, Quantity::update_accumulator> output_gradient_term(const Ops& ops, cons
       ops, err_k, zkappa_j, arith::DrawKey{ls.seeds.output, arith::kStreamAccumulate, s, ls.step});
 }
 
-}  // namespace nchip::functional
+}  // namespace nchip::learning

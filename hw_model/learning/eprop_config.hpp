@@ -5,8 +5,9 @@
 
 #include "hw_model/arith/learning_signal.hpp"
 #include "hw_model/arith/quant_config.hpp"
+#include "hw_model/model/learning_state.hpp"
 
-namespace nchip::functional {
+namespace nchip::learning {
 
 // Where learning signals come from (e-prop 1, Methods "Random feed-back matrices" and
 // "Details to simulations for e-prop 1"):
@@ -17,13 +18,8 @@ enum class FeedbackKind : uint8_t {
 };
 enum class ErrorKind : uint8_t { regression, classification };
 
-// Per-synapse state the chip keeps (issue #3, "two on-chip storage schemes"):
-enum class StorageScheme : uint8_t {
-  full,      // eps_a, kappa-filtered eligibility and a weight-change accumulator per synapse;
-             // weights change once per batch (as in the paper and SpiNNaker's e-prop)
-  factored,  // per-neuron traces only; e = h_j zbar_i formed on the fly; each weight moves by
-             // +-1 LSB with probability ~ lr |L_j e_ji| at every step with a target (ReckOn)
-};
+// The per-synapse state the chip keeps (full or factored, hw_model/model/learning_state.hpp).
+using model::StorageScheme;
 
 struct EpropConfig {
   FeedbackKind feedback = FeedbackKind::random;
@@ -52,15 +48,5 @@ inline double rate_regularization_dE_dz(const EpropConfig& c, uint64_t spikes, u
   return c.reg_strength * (f - c.reg_target_rate_hz * c.dt_ms * 1e-3);
 }
 
-// Bits of learning state per synapse of each scheme (weight included), from the formats in use:
-// full = weight + filtered eligibility + accumulator (+ eps_a on ALIF targets); factored = weight.
-inline int storage_bits_per_synapse(const arith::QuantConfig& q, StorageScheme scheme,
-                                    bool adaptive_target) {
-  using arith::Quantity;
-  const int w = q[Quantity::weight].width;
-  if (scheme == StorageScheme::factored) return w;
-  return w + q[Quantity::eligibility].width * (adaptive_target ? 2 : 1) +
-         q[Quantity::update_accumulator].width;
-}
 
-}  // namespace nchip::functional
+}  // namespace nchip::learning

@@ -1,0 +1,56 @@
+// The plasticity engine's batch weight-update unit (full storage scheme, fixed point): at the end
+// of a batch every plastic synapse's accumulated weight change is applied to its weight, SGD
+// (w - lr * acc) or the sign update (w - lr * sign(acc)), rounded per the QuantConfig's
+// update_rounding and saturating (hw_model/arith/weight_update.hpp). Chip behaviour, so it lives
+// with the engine and not in the trainer; the float reference's optimizers (Adam, SGD) run on
+// the host (runtime/train/optimizer.hpp).
+#pragma once
+
+#include <cstdint>
+
+#include "hw_model/arith/weight_update.hpp"
+#include "hw_model/model/learning_state.hpp"
+#include "hw_model/model/network_model.hpp"
+
+namespace nchip::learning {
+
+enum class BatchRule : uint8_t { sgd, sign };
+
+// What the host loads into the unit for one batch update.
+struct BatchUpdate {
+  BatchRule rule = BatchRule::sgd;
+  double lr = 0.0;          // 0 < lr < 256 (validated by the caller)
+  uint64_t seed = 0;        // keys the stochastic update rounding: {mix(seed ^ (0x5700 + set)), ...}
+  uint64_t iteration = 0;   // the batch's number (the draw key's step)
+};
+
+inline constexpr uint32_t kStreamBatchUpdate = 0x5344;
+
+// Applies `update` to every plastic synapse of the input, recurrent and readout matrices of
+// `model` with gradient(set, synapse) as the accumulated change; returns the weight saturations
+// it caused (also counted in ops.sat). Each synapse's draw key is {mix(seed ^ (0x5700 + set)),
+// kStreamBatchUpdate, synapse, iteration}, so the order of visits cannot matter.
+template <class Gradient>
+uint64_t apply_batch_update(const arith::FixedOps& ops, model::NetworkModel<arith::FixedOps>& model,
+                            const BatchUpdate& update, Gradient&& gradient) {
+  using arith::Quantity;
+  const auto step = update.rule == BatchRule::sign ? &arith::sign_step : &arith::sgd_step;
+  const uint32_t lr_raw = arith::learning_rate_raw(update.lr);
+  const uint64_t before = (*ops.sat)[Quantity::weight];
+  model::SynapseMatrix<arith::FixedOps>* matrices[3] = {&model.input_synapses, &model.recurrent_synapses,
+                                                        &model.readout_synapses};
+  constexpr model::SynapseSet kSets[3] = {model::SynapseSet::input, model::SynapseSet::recurrent,
+                                          model::SynapseSet::readout};
+  for (uint32_t set = 0; set < 3; ++set) {
+    auto& m = *matrices[set];
+    arith::DrawKey key{arith::splitmix64_mix(update.seed ^ (0x5700u + set)), kStreamBatchUpdate, 0, update.iteration};
+    for (size_t s = 0; s < m.size(); ++s) {
+      if (!m.plastic[s]) continue;
+      key.index = static_cast<uint32_t>(s);
+      m.weight[s] = step(ops, m.weight[s], m.exponent[s], gradient(kSets[set], s), lr_raw, key);
+    }
+  }
+  return (*ops.sat)[Quantity::weight] - before;
+}
+
+}  // namespace nchip::learning
