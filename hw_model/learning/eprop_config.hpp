@@ -37,6 +37,9 @@ struct EpropConfig {
   double dt_ms = 1.0;
   double online_lr = 0.0;  // factored scheme only: the learning rate of the +-1 LSB steps
   uint64_t seed = 1;       // feedback matrix and every stochastic rounding of the engine
+  // Threads of the per-synapse work (the ETU windows), the caller's included; 0: every core.
+  // Results are the same bytes for every count.
+  unsigned threads = 1;
 };
 
 // dE_reg/dz_j^t of the firing-rate regularization (eq. 55-56) for a neuron that fired `spikes`

@@ -36,44 +36,6 @@ bool is_zero(const N& x) {
   else return x.raw == 0;
 }
 
-// Synapses per block of the windowed ETU: a block's state and synapse list (24 + 20 bytes a
-// synapse in float, 12 + 20 in fixed) stay in the L2 cache while a window's steps run over them.
-constexpr size_t kBlockSynapses = 8192;
-
-// Consecutive runs of `list` (source-major), so a block's state is one stretch of the matrix's
-// state array. A block then touches few sources but (in dense nets) every target, whose inputs
-// (h, L) are small enough to be reloaded for each block and step.
-std::vector<std::vector<PlasticSynapse>> split_into_blocks(const std::vector<PlasticSynapse>& list) {
-  std::vector<std::vector<PlasticSynapse>> blocks;
-  for (size_t first = 0; first < list.size(); first += kBlockSynapses) {
-    const size_t end = std::min(list.size(), first + kBlockSynapses);
-    blocks.emplace_back(list.begin() + first, list.begin() + end);
-  }
-  return blocks;
-}
-
-// One step of the ETU over `block`; the state is indexed by synapse (the whole matrix). Kept apart
-// from observed_etu_step so that the loop that runs every update carries nothing else.
-template <class Ops>
-void etu_step(const Ops& ops, const std::vector<PlasticSynapse>& block, const EtuStepView<Ops>& view,
-              arith::EtuSynapseState<Ops>* etu) {
-  for_each_etu_update(block, view, [&](size_t, const PlasticSynapse& ps, const arith::EtuNeuronInput<Ops>& n,
-                                       const Num<Ops, Quantity::trace>& zbar, const arith::DrawKey& key) {
-    arith::etu_update(ops, n, zbar, etu[ps.synapse], key);
-  });
-}
-
-// etu_step, showing each update to `observer` first.
-template <class Ops>
-void observed_etu_step(const Ops& ops, const std::vector<PlasticSynapse>& block, const EtuStepView<Ops>& view,
-                       arith::EtuSynapseState<Ops>* etu, EtuObserver<Ops>& observer, SynapseSet set) {
-  for_each_etu_update(block, view, [&](size_t, const PlasticSynapse& ps, const arith::EtuNeuronInput<Ops>& n,
-                                       const Num<Ops, Quantity::trace>& zbar, const arith::DrawKey& key) {
-    observer.on_etu_update(set, ps.synapse, n, zbar, etu[ps.synapse], key);
-    arith::etu_update(ops, n, zbar, etu[ps.synapse], key);
-  });
-}
-
 }  // namespace
 
 template <class Ops>
@@ -131,29 +93,33 @@ EpropEngine<Ops>::EpropEngine(model::NetworkModel<Ops>& model, Ops ops, const Ep
   refresh_symmetric_feedback();
 
   h_.assign(n_, {});
-  neuron_in_.assign(n_, {});
+  rho_.resize(n_);
+  beta_.resize(n_);
+  adaptive_.resize(n_);
   for (uint32_t j = 0; j < n_; ++j) {
-    auto& in = neuron_in_[j];
-    in.rho = model.neurons[j].rho;
-    in.beta = model.neurons[j].beta;
-    in.kappa = kappa_;
-    in.adaptive = model.neurons[j].adaptive;
+    rho_[j] = model.neurons[j].rho;
+    beta_[j] = model.neurons[j].beta;
+    adaptive_[j] = model.neurons[j].adaptive ? 1 : 0;
   }
+  if (config.threads != 1) pool_ = std::make_unique<WorkerPool>(config.threads);
   z_flag_.assign(n_, 0);
   x_flag_.assign(n_in_, 0);
   err_.assign(n_out_, Signal{});
   L_.assign(n_, Signal{});
   reg_.assign(n_, Signal{});
   if (config.storage == StorageScheme::full) {
-    etu_input_.assign(model.input_synapses.size(), {});
-    etu_recurrent_.assign(model.recurrent_synapses.size(), {});
     grad_output_.assign(model.readout_synapses.size(), Accumulator{});
     // Traces [group * n_sources + source], neuron inputs by global index.
     auto input_slot = [&](uint32_t i, uint32_t j) { return size_t{group_of_[j]} * n_in_ + i; };
     auto recurrent_slot = [&](uint32_t i, uint32_t j) { return size_t{group_of_[j]} * n_ + i; };
-    input_blocks_ = split_into_blocks(plastic_synapses(model.input_synapses, n_in_, 0, n_, input_slot));
-    recurrent_blocks_ =
-        split_into_blocks(plastic_synapses(model.recurrent_synapses, n_, 0, n_, recurrent_slot));
+    auto build = [&](EtuSynapseStore<Ops>& store, std::vector<uint32_t>& entry_of, const model::SynapseMatrix<Ops>& m,
+                     uint32_t n_sources, auto slot_of) {
+      store.build(plastic_synapses(m, n_sources, 0, n_, slot_of), adaptive_);
+      entry_of.assign(m.size(), kNoSynapse);
+      for (size_t e = 0; e < store.size(); ++e) entry_of[store.synapses()[e].synapse] = static_cast<uint32_t>(e);
+    };
+    build(input_store_, input_entry_, model.input_synapses, n_in_, input_slot);
+    build(recurrent_store_, recurrent_entry_, model.recurrent_synapses, n_, recurrent_slot);
     // Room for a full window, so buffering a step never allocates.
     const size_t groups = alpha_groups_.size();
     pending_.step.reserve(kWindowSteps);
@@ -192,8 +158,8 @@ void EpropEngine<Ops>::begin_trial() {
   xbar_.assign(groups * n_in_, {});
   zbar_.assign(groups * n_, {});
   zkappa_.assign(n_, {});
-  for (auto& s : etu_input_) s.eps_a = s.filtered = {};
-  for (auto& s : etu_recurrent_) s.eps_a = s.filtered = {};
+  input_store_.begin_trial();
+  recurrent_store_.begin_trial();
   if (eligibility_owner_) eligibility_owner_->begin_trial();
   trial_spikes_ = 0;
   refresh_symmetric_feedback();
@@ -317,8 +283,8 @@ void EpropEngine<Ops>::set_eligibility_owner(EligibilityOwner<Ops>* owner) {
   flush_window();  // finish the engine's own steps (their saturations count) before the reset
   eligibility_owner_ = owner;
   clear_gradients();
-  for (auto& s : etu_input_) s.eps_a = s.filtered = {};
-  for (auto& s : etu_recurrent_) s.eps_a = s.filtered = {};
+  input_store_.begin_trial();
+  recurrent_store_.begin_trial();
   for (auto& x : xbar_) x = {};
   for (auto& z : zbar_) z = {};
   for (auto& z : zkappa_) z = {};
@@ -336,16 +302,21 @@ void EpropEngine<Ops>::record_window_step() {
   pending_.zbar.insert(pending_.zbar.end(), zbar_.begin(), zbar_.end());
 }
 
-// Runs the pending steps through the ETU, input set then recurrent (so a one-step window visits
-// the synapses in the order the observer expects), and empties the window. Timed as eligibility.
+// Runs the pending steps through the ETU and empties the window. Timed as eligibility. With an
+// observer (a one-step window) each set is visited entry by entry, input set then recurrent, so the
+// observer sees the updates in the order it always has; otherwise the kernel runs the window.
 template <class Ops>
 void EpropEngine<Ops>::flush_window() const {
   if (pending_.size() == 0) return;
   const auto start = Clock::now();
   const size_t groups = alpha_groups_.size();
-  run_window(SynapseSet::input, input_blocks_, pending_.xbar, groups * n_in_, seed_input_, etu_input_);
-  run_window(SynapseSet::recurrent, recurrent_blocks_, pending_.zbar, groups * n_, seed_recurrent_,
-             etu_recurrent_);
+  if (etu_observer_) {
+    run_observed_step(SynapseSet::input, input_store_, pending_.xbar, seed_input_);
+    run_observed_step(SynapseSet::recurrent, recurrent_store_, pending_.zbar, seed_recurrent_);
+  } else {
+    run_window(input_store_, pending_.xbar, groups * n_in_, seed_input_);
+    run_window(recurrent_store_, pending_.zbar, groups * n_, seed_recurrent_);
+  }
   pending_.step.clear();
   pending_.h.clear();
   pending_.L.clear();
@@ -354,33 +325,38 @@ void EpropEngine<Ops>::flush_window() const {
   timers_.eligibility_s += seconds_since(start);
 }
 
-// Block-major: each block runs all pending steps in order while its state is in cache. Each
-// synapse still sees its steps in order with the same inputs and key {seed, 0, synapse, step},
-// so the result is that of running step by step.
+// Each synapse sees the window's steps in order with the inputs and key {seed, 0, synapse, step}
+// of each, so the result is that of running step by step over all synapses.
 template <class Ops>
-void EpropEngine<Ops>::run_window(SynapseSet set, const std::vector<std::vector<PlasticSynapse>>& blocks,
-                                  const std::vector<Num<Ops, Quantity::trace>>& traces,
-                                  size_t traces_per_step, uint64_t seed,
-                                  std::vector<arith::EtuSynapseState<Ops>>& etu) const {
-  for (const auto& block : blocks) {
-    for (size_t w = 0; w < pending_.size(); ++w) {
-      load_window_neuron_inputs(w);
-      const EtuStepView<Ops> view{traces.data() + w * traces_per_step, neuron_in_.data(),
-                                  {seed, 0, 0, pending_.step[w]}};
-      if (etu_observer_) observed_etu_step(ops_, block, view, etu.data(), *etu_observer_, set);
-      else etu_step(ops_, block, view, etu.data());
-    }
-  }
+void EpropEngine<Ops>::run_window(EtuSynapseStore<Ops>& store, const std::vector<Num<Ops, Quantity::trace>>& traces,
+                                  size_t traces_per_step, uint64_t seed) const {
+  const EtuNeuronConstants<Ops> constants{rho_.data(), beta_.data(), kappa_};
+  EtuWindow<Ops> window;
+  window.steps = pending_.size();
+  window.step = pending_.step.data();
+  window.h = pending_.h.data();
+  window.L = pending_.L.data();
+  window.neuron_stride = n_;
+  window.traces = traces.data();
+  window.trace_stride = traces_per_step;
+  window.seed = seed;
+  store.run(ops_, constants, window, pool_.get());
 }
 
-// neuron_in_ <- h and L of pending step w (rho, beta, kappa and `adaptive` are constants).
+// The one pending step, entry by entry, each update shown to the observer first.
 template <class Ops>
-void EpropEngine<Ops>::load_window_neuron_inputs(size_t w) const {
-  const auto* h = pending_.h.data() + w * n_;
-  const auto* L = pending_.L.data() + w * n_;
-  for (uint32_t j = 0; j < n_; ++j) {
-    neuron_in_[j].h = h[j];
-    neuron_in_[j].L = L[j];
+void EpropEngine<Ops>::run_observed_step(SynapseSet set, EtuSynapseStore<Ops>& store,
+                                         const std::vector<Num<Ops, Quantity::trace>>& traces, uint64_t seed) const {
+  arith::DrawKey key{seed, 0, 0, pending_.step[0]};
+  for (size_t e = 0; e < store.size(); ++e) {
+    const PlasticSynapse& ps = store.synapses()[e];
+    const arith::EtuNeuronInput<Ops> n{pending_.h[ps.neuron], rho_[ps.neuron], beta_[ps.neuron], kappa_,
+                                       pending_.L[ps.neuron], adaptive_[ps.neuron] != 0};
+    key.index = ps.synapse;
+    arith::EtuSynapseState<Ops> state = store.state(e);
+    etu_observer_->on_etu_update(set, ps.synapse, n, traces[ps.trace_slot], state, key);
+    arith::etu_update(ops_, n, traces[ps.trace_slot], state, key);
+    store.set_state(e, state);
   }
 }
 
@@ -455,8 +431,13 @@ typename EpropEngine<Ops>::Accumulator EpropEngine<Ops>::gradient(SynapseSet set
   if (eligibility_owner_) return eligibility_owner_->gradient(set, s);
   flush_window();  // callers may read gradients right after the steps, without end_trial
   switch (set) {
-    case SynapseSet::input: return etu_input_.empty() ? Accumulator{} : etu_input_[s].accumulator;
-    case SynapseSet::recurrent: return etu_recurrent_.empty() ? Accumulator{} : etu_recurrent_[s].accumulator;
+    case SynapseSet::input:
+      return s < input_entry_.size() && input_entry_[s] != kNoSynapse ? input_store_.accumulator(input_entry_[s])
+                                                                      : Accumulator{};
+    case SynapseSet::recurrent:
+      return s < recurrent_entry_.size() && recurrent_entry_[s] != kNoSynapse
+                 ? recurrent_store_.accumulator(recurrent_entry_[s])
+                 : Accumulator{};
     case SynapseSet::readout: return grad_output_.empty() ? Accumulator{} : grad_output_[s];
   }
   return Accumulator{};
@@ -465,8 +446,8 @@ typename EpropEngine<Ops>::Accumulator EpropEngine<Ops>::gradient(SynapseSet set
 template <class Ops>
 void EpropEngine<Ops>::clear_gradients() {
   flush_window();  // pending steps add to the gradients being cleared (and move eps_a, filtered)
-  for (auto& s : etu_input_) s.accumulator = {};
-  for (auto& s : etu_recurrent_) s.accumulator = {};
+  input_store_.clear_accumulators();
+  recurrent_store_.clear_accumulators();
   for (auto& g : grad_output_) g = {};
   if (eligibility_owner_) eligibility_owner_->clear_gradients();
 }

@@ -27,6 +27,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "hw_model/arith/eligibility.hpp"
@@ -34,6 +35,7 @@
 #include "hw_model/learning/eligibility_owner.hpp"
 #include "hw_model/learning/eligibility_pass.hpp"
 #include "hw_model/learning/eprop_config.hpp"
+#include "hw_model/learning/etu_store.hpp"
 #include "hw_model/learning/learning_pass.hpp"
 #include "hw_model/model/network_model.hpp"
 
@@ -130,10 +132,10 @@ class EpropEngine {
   void record_window_step();
   size_t window_capacity() const { return etu_observer_ ? 1 : kWindowSteps; }
   void flush_window() const;
-  void run_window(SynapseSet set, const std::vector<std::vector<PlasticSynapse>>& blocks,
-                  const std::vector<Num<Ops, Quantity::trace>>& traces, size_t traces_per_step,
-                  uint64_t seed, std::vector<arith::EtuSynapseState<Ops>>& etu) const;
-  void load_window_neuron_inputs(size_t w) const;
+  void run_window(EtuSynapseStore<Ops>& store, const std::vector<Num<Ops, Quantity::trace>>& traces,
+                  size_t traces_per_step, uint64_t seed) const;
+  void run_observed_step(SynapseSet set, EtuSynapseStore<Ops>& store,
+                         const std::vector<Num<Ops, Quantity::trace>>& traces, uint64_t seed) const;
   void factored_updates();
   void advance_traces();
   LearningStep<Ops> learning_step(const Voltage* target, bool has_target, const Signal* external_L) const;
@@ -164,9 +166,14 @@ class EpropEngine {
   EtuObserver<Ops>* etu_observer_ = nullptr;
   EligibilityOwner<Ops>* eligibility_owner_ = nullptr;
 
-  // Full scheme: the plastic synapses of each set in source-major order, cut into blocks of
-  // consecutive synapses (the blocks in order are the order the ETU has always visited).
-  std::vector<std::vector<PlasticSynapse>> input_blocks_, recurrent_blocks_;
+  // Full scheme: each set's plastic synapses (entries in source-major order, the order the ETU
+  // observer sees) and their state, laid out for the kernel; synapse index -> entry (~0: not
+  // plastic). The neurons' ETU constants rho and beta (kappa_ is shared).
+  std::vector<uint32_t> input_entry_, recurrent_entry_;
+  std::vector<Num<Ops, Quantity::decay>> rho_;
+  std::vector<Voltage> beta_;
+  std::vector<uint8_t> adaptive_;
+  std::unique_ptr<WorkerPool> pool_;  // config.threads > 1 (else the calling thread)
 
   // The inputs of the steps the ETU has not run yet (see "Windowed ETU" above), in step order.
   struct PendingSteps {
@@ -185,9 +192,8 @@ class EpropEngine {
   // caller may read gradients right after a trial's steps); nothing else changes there. So
   // gradient() must not race with itself while steps are pending (after end_trial none are).
   mutable PendingSteps pending_;
-  mutable std::vector<arith::EtuSynapseState<Ops>> etu_input_, etu_recurrent_;
-  mutable std::vector<arith::EtuNeuronInput<Ops>> neuron_in_;  // of the step the ETU runs
-  mutable EpropTimers timers_;                                 // a window's run is eligibility time
+  mutable EtuSynapseStore<Ops> input_store_, recurrent_store_;
+  mutable EpropTimers timers_;  // a window's run is eligibility time
 };
 
 extern template class EpropEngine<arith::FloatOps>;

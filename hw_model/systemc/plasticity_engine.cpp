@@ -11,13 +11,16 @@ void PlasticityEngine::load(const model::NetworkModel<Ops>& network, uint32_t fi
   n_inputs_ = network.n_inputs;
   n_neurons_ = network.n_neurons();
   const learning::AlphaGroups<Ops> groups = learning::alpha_groups(network);
-  neuron_in_.assign(count, {});
+  h_.assign(count, {});
   L_.assign(count, Signal{});
+  rho_.resize(count);
+  beta_.resize(count);
+  adaptive_.resize(count);
   for (uint32_t l = 0; l < count; ++l) {
     const auto& n = network.neurons[first + l];
-    neuron_in_[l].rho = n.rho;
-    neuron_in_[l].beta = n.beta;
-    neuron_in_[l].adaptive = n.adaptive;
+    rho_[l] = n.rho;
+    beta_[l] = n.beta;
+    adaptive_[l] = n.adaptive ? 1 : 0;
   }
   // One trace slot per (source, alpha group) that some plastic synapse onto this core reads.
   auto build = [&](const model::SynapseMatrix<Ops>& m, uint32_t n_sources, std::vector<TraceSlot>& slots) {
@@ -30,12 +33,10 @@ void PlasticityEngine::load(const model::NetworkModel<Ops>& network, uint32_t fi
       return it->second;
     });
   };
-  input_ = build(network.input_synapses, n_inputs_, input_slots_);
-  recurrent_ = build(network.recurrent_synapses, n_neurons_, recurrent_slots_);
+  input_.build(build(network.input_synapses, n_inputs_, input_slots_), adaptive_);
+  recurrent_.build(build(network.recurrent_synapses, n_neurons_, recurrent_slots_), adaptive_);
   input_traces_.assign(input_slots_.size(), Trace{});
   recurrent_traces_.assign(recurrent_slots_.size(), Trace{});
-  input_state_.assign(input_.size(), State{});
-  recurrent_state_.assign(recurrent_.size(), State{});
 
   // Plastic readout synapses onto this core's readouts, source-major; one zkappa per source.
   readout_kappa_ = network.readouts.empty() ? arith::Num<Ops, arith::Quantity::decay>{} : network.readouts[0].kappa;
@@ -54,31 +55,51 @@ void PlasticityEngine::load(const model::NetworkModel<Ops>& network, uint32_t fi
 }
 
 void PlasticityEngine::begin_trial() {
-  for (auto& s : input_state_) s.eps_a = s.filtered = {};
-  for (auto& s : recurrent_state_) s.eps_a = s.filtered = {};
+  input_.begin_trial();
+  recurrent_.begin_trial();
   for (auto& t : input_traces_) t = {};
   for (auto& t : recurrent_traces_) t = {};
   for (auto& t : zkappa_) t = {};
 }
 
 void PlasticityEngine::clear_gradients() {
-  for (auto& s : input_state_) s.accumulator = {};
-  for (auto& s : recurrent_state_) s.accumulator = {};
+  input_.clear_accumulators();
+  recurrent_.clear_accumulators();
   for (auto& g : output_gradient_) g = {};
 }
 
 void PlasticityEngine::capture(const std::vector<arith::SpikingState<Ops>>& neurons) {
-  for (uint32_t l = 0; l < count_; ++l) neuron_in_[l].h = neurons[first_ + l].h;
+  for (uint32_t l = 0; l < count_; ++l) h_[l] = neurons[first_ + l].h;
 }
 
-void PlasticityEngine::gather(const std::vector<learning::PlasticSynapse>& list,
-                              const learning::EtuStepView<Ops>& view, std::vector<State>& state) {
-  learning::for_each_etu_update(list, view, [&](size_t p, const learning::PlasticSynapse&,
-                                                  const arith::EtuNeuronInput<Ops>& n,
-                                                  const arith::Num<Ops, arith::Quantity::trace>& zbar,
-                                                  const arith::DrawKey& key) {
-    batch_.push_back({n, zbar, &state[p], key});
-  });
+// The step's requests of one set for an attached unit, on copies of the states (`scratch`, written
+// back by step() once the unit has run), in entry order.
+void PlasticityEngine::gather(const learning::EtuSynapseStore<Ops>& store, const Trace* traces, uint64_t seed,
+                              uint64_t step, std::vector<State>& scratch) {
+  scratch.resize(store.size());
+  for (size_t e = 0; e < store.size(); ++e) {
+    const learning::PlasticSynapse& ps = store.synapses()[e];
+    scratch[e] = store.state(e);
+    const arith::EtuNeuronInput<Ops> n{h_[ps.neuron], rho_[ps.neuron], beta_[ps.neuron], kappa_, L_[ps.neuron],
+                                       adaptive_[ps.neuron] != 0};
+    batch_.push_back({n, traces[ps.trace_slot], &scratch[e], arith::DrawKey{seed, 0, ps.synapse, step}});
+  }
+}
+
+// The C++ unit: this step's updates of one set through the kernel (a one-step window).
+void PlasticityEngine::run_kernel(const Ops& ops, learning::EtuSynapseStore<Ops>& store,
+                                  const std::vector<Trace>& traces, uint64_t seed, uint64_t step,
+                                  learning::EtuNeuronConstants<Ops> constants) {
+  learning::EtuWindow<Ops> window;
+  window.steps = 1;
+  window.step = &step;
+  window.h = h_.data();
+  window.L = L_.data();
+  window.neuron_stride = count_;
+  window.traces = traces.data();
+  window.trace_stride = traces.size();
+  window.seed = seed;
+  store.run(ops, constants, window, nullptr);
 }
 
 void PlasticityEngine::advance(const Ops& ops, const learning::LearningStep<Ops>& ls,
@@ -91,11 +112,8 @@ void PlasticityEngine::advance(const Ops& ops, const learning::LearningStep<Ops>
 
 uint64_t PlasticityEngine::step(const Ops& ops, const learning::LearningStep<Ops>& ls, const Signal* err) {
   // Learning signals of this core's neurons from the broadcast errors.
-  for (uint32_t l = 0; l < count_; ++l) {
-    L_[l] = learning::form_learning_signal(ops, ls, err, first_ + l);
-    neuron_in_[l].L = L_[l];
-    neuron_in_[l].kappa = ls.eligibility_kappa;
-  }
+  for (uint32_t l = 0; l < count_; ++l) L_[l] = learning::form_learning_signal(ops, ls, err, first_ + l);
+  kappa_ = ls.eligibility_kappa;
   // Output weights (readout core): zkappa^t, then err_k zkappa_j into each synapse's gradient.
   for (size_t q = 0; q < zkappa_.size(); ++q)
     zkappa_[q] = learning::output_trace_step(ops, ls, readout_kappa_, zkappa_[q], zkappa_sources_[q]);
@@ -107,19 +125,19 @@ uint64_t PlasticityEngine::step(const Ops& ops, const learning::LearningStep<Ops
           ops, output_gradient_[p], learning::output_gradient_term(ops, ls, err[o.readout], zkappa_[o.slot], o.synapse));
     }
   // The eligibility-trace unit with zbar^{t-1}, then the traces move to zbar^t.
-  const learning::EtuStepView<Ops> input{input_traces_.data(), neuron_in_.data(), {ls.seeds.input, 0, 0, ls.step}};
-  const learning::EtuStepView<Ops> recurrent{recurrent_traces_.data(), neuron_in_.data(),
-                                               {ls.seeds.recurrent, 0, 0, ls.step}};
   uint64_t cycles = 0;
   if (!unit_) {
-    learning::etu_pass(ops, input_, input, input_state_.data());
-    learning::etu_pass(ops, recurrent_, recurrent, recurrent_state_.data());
+    const learning::EtuNeuronConstants<Ops> constants{rho_.data(), beta_.data(), kappa_};
+    run_kernel(ops, input_, input_traces_, ls.seeds.input, ls.step, constants);
+    run_kernel(ops, recurrent_, recurrent_traces_, ls.seeds.recurrent, ls.step, constants);
   } else {
     // Each synapse appears once per step, so the batch never issues a synapse twice in flight.
     batch_.clear();
-    gather(input_, input, input_state_);
-    gather(recurrent_, recurrent, recurrent_state_);
+    gather(input_, input_traces_.data(), ls.seeds.input, ls.step, input_scratch_);
+    gather(recurrent_, recurrent_traces_.data(), ls.seeds.recurrent, ls.step, recurrent_scratch_);
     cycles = unit_->run(ops, batch_);
+    for (size_t e = 0; e < input_.size(); ++e) input_.set_state(e, input_scratch_[e]);
+    for (size_t e = 0; e < recurrent_.size(); ++e) recurrent_.set_state(e, recurrent_scratch_[e]);
   }
   advance(ops, ls, input_slots_, input_traces_, false);
   advance(ops, ls, recurrent_slots_, recurrent_traces_, true);

@@ -7,7 +7,8 @@
 //    synapses: one trace slot per (source, alpha group of a target here);
 //  - the full scheme's per-synapse state (eps_a, kappa-filtered eligibility, weight-change
 //    accumulator) of every plastic input and recurrent synapse onto the core's neurons, updated
-//    by the eligibility-trace unit (learning::etu_pass, or an attached EtuUnit);
+//    by the eligibility-trace unit (the learning layer's kernel through EtuSynapseStore, one
+//    step at a time, or an attached EtuUnit);
 //  - on a readout core, the filtered spike trains zkappa of the sources of its plastic readout
 //    synapses and those synapses' output-weight gradients.
 // Every value comes from the functions the functional EpropEngine calls (learning_pass.hpp,
@@ -18,6 +19,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "hw_model/learning/etu_store.hpp"
 #include "hw_model/learning/learning_pass.hpp"
 #include "hw_model/systemc/etu_unit.hpp"
 
@@ -52,13 +54,13 @@ class PlasticityEngine {
 
   uint32_t neuron_first() const { return first_; }
   const std::vector<Signal>& learning_signals() const { return L_; }  // of neurons first, first + 1, ...
-  const std::vector<learning::PlasticSynapse>& input_synapses() const { return input_; }
-  const std::vector<learning::PlasticSynapse>& recurrent_synapses() const { return recurrent_; }
+  const std::vector<learning::PlasticSynapse>& input_synapses() const { return input_.synapses(); }
+  const std::vector<learning::PlasticSynapse>& recurrent_synapses() const { return recurrent_.synapses(); }
   size_t plastic_synapses() const { return input_.size() + recurrent_.size(); }
   size_t trace_slots() const { return input_slots_.size() + recurrent_slots_.size(); }
   // State at a position of input_synapses() / recurrent_synapses().
-  const State& input_state(size_t position) const { return input_state_[position]; }
-  const State& recurrent_state(size_t position) const { return recurrent_state_[position]; }
+  State input_state(size_t position) const { return input_.state(position); }
+  State recurrent_state(size_t position) const { return recurrent_.state(position); }
   // Plastic readout synapses onto this core's readouts (indices in readout_synapses), and the
   // gradient accumulated at each position.
   size_t output_synapses() const { return output_.size(); }
@@ -73,25 +75,32 @@ class PlasticityEngine {
   struct OutputSynapse {
     uint32_t synapse = 0, readout = 0, slot = 0;  // slot: index into zkappa_sources_ / zkappa_
   };
-  void gather(const std::vector<learning::PlasticSynapse>& list, const learning::EtuStepView<Ops>& view,
-              std::vector<State>& state);
+  void gather(const learning::EtuSynapseStore<Ops>& store, const Trace* traces, uint64_t seed, uint64_t step,
+              std::vector<State>& scratch);
+  void run_kernel(const Ops& ops, learning::EtuSynapseStore<Ops>& store, const std::vector<Trace>& traces,
+                  uint64_t seed, uint64_t step, learning::EtuNeuronConstants<Ops> constants);
   void advance(const Ops& ops, const learning::LearningStep<Ops>& ls, const std::vector<TraceSlot>& slots,
                std::vector<Trace>& traces, bool recurrent) const;
 
   uint32_t first_ = 0, count_ = 0, n_inputs_ = 0, n_neurons_ = 0;
-  std::vector<arith::EtuNeuronInput<Ops>> neuron_in_;  // per neuron of the core
+  // Per neuron of the core: h^t (captured before the neuron update), L^t, the ETU constants.
+  std::vector<arith::Num<Ops, arith::Quantity::pseudo_derivative>> h_;
   std::vector<Signal> L_;
+  std::vector<arith::Num<Ops, arith::Quantity::decay>> rho_;
+  std::vector<arith::Num<Ops, arith::Quantity::voltage>> beta_;
+  std::vector<uint8_t> adaptive_;
   std::vector<TraceSlot> input_slots_, recurrent_slots_;
   std::vector<Trace> input_traces_, recurrent_traces_;
-  std::vector<learning::PlasticSynapse> input_, recurrent_;
-  std::vector<State> input_state_, recurrent_state_;
+  learning::EtuSynapseStore<Ops> input_, recurrent_;
+  arith::Num<Ops, arith::Quantity::decay> kappa_{};  // the ETU's filter decay this step (eq. 45)
   arith::Num<Ops, arith::Quantity::decay> readout_kappa_{};
   std::vector<uint32_t> zkappa_sources_;
   std::vector<Trace> zkappa_;
   std::vector<OutputSynapse> output_;
   std::vector<Accumulator> output_gradient_;
   EtuUnit* unit_ = nullptr;
-  std::vector<EtuRequest> batch_;  // reused: the step's requests for an attached unit
+  std::vector<EtuRequest> batch_;          // reused: the step's requests for an attached unit
+  std::vector<State> input_scratch_, recurrent_scratch_;  // their states, written back after the unit
 };
 
 }  // namespace nchip::systemc

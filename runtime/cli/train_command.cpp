@@ -23,6 +23,7 @@
 #include "compiler/quant_config_json.hpp"
 #include "hw_model/error.hpp"
 #include "hw_model/learning/eprop_engine.hpp"
+#include "hw_model/learning/worker_pool.hpp"
 #include "rtl/cosim/etu_record.hpp"
 #include "runtime/cli/command.hpp"
 #include "runtime/cli/options.hpp"
@@ -186,6 +187,8 @@ int train_command_main(const std::vector<std::string>& args) {
       ("softmax", po::value<std::string>(), "classification error: exact (float), lut (fixed, default) or hard-sigmoid")
       ("validation-trials", po::value<int64_t>()->default_value(32), "store-recall: fresh trials scored per iteration")
       ("seed", po::value<int64_t>()->default_value(1), "seed of trials, default-network weights, feedback and rounding")
+      ("threads", po::value<int64_t>()->default_value(0),
+       "threads of the per-synapse learning work (0 = every core); outputs are the same bytes for every count")
       ("out", po::value<std::string>(), "output directory (created if missing)")
       ("record-etu", po::value<std::string>(),
        "record the eligibility-trace unit's per-synapse input stream of the training trials to FILE, "
@@ -275,6 +278,7 @@ int train_command_main(const std::vector<std::string>& args) {
   if (vm.count("target-rate")) o.eprop.reg_target_rate_hz = vm["target-rate"].as<double>();
   o.validation_trials = static_cast<uint32_t>(bounded(vm, "validation-trials", 0, 1'000'000));
   o.seed = non_negative(vm, "seed");
+  o.eprop.threads = static_cast<unsigned>(bounded(vm, "threads", 0, 1024));
   configure_systemc_training(vm, vm["mode"].as<std::string>(), o, chip_image ? &chip_image->chip : nullptr);
   validate(o);
   const bool record_etu = vm.count("record-etu") > 0;
@@ -329,10 +333,11 @@ int train_command_main(const std::vector<std::string>& args) {
   }
 
   if (!quiet)
-    fmt::print("training '{}' on {} ({}, {}, storage {}, batch {}, {} lr {}, seed {})\n", network.name, task,
-               to_string(o.mode),
+    fmt::print("training '{}' on {} ({}, {}, storage {}, batch {}, {} lr {}, seed {}, threads {})\n", network.name,
+               task, to_string(o.mode),
                o.algorithm == Algorithm::bptt ? std::string("bptt") : fmt::format("feedback {}", to_string(o.eprop.feedback)),
-               to_string(o.eprop.storage), o.batch, to_string(o.optimizer), o.lr, o.seed);
+               to_string(o.eprop.storage), o.batch, to_string(o.optimizer), o.lr, o.seed,
+               o.eprop.threads == 0 ? learning::WorkerPool::default_threads() : o.eprop.threads);
   std::vector<IterationRecord> curve;
   const std::string metric_name = task == "pattern-generation" ? "nmse" : "recall_error_rate";
   SigintGuard guard;
