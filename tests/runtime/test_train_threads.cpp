@@ -1,0 +1,105 @@
+// `nchip train --threads N` (issue #11): the per-synapse learning work split over 1, 2 or 3
+// threads gives the same bytes: trained network, metrics and learning curve (wall times aside),
+// in fixed point (LIF and ALIF targets, nearest and stochastic rounding) and in float.
+#include <catch2/catch.hpp>
+
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "support/cli_runner.hpp"
+
+namespace {
+
+using nchip::test::run_nchip;
+using nchip::test::scratch_dir;
+using nchip::test::slurp;
+using nchip::test::source_path;
+
+// curve.csv without its wall-time columns (seconds and the per-phase *_s).
+std::string curve_without_times(const std::string& csv) {
+  std::istringstream in(csv);
+  std::string line, out;
+  std::vector<bool> keep;
+  while (std::getline(in, line)) {
+    std::vector<std::string> cells;
+    std::stringstream cs(line);
+    for (std::string c; std::getline(cs, c, ',');) cells.push_back(c);
+    if (keep.empty())
+      for (const auto& c : cells) keep.push_back(c != "seconds" && (c.size() < 2 || c.substr(c.size() - 2) != "_s"));
+    for (size_t i = 0; i < cells.size() && i < keep.size(); ++i)
+      if (keep[i]) out += cells[i] + ",";
+    out += "\n";
+  }
+  return out;
+}
+
+// metrics.json without the fields that hold wall times.
+nlohmann::json metrics_without_times(const std::string& text) {
+  nlohmann::json j = nlohmann::json::parse(text);
+  for (auto it = j.begin(); it != j.end();) {
+    const std::string& k = it.key();
+    const bool time = k.rfind("seconds", 0) == 0 || k.find("time") != std::string::npos ||
+                      (k.size() > 2 && k.substr(k.size() - 2) == "_s");
+    it = time ? j.erase(it) : std::next(it);
+  }
+  return j;
+}
+
+void check_same_for_every_thread_count(const std::string& name, const std::string& args) {
+  const std::string dir = scratch_dir("train_threads_" + name);
+  std::string trained_1, curve_1;
+  nlohmann::json metrics_1;
+  for (int threads : {1, 2, 3}) {
+    const std::string out = dir + "/t" + std::to_string(threads);
+    const auto r = run_nchip("train " + args + " --threads " + std::to_string(threads) + " --quiet --out " + out, dir);
+    INFO(name << " --threads " << threads << ": " << r.err);
+    REQUIRE(r.exit_code == 0);
+    const std::string trained = slurp(out + "/trained.json");
+    const std::string curve = curve_without_times(slurp(out + "/curve.csv"));
+    const nlohmann::json metrics = metrics_without_times(slurp(out + "/metrics.json"));
+    REQUIRE(trained.size() > 1000);
+    if (threads == 1) {
+      trained_1 = trained;
+      curve_1 = curve;
+      metrics_1 = metrics;
+    } else {
+      CHECK(trained == trained_1);
+      CHECK(curve == curve_1);
+      CHECK(metrics == metrics_1);
+    }
+  }
+}
+
+}  // namespace
+
+TEST_CASE("train --threads 1/2/3: identical bytes, fixed point, LIF targets") {
+  check_same_for_every_thread_count(
+      "fixed_lif", "--task pattern-generation --net " + source_path("examples/networks/pattern_generation_small.json") +
+                       " --mode fixed --iterations 3 --seed 4");
+}
+
+TEST_CASE("train --threads 1/2/3: identical bytes, fixed point, ALIF targets, stochastic rounding") {
+  // Stochastic rounding in the ETU itself (every product draws) and in the weight update.
+  const std::string quant = scratch_dir("train_threads_quant") + "/stochastic.json";
+  std::ofstream(quant) << R"({"rounding": "stochastic", "update_rounding": "stochastic"})";
+  check_same_for_every_thread_count(
+      "fixed_alif_stochastic", "--task store-recall --net " + source_path("examples/networks/store_recall_100.json") +
+                                   " --mode fixed --quant " + quant + " --iterations 2 --batch 2 --validation-trials 1 --seed 5");
+}
+
+TEST_CASE("train --threads 1/2/3: identical bytes, float reference") {
+  check_same_for_every_thread_count(
+      "float", "--task store-recall --net " + source_path("examples/networks/store_recall_100.json") +
+                   " --mode float --iterations 2 --batch 2 --validation-trials 1 --seed 6");
+}
+
+TEST_CASE("train --threads: out of range is one line and exit code 2") {
+  const std::string dir = scratch_dir("train_threads_bad");
+  const auto r = run_nchip("train --task pattern-generation --threads -1 --out " + dir + "/o", dir);
+  CHECK(r.exit_code == 2);
+  CHECK(nchip::test::line_count(r.err) == 1);
+}
