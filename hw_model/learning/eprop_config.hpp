@@ -40,6 +40,9 @@ struct EpropConfig {
   // Threads of the per-synapse work (the ETU windows), the caller's included; 0: every core.
   // Results are the same bytes for every count.
   unsigned threads = 1;
+  // The ETU kernel: the fast one, or the plain definition it is tested against (for benchmarks
+  // and cross-checks; same results, slower).
+  bool reference_kernel = false;
 };
 
 // dE_reg/dz_j^t of the firing-rate regularization (eq. 55-56) for a neuron that fired `spikes`

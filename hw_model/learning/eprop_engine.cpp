@@ -120,6 +120,8 @@ EpropEngine<Ops>::EpropEngine(model::NetworkModel<Ops>& model, Ops ops, const Ep
     };
     build(input_store_, input_entry_, model.input_synapses, n_in_, input_slot);
     build(recurrent_store_, recurrent_entry_, model.recurrent_synapses, n_, recurrent_slot);
+    input_store_.use_reference_kernel(config.reference_kernel);
+    recurrent_store_.use_reference_kernel(config.reference_kernel);
     // Room for a full window, so buffering a step never allocates.
     const size_t groups = alpha_groups_.size();
     pending_.step.reserve(kWindowSteps);

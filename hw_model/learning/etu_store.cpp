@@ -70,20 +70,23 @@ void EtuSynapseStore<Ops>::run(const Ops& ops, const EtuNeuronConstants<Ops>& co
   const size_t updates = rows_.positions() * window.steps;
   const unsigned threads = pool ? pool->threads() : 1;
   const unsigned parts = static_cast<unsigned>(std::clamp<size_t>(updates / 16384, 1, threads));
+  const auto kernel = [&](const Ops& part_ops, size_t row_begin, size_t row_end) {
+    if (reference_) etu_run_rows_reference(part_ops, rows_, row_begin, row_end, constants, window, columns_);
+    else etu_run_rows(part_ops, rows_, row_begin, row_end, constants, window, columns_);
+  };
   if (parts == 1) {
-    etu_run_rows(ops, rows_, 0, rows_.rows(), constants, window, columns_);
+    kernel(ops, 0, rows_.rows());
     return;
   }
   const std::vector<size_t>& cut = split(parts);
   if constexpr (std::is_same_v<Ops, arith::FixedOps>) {
     part_counts_.assign(parts, arith::SaturationCounts{});
     pool->run(parts, [&](size_t k) {
-      const arith::FixedOps part_ops(*ops.q, part_counts_[k]);
-      etu_run_rows(part_ops, rows_, cut[k], cut[k + 1], constants, window, columns_);
+      kernel(arith::FixedOps(*ops.q, part_counts_[k]), cut[k], cut[k + 1]);
     });
     for (const auto& c : part_counts_) *ops.sat += c;
   } else {
-    pool->run(parts, [&](size_t k) { etu_run_rows(ops, rows_, cut[k], cut[k + 1], constants, window, columns_); });
+    pool->run(parts, [&](size_t k) { kernel(ops, cut[k], cut[k + 1]); });
   }
 }
 

@@ -41,6 +41,9 @@ class EtuSynapseStore {
     return columns_.accumulator[position_[entry]];
   }
 
+  // Runs the plain definition (etu_run_rows_reference) instead of the kernel (benchmarks).
+  void use_reference_kernel(bool on) { reference_ = on; }
+
   void begin_trial();         // eps_a and filtered to zero; accumulators kept
   void clear_accumulators();  // accumulators to zero
 
@@ -58,6 +61,7 @@ class EtuSynapseStore {
   std::vector<uint32_t> position_;  // entry -> kernel position
   EtuRows rows_;
   EtuColumns<Ops> columns_;
+  bool reference_ = false;
   unsigned split_parts_ = 0;
   std::vector<size_t> split_rows_;
   std::vector<arith::SaturationCounts> part_counts_;
