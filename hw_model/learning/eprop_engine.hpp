@@ -1,7 +1,9 @@
 // The on-chip e-prop plasticity engine (Bellec et al. 2019, e-prop 1), run beside a chip model
-// (the functional Simulator, or the SystemC chip): presynaptic traces (eq. 22), per-synapse eligibility through the ETU (eq. 23, 27, 28,
-// 45), learning signals from readout errors (eq. 42-53) and firing-rate regularization (eq. 54-56),
-// weight-gradient accumulation (full scheme) or online +-1 LSB updates (factored scheme).
+// (the functional Simulator, or the SystemC chip). This class is the host's part - the feedback
+// matrix B, the firing-rate regularization term (eq. 54-56), the step count and the seeds of every
+// draw key, the spike counts - and drives a datapath through the EligibilityOwner interface: its
+// own NetworkDatapath (the functional model's: traces, learning signals, the ETU, gradients, or
+// the factored scheme's online updates) or the SystemC chip's cores (set_eligibility_owner).
 //
 // Timing. A Simulator::step(x[t]) turns the state (v[t], a[t], z[t], h[t]) into y[t] (from z[t],
 // eq. 41) and then (v[t+1], a[t+1], z[t+1], h[t+1]). The e-prop quantities of step t are
@@ -9,20 +11,10 @@
 //   L^t  = sum_k B_jk err_k^t, err^t from y^t (the readout computed from z^t)
 //   acc += L^t * ebar^t, ebar^t = kappa ebar^{t-1} + e^t (eq. 45)
 //   grad_out_kj += err_k^t * zkappa_j^t, zkappa^t = kappa zkappa^{t-1} + z^t (eq. 48, 53)
-// so EpropEngine::step saves h^t before stepping the simulator, steps it (getting y^t and z^t),
-// then runs the learning datapath with h^t, zbar^{t-1} and L^t, and only then advances the
-// traces to zbar^t (with z^t and x^t). The simulator is not changed; the engine never lags it by
-// more than the one saved h vector (the per-synapse ETU work may lag by a window, see below).
-//
-// Windowed ETU. In the full scheme the per-synapse state of every plastic synapse would stream
-// through memory once per step. Each synapse's updates depend only on its own state and on the
-// step's inputs (h^t and L^t of its target, zbar^{t-1} of its source, the key's step), and
-// saturation counts are sums, so the engine buffers the inputs of up to kWindowSteps steps and then
-// runs the window block by block (a block's state stays in cache while the window's steps run
-// over it): bit-identical to running each step over all synapses. The window is run whenever
-// it is full and before anything reads or resets the ETU state (gradient, clear_gradients,
-// begin_trial, end_trial, a change of observer or owner). With an ETU observer the window is one
-// step, so the observer still sees the updates step by step in the usual order.
+// so EpropEngine::step saves h^t before stepping the model, steps it (getting y^t and z^t), then
+// runs the learning datapath with h^t, zbar^{t-1} and L^t, and only then are the traces advanced
+// to zbar^t (with z^t and x^t). The model is not changed; the datapath never lags it by more than
+// the one saved h vector (the per-synapse ETU work may lag by a window, see network_datapath.hpp).
 #pragma once
 
 #include <chrono>
@@ -33,20 +25,12 @@
 #include "hw_model/arith/eligibility.hpp"
 #include "hw_model/learning/batch_update.hpp"
 #include "hw_model/learning/eligibility_owner.hpp"
-#include "hw_model/learning/eligibility_pass.hpp"
 #include "hw_model/learning/eprop_config.hpp"
-#include "hw_model/learning/etu_store.hpp"
 #include "hw_model/learning/learning_pass.hpp"
+#include "hw_model/learning/network_datapath.hpp"
 #include "hw_model/model/network_model.hpp"
 
 namespace nchip::learning {
-
-// Wall time of each phase, summed over steps (for the iteration breakdown of `nchip train`).
-struct EpropTimers {
-  double neuron_s = 0;           // Simulator::step (synaptic input, neurons, readouts)
-  double learning_signal_s = 0;  // errors, learning signals, output-weight gradient
-  double eligibility_s = 0;      // traces and per-synapse ETU / online updates
-};
 
 template <class Ops>
 class EpropEngine {
@@ -94,8 +78,8 @@ class EpropEngine {
   void end_batch();
 
   // Accumulated dE/dw of a synapse (index into the model's matrix of that set), full scheme.
-  // Runs the pending window first (see "Windowed ETU" above), so it may be read right after a
-  // trial's steps, with or without end_trial.
+  // The datapath runs its pending window first (see network_datapath.hpp), so it may be read
+  // right after a trial's steps, with or without end_trial.
   Accumulator gradient(SynapseSet set, size_t synapse) const;
   void clear_gradients();
   // The chip's end-of-batch weight update (batch_update.hpp) from the accumulated gradients, fixed
@@ -107,7 +91,7 @@ class EpropEngine {
   const std::vector<Signal>& errors() const { return err_; }          // err^t of the last step
   const std::vector<Weight>& feedback() const { return B_; }          // B [j * n_readouts + k]
   uint64_t trial_spikes() const { return trial_spikes_; }
-  uint64_t online_updates() const { return online_updates_; }         // factored: LSB moves
+  uint64_t online_updates() const { return own_->online_updates(); }  // factored: LSB moves
   const EpropTimers& timers() const { return timers_; }
   const EpropConfig& config() const { return config_; }
 
@@ -119,81 +103,36 @@ class EpropEngine {
   // Hands the full scheme's learning datapath to `owner` (not owned; nullptr takes it back, both
   // with eps_a, filtered, traces and accumulators zero): begin_trial, every step's errors,
   // learning signals, output-weight gradient, ETU and traces, gradient() and clear_gradients() go
-  // to it; h^t is then the owner's (begin_step is not needed). Throws nchip::InputError in the factored scheme (no ETU) or
-  // with an ETU observer attached (the observer sees the engine's own unit).
+  // to it; h^t is then the owner's (begin_step is not needed). Throws nchip::InputError in the
+  // factored scheme (no ETU) or with an ETU observer attached (the observer sees the engine's own
+  // unit).
   void set_eligibility_owner(EligibilityOwner<Ops>* owner);
-  bool has_etu_observer() const { return etu_observer_ != nullptr; }
+  bool has_etu_observer() const { return own_->has_observer(); }
 
  private:
   void refresh_symmetric_feedback();
-  void compute_learning_signals(const std::vector<Voltage>& y, bool has_target, const Voltage* target,
-                                const Signal* external_L);
-  void output_gradient(bool has_target);
-  void record_window_step();
-  size_t window_capacity() const { return etu_observer_ ? 1 : kWindowSteps; }
-  void flush_window() const;
-  void run_window(EtuSynapseStore<Ops>& store, const std::vector<Num<Ops, Quantity::trace>>& traces,
-                  size_t traces_per_step, uint64_t seed) const;
-  void run_observed_step(SynapseSet set, EtuSynapseStore<Ops>& store,
-                         const std::vector<Num<Ops, Quantity::trace>>& traces, uint64_t seed) const;
-  void factored_updates();
-  void advance_traces();
-  LearningStep<Ops> learning_step(const Voltage* target, bool has_target, const Signal* external_L) const;
+  LearningStep<Ops> learning_step(const Voltage* readouts, const Voltage* target, bool has_target,
+                                  const Signal* external_L) const;
 
   model::NetworkModel<Ops>& model_;
   Ops ops_;
   EpropConfig config_;
   uint32_t n_ = 0, n_in_ = 0, n_out_ = 0;
   uint64_t step_count_ = 0;  // steps since construction: the step of every draw key
-  uint64_t seed_input_ = 0, seed_recurrent_ = 0, seed_output_ = 0, seed_traces_ = 0, seed_signal_ = 0;
   LearningSeeds seeds_;
-  uint32_t lr_raw_ = 0;  // factored scheme, fixed point
-
-  // Distinct membrane decays of the spiking neurons; zbar is kept once per (source, group).
-  std::vector<Num<Ops, Quantity::decay>> alpha_groups_;
-  std::vector<uint32_t> group_of_;
-  Num<Ops, Quantity::decay> kappa_{};  // readout decay (all readouts share it)
+  Num<Ops, Quantity::decay> kappa_{};  // the ETU's filter decay: the readouts' kappa (eq. 45), or 0
 
   std::vector<Weight> B_;
   std::vector<uint32_t> readout_synapse_of_;  // [j * n_out + k] -> index in readout_synapses, or ~0
-  std::vector<Num<Ops, Quantity::pseudo_derivative>> h_;  // h^t saved before the simulator step
   std::vector<uint8_t> z_flag_, x_flag_;
-  std::vector<Num<Ops, Quantity::trace>> xbar_, zbar_, zkappa_;  // [group * n_sources + i], [j]
   std::vector<Signal> err_, L_, reg_;
-  std::vector<Accumulator> grad_output_;
   std::vector<uint64_t> batch_spikes_;  // per neuron, this batch
-  uint64_t batch_steps_ = 0, trial_spikes_ = 0, online_updates_ = 0;
-  EtuObserver<Ops>* etu_observer_ = nullptr;
-  EligibilityOwner<Ops>* eligibility_owner_ = nullptr;
+  uint64_t batch_steps_ = 0, trial_spikes_ = 0;
+  EpropTimers timers_;
 
-  // Full scheme: each set's plastic synapses (entries in source-major order, the order the ETU
-  // observer sees) and their state, laid out for the kernel; synapse index -> entry (~0: not
-  // plastic). The neurons' ETU constants rho and beta (kappa_ is shared).
-  std::vector<uint32_t> input_entry_, recurrent_entry_;
-  std::vector<Num<Ops, Quantity::decay>> rho_;
-  std::vector<Voltage> beta_;
-  std::vector<uint8_t> adaptive_;
-  std::unique_ptr<WorkerPool> pool_;  // config.threads > 1 (else the calling thread)
-
-  // The inputs of the steps the ETU has not run yet (see "Windowed ETU" above), in step order.
-  struct PendingSteps {
-    std::vector<uint64_t> step;                               // step_count_ then (draw keys)
-    std::vector<Num<Ops, Quantity::pseudo_derivative>> h;     // [w * n + j]: h^t
-    std::vector<Signal> L;                                    // [w * n + j]: L^t
-    std::vector<Num<Ops, Quantity::trace>> xbar, zbar;        // the traces as step w read them
-    size_t size() const { return step.size(); }
-  };
-  // Steps per window: enough that a block's state is fetched once per 32 steps instead of every
-  // step, few enough that a window's inputs (16 bytes a neuron and 8 a trace per step in float:
-  // ~0.5 MB for the 600-neuron net) stay in cache to be re-read for each block.
-  static constexpr size_t kWindowSteps = 32;
-
-  // Mutable because the const gradient() must first run the pending steps into the ETU state (a
-  // caller may read gradients right after a trial's steps); nothing else changes there. So
-  // gradient() must not race with itself while steps are pending (after end_trial none are).
-  mutable PendingSteps pending_;
-  mutable EtuSynapseStore<Ops> input_store_, recurrent_store_;
-  mutable EpropTimers timers_;  // a window's run is eligibility time
+  // The datapath: the engine's own unless an owner was attached (then `owner_` is that one).
+  std::unique_ptr<NetworkDatapath<Ops>> own_;
+  EligibilityOwner<Ops>* owner_ = nullptr;
 };
 
 extern template class EpropEngine<arith::FloatOps>;

@@ -19,10 +19,14 @@
 
 namespace nchip::learning {
 
-// The seeds of the e-prop engine's draw keys (derived from EpropConfig::seed).
+// The seeds of the e-prop engine's draw keys, derived from EpropConfig::seed by learning_seeds.
 struct LearningSeeds {
   uint64_t input = 0, recurrent = 0, output = 0, traces = 0, signal = 0;
 };
+inline LearningSeeds learning_seeds(uint64_t seed) {
+  return {arith::splitmix64_mix(seed ^ 0x11), arith::splitmix64_mix(seed ^ 0x22), arith::splitmix64_mix(seed ^ 0x33),
+          arith::splitmix64_mix(seed ^ 0x44), arith::splitmix64_mix(seed ^ 0x55)};
+}
 
 // What the learning datapath reads at step t from outside a core's own state: the host's
 // constants (feedback matrix B [j * n_readouts + k], the regularization term of every neuron's
@@ -31,6 +35,9 @@ struct LearningSeeds {
 template <class Ops>
 struct LearningStep {
   const Num<Ops, Quantity::voltage>* target = nullptr;  // n_readouts values, read when has_target
+  // y^t of the chip model the engine steps beside (the functional datapath forms its errors from
+  // them; the SystemC chip's learning-signal unit reads its own readouts).
+  const Num<Ops, Quantity::voltage>* readouts = nullptr;
   bool has_target = false;
   const Num<Ops, Quantity::learning_signal>* external_L = nullptr;  // replaces L when given
   const Num<Ops, Quantity::weight>* feedback = nullptr;
