@@ -1,5 +1,5 @@
 // The e-prop engine runs the full scheme's ETU a window of steps at a time, block by block of
-// synapses (eprop_engine.hpp, "Windowed ETU"); with an ETU observer attached it runs step by step
+// synapses (network_datapath.hpp, "Windowed ETU"); with an ETU observer attached it runs step by step
 // in the order the observer has always seen. Both orders must give the same bits: every gradient
 // (input, recurrent, output) and every saturation count, in float and in fixed point with
 // stochastic rounding, over trials that are not multiples of the window, gradients read with and
