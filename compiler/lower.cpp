@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 #include <stdexcept>
+#include <type_traits>
+#include <vector>
 
 #include "hw_model/arith/ops.hpp"
 
@@ -34,38 +36,99 @@ int choose_exponent(const arith::FixedOps& ops, double max_abs) {
   return std::clamp(e, arith::kWeightExponentMin, arith::kWeightExponentMax);
 }
 
-struct WeightEntry {
-  uint32_t source;
-  uint32_t target;
-  double weight;
+// One projection's share of a synapse matrix: its IR, where its source and target populations
+// sit in the matrix's index spaces, and its weight exponent.
+struct ProjectionPart {
+  uint32_t index;  // in ir::Network::projections
+  const ir::Projection* proj;
+  uint32_t src_first, src_size, dst_first, dst_size;
   int exponent;
-  model::SynapseOrigin origin;
+  bool self;  // a population to itself: no synapse i -> i (eq. 20 sums over i != j)
 };
 
-// Builds compressed rows by source; entries are visited in (source, target) order, so the
-// layout (and hence every result) is deterministic.
+// Builds compressed rows by source. Each synapse is written straight into its row (a counting
+// sort by source): rows are filled in projection order, a dense projection's by post, a sparse
+// one's in list order. That is the order a stable sort of all synapses by (source, target) would
+// leave them in whenever each row's targets come out ascending, which is the usual case (the
+// reader keeps sparse synapses sorted by (post, pre)); a row that does not is stable-sorted by
+// target, so the layout (and hence every result) is that of the stable sort, deterministic.
 template <class Ops>
 model::SynapseMatrix<Ops> build_matrix(uint32_t n_sources, uint32_t n_targets,
-                                       std::vector<WeightEntry> entries,
+                                       const std::vector<ProjectionPart>& parts,
                                        const std::vector<uint8_t>& plastic_by_projection,
                                        const Ops& ops) {
-  std::stable_sort(entries.begin(), entries.end(), [](const WeightEntry& a, const WeightEntry& b) {
-    return a.source != b.source ? a.source < b.source : a.target < b.target;
-  });
   model::SynapseMatrix<Ops> m;
   m.n_sources = n_sources;
   m.n_targets = n_targets;
   m.row_start.assign(n_sources + 1, 0);
-  for (const auto& e : entries) ++m.row_start[e.source + 1];
+  for (const ProjectionPart& part : parts) {
+    if (part.proj->dense) {
+      // A self projection skips one synapse (the diagonal) in each row.
+      const uint32_t per_row = part.dst_size - (part.self ? 1 : 0);
+      for (uint32_t pre = 0; pre < part.src_size; ++pre) m.row_start[part.src_first + pre + 1] += per_row;
+    } else {
+      for (const auto& s : part.proj->synapses)
+        if (!(part.self && s.pre == s.post)) ++m.row_start[part.src_first + s.pre + 1];
+    }
+  }
   for (uint32_t s = 0; s < n_sources; ++s) m.row_start[s + 1] += m.row_start[s];
-  m.target.reserve(entries.size());
-  m.weight.reserve(entries.size());
-  for (const auto& e : entries) {
-    m.target.push_back(e.target);
-    m.weight.push_back(arith::from_real<Quantity::weight>(ops, std::ldexp(e.weight, -e.exponent)));
-    m.exponent.push_back(static_cast<int8_t>(e.exponent));
-    m.plastic.push_back(plastic_by_projection[e.origin.projection]);
-    m.origin.push_back(e.origin);
+  const size_t n = m.row_start[n_sources];
+  m.target.resize(n);
+  m.weight.resize(n);
+  m.exponent.resize(n);
+  m.plastic.resize(n);
+  m.origin.resize(n);
+  std::vector<uint32_t> cursor(m.row_start.begin(), m.row_start.end() - 1);
+  for (const ProjectionPart& part : parts) {
+    const ir::Projection& proj = *part.proj;
+    // ldexp(w, -e) is w * 2^-e rounded once; so is the product with the exact power of two.
+    const double scale = std::ldexp(1.0, -part.exponent);
+    const int8_t exponent = static_cast<int8_t>(part.exponent);
+    const uint8_t plastic = plastic_by_projection[part.index];
+    auto put = [&](uint32_t pre, uint32_t post, double w, uint32_t position) {
+      const uint32_t k = cursor[part.src_first + pre]++;
+      m.target[k] = part.dst_first + post;
+      m.weight[k] = arith::from_real<Quantity::weight>(ops, w * scale);
+      m.exponent[k] = exponent;
+      m.plastic[k] = plastic;
+      m.origin[k] = {part.index, position};
+    };
+    if (proj.dense) {
+      for (uint32_t pre = 0; pre < part.src_size; ++pre)
+        for (uint32_t post = 0; post < part.dst_size; ++post) {
+          if (part.self && pre == post) continue;
+          const uint32_t position = post * part.src_size + pre;
+          put(pre, post, proj.weights[position], position);
+        }
+    } else {
+      for (uint32_t i = 0; i < proj.synapses.size(); ++i) {
+        const auto& s = proj.synapses[i];
+        if (part.self && s.pre == s.post) continue;
+        put(s.pre, s.post, s.weight, i);
+      }
+    }
+  }
+  // Rows whose targets are not ascending (projections listed out of target order) get the
+  // stable sort by target.
+  std::vector<uint32_t> order;
+  for (uint32_t s = 0; s < n_sources; ++s) {
+    const uint32_t begin = m.row_start[s], end = m.row_start[s + 1];
+    if (std::is_sorted(m.target.begin() + begin, m.target.begin() + end)) continue;
+    order.resize(end - begin);
+    for (uint32_t k = 0; k < order.size(); ++k) order[k] = begin + k;
+    std::stable_sort(order.begin(), order.end(),
+                     [&](uint32_t a, uint32_t b) { return m.target[a] < m.target[b]; });
+    auto permute = [&](auto& v) {
+      std::vector<typename std::decay_t<decltype(v)>::value_type> row;
+      row.reserve(order.size());
+      for (uint32_t k : order) row.push_back(v[k]);
+      std::copy(row.begin(), row.end(), v.begin() + begin);
+    };
+    permute(m.target);
+    permute(m.weight);
+    permute(m.exponent);
+    permute(m.plastic);
+    permute(m.origin);
   }
   return m;
 }
@@ -122,42 +185,27 @@ model::NetworkModel<Ops> lower(const ir::Network& network, const Ops& ops) {
     throw std::logic_error("lower: unknown population '" + name + "' (the reader validates this)");
   };
 
-  std::vector<WeightEntry> input_entries, recurrent_entries, readout_entries;
+  std::vector<ProjectionPart> input_parts, recurrent_parts, readout_parts;
   std::vector<uint8_t> plastic;
   for (uint32_t p = 0; p < network.projections.size(); ++p) {
     const auto& proj = network.projections[p];
     plastic.push_back(proj.plastic ? 1 : 0);
     const auto& src = span_of(proj.source);
     const auto& dst = span_of(proj.target);
-    auto& entries = src.role == PopulationRole::input      ? input_entries
-                    : dst.role == PopulationRole::readout ? readout_entries
-                                                          : recurrent_entries;
-    const bool self_projection = proj.source == proj.target;
+    auto& parts = src.role == PopulationRole::input      ? input_parts
+                  : dst.role == PopulationRole::readout ? readout_parts
+                                                        : recurrent_parts;
     double max_abs = 0.0;
     for (double w : proj.weights) max_abs = std::max(max_abs, std::fabs(w));
     for (const auto& syn : proj.synapses) max_abs = std::max(max_abs, std::fabs(syn.weight));
-    const int exponent = choose_exponent(ops, max_abs);
-    if (proj.dense) {
-      for (uint32_t post = 0; post < dst.size; ++post)
-        for (uint32_t pre = 0; pre < src.size; ++pre) {
-          const uint32_t position = post * src.size + pre;
-          // No self-connections: eq. 20 sums over i != j (the reader rejects a non-zero diagonal).
-          if (self_projection && pre == post) continue;
-          entries.push_back(
-              {src.first + pre, dst.first + post, proj.weights[position], exponent, {p, position}});
-        }
-    } else {
-      for (uint32_t i = 0; i < proj.synapses.size(); ++i) {
-        const auto& s = proj.synapses[i];
-        if (self_projection && s.pre == s.post) continue;
-        entries.push_back({src.first + s.pre, dst.first + s.post, s.weight, exponent, {p, i}});
-      }
-    }
+    // No self-connections: eq. 20 sums over i != j (the reader rejects a non-zero diagonal).
+    parts.push_back({p, &proj, src.first, src.size, dst.first, dst.size, choose_exponent(ops, max_abs),
+                     proj.source == proj.target});
   }
   const uint32_t n_neurons = out.n_neurons();
-  out.input_synapses = build_matrix(out.n_inputs, n_neurons, std::move(input_entries), plastic, ops);
-  out.recurrent_synapses = build_matrix(n_neurons, n_neurons, std::move(recurrent_entries), plastic, ops);
-  out.readout_synapses = build_matrix(n_neurons, out.n_readouts(), std::move(readout_entries), plastic, ops);
+  out.input_synapses = build_matrix(out.n_inputs, n_neurons, input_parts, plastic, ops);
+  out.recurrent_synapses = build_matrix(n_neurons, n_neurons, recurrent_parts, plastic, ops);
+  out.readout_synapses = build_matrix(n_neurons, out.n_readouts(), readout_parts, plastic, ops);
   return out;
 }
 

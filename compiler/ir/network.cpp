@@ -151,25 +151,28 @@ std::optional<NetworkProblem> weights_problem(const Projection& proj, size_t i,
                           "a sparse projection must not also have a dense weight matrix"};
   for (size_t k = 0; k < proj.synapses.size(); ++k) {
     const Synapse& s = proj.synapses[k];
-    const std::string at = fmt::format("/projections/{}/synapses/{}", i, k);
+    // The pointer is formatted only for a problem (this loop runs once per synapse).
+    const auto at = [i, k](const char* suffix = "") {
+      return fmt::format("/projections/{}/synapses/{}{}", i, k, suffix);
+    };
     if (s.pre >= pre.size)
       return NetworkProblem{
-          at + "/0", fmt::format("pre index {} out of range (source {} has {} neurons)", s.pre,
-                                 in_quotes(pre.name), pre.size)};
+          at("/0"), fmt::format("pre index {} out of range (source {} has {} neurons)", s.pre,
+                                in_quotes(pre.name), pre.size)};
     if (s.post >= post.size)
       return NetworkProblem{
-          at + "/1", fmt::format("post index {} out of range (target {} has {} neurons)", s.post,
-                                 in_quotes(post.name), post.size)};
+          at("/1"), fmt::format("post index {} out of range (target {} has {} neurons)", s.post,
+                                in_quotes(post.name), post.size)};
     if (!std::isfinite(s.weight))
-      return NetworkProblem{at + "/2", fmt::format("weight must be finite, got {}", s.weight)};
+      return NetworkProblem{at("/2"), fmt::format("weight must be finite, got {}", s.weight)};
     if (k > 0) {
       const Synapse& prev = proj.synapses[k - 1];
       const auto order = std::make_pair(s.post, s.pre);
       const auto prev_order = std::make_pair(prev.post, prev.pre);
       if (order == prev_order)
-        return NetworkProblem{at,
+        return NetworkProblem{at(),
                               fmt::format("duplicate synapse pre {} -> post {}", s.pre, s.post)};
-      if (order < prev_order) return NetworkProblem{at, "synapses must be sorted by (post, pre)"};
+      if (order < prev_order) return NetworkProblem{at(), "synapses must be sorted by (post, pre)"};
     }
   }
   return std::nullopt;

@@ -1,6 +1,7 @@
 #include "compiler/ir/network_json.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <cstring>
 #include <limits>
@@ -20,6 +21,28 @@ using json_reader::child;
 using json_reader::in_quotes;
 using json_reader::json;
 using json_reader::Reader;
+
+// Reader::finite_number and Reader::unsigned_integer for the values of a weight matrix or synapse
+// list: a good value is taken as is, and only a bad one builds its JSON pointer (`pointer()`)
+// for the reader's error, so reading N weights does not format N pointers.
+template <class Pointer>
+double weight_value(const Reader& r, const json& value, const Pointer& pointer) {
+  if (value.is_number()) {
+    const double x = value.get<double>();
+    if (std::isfinite(x)) return x;
+  }
+  return r.finite_number(value, pointer());
+}
+
+template <class Pointer>
+uint32_t neuron_index(const Reader& r, const json& value, const Pointer& pointer) {
+  constexpr uint64_t kMax = std::numeric_limits<uint32_t>::max();
+  if (value.is_number_unsigned()) {
+    const uint64_t x = value.get<uint64_t>();
+    if (x <= kMax) return static_cast<uint32_t>(x);
+  }
+  return static_cast<uint32_t>(r.unsigned_integer(value, pointer(), kMax));
+}
 
 // Which keys each population type takes; a key of another type is named as such in the error.
 const std::vector<std::string>& keys_of(PopulationType type) {
@@ -113,7 +136,7 @@ void read_dense(const Reader& r, const json& j, const std::string& at, const Pop
       r.fail(row_at, fmt::format("expected {} weights (source {} has {} neurons), got {}", pre.size,
                                  in_quotes(pre.name), pre.size, j[row].size()));
     for (size_t col = 0; col < pre.size; ++col)
-      proj.weights.push_back(r.finite_number(j[row][col], child(row_at, col)));
+      proj.weights.push_back(weight_value(r, j[row][col], [&] { return child(row_at, col); }));
   }
 }
 
@@ -126,31 +149,31 @@ void read_sparse(const Reader& r, const json& j, const std::string& at, const Po
   std::vector<std::pair<Synapse, size_t>> read;  // synapse, position in the file
   read.reserve(j.size());
   for (size_t k = 0; k < j.size(); ++k) {
-    const std::string s_at = child(at, k);
+    // The pointer to this triple (or one of its entries) is formatted only for an error.
+    const auto s_at = [&] { return child(at, k); };
     const json& triple = j[k];
     if (!triple.is_array() || triple.size() != 3)
-      r.fail(s_at, "expected [pre, post, weight], got " +
-                       (triple.is_array() ? fmt::format("{} entries", triple.size())
-                                          : json_reader::describe(triple)));
+      r.fail(s_at(), "expected [pre, post, weight], got " +
+                         (triple.is_array() ? fmt::format("{} entries", triple.size())
+                                            : json_reader::describe(triple)));
     Synapse s;
-    s.pre = static_cast<uint32_t>(
-        r.unsigned_integer(triple[0], child(s_at, 0), std::numeric_limits<uint32_t>::max()));
-    s.post = static_cast<uint32_t>(
-        r.unsigned_integer(triple[1], child(s_at, 1), std::numeric_limits<uint32_t>::max()));
-    s.weight = r.finite_number(triple[2], child(s_at, 2));
+    s.pre = neuron_index(r, triple[0], [&] { return child(s_at(), 0); });
+    s.post = neuron_index(r, triple[1], [&] { return child(s_at(), 1); });
+    s.weight = weight_value(r, triple[2], [&] { return child(s_at(), 2); });
     if (s.pre >= pre.size)
-      r.fail(child(s_at, 0), fmt::format("pre index {} out of range (source {} has {} neurons)",
-                                         s.pre, in_quotes(pre.name), pre.size));
+      r.fail(child(s_at(), 0), fmt::format("pre index {} out of range (source {} has {} neurons)",
+                                           s.pre, in_quotes(pre.name), pre.size));
     if (s.post >= post.size)
-      r.fail(child(s_at, 1), fmt::format("post index {} out of range (target {} has {} neurons)",
-                                         s.post, in_quotes(post.name), post.size));
+      r.fail(child(s_at(), 1), fmt::format("post index {} out of range (target {} has {} neurons)",
+                                           s.post, in_quotes(post.name), post.size));
     read.emplace_back(s, k);
   }
   const auto order = [](const std::pair<Synapse, size_t>& a, const std::pair<Synapse, size_t>& b) {
     return std::tie(a.first.post, a.first.pre, a.second) <
            std::tie(b.first.post, b.first.pre, b.second);
   };
-  std::sort(read.begin(), read.end(), order);
+  // Files written by nchip list synapses in this order already (the key is unique: no sort needed).
+  if (!std::is_sorted(read.begin(), read.end(), order)) std::sort(read.begin(), read.end(), order);
   // Report the duplicate that comes first in the file, pointing back at its twin.
   size_t dup = read.size();
   for (size_t k = 1; k < read.size(); ++k) {

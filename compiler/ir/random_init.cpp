@@ -22,6 +22,37 @@ uint32_t weight_stream(size_t projection_index) {
   return static_cast<uint32_t>(projection_index) & ~kConnectivityStreamBit;
 }
 
+// The draws of one (seed, stream): arith::counter_random with the mixing of seed and stream done
+// once, and for counter_normal's two uniforms the mixing of the index too. Same bits as
+// counter_uniform(synapse_key(seed, stream, index, which)).
+class SynapseDraws {
+ public:
+  SynapseDraws(uint64_t seed, uint32_t stream)
+      : seeded_(arith::splitmix64_mix(seed ^ (uint64_t{stream} << 32))) {}
+
+  double uniform(uint64_t index, uint64_t which) const {
+    return to_uniform(arith::splitmix64_mix(indexed(index) ^ step(index, which)));
+  }
+
+  double normal(uint64_t index) const {
+    const uint64_t h = indexed(index);
+    // 1 - u lies in (0, 1], so the logarithm is finite.
+    const double u1 = 1.0 - to_uniform(arith::splitmix64_mix(h ^ step(index, 0)));
+    const double u2 = to_uniform(arith::splitmix64_mix(h ^ step(index, 1)));
+    return std::sqrt(-2.0 * std::log(u1)) * std::cos(kTwoPi * u2);
+  }
+
+ private:
+  // synapse_key's fields: the low 32 bits of the index, and the rest with `which` as the step.
+  uint64_t indexed(uint64_t index) const {
+    return arith::splitmix64_mix(seeded_ ^ static_cast<uint32_t>(index));
+  }
+  static uint64_t step(uint64_t index, uint64_t which) { return ((index >> 32) << 1) | which; }
+  static double to_uniform(uint64_t bits) { return static_cast<double>(bits >> 11) * 0x1.0p-53; }
+
+  uint64_t seeded_;
+};
+
 }  // namespace
 
 double counter_normal(uint64_t seed, uint32_t stream, uint64_t index) {
@@ -43,7 +74,8 @@ void draw_random_init(const Network& network, size_t projection_index, Projectio
   const double sigma = init.gain / std::sqrt(fan_in);
   const uint32_t w_stream = weight_stream(projection_index);
   const uint32_t c_stream = w_stream | kConnectivityStreamBit;
-  const uint64_t seed = network.seed;
+  const SynapseDraws weight_draws(network.seed, w_stream);
+  const SynapseDraws connection_draws(network.seed, c_stream);
 
   out.dense = dense;
   out.weights.clear();
@@ -53,7 +85,7 @@ void draw_random_init(const Network& network, size_t projection_index, Projectio
     for (uint64_t post = 0; post < n_post; ++post)
       for (uint64_t pre = 0; pre < n_pre; ++pre) {
         const uint64_t k = post * n_pre + pre;
-        out.weights[k] = self && pre == post ? 0.0 : sigma * counter_normal(seed, w_stream, k);
+        out.weights[k] = self && pre == post ? 0.0 : sigma * weight_draws.normal(k);
       }
     return;
   }
@@ -62,9 +94,9 @@ void draw_random_init(const Network& network, size_t projection_index, Projectio
     for (uint64_t pre = 0; pre < n_pre; ++pre) {
       if (self && pre == post) continue;
       const uint64_t k = post * n_pre + pre;
-      if (!(arith::counter_uniform(synapse_key(seed, c_stream, k, 0)) < p)) continue;
+      if (!(connection_draws.uniform(k, 0) < p)) continue;
       out.synapses.push_back({static_cast<uint32_t>(pre), static_cast<uint32_t>(post),
-                              sigma * counter_normal(seed, w_stream, k)});
+                              sigma * weight_draws.normal(k)});
     }
 }
 

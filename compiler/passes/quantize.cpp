@@ -27,15 +27,26 @@ Quantized quantize(const ir::Network& network, const arith::QuantConfig& quant) 
 
   std::vector<Sums> sums(network.projections.size());
   const arith::Format& wf = quant[arith::Quantity::weight];
+  // The format's limits, and the powers of two of the current exponent: ldexp(x, n) is x * 2^n
+  // rounded once, and so is the product with the exact power (a normal double for these n), so
+  // hoisting them out of the per-synapse loop changes no bit.
+  const double upper = wf.max_real() + wf.lsb() / 2, lower_limit = wf.min_real() - wf.lsb() / 2;
+  int cached_e = 0;
+  double raw_scale = std::ldexp(1.0, -wf.frac), weight_scale = 1.0;
   const auto visit = [&](const model::SynapseMatrix<arith::FixedOps>& m) {
     for (size_t i = 0; i < m.size(); ++i) {
       const auto& o = m.origin[i];
       const auto& proj = network.projections[o.projection];
       const double w = proj.dense ? proj.weights[o.position] : proj.synapses[o.position].weight;
       const int e = m.exponent[i];
-      const double q = std::ldexp(static_cast<double>(m.weight[i].raw), e - wf.frac);
-      const double scaled = std::ldexp(w, -e);
-      if (scaled > wf.max_real() + wf.lsb() / 2 || scaled < wf.min_real() - wf.lsb() / 2)
+      if (e != cached_e) {
+        cached_e = e;
+        raw_scale = std::ldexp(1.0, e - wf.frac);
+        weight_scale = std::ldexp(1.0, -e);
+      }
+      const double q = static_cast<double>(m.weight[i].raw) * raw_scale;
+      const double scaled = w * weight_scale;
+      if (scaled > upper || scaled < lower_limit)
         throw InputError(fmt::format(
             "projection {} ('{}' -> '{}'): weight {} is out of range after scaling: format {} with "
             "exponent {} reaches {} to {}; scale the weights down or widen formats.weight",

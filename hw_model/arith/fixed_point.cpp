@@ -1,5 +1,7 @@
 #include "hw_model/arith/fixed_point.hpp"
 
+#include <cmath>
+#include <cstring>
 #include <limits>
 
 namespace nchip::arith {
@@ -76,13 +78,28 @@ std::string Format::describe() const {
   return (is_signed ? "s" : "u") + std::to_string(width) + "." + std::to_string(frac);
 }
 
+namespace {
+
+// std::ldexp(value, n) without the call: multiplying by the power of two (a normal double for
+// these n) rounds the exact product once, as ldexp does, so the result is the same in every case
+// (subnormal, overflow, signed zero). quantize_real runs once per synapse when a network is lowered.
+double times_power_of_two(double value, int n) {
+  if (n < -1022 || n > 1023) return std::ldexp(value, n);
+  const uint64_t bits = static_cast<uint64_t>(n + 1023) << 52;
+  double power;
+  std::memcpy(&power, &bits, sizeof power);
+  return value * power;
+}
+
+}  // namespace
+
 int64_t quantize_real(double value, const Format& format, Rounding rounding, uint64_t random_bits,
                       uint64_t& saturations) {
   if (std::isnan(value)) {
     ++saturations;
     return 0;
   }
-  const double scaled = std::ldexp(value, format.frac);
+  const double scaled = times_power_of_two(value, format.frac);
   const double limit = 0x1.0p40;  // far beyond any 32-bit format, so it saturates
   if (scaled >= limit) return saturate(std::numeric_limits<int64_t>::max() / 2, format, saturations);
   if (scaled <= -limit) return saturate(std::numeric_limits<int64_t>::min() / 2, format, saturations);
@@ -90,10 +107,10 @@ int64_t quantize_real(double value, const Format& format, Rounding rounding, uin
   // real -> raw rounds exactly like every datapath shift does.
   const double floor_part = std::floor(scaled);
   const double fraction = scaled - floor_part;  // exact in double
+  const double fraction_20 = fraction * 0x1.0p20;  // exact: fraction is in [0, 1)
   const int64_t with_fraction =
-      static_cast<int64_t>(floor_part) * (int64_t{1} << 20) +
-      static_cast<int64_t>(std::ldexp(fraction, 20));
-  const bool inexact_below = std::ldexp(fraction, 20) != std::floor(std::ldexp(fraction, 20));
+      static_cast<int64_t>(floor_part) * (int64_t{1} << 20) + static_cast<int64_t>(fraction_20);
+  const bool inexact_below = fraction_20 != std::floor(fraction_20);
   int64_t raw;
   if (inexact_below && rounding == Rounding::nearest) {
     // the dropped bits below 2^-20 break a tie in favour of rounding up

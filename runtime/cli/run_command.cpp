@@ -180,17 +180,19 @@ int run_command_main(const std::vector<std::string>& args) {
     summary.push_back(s);
     first += pop.size;
   }
-  const nlohmann::json results = results_json(network, mode, seed, rec, summary);
-  if (vm.count("out")) write_file_atomically(vm["out"].as<std::string>(), results.dump(1) + "\n");
-
-  if (vm.count("json")) {
-    nlohmann::json brief = results;
-    brief.erase("spikes");
-    brief.erase("readouts");
-    brief.erase("voltages");
-    brief["wall_time_s"] = seconds;
-    std::cout << brief.dump(2) << "\n";
-    return 0;
+  // The results JSON (every spike and readout) is built only for --out or --json.
+  if (vm.count("out") || vm.count("json")) {
+    const nlohmann::json results = results_json(network, mode, seed, rec, summary);
+    if (vm.count("out")) write_file_atomically(vm["out"].as<std::string>(), results.dump(1) + "\n");
+    if (vm.count("json")) {
+      nlohmann::json brief = results;
+      brief.erase("spikes");
+      brief.erase("readouts");
+      brief.erase("voltages");
+      brief["wall_time_s"] = seconds;
+      std::cout << brief.dump(2) << "\n";
+      return 0;
+    }
   }
   uint64_t total = 0;
   for (const auto& s : summary) total += s.spikes;
