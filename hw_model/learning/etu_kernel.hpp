@@ -1,4 +1,19 @@
-// TEMPORARY stand-in with the agreed API (the real kernel comes from the kernel branch).
+// The eligibility-trace unit over many synapses and a window of steps (Bellec et al. 2019,
+// Methods, eq. 23, 27, 28, 45): the hot loop of on-chip e-prop training.
+//
+// Synapses are grouped in rows by target neuron j (every neuron-side value - h_j, L_j, rho_j,
+// beta_j, kappa - is the same across a row) and their state is held in columns (structure of
+// arrays). A window holds up to a few dozen steps' neuron values and presynaptic traces, so each
+// synapse's state is loaded once, carried through every step of the window in registers, and
+// stored once.
+//
+// Two implementations:
+//  - etu_run_rows_reference: the plain definition, one arith::etu_update per synapse and step;
+//  - etu_run_rows: vectorized over the synapses of a row (Google Highway, run-time dispatch to
+//    the best instruction set the CPU has: AVX-512, AVX2, SSE4 or portable), bit-identical to the
+//    reference, including every saturation count (tests/learning/test_etu_kernel.cpp).
+// Stochastic rounding stays keyed by (seed, stream, synapse, step), so no result depends on the
+// lane a synapse lands in or on the thread that runs its row.
 #pragma once
 
 #include <cstdint>
@@ -8,16 +23,18 @@
 
 namespace nchip::learning {
 
+// Which synapses the kernel visits, row by row. Positions index the state columns.
 struct EtuRows {
-  std::vector<uint32_t> row_neuron;
-  std::vector<uint8_t> row_adaptive;
-  std::vector<uint32_t> row_start{0};
-  std::vector<uint32_t> trace_slot;
-  std::vector<uint32_t> key_index;
+  std::vector<uint32_t> row_neuron;    // target neuron j of each row
+  std::vector<uint8_t> row_adaptive;   // 1: ALIF target (eq. 27-28), 0: LIF (eq. 23)
+  std::vector<uint32_t> row_start{0};  // row r covers positions [row_start[r], row_start[r + 1])
+  std::vector<uint32_t> trace_slot;    // per position: index of its presynaptic trace in a step
+  std::vector<uint32_t> key_index;     // per position: the synapse index of its draw keys
   size_t rows() const { return row_neuron.size(); }
   size_t positions() const { return trace_slot.size(); }
 };
 
+// The full scheme's per-synapse state, one column per field.
 template <class Ops>
 struct EtuColumns {
   std::vector<arith::Num<Ops, arith::Quantity::eligibility>> eps_a, filtered;
@@ -29,6 +46,7 @@ struct EtuColumns {
   }
 };
 
+// Per-neuron constants (indexed by neuron) and the readout decay.
 template <class Ops>
 struct EtuNeuronConstants {
   const arith::Num<Ops, arith::Quantity::decay>* rho = nullptr;
@@ -36,6 +54,8 @@ struct EtuNeuronConstants {
   arith::Num<Ops, arith::Quantity::decay> kappa{};
 };
 
+// A window of `steps` steps: step k's h_j and L_j at [k * neuron_stride + j], its presynaptic
+// traces at [k * trace_stride + slot], its draw-key step at step[k].
 template <class Ops>
 struct EtuWindow {
   size_t steps = 0;
@@ -48,6 +68,8 @@ struct EtuWindow {
   uint64_t seed = 0;
 };
 
+// The plain definition: rows [row_begin, row_end), each synapse through the window's steps in
+// order with key {seed, 0, key_index, step[k]}.
 template <class Ops>
 void etu_run_rows_reference(const Ops& ops, const EtuRows& rows, size_t row_begin, size_t row_end,
                             const EtuNeuronConstants<Ops>& c, const EtuWindow<Ops>& w, EtuColumns<Ops>& s) {
@@ -68,11 +90,21 @@ void etu_run_rows_reference(const Ops& ops, const EtuRows& rows, size_t row_begi
   }
 }
 
-inline void etu_run_rows(const arith::FixedOps& ops, const EtuRows& rows, size_t b, size_t e,
-                         const EtuNeuronConstants<arith::FixedOps>& c, const EtuWindow<arith::FixedOps>& w,
-                         EtuColumns<arith::FixedOps>& s) { etu_run_rows_reference(ops, rows, b, e, c, w, s); }
-inline void etu_run_rows(const arith::FloatOps& ops, const EtuRows& rows, size_t b, size_t e,
-                         const EtuNeuronConstants<arith::FloatOps>& c, const EtuWindow<arith::FloatOps>& w,
-                         EtuColumns<arith::FloatOps>& s) { etu_run_rows_reference(ops, rows, b, e, c, w, s); }
+// The vectorized kernel: same state, same saturation counts (added to ops.sat) as the reference.
+// A fixed-point config with a left-shifting operation (a product with fewer fraction bits than
+// its result) runs the reference; every format the QuantConfig accepts otherwise takes the
+// vector path.
+void etu_run_rows(const arith::FixedOps& ops, const EtuRows& rows, size_t row_begin, size_t row_end,
+                  const EtuNeuronConstants<arith::FixedOps>& c, const EtuWindow<arith::FixedOps>& w,
+                  EtuColumns<arith::FixedOps>& s);
+void etu_run_rows(const arith::FloatOps& ops, const EtuRows& rows, size_t row_begin, size_t row_end,
+                  const EtuNeuronConstants<arith::FloatOps>& c, const EtuWindow<arith::FloatOps>& w,
+                  EtuColumns<arith::FloatOps>& s);
+
+// True when etu_run_rows takes the vector path for this config (tests cover both sides).
+bool etu_kernel_vectorizes(const arith::FixedOps& ops);
+
+// The instruction set the kernel dispatches to on this CPU ("AVX3", "AVX2", "SSE4", "EMU128", ...).
+const char* etu_kernel_target();
 
 }  // namespace nchip::learning

@@ -1,0 +1,280 @@
+// The vectorized ETU kernel (etu_run_rows) against its plain definition (etu_run_rows_reference:
+// one arith::etu_update per synapse and step) on random configurations: every rounding mode,
+// formats 4..32 bits wide with random fraction bits, raw inputs drawn over each format's whole
+// range (so products, sums and conversions saturate), LIF and ALIF rows of every length from 1 to
+// past two vectors (full chunks, tails, consecutive and scattered trace slots). State must be
+// identical value for value and saturation counts count for count.
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include <hwy/targets.h>
+
+#include "hw_model/arith/counter_rng.hpp"
+#include "hw_model/learning/etu_kernel.hpp"
+
+namespace {
+
+using nchip::arith::FixedOps;
+using nchip::arith::FloatOps;
+using nchip::arith::Format;
+using nchip::arith::Fx;
+using nchip::arith::Quantity;
+using nchip::arith::QuantConfig;
+using nchip::arith::Rounding;
+using nchip::arith::SaturationCounts;
+using nchip::learning::EtuColumns;
+using nchip::learning::EtuNeuronConstants;
+using nchip::learning::EtuRows;
+using nchip::learning::EtuWindow;
+
+struct Rng {
+  uint64_t seed, n = 0;
+  uint64_t next() { return nchip::arith::counter_random({seed, 7, 0, n++}); }
+  uint64_t below(uint64_t m) { return next() % m; }
+};
+
+// Rows of lengths 1..max_len, targets 0..rows-1 (a random third adaptive); a row's slots are
+// either consecutive from a random start or scattered (repeats allowed, as shared sources do).
+EtuRows random_rows(Rng& rng, size_t n_rows, uint32_t max_len, uint32_t n_slots) {
+  EtuRows rows;
+  uint32_t key = 0;
+  for (uint32_t r = 0; r < n_rows; ++r) {
+    const uint32_t len = 1 + static_cast<uint32_t>(rng.below(max_len));
+    rows.row_neuron.push_back(r);
+    rows.row_adaptive.push_back(rng.below(3) == 0);
+    rows.row_start.push_back(rows.row_start.back() + len);
+    const bool consecutive = rng.below(2) == 0;
+    const uint32_t start = static_cast<uint32_t>(rng.below(n_slots - len + 1));
+    for (uint32_t i = 0; i < len; ++i) {
+      rows.trace_slot.push_back(consecutive ? start + i : static_cast<uint32_t>(rng.below(n_slots)));
+      key += 1 + static_cast<uint32_t>(rng.below(5));
+      rows.key_index.push_back(key);
+    }
+  }
+  return rows;
+}
+
+Format random_format(Rng& rng, bool is_signed) {
+  Format f;
+  f.is_signed = is_signed;
+  f.width = 4 + static_cast<int>(rng.below(is_signed ? 29 : 28));  // 4..32 signed, 4..31 unsigned
+  f.frac = static_cast<int>(rng.below(static_cast<uint64_t>(f.width) + 9));
+  return f;
+}
+
+template <Quantity Q>
+Fx<Q> any_raw(Rng& rng, const QuantConfig& q) {
+  const Format& f = q[Q];
+  // Mostly uniform over the range; one in eight at an end (the corners saturate most).
+  const uint64_t pick = rng.below(8);
+  if (pick == 0) return Fx<Q>{static_cast<int32_t>(f.max_raw())};
+  if (pick == 1) return Fx<Q>{static_cast<int32_t>(f.min_raw())};
+  const uint64_t span = static_cast<uint64_t>(f.max_raw() - f.min_raw()) + 1;
+  return Fx<Q>{static_cast<int32_t>(f.min_raw() + static_cast<int64_t>(rng.below(span)))};
+}
+
+struct Inputs {
+  std::vector<uint64_t> step;
+  size_t n_neurons = 0, n_slots = 0;
+};
+
+template <class Ops>
+struct Window {
+  std::vector<nchip::arith::Num<Ops, Quantity::pseudo_derivative>> h;
+  std::vector<nchip::arith::Num<Ops, Quantity::learning_signal>> L;
+  std::vector<nchip::arith::Num<Ops, Quantity::trace>> traces;
+  std::vector<nchip::arith::Num<Ops, Quantity::decay>> rho;
+  std::vector<nchip::arith::Num<Ops, Quantity::voltage>> beta;
+  nchip::arith::Num<Ops, Quantity::decay> kappa{};
+  std::vector<uint64_t> step;
+  EtuWindow<Ops> view(size_t n_neurons, size_t n_slots, uint64_t seed) const {
+    EtuWindow<Ops> w;
+    w.steps = step.size();
+    w.step = step.data();
+    w.h = h.data();
+    w.L = L.data();
+    w.neuron_stride = n_neurons;
+    w.traces = traces.data();
+    w.trace_stride = n_slots;
+    w.seed = seed;
+    return w;
+  }
+};
+
+// Runs `body` once per instruction set the kernel was compiled for and this CPU runs (AVX-512,
+// AVX2, SSE4, portable ...), so every dispatch target is checked, not only the best one.
+template <class Body>
+void for_each_target(Body body) {
+  std::vector<std::string> seen;
+  for (int64_t target : hwy::SupportedAndGeneratedTargets()) {
+    hwy::SetSupportedTargetsForTest(target);
+    const std::string name = nchip::learning::etu_kernel_target();
+    INFO("target " << name);
+    CHECK(name == hwy::TargetName(target));
+    seen.push_back(name);
+    body();
+  }
+  hwy::SetSupportedTargetsForTest(0);
+  CHECK(seen.size() >= 2);
+}
+
+}  // namespace
+
+TEST_CASE("ETU kernel equals the plain definition on random fixed-point configurations") {
+  for_each_target([&] {
+  size_t vectorized = 0, configs = 0;
+  for (uint64_t trial = 0; trial < 60; ++trial) {
+    Rng rng{1000 + trial};
+    QuantConfig q;
+    q.rounding = static_cast<Rounding>(trial % 3);
+    q[Quantity::pseudo_derivative] = random_format(rng, false);
+    q[Quantity::trace] = random_format(rng, false);
+    q[Quantity::eligibility] = random_format(rng, true);
+    q[Quantity::voltage] = random_format(rng, true);
+    q[Quantity::decay] = random_format(rng, false);
+    q[Quantity::learning_signal] = random_format(rng, true);
+    q[Quantity::update_accumulator] = random_format(rng, true);
+    if (trial % 4 == 0) {
+      // Right shifts everywhere (the vector path) with the accumulator at most as fine as e * L.
+      q[Quantity::eligibility].frac = std::min(q[Quantity::eligibility].frac, q[Quantity::trace].frac);
+      q[Quantity::update_accumulator].frac =
+          std::min(q[Quantity::update_accumulator].frac,
+                   q[Quantity::learning_signal].frac + q[Quantity::eligibility].frac);
+    }
+    const size_t n_rows = 12, n_slots = 64, steps = 1 + rng.below(33);
+    const EtuRows rows = random_rows(rng, n_rows, 40, n_slots);
+
+    SaturationCounts counts_ref, counts_fast;
+    const FixedOps ops_ref(q, counts_ref), ops_fast(q, counts_fast);
+    ++configs;
+    if (nchip::learning::etu_kernel_vectorizes(ops_fast)) ++vectorized;
+
+    Window<FixedOps> w;
+    for (size_t k = 0; k < steps; ++k) w.step.push_back(rng.next());
+    for (size_t i = 0; i < steps * n_rows; ++i) {
+      w.h.push_back(any_raw<Quantity::pseudo_derivative>(rng, q));
+      w.L.push_back(any_raw<Quantity::learning_signal>(rng, q));
+    }
+    for (size_t i = 0; i < steps * n_slots; ++i) w.traces.push_back(any_raw<Quantity::trace>(rng, q));
+    for (size_t j = 0; j < n_rows; ++j) {
+      w.rho.push_back(any_raw<Quantity::decay>(rng, q));
+      w.beta.push_back(any_raw<Quantity::voltage>(rng, q));
+    }
+    w.kappa = any_raw<Quantity::decay>(rng, q);
+    const uint64_t seed = rng.next();
+    const auto view = w.view(n_rows, n_slots, seed);
+    const EtuNeuronConstants<FixedOps> c{w.rho.data(), w.beta.data(), w.kappa};
+
+    EtuColumns<FixedOps> ref, fast;
+    ref.resize(rows.positions());
+    for (size_t p = 0; p < rows.positions(); ++p) {
+      ref.eps_a[p] = any_raw<Quantity::eligibility>(rng, q);
+      ref.filtered[p] = any_raw<Quantity::eligibility>(rng, q);
+      ref.accumulator[p] = any_raw<Quantity::update_accumulator>(rng, q);
+    }
+    fast = ref;
+    // Two calls over a split of the rows, as the thread pool makes them.
+    nchip::learning::etu_run_rows_reference(ops_ref, rows, 0, n_rows, c, view, ref);
+    nchip::learning::etu_run_rows(ops_fast, rows, 0, 5, c, view, fast);
+    nchip::learning::etu_run_rows(ops_fast, rows, 5, n_rows, c, view, fast);
+
+    INFO("trial " << trial << " rounding " << nchip::arith::to_string(q.rounding) << " steps " << steps);
+    for (size_t p = 0; p < rows.positions(); ++p) {
+      INFO("position " << p);
+      REQUIRE(fast.eps_a[p] == ref.eps_a[p]);
+      REQUIRE(fast.filtered[p] == ref.filtered[p]);
+      REQUIRE(fast.accumulator[p] == ref.accumulator[p]);
+    }
+    REQUIRE(counts_fast == counts_ref);
+    REQUIRE(counts_ref.total() > 0);  // the inputs do saturate
+  }
+  // Both sides were exercised: most configurations vectorize, some fall back (left shifts).
+  CHECK(vectorized >= configs / 4);
+  CHECK(vectorized < configs);
+  });
+}
+
+TEST_CASE("ETU kernel equals the plain definition with the default formats, every rounding mode") {
+  for_each_target([&] {
+  for (Rounding rounding : {Rounding::nearest, Rounding::truncate, Rounding::stochastic}) {
+    Rng rng{77 + static_cast<uint64_t>(rounding)};
+    QuantConfig q;
+    q.rounding = rounding;
+    SaturationCounts counts_ref, counts_fast;
+    const FixedOps ops_ref(q, counts_ref), ops_fast(q, counts_fast);
+    REQUIRE(nchip::learning::etu_kernel_vectorizes(ops_fast));
+    const size_t n_rows = 9, n_slots = 80, steps = 32;
+    const EtuRows rows = random_rows(rng, n_rows, 70, n_slots);
+    Window<FixedOps> w;
+    for (size_t k = 0; k < steps; ++k) w.step.push_back(5000 + k);
+    for (size_t i = 0; i < steps * n_rows; ++i) {
+      w.h.push_back(any_raw<Quantity::pseudo_derivative>(rng, q));
+      w.L.push_back(any_raw<Quantity::learning_signal>(rng, q));
+    }
+    for (size_t i = 0; i < steps * n_slots; ++i) w.traces.push_back(any_raw<Quantity::trace>(rng, q));
+    for (size_t j = 0; j < n_rows; ++j) {
+      w.rho.push_back(any_raw<Quantity::decay>(rng, q));
+      w.beta.push_back(any_raw<Quantity::voltage>(rng, q));
+    }
+    w.kappa = any_raw<Quantity::decay>(rng, q);
+    const auto view = w.view(n_rows, n_slots, 12345);
+    const EtuNeuronConstants<FixedOps> c{w.rho.data(), w.beta.data(), w.kappa};
+    EtuColumns<FixedOps> ref, fast;
+    ref.resize(rows.positions());
+    fast.resize(rows.positions());
+    nchip::learning::etu_run_rows_reference(ops_ref, rows, 0, n_rows, c, view, ref);
+    nchip::learning::etu_run_rows(ops_fast, rows, 0, n_rows, c, view, fast);
+    INFO("rounding " << nchip::arith::to_string(rounding));
+    CHECK(fast.eps_a == ref.eps_a);
+    CHECK(fast.filtered == ref.filtered);
+    CHECK(fast.accumulator == ref.accumulator);
+    CHECK(counts_fast == counts_ref);
+  }
+  });
+}
+
+TEST_CASE("ETU kernel equals the plain definition in float, bit for bit") {
+  for_each_target([&] {
+  Rng rng{4242};
+  const size_t n_rows = 15, n_slots = 90, steps = 29;
+  const EtuRows rows = random_rows(rng, n_rows, 50, n_slots);
+  const auto uniform = [&](double lo, double hi) {
+    return lo + (hi - lo) * static_cast<double>(rng.next() >> 11) * 0x1.0p-53;
+  };
+  Window<FloatOps> w;
+  for (size_t k = 0; k < steps; ++k) w.step.push_back(k);
+  for (size_t i = 0; i < steps * n_rows; ++i) {
+    w.h.push_back(uniform(0, 0.3));
+    w.L.push_back(uniform(-2, 2));
+  }
+  for (size_t i = 0; i < steps * n_slots; ++i) w.traces.push_back(uniform(0, 20));
+  for (size_t j = 0; j < n_rows; ++j) {
+    w.rho.push_back(uniform(0.9, 1));
+    w.beta.push_back(uniform(0, 2));
+  }
+  w.kappa = uniform(0.9, 1);
+  const auto view = w.view(n_rows, n_slots, 0);
+  const EtuNeuronConstants<FloatOps> c{w.rho.data(), w.beta.data(), w.kappa};
+  EtuColumns<FloatOps> ref;
+  ref.resize(rows.positions());
+  for (size_t p = 0; p < rows.positions(); ++p) {
+    ref.eps_a[p] = uniform(-1, 1);
+    ref.filtered[p] = uniform(-1, 1);
+    ref.accumulator[p] = uniform(-1, 1);
+  }
+  EtuColumns<FloatOps> fast = ref;
+  const FloatOps ops;
+  nchip::learning::etu_run_rows_reference(ops, rows, 0, n_rows, c, view, ref);
+  nchip::learning::etu_run_rows(ops, rows, 0, n_rows, c, view, fast);
+  for (size_t p = 0; p < rows.positions(); ++p) {
+    INFO("position " << p);
+    REQUIRE(fast.eps_a[p] == ref.eps_a[p]);  // exact: same operations in the same order, no FMA
+    REQUIRE(fast.filtered[p] == ref.filtered[p]);
+    REQUIRE(fast.accumulator[p] == ref.accumulator[p]);
+  }
+  CHECK(std::string(nchip::learning::etu_kernel_target()).size() > 0);
+  });
+}
