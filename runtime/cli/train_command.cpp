@@ -189,6 +189,9 @@ int train_command_main(const std::vector<std::string>& args) {
       ("seed", po::value<int64_t>()->default_value(1), "seed of trials, default-network weights, feedback and rounding")
       ("threads", po::value<int64_t>()->default_value(0),
        "threads of the per-synapse learning work (0 = every core); outputs are the same bytes for every count")
+      ("etu-kernel", po::value<std::string>()->default_value("fast"),
+       "eligibility-trace unit implementation (functional backend): fast (vectorized, the default) or reference "
+       "(the plain definition, one update per synapse and step: the same bytes, ~10x slower)")
       ("out", po::value<std::string>(), "output directory (created if missing)")
       ("record-etu", po::value<std::string>(),
        "record the eligibility-trace unit's per-synapse input stream of the training trials to FILE, "
@@ -279,7 +282,11 @@ int train_command_main(const std::vector<std::string>& args) {
   o.validation_trials = static_cast<uint32_t>(bounded(vm, "validation-trials", 0, 1'000'000));
   o.seed = non_negative(vm, "seed");
   o.eprop.threads = static_cast<unsigned>(bounded(vm, "threads", 0, 1024));
+  o.eprop.reference_kernel =
+      pick<bool>("etu-kernel", vm["etu-kernel"].as<std::string>(), {{"fast", false}, {"reference", true}});
   configure_systemc_training(vm, vm["mode"].as<std::string>(), o, chip_image ? &chip_image->chip : nullptr);
+  if (o.eprop.reference_kernel && o.systemc_backend)
+    throw InputError("--etu-kernel reference: only with --backend functional (the SystemC cores run the fast kernel)");
   validate(o);
   const bool record_etu = vm.count("record-etu") > 0;
   if (vm.count("record-etu-limit") && !record_etu) throw InputError("--record-etu-limit: only with --record-etu FILE");

@@ -1,6 +1,7 @@
 // `nchip train --threads N` (issue #11): the per-synapse learning work split over 1, 2 or 3
 // threads gives the same bytes: trained network, metrics and learning curve (wall times aside),
-// in fixed point (LIF and ALIF targets, nearest and stochastic rounding) and in float.
+// in fixed point (LIF and ALIF targets, nearest and stochastic rounding) and in float; and so does
+// the plain definition of the eligibility-trace unit (--etu-kernel reference).
 #include <catch2/catch.hpp>
 
 #include <fstream>
@@ -72,6 +73,15 @@ void check_same_for_every_thread_count(const std::string& name, const std::strin
       CHECK(metrics == metrics_1);
     }
   }
+  // The plain definition of the eligibility-trace unit (--etu-kernel reference) gives the same bytes
+  // as the vectorized kernel.
+  const std::string out = dir + "/reference";
+  const auto r = run_nchip("train " + args + " --etu-kernel reference --quiet --out " + out, dir);
+  INFO(name << " --etu-kernel reference: " << r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK(slurp(out + "/trained.json") == trained_1);
+  CHECK(curve_without_times(slurp(out + "/curve.csv")) == curve_1);
+  CHECK(metrics_without_times(slurp(out + "/metrics.json")) == metrics_1);
 }
 
 }  // namespace
@@ -95,6 +105,17 @@ TEST_CASE("train --threads 1/2/3: identical bytes, float reference") {
   check_same_for_every_thread_count(
       "float", "--task store-recall --net " + source_path("examples/networks/store_recall_100.json") +
                    " --mode float --iterations 2 --batch 2 --validation-trials 1 --seed 6");
+}
+
+TEST_CASE("train --etu-kernel: unknown name or the SystemC backend is one line and exit code 2") {
+  const std::string dir = scratch_dir("train_etu_kernel_bad");
+  for (const char* args : {"--etu-kernel slow", "--etu-kernel reference --backend systemc --mode fixed"}) {
+    const auto r = run_nchip(std::string("train --task pattern-generation ") + args + " --out " + dir + "/o", dir);
+    INFO(args << ": " << r.err);
+    CHECK(r.exit_code == 2);
+    CHECK(nchip::test::line_count(r.err) == 1);
+    CHECK(r.err.find("--etu-kernel") != std::string::npos);
+  }
 }
 
 TEST_CASE("train --threads: out of range is one line and exit code 2") {
