@@ -218,11 +218,11 @@ struct FixedDraws {
 // filtered -> accumulator dependence (multiply, round, add) behind each other.
 constexpr size_t kUnroll = 2;
 
-// One chunk of up to kUnroll * Lanes(DI) synapses of one row through every step of the window.
+// One chunk of up to U * Lanes(DI) synapses of one row through every step of the window.
 // `count` synapses are real; the others (a row's tail) run on zero traces from zero state, which
 // no operation can round or saturate away from zero, so they add no counts and are not stored.
 // Returns false (and stores nothing) when the fast pass saw a value leave its range.
-template <Rounding M, bool kAdaptive, bool kContiguous, bool kExact>
+template <Rounding M, bool kAdaptive, size_t U, bool kContiguous, bool kExact>
 HWY_INLINE bool fixed_chunk(const FixedPlan& plan, const Range& range_e, const Range& range_acc,
                             const FixedRowConstants& rc, const Call<FixedOps>& call, uint32_t neuron,
                             uint32_t p, size_t count, VI& sat_e, VI& sat_acc) {
@@ -233,11 +233,10 @@ HWY_INLINE bool fixed_chunk(const FixedPlan& plan, const Range& range_e, const R
   auto& s = *call.state;
   const auto& rows = *call.rows;
   const size_t lanes = hn::Lanes(d);
-  constexpr size_t U = kUnroll;
   constexpr bool kDraws = M == Rounding::stochastic;
 
   HWY_ALIGN int64_t buf[kMaxLanes] = {};
-  HWY_ALIGN int32_t slot[kUnroll * kMaxLanes] = {};
+  HWY_ALIGN int32_t slot[U * kMaxLanes] = {};
   const auto load_state = [&](const auto* column, size_t u) {
     for (size_t i = 0; i < lanes; ++i) {
       const size_t j = u * lanes + i;
@@ -354,19 +353,32 @@ inline bool consecutive_slots(const EtuRows& rows, uint32_t begin, uint32_t end)
   return true;
 }
 
+// A row in chunks of kUnroll vectors, then its rest one vector at a time (the last one partial),
+// so a short row's tail costs one vector, not a whole chunk. Consecutive trace slots take vector
+// loads, others (and the partial vector) gathers; a chunk whose fast pass saw a value leave its
+// range is run again exactly.
 template <Rounding M, bool kAdaptive>
 HWY_INLINE void fixed_row(const FixedPlan& plan, const Range& range_e, const Range& range_acc,
                           const FixedRowConstants& rc, const Call<FixedOps>& call, uint32_t neuron,
                           uint32_t begin, uint32_t end, VI& sat_e, VI& sat_acc) {
-  const size_t width = kUnroll * hn::Lanes(DI());
+  const size_t lanes = hn::Lanes(DI());
   const bool contiguous = consecutive_slots(*call.rows, begin, end);
-  for (uint32_t p = begin; p < end; p += static_cast<uint32_t>(width)) {
-    const size_t count = std::min<size_t>(width, end - p);
+  uint32_t p = begin;
+  for (; p + kUnroll * lanes <= end; p += static_cast<uint32_t>(kUnroll * lanes)) {
+    const size_t count = kUnroll * lanes;
     const bool done =
-        contiguous && count == width
-            ? fixed_chunk<M, kAdaptive, true, false>(plan, range_e, range_acc, rc, call, neuron, p, count, sat_e, sat_acc)
-            : fixed_chunk<M, kAdaptive, false, false>(plan, range_e, range_acc, rc, call, neuron, p, count, sat_e, sat_acc);
-    if (!done) fixed_chunk<M, kAdaptive, false, true>(plan, range_e, range_acc, rc, call, neuron, p, count, sat_e, sat_acc);
+        contiguous
+            ? fixed_chunk<M, kAdaptive, kUnroll, true, false>(plan, range_e, range_acc, rc, call, neuron, p, count, sat_e, sat_acc)
+            : fixed_chunk<M, kAdaptive, kUnroll, false, false>(plan, range_e, range_acc, rc, call, neuron, p, count, sat_e, sat_acc);
+    if (!done) fixed_chunk<M, kAdaptive, kUnroll, false, true>(plan, range_e, range_acc, rc, call, neuron, p, count, sat_e, sat_acc);
+  }
+  for (; p < end; p += static_cast<uint32_t>(lanes)) {
+    const size_t count = std::min<size_t>(lanes, end - p);
+    const bool done =
+        contiguous && count == lanes
+            ? fixed_chunk<M, kAdaptive, 1, true, false>(plan, range_e, range_acc, rc, call, neuron, p, count, sat_e, sat_acc)
+            : fixed_chunk<M, kAdaptive, 1, false, false>(plan, range_e, range_acc, rc, call, neuron, p, count, sat_e, sat_acc);
+    if (!done) fixed_chunk<M, kAdaptive, 1, false, true>(plan, range_e, range_acc, rc, call, neuron, p, count, sat_e, sat_acc);
   }
 }
 
@@ -405,7 +417,7 @@ using VF = hn::Vec<DF>;
 // (8 cycles of latency); four independent chains keep the floating-point units busy.
 constexpr size_t kFloatUnroll = 4;
 
-template <bool kAdaptive, bool kContiguous>
+template <bool kAdaptive, size_t U, bool kContiguous>
 HWY_INLINE void float_chunk(const Call<FloatOps>& call, uint32_t neuron, uint32_t p, size_t count) {
   const DF d;
   const hn::RebindToSigned<DF> di;
@@ -414,10 +426,9 @@ HWY_INLINE void float_chunk(const Call<FloatOps>& call, uint32_t neuron, uint32_
   auto& s = *call.state;
   const auto& rows = *call.rows;
   const size_t lanes = hn::Lanes(d);
-  constexpr size_t U = kFloatUnroll;
 
   HWY_ALIGN double buf[kMaxLanes] = {};
-  HWY_ALIGN int64_t slot[kFloatUnroll * kMaxLanes] = {};
+  HWY_ALIGN int64_t slot[U * kMaxLanes] = {};
   const auto load_state = [&](const double* column, size_t u) {
     for (size_t i = 0; i < lanes; ++i) {
       const size_t j = u * lanes + i;
@@ -469,25 +480,28 @@ HWY_INLINE void float_chunk(const Call<FloatOps>& call, uint32_t neuron, uint32_
   }
 }
 
+template <bool kAdaptive>
+HWY_INLINE void float_row(const Call<FloatOps>& call, uint32_t neuron, uint32_t begin, uint32_t end) {
+  const size_t lanes = hn::Lanes(DF());
+  const bool contiguous = consecutive_slots(*call.rows, begin, end);
+  uint32_t p = begin;
+  for (; p + kFloatUnroll * lanes <= end; p += static_cast<uint32_t>(kFloatUnroll * lanes)) {
+    if (contiguous) float_chunk<kAdaptive, kFloatUnroll, true>(call, neuron, p, kFloatUnroll * lanes);
+    else float_chunk<kAdaptive, kFloatUnroll, false>(call, neuron, p, kFloatUnroll * lanes);
+  }
+  for (; p < end; p += static_cast<uint32_t>(lanes)) {
+    const size_t count = std::min<size_t>(lanes, end - p);
+    if (contiguous && count == lanes) float_chunk<kAdaptive, 1, true>(call, neuron, p, count);
+    else float_chunk<kAdaptive, 1, false>(call, neuron, p, count);
+  }
+}
+
 void RunFloat(const Call<FloatOps>& call) {
-  const size_t width = kFloatUnroll * hn::Lanes(DF());
   const auto& rows = *call.rows;
   for (size_t r = call.row_begin; r < call.row_end; ++r) {
-    const uint32_t n = rows.row_neuron[r];
     const uint32_t begin = rows.row_start[r], end = rows.row_start[r + 1];
-    const bool adaptive = rows.row_adaptive[r] != 0;
-    const bool contiguous = consecutive_slots(rows, begin, end);
-    for (uint32_t p = begin; p < end; p += static_cast<uint32_t>(width)) {
-      const size_t count = std::min<size_t>(width, end - p);
-      const bool fast_load = contiguous && count == width;
-      if (adaptive) {
-        if (fast_load) float_chunk<true, true>(call, n, p, count);
-        else float_chunk<true, false>(call, n, p, count);
-      } else {
-        if (fast_load) float_chunk<false, true>(call, n, p, count);
-        else float_chunk<false, false>(call, n, p, count);
-      }
-    }
+    if (rows.row_adaptive[r] != 0) float_row<true>(call, rows.row_neuron[r], begin, end);
+    else float_row<false>(call, rows.row_neuron[r], begin, end);
   }
 }
 
