@@ -235,9 +235,17 @@ HWY_INLINE bool fixed_chunk(const FixedPlan& plan, const Range& range_e, const R
   const size_t lanes = hn::Lanes(d);
   constexpr bool kDraws = M == Rounding::stochastic;
 
+  // State columns hold raw int32 values; a full chunk moves them with vector loads and stores, a
+  // partial one through a zero-padded buffer.
+  static_assert(sizeof(arith::Fx<arith::Quantity::eligibility>) == sizeof(int32_t), "raw values are int32");
+  const bool full = count == U * lanes;
+  (void)full;  // the scalar target moves state through the buffer only
   HWY_ALIGN int64_t buf[kMaxLanes] = {};
   HWY_ALIGN int32_t slot[U * kMaxLanes] = {};
   const auto load_state = [&](const auto* column, size_t u) {
+#if HWY_TARGET != HWY_SCALAR
+    if (full) return hn::PromoteTo(d, hn::LoadU(d32, reinterpret_cast<const int32_t*>(column + p + u * lanes)));
+#endif
     for (size_t i = 0; i < lanes; ++i) {
       const size_t j = u * lanes + i;
       buf[i] = j < count ? column[p + j].raw : 0;
@@ -248,13 +256,18 @@ HWY_INLINE bool fixed_chunk(const FixedPlan& plan, const Range& range_e, const R
   hn::Vec<DI32> slots[U];
   hn::Mask<DI> real_lanes[U];
   FixedDraws draws[U];
-  for (size_t i = 0; i < U * lanes; ++i) slot[i] = static_cast<int32_t>(rows.trace_slot[p + (i < count ? i : 0)]);
+  if constexpr (!kContiguous)
+    for (size_t i = 0; i < U * lanes; ++i) slot[i] = static_cast<int32_t>(rows.trace_slot[p + (i < count ? i : 0)]);
+  else
+    slot[0] = static_cast<int32_t>(rows.trace_slot[p]);
   for (size_t u = 0; u < U; ++u) {
     eps_a[u] = kAdaptive ? load_state(s.eps_a.data(), u) : hn::Zero(d);
     filtered[u] = load_state(s.filtered.data(), u);
     acc[u] = load_state(s.accumulator.data(), u);
-    slots[u] = hn::LoadU(d32, slot + u * lanes);
-    real_lanes[u] = hn::FirstN(d, count > u * lanes ? count - u * lanes : 0);
+    if constexpr (!kContiguous) {
+      slots[u] = hn::LoadU(d32, slot + u * lanes);
+      real_lanes[u] = hn::FirstN(d, count > u * lanes ? count - u * lanes : 0);
+    }
     if constexpr (kDraws) {
       HWY_ALIGN uint64_t index[kMaxLanes] = {};
       for (size_t i = 0; i < lanes; ++i) {
@@ -334,6 +347,14 @@ HWY_INLINE bool fixed_chunk(const FixedPlan& plan, const Range& range_e, const R
   }
 
   const auto store_state = [&](VI v, auto* column, size_t u) {
+#if HWY_TARGET != HWY_SCALAR
+    if (full) {  // every lane holds a value of a format at most 32 bits wide: its low half is it
+      const hn::Rebind<uint32_t, DI> du32;
+      hn::StoreU(hn::BitCast(d32, hn::TruncateTo(du32, hn::BitCast(du, v))), d32,
+                 reinterpret_cast<int32_t*>(column + p + u * lanes));
+      return;
+    }
+#endif
     hn::Store(v, d, buf);
     for (size_t i = 0; i < lanes && u * lanes + i < count; ++i) column[p + u * lanes + i].raw = static_cast<int32_t>(buf[i]);
   };
@@ -345,12 +366,12 @@ HWY_INLINE bool fixed_chunk(const FixedPlan& plan, const Range& range_e, const R
   return true;
 }
 
-// True when the row's traces are consecutive slots (a dense projection): the chunk loads them
-// with one vector load per step instead of a gather.
-inline bool consecutive_slots(const EtuRows& rows, uint32_t begin, uint32_t end) {
-  for (uint32_t p = begin + 1; p < end; ++p)
-    if (rows.trace_slot[p] != rows.trace_slot[p - 1] + 1) return false;
-  return true;
+// True when row r's traces are consecutive slots (a dense projection): the chunk loads them with
+// one vector load per step instead of a gather. Marked once by mark_consecutive_rows; rows that
+// were not (a caller that filled EtuRows by hand) are checked here.
+inline bool consecutive_slots(const EtuRows& rows, size_t r) {
+  if (rows.row_consecutive.size() == rows.rows()) return rows.row_consecutive[r] != 0;
+  return slots_are_consecutive(rows, r);
 }
 
 // A row in chunks of kUnroll vectors, then its rest one vector at a time (the last one partial),
@@ -359,10 +380,10 @@ inline bool consecutive_slots(const EtuRows& rows, uint32_t begin, uint32_t end)
 // range is run again exactly.
 template <Rounding M, bool kAdaptive>
 HWY_INLINE void fixed_row(const FixedPlan& plan, const Range& range_e, const Range& range_acc,
-                          const FixedRowConstants& rc, const Call<FixedOps>& call, uint32_t neuron,
+                          const FixedRowConstants& rc, const Call<FixedOps>& call, size_t r, uint32_t neuron,
                           uint32_t begin, uint32_t end, VI& sat_e, VI& sat_acc) {
   const size_t lanes = hn::Lanes(DI());
-  const bool contiguous = consecutive_slots(*call.rows, begin, end);
+  const bool contiguous = consecutive_slots(*call.rows, r);
   uint32_t p = begin;
   for (; p + kUnroll * lanes <= end; p += static_cast<uint32_t>(kUnroll * lanes)) {
     const size_t count = kUnroll * lanes;
@@ -394,8 +415,8 @@ void fixed_rows(FixedPlan& plan, const Call<FixedOps>& call) {
     const uint32_t n = rows.row_neuron[r];
     const FixedRowConstants rc{hn::Set(d, c.rho[n].raw), hn::Set(d, c.beta[n].raw), hn::Set(d, c.kappa.raw)};
     const uint32_t begin = rows.row_start[r], end = rows.row_start[r + 1];
-    if (rows.row_adaptive[r] != 0) fixed_row<M, true>(plan, range_e, range_acc, rc, call, n, begin, end, sat_e, sat_acc);
-    else fixed_row<M, false>(plan, range_e, range_acc, rc, call, n, begin, end, sat_e, sat_acc);
+    if (rows.row_adaptive[r] != 0) fixed_row<M, true>(plan, range_e, range_acc, rc, call, r, n, begin, end, sat_e, sat_acc);
+    else fixed_row<M, false>(plan, range_e, range_acc, rc, call, r, n, begin, end, sat_e, sat_acc);
   }
   plan.saturations_elig = static_cast<uint64_t>(hn::GetLane(hn::SumOfLanes(d, sat_e)));
   plan.saturations_acc = static_cast<uint64_t>(hn::GetLane(hn::SumOfLanes(d, sat_acc)));
@@ -427,9 +448,11 @@ HWY_INLINE void float_chunk(const Call<FloatOps>& call, uint32_t neuron, uint32_
   const auto& rows = *call.rows;
   const size_t lanes = hn::Lanes(d);
 
+  const bool full = count == U * lanes;
   HWY_ALIGN double buf[kMaxLanes] = {};
   HWY_ALIGN int64_t slot[U * kMaxLanes] = {};
   const auto load_state = [&](const double* column, size_t u) {
+    if (full) return hn::LoadU(d, column + p + u * lanes);
     for (size_t i = 0; i < lanes; ++i) {
       const size_t j = u * lanes + i;
       buf[i] = j < count ? column[p + j] : 0.0;
@@ -439,13 +462,18 @@ HWY_INLINE void float_chunk(const Call<FloatOps>& call, uint32_t neuron, uint32_
   VF eps_a[U], filtered[U], acc[U];
   hn::Vec<decltype(di)> slots[U];
   hn::Mask<DF> real_lanes[U];
-  for (size_t i = 0; i < U * lanes; ++i) slot[i] = rows.trace_slot[p + (i < count ? i : 0)];
+  if constexpr (!kContiguous)
+    for (size_t i = 0; i < U * lanes; ++i) slot[i] = rows.trace_slot[p + (i < count ? i : 0)];
+  else
+    slot[0] = rows.trace_slot[p];
   for (size_t u = 0; u < U; ++u) {
     eps_a[u] = kAdaptive ? load_state(s.eps_a.data(), u) : hn::Zero(d);
     filtered[u] = load_state(s.filtered.data(), u);
     acc[u] = load_state(s.accumulator.data(), u);
-    slots[u] = hn::LoadU(di, slot + u * lanes);
-    real_lanes[u] = hn::FirstN(d, count > u * lanes ? count - u * lanes : 0);
+    if constexpr (!kContiguous) {
+      slots[u] = hn::LoadU(di, slot + u * lanes);
+      real_lanes[u] = hn::FirstN(d, count > u * lanes ? count - u * lanes : 0);
+    }
   }
   const VF rho = hn::Set(d, c.rho[neuron]), beta = hn::Set(d, c.beta[neuron]), kappa = hn::Set(d, c.kappa);
 
@@ -470,6 +498,7 @@ HWY_INLINE void float_chunk(const Call<FloatOps>& call, uint32_t neuron, uint32_
     }
   }
   const auto store_state = [&](VF v, double* column, size_t u) {
+    if (full) return hn::StoreU(v, d, column + p + u * lanes);
     hn::Store(v, d, buf);
     for (size_t i = 0; i < lanes && u * lanes + i < count; ++i) column[p + u * lanes + i] = buf[i];
   };
@@ -481,9 +510,9 @@ HWY_INLINE void float_chunk(const Call<FloatOps>& call, uint32_t neuron, uint32_
 }
 
 template <bool kAdaptive>
-HWY_INLINE void float_row(const Call<FloatOps>& call, uint32_t neuron, uint32_t begin, uint32_t end) {
+HWY_INLINE void float_row(const Call<FloatOps>& call, size_t r, uint32_t neuron, uint32_t begin, uint32_t end) {
   const size_t lanes = hn::Lanes(DF());
-  const bool contiguous = consecutive_slots(*call.rows, begin, end);
+  const bool contiguous = consecutive_slots(*call.rows, r);
   uint32_t p = begin;
   for (; p + kFloatUnroll * lanes <= end; p += static_cast<uint32_t>(kFloatUnroll * lanes)) {
     if (contiguous) float_chunk<kAdaptive, kFloatUnroll, true>(call, neuron, p, kFloatUnroll * lanes);
@@ -500,8 +529,8 @@ void RunFloat(const Call<FloatOps>& call) {
   const auto& rows = *call.rows;
   for (size_t r = call.row_begin; r < call.row_end; ++r) {
     const uint32_t begin = rows.row_start[r], end = rows.row_start[r + 1];
-    if (rows.row_adaptive[r] != 0) float_row<true>(call, rows.row_neuron[r], begin, end);
-    else float_row<false>(call, rows.row_neuron[r], begin, end);
+    if (rows.row_adaptive[r] != 0) float_row<true>(call, r, rows.row_neuron[r], begin, end);
+    else float_row<false>(call, r, rows.row_neuron[r], begin, end);
   }
 }
 

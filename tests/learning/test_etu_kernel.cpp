@@ -54,6 +54,8 @@ EtuRows random_rows(Rng& rng, size_t n_rows, uint32_t max_len, uint32_t n_slots)
       rows.key_index.push_back(key);
     }
   }
+  // Most calls mark the consecutive rows (as EtuSynapseStore does); some leave the kernel to check.
+  if (rng.below(4) != 0) nchip::learning::mark_consecutive_rows(rows);
   return rows;
 }
 
