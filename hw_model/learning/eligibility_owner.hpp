@@ -10,6 +10,7 @@
 
 #include "hw_model/arith/eligibility.hpp"
 #include "hw_model/learning/learning_pass.hpp"
+#include "hw_model/learning/worker_pool.hpp"
 #include "hw_model/model/learning_state.hpp"
 
 namespace nchip::learning {
@@ -50,6 +51,9 @@ class EligibilityOwner {
   virtual void signals(Num<Ops, Quantity::learning_signal>* err, Num<Ops, Quantity::learning_signal>* L) const = 0;
   virtual Num<Ops, Quantity::update_accumulator> gradient(SynapseSet set, size_t synapse) const = 0;
   virtual void clear_gradients() = 0;
+  // Threads the owner may split its per-synapse work over (nullptr: the calling thread only); the
+  // engine hands over its own (EpropConfig::threads). Results are the same bytes for every count.
+  virtual void use_worker_pool(WorkerPool* pool) { (void)pool; }
 };
 
 }  // namespace nchip::learning

@@ -172,6 +172,7 @@ void EpropEngine<Ops>::set_eligibility_owner(EligibilityOwner<Ops>* owner) {
                      "combined with an eligibility owner");
   own_->reset();  // the engine's own steps finish (their saturations count), then all state is zero
   if (owner) {
+    owner->use_worker_pool(own_->worker_pool());
     owner->clear_gradients();
     owner->begin_trial();
   }

@@ -25,14 +25,6 @@ bool is_zero(const N& x) {
 
 }  // namespace
 
-template <class Ops>
-void NetworkDatapath<Ops>::PendingSteps::clear() {
-  step.clear();
-  h.clear();
-  L.clear();
-  xbar.clear();
-  zbar.clear();
-}
 
 template <class Ops>
 NetworkDatapath<Ops>::NetworkDatapath(model::NetworkModel<Ops>& model, const Ops& ops, const EpropConfig& config,
@@ -78,13 +70,8 @@ NetworkDatapath<Ops>::NetworkDatapath(model::NetworkModel<Ops>& model, const Ops
     };
     build(input_store_, input_entry_, model.input_synapses, n_in_, input_slot);
     build(recurrent_store_, recurrent_entry_, model.recurrent_synapses, n_, recurrent_slot);
-    // Room for a full window, so buffering a step never allocates.
     const size_t groups = alpha_groups_.size();
-    pending_.step.reserve(kWindowSteps);
-    pending_.h.reserve(kWindowSteps * n_);
-    pending_.L.reserve(kWindowSteps * n_);
-    pending_.xbar.reserve(kWindowSteps * groups * n_in_);
-    pending_.zbar.reserve(kWindowSteps * groups * n_);
+    pending_.configure(n_, groups * n_in_, groups * n_);
   }
   begin_trial();
 }
@@ -171,11 +158,7 @@ void NetworkDatapath<Ops>::set_observer(EtuObserver<Ops>* observer) {
 // traces zbar^{t-1} before advance_traces moves them on, and the step of the draw keys.
 template <class Ops>
 void NetworkDatapath<Ops>::record_window_step(uint64_t step) {
-  pending_.step.push_back(step);
-  pending_.h.insert(pending_.h.end(), h_.begin(), h_.end());
-  pending_.L.insert(pending_.L.end(), L_.begin(), L_.end());
-  pending_.xbar.insert(pending_.xbar.end(), xbar_.begin(), xbar_.end());
-  pending_.zbar.insert(pending_.zbar.end(), zbar_.begin(), zbar_.end());
+  pending_.push(step, h_.data(), L_.data(), xbar_.data(), zbar_.data());
 }
 
 // Runs the pending steps through the ETU and empties the window. Timed as eligibility. With an
@@ -185,34 +168,16 @@ template <class Ops>
 void NetworkDatapath<Ops>::flush() const {
   if (pending_.size() == 0) return;
   const auto start = Clock::now();
-  const size_t groups = alpha_groups_.size();
   if (observer_) {
-    run_observed_step(SynapseSet::input, input_store_, pending_.xbar, seed_input_);
-    run_observed_step(SynapseSet::recurrent, recurrent_store_, pending_.zbar, seed_recurrent_);
+    run_observed_step(SynapseSet::input, input_store_, pending_.input_traces, seed_input_);
+    run_observed_step(SynapseSet::recurrent, recurrent_store_, pending_.recurrent_traces, seed_recurrent_);
   } else {
-    run_window(input_store_, pending_.xbar, groups * n_in_, seed_input_);
-    run_window(recurrent_store_, pending_.zbar, groups * n_, seed_recurrent_);
+    const EtuNeuronConstants<Ops> constants{rho_.data(), beta_.data(), kappa_};
+    input_store_.run(ops_, constants, pending_.input_window(seed_input_), pool_.get());
+    recurrent_store_.run(ops_, constants, pending_.recurrent_window(seed_recurrent_), pool_.get());
   }
   pending_.clear();
   timers_->eligibility_s += seconds_since(start);
-}
-
-// Each synapse sees the window's steps in order with the inputs and key {seed, 0, synapse, step}
-// of each, so the result is that of running step by step over all synapses.
-template <class Ops>
-void NetworkDatapath<Ops>::run_window(EtuSynapseStore<Ops>& store, const std::vector<Trace>& traces,
-                                      size_t traces_per_step, uint64_t seed) const {
-  const EtuNeuronConstants<Ops> constants{rho_.data(), beta_.data(), kappa_};
-  EtuWindow<Ops> window;
-  window.steps = pending_.size();
-  window.step = pending_.step.data();
-  window.h = pending_.h.data();
-  window.L = pending_.L.data();
-  window.neuron_stride = n_;
-  window.traces = traces.data();
-  window.trace_stride = traces_per_step;
-  window.seed = seed;
-  store.run(ops_, constants, window, pool_.get());
 }
 
 // The one pending step, entry by entry, each update shown to the observer first.

@@ -12,7 +12,7 @@
 // Windowed ETU. In the full scheme the per-synapse state of every plastic synapse would stream
 // through memory once per step. Each synapse's updates depend only on its own state and on the
 // step's inputs (h^t and L^t of its target, zbar^{t-1} of its source, the key's step), and
-// saturation counts are sums, so the datapath buffers the inputs of up to kWindowSteps steps and
+// saturation counts are sums, so the datapath buffers the inputs of up to 32 steps (etu_pending_steps.hpp) and
 // then runs the window through the kernel (a row's state stays in registers or L1 while the
 // window's steps run over it): bit-identical to running each step over all synapses. The window is
 // run whenever it is full and before anything reads or resets the ETU state (gradient,
@@ -28,6 +28,7 @@
 #include "hw_model/learning/eligibility_owner.hpp"
 #include "hw_model/learning/eligibility_pass.hpp"
 #include "hw_model/learning/eprop_config.hpp"
+#include "hw_model/learning/etu_pending_steps.hpp"
 #include "hw_model/learning/etu_store.hpp"
 #include "hw_model/learning/learning_pass.hpp"
 #include "hw_model/learning/worker_pool.hpp"
@@ -71,14 +72,13 @@ class NetworkDatapath : public EligibilityOwner<Ops> {
   void reset();
   void set_observer(EtuObserver<Ops>* observer);  // full scheme only; runs the pending window first
   bool has_observer() const { return observer_ != nullptr; }
+  WorkerPool* worker_pool() const { return pool_.get(); }  // nullptr: one thread
   uint64_t online_updates() const { return online_updates_; }  // factored: weights moved by 1 LSB
 
  private:
   void output_gradient(const LearningStep<Ops>& ls);
   void record_window_step(uint64_t step);
-  size_t window_capacity() const { return observer_ ? 1 : kWindowSteps; }
-  void run_window(EtuSynapseStore<Ops>& store, const std::vector<Trace>& traces, size_t traces_per_step,
-                  uint64_t seed) const;
+  size_t window_capacity() const { return observer_ ? 1 : EtuPendingSteps<Ops>::kCapacity; }
   void run_observed_step(SynapseSet set, EtuSynapseStore<Ops>& store, const std::vector<Trace>& traces,
                          uint64_t seed) const;
   void factored_updates(const LearningStep<Ops>& ls);
@@ -115,23 +115,10 @@ class NetworkDatapath : public EligibilityOwner<Ops> {
   uint64_t seed_input_ = 0, seed_recurrent_ = 0;
 
   // The inputs of the steps the ETU has not run yet (see "Windowed ETU" above), in step order.
-  struct PendingSteps {
-    std::vector<uint64_t> step;                               // the draw keys' steps
-    std::vector<Num<Ops, Quantity::pseudo_derivative>> h;     // [w * n + j]: h^t
-    std::vector<Signal> L;                                    // [w * n + j]: L^t
-    std::vector<Trace> xbar, zbar;                            // the traces as step w read them
-    size_t size() const { return step.size(); }
-    void clear();
-  };
-  // Steps per window: enough that a row's state is fetched once per 32 steps instead of every
-  // step, few enough that a window's inputs (16 bytes a neuron and 8 a trace per step in float:
-  // ~0.5 MB for the 600-neuron net) stay in cache to be re-read for each row.
-  static constexpr size_t kWindowSteps = 32;
-
   // Mutable because the const gradient() must first run the pending steps into the ETU state (a
   // caller may read gradients right after a trial's steps); nothing else changes there. So
   // gradient() must not race with itself while steps are pending.
-  mutable PendingSteps pending_;
+  mutable EtuPendingSteps<Ops> pending_;
   mutable EtuSynapseStore<Ops> input_store_, recurrent_store_;
 };
 

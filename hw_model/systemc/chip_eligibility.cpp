@@ -62,4 +62,8 @@ void ChipEligibility::clear_gradients() {
   for (auto* e : engines_) e->clear_gradients();
 }
 
+void ChipEligibility::use_worker_pool(learning::WorkerPool* pool) {
+  for (auto* e : engines_) e->use_worker_pool(pool);
+}
+
 }  // namespace nchip::systemc

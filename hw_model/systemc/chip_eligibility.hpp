@@ -30,6 +30,7 @@ class ChipEligibility : public learning::EligibilityOwner<arith::FixedOps> {
   void signals(Signal* err, Signal* L) const override;
   arith::Num<Ops, arith::Quantity::update_accumulator> gradient(learning::SynapseSet set, size_t synapse) const override;
   void clear_gradients() override;
+  void use_worker_pool(learning::WorkerPool* pool) override;  // each core's C++ ETU splits its rows over it
 
   uint64_t unit_cycles() const { return unit_cycles_; }  // cycles reported by attached EtuUnits
 

@@ -37,6 +37,8 @@ void PlasticityEngine::load(const model::NetworkModel<Ops>& network, uint32_t fi
   recurrent_.build(build(network.recurrent_synapses, n_neurons_, recurrent_slots_), adaptive_);
   input_traces_.assign(input_slots_.size(), Trace{});
   recurrent_traces_.assign(recurrent_slots_.size(), Trace{});
+  pending_.configure(count_, input_traces_.size(), recurrent_traces_.size());
+  pending_ops_.reset();
 
   // Plastic readout synapses onto this core's readouts, source-major; one zkappa per source.
   readout_kappa_ = network.readouts.empty() ? arith::Num<Ops, arith::Quantity::decay>{} : network.readouts[0].kappa;
@@ -55,6 +57,7 @@ void PlasticityEngine::load(const model::NetworkModel<Ops>& network, uint32_t fi
 }
 
 void PlasticityEngine::begin_trial() {
+  flush();  // the last trial's steps, before eps_a and filtered are reset
   input_.begin_trial();
   recurrent_.begin_trial();
   for (auto& t : input_traces_) t = {};
@@ -63,6 +66,7 @@ void PlasticityEngine::begin_trial() {
 }
 
 void PlasticityEngine::clear_gradients() {
+  flush();
   input_.clear_accumulators();
   recurrent_.clear_accumulators();
   for (auto& g : output_gradient_) g = {};
@@ -86,20 +90,29 @@ void PlasticityEngine::gather(const learning::EtuSynapseStore<Ops>& store, const
   }
 }
 
-// The C++ unit: this step's updates of one set through the kernel (a one-step window).
-void PlasticityEngine::run_kernel(const Ops& ops, learning::EtuSynapseStore<Ops>& store,
-                                  const std::vector<Trace>& traces, uint64_t seed, uint64_t step,
-                                  learning::EtuNeuronConstants<Ops> constants) {
-  learning::EtuWindow<Ops> window;
-  window.steps = 1;
-  window.step = &step;
-  window.h = h_.data();
-  window.L = L_.data();
-  window.neuron_stride = count_;
-  window.traces = traces.data();
-  window.trace_stride = traces.size();
-  window.seed = seed;
-  store.run(ops, constants, window, nullptr);
+void PlasticityEngine::buffer_step(const Ops& ops, const learning::LearningStep<Ops>& ls) {
+  const bool same = pending_ops_ && pending_ops_->q == ops.q && pending_ops_->sat == ops.sat &&
+                    pending_seed_input_ == ls.seeds.input && pending_seed_recurrent_ == ls.seeds.recurrent &&
+                    pending_kappa_ == kappa_;
+  if (!same) {
+    flush();
+    pending_ops_ = ops;
+    pending_seed_input_ = ls.seeds.input;
+    pending_seed_recurrent_ = ls.seeds.recurrent;
+    pending_kappa_ = kappa_;
+  }
+  pending_.push(ls.step, h_.data(), L_.data(), input_traces_.data(), recurrent_traces_.data());
+  if (pending_.size() == learning::EtuPendingSteps<Ops>::kCapacity) flush();
+}
+
+// Each synapse sees the window's steps in order with the inputs and key {seed, 0, synapse, step} of
+// each: the result of running step by step.
+void PlasticityEngine::flush() const {
+  if (pending_.size() == 0) return;
+  const learning::EtuNeuronConstants<Ops> constants{rho_.data(), beta_.data(), pending_kappa_};
+  input_.run(*pending_ops_, constants, pending_.input_window(pending_seed_input_), pool_);
+  recurrent_.run(*pending_ops_, constants, pending_.recurrent_window(pending_seed_recurrent_), pool_);
+  pending_.clear();
 }
 
 void PlasticityEngine::advance(const Ops& ops, const learning::LearningStep<Ops>& ls,
@@ -127,9 +140,7 @@ uint64_t PlasticityEngine::step(const Ops& ops, const learning::LearningStep<Ops
   // The eligibility-trace unit with zbar^{t-1}, then the traces move to zbar^t.
   uint64_t cycles = 0;
   if (!unit_) {
-    const learning::EtuNeuronConstants<Ops> constants{rho_.data(), beta_.data(), kappa_};
-    run_kernel(ops, input_, input_traces_, ls.seeds.input, ls.step, constants);
-    run_kernel(ops, recurrent_, recurrent_traces_, ls.seeds.recurrent, ls.step, constants);
+    buffer_step(ops, ls);
   } else {
     // Each synapse appears once per step, so the batch never issues a synapse twice in flight.
     batch_.clear();

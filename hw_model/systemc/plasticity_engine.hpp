@@ -7,8 +7,9 @@
 //    synapses: one trace slot per (source, alpha group of a target here);
 //  - the full scheme's per-synapse state (eps_a, kappa-filtered eligibility, weight-change
 //    accumulator) of every plastic input and recurrent synapse onto the core's neurons, updated
-//    by the eligibility-trace unit (the learning layer's kernel through EtuSynapseStore, one
-//    step at a time, or an attached EtuUnit);
+//    by the eligibility-trace unit (the learning layer's kernel through EtuSynapseStore, over
+//    windows of up to 32 buffered steps as in the functional model: bit-identical to one step at
+//    a time, see etu_pending_steps.hpp; or an attached EtuUnit, one step at a time);
 //  - on a readout core, the filtered spike trains zkappa of the sources of its plastic readout
 //    synapses and those synapses' output-weight gradients.
 // Every value comes from the functions the functional EpropEngine calls (learning_pass.hpp,
@@ -17,8 +18,10 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <vector>
 
+#include "hw_model/learning/etu_pending_steps.hpp"
 #include "hw_model/learning/etu_store.hpp"
 #include "hw_model/learning/learning_pass.hpp"
 #include "hw_model/systemc/etu_unit.hpp"
@@ -48,8 +51,16 @@ class PlasticityEngine {
   // NeuronCore::compute accounts).
   uint64_t step(const Ops& ops, const learning::LearningStep<Ops>& ls, const Signal* err);
 
-  // Replaces the C++ unit (nullptr restores it); not owned.
-  void set_unit(EtuUnit* unit) { unit_ = unit; }
+  // Replaces the C++ unit (nullptr restores it; the pending window runs first); not owned.
+  void set_unit(EtuUnit* unit) {
+    flush();
+    unit_ = unit;
+  }
+  // Threads the C++ unit splits a window's rows over (nullptr: the calling thread); not owned.
+  void use_worker_pool(learning::WorkerPool* pool) { pool_ = pool; }
+  // Runs the C++ unit's pending window into the synapse state (its saturations then count). Every
+  // reader of the state and every reset calls it first.
+  void flush() const;
   bool has_unit() const { return unit_ != nullptr; }
 
   uint32_t neuron_first() const { return first_; }
@@ -59,8 +70,14 @@ class PlasticityEngine {
   size_t plastic_synapses() const { return input_.size() + recurrent_.size(); }
   size_t trace_slots() const { return input_slots_.size() + recurrent_slots_.size(); }
   // State at a position of input_synapses() / recurrent_synapses().
-  State input_state(size_t position) const { return input_.state(position); }
-  State recurrent_state(size_t position) const { return recurrent_.state(position); }
+  State input_state(size_t position) const {
+    flush();
+    return input_.state(position);
+  }
+  State recurrent_state(size_t position) const {
+    flush();
+    return recurrent_.state(position);
+  }
   // Plastic readout synapses onto this core's readouts (indices in readout_synapses), and the
   // gradient accumulated at each position.
   size_t output_synapses() const { return output_.size(); }
@@ -77,8 +94,9 @@ class PlasticityEngine {
   };
   void gather(const learning::EtuSynapseStore<Ops>& store, const Trace* traces, uint64_t seed, uint64_t step,
               std::vector<State>& scratch);
-  void run_kernel(const Ops& ops, learning::EtuSynapseStore<Ops>& store, const std::vector<Trace>& traces,
-                  uint64_t seed, uint64_t step, learning::EtuNeuronConstants<Ops> constants);
+  // Buffers this step for the C++ unit (running the window first if the ops, seeds or kappa
+  // changed, and after it when it is full).
+  void buffer_step(const Ops& ops, const learning::LearningStep<Ops>& ls);
   void advance(const Ops& ops, const learning::LearningStep<Ops>& ls, const std::vector<TraceSlot>& slots,
                std::vector<Trace>& traces, bool recurrent) const;
 
@@ -91,7 +109,15 @@ class PlasticityEngine {
   std::vector<uint8_t> adaptive_;
   std::vector<TraceSlot> input_slots_, recurrent_slots_;
   std::vector<Trace> input_traces_, recurrent_traces_;
-  learning::EtuSynapseStore<Ops> input_, recurrent_;
+  // Mutable because the const state readers must first run the pending window into the state;
+  // nothing else changes there.
+  mutable learning::EtuSynapseStore<Ops> input_, recurrent_;
+  mutable learning::EtuPendingSteps<Ops> pending_;
+  // What the pending steps run with: the ops (formats, saturation counts), the draw seeds, kappa.
+  std::optional<Ops> pending_ops_;
+  learning::WorkerPool* pool_ = nullptr;
+  uint64_t pending_seed_input_ = 0, pending_seed_recurrent_ = 0;
+  arith::Num<Ops, arith::Quantity::decay> pending_kappa_{};
   arith::Num<Ops, arith::Quantity::decay> kappa_{};  // the ETU's filter decay this step (eq. 45)
   arith::Num<Ops, arith::Quantity::decay> readout_kappa_{};
   std::vector<uint32_t> zkappa_sources_;
