@@ -3,8 +3,9 @@
 // pattern-generation network, NEST's sine-wave regression shape (100 in / 100 LIF / 1 out, 1000
 // steps, batch 1) and NEST's evidence-accumulation shape (40 in / 50 LIF + 50 ALIF / 2 out,
 // 2250 steps, batch 32). Each row runs the fast kernel next to the plain definition
-// (arith::etu_update per synapse, EpropConfig::reference_kernel) in the same process; min and
-// median over the repeats. Usage:
+// (arith::etu_update per synapse, EpropConfig::reference_kernel) in the same process, and in float
+// also the trial gradient as one matrix product (EpropConfig::trial_matrix); min and median over
+// the repeats. Usage:
 //   nchip_bench_eprop [--repeats R] [--workload NAME] [--quick]   (--quick: batch 4 for evidence)
 #include <fmt/core.h>
 
@@ -152,11 +153,15 @@ int main(int argc, char** argv) {
         const char* kernel;
         bool reference;
         unsigned threads;
+        bool trial_matrix = false;
       };
-      for (const Variant v : {Variant{"reference", true, 1}, Variant{"fast", false, 1}, Variant{"fast", false, 2}}) {
+      std::vector<Variant> variants = {{"reference", true, 1}, {"fast", false, 1}, {"fast", false, 2}};
+      if (!mode.fixed) variants.push_back({"matrix", false, 1, true});  // float: the trial as one product
+      for (const Variant& v : variants) {
         learning::EpropConfig config;
         config.threads = v.threads;
         config.reference_kernel = v.reference;
+        config.trial_matrix = v.trial_matrix;
         config.reg_strength = 0.0;
         if (w.classification) {
           config.error = learning::ErrorKind::classification;

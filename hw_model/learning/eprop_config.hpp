@@ -43,6 +43,9 @@ struct EpropConfig {
   // The ETU kernel: the fast one, or the plain definition it is tested against (for benchmarks
   // and cross-checks; same results, slower).
   bool reference_kernel = false;
+  // Float only: each trial's gradient as one matrix product after the trial (trial_gradient.hpp)
+  // instead of the ETU step by step; equal to it up to rounding, not bit for bit.
+  bool trial_matrix = false;
 };
 
 // dE_reg/dz_j^t of the firing-rate regularization (eq. 55-56) for a neuron that fired `spikes`

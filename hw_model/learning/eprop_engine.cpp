@@ -181,7 +181,7 @@ void EpropEngine<Ops>::set_eligibility_owner(EligibilityOwner<Ops>* owner) {
 
 template <class Ops>
 void EpropEngine<Ops>::end_trial(uint32_t steps) {
-  if (owner_ == own_.get()) own_->flush();  // the trial's gradients (and time) are complete when it ends
+  if (owner_ == own_.get()) own_->end_trial();  // the trial's gradients (and time) are complete when it ends
   batch_steps_ += steps;
 }
 

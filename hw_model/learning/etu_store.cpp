@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <type_traits>
 
+#include "hw_model/error.hpp"
+#include "hw_model/learning/trial_gradient.hpp"
+
 namespace nchip::learning {
 
 template <class Ops>
@@ -88,6 +91,16 @@ void EtuSynapseStore<Ops>::run(const Ops& ops, const EtuNeuronConstants<Ops>& co
     for (const auto& c : part_counts_) *ops.sat += c;
   } else {
     pool->run(parts, [&](size_t k) { kernel(ops, cut[k], cut[k + 1]); });
+  }
+}
+
+template <class Ops>
+void EtuSynapseStore<Ops>::add_trial_gradient(const EtuNeuronConstants<Ops>& constants, const EtuWindow<Ops>& window) {
+  if constexpr (std::is_same_v<Ops, arith::FloatOps>) {
+    learning::add_trial_gradient(rows_, constants, window, columns_);
+  } else {
+    (void)constants, (void)window;
+    throw InputError("the trial gradient as a matrix product is the float reference's (fixed point rounds every step)");
   }
 }
 

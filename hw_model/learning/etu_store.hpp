@@ -47,6 +47,10 @@ class EtuSynapseStore {
   void begin_trial();         // eps_a and filtered to zero; accumulators kept
   void clear_accumulators();  // accumulators to zero
 
+  // Float only: the window holds a whole trial begun from zero state; its gradient goes into the
+  // accumulators as one matrix product (trial_gradient.hpp), eps_a and filtered end at zero.
+  void add_trial_gradient(const EtuNeuronConstants<Ops>& constants, const EtuWindow<Ops>& window);
+
   // Every entry through the window's steps (etu_run_rows), the rows split over `pool`'s threads
   // (nullptr: the calling thread), each part counting its saturations apart; the counts are then
   // added to ops.sat. Bit-identical for every thread count.

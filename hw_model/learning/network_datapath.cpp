@@ -72,6 +72,11 @@ NetworkDatapath<Ops>::NetworkDatapath(model::NetworkModel<Ops>& model, const Ops
     build(recurrent_store_, recurrent_entry_, model.recurrent_synapses, n_, recurrent_slot);
     const size_t groups = alpha_groups_.size();
     pending_.configure(n_, groups * n_in_, groups * n_);
+    if (config.trial_matrix) {
+      if constexpr (!std::is_same_v<Ops, arith::FloatOps>)
+        throw InputError("the trial gradient as a matrix product is the float reference's (fixed point rounds every step)");
+      trial_matrix_ = true;
+    }
   }
   begin_trial();
 }
@@ -84,6 +89,7 @@ void NetworkDatapath<Ops>::capture(const std::vector<arith::SpikingState<Ops>>& 
 template <class Ops>
 void NetworkDatapath<Ops>::begin_trial() {
   flush();  // the last trial's steps, before eps_a and filtered are reset
+  pending_from_trial_start_ = true;
   const size_t groups = alpha_groups_.size();
   xbar_.assign(groups * n_in_, {});
   zbar_.assign(groups * n_, {});
@@ -177,6 +183,19 @@ void NetworkDatapath<Ops>::flush() const {
     recurrent_store_.run(ops_, constants, pending_.recurrent_window(seed_recurrent_), pool_.get());
   }
   pending_.clear();
+  pending_from_trial_start_ = false;  // the state is now mid-trial
+  timers_->eligibility_s += seconds_since(start);
+}
+
+template <class Ops>
+void NetworkDatapath<Ops>::end_trial() {
+  if (!trial_matrix_ || !pending_from_trial_start_ || observer_ || pending_.size() == 0) return flush();
+  const auto start = Clock::now();
+  const EtuNeuronConstants<Ops> constants{rho_.data(), beta_.data(), kappa_};
+  input_store_.add_trial_gradient(constants, pending_.input_window(seed_input_));
+  recurrent_store_.add_trial_gradient(constants, pending_.recurrent_window(seed_recurrent_));
+  pending_.clear();
+  pending_from_trial_start_ = false;
   timers_->eligibility_s += seconds_since(start);
 }
 

@@ -68,6 +68,9 @@ class NetworkDatapath : public EligibilityOwner<Ops> {
 
   // Runs the pending window (its saturations then count, its time is eligibility time).
   void flush() const;
+  // The trial's steps are over: with EpropConfig::trial_matrix (float) and every step of the trial
+  // pending, its gradient as one matrix product; else flush().
+  void end_trial();
   // Everything to zero: state, traces, accumulators (a change of datapath owner).
   void reset();
   void set_observer(EtuObserver<Ops>* observer);  // full scheme only; runs the pending window first
@@ -78,7 +81,10 @@ class NetworkDatapath : public EligibilityOwner<Ops> {
  private:
   void output_gradient(const LearningStep<Ops>& ls);
   void record_window_step(uint64_t step);
-  size_t window_capacity() const { return observer_ ? 1 : EtuPendingSteps<Ops>::kCapacity; }
+  size_t window_capacity() const {
+    if (observer_) return 1;
+    return trial_matrix_ ? SIZE_MAX : EtuPendingSteps<Ops>::kCapacity;  // trial matrix: the whole trial
+  }
   void run_observed_step(SynapseSet set, EtuSynapseStore<Ops>& store, const std::vector<Trace>& traces,
                          uint64_t seed) const;
   void factored_updates(const LearningStep<Ops>& ls);
@@ -119,6 +125,8 @@ class NetworkDatapath : public EligibilityOwner<Ops> {
   // caller may read gradients right after a trial's steps); nothing else changes there. So
   // gradient() must not race with itself while steps are pending.
   mutable EtuPendingSteps<Ops> pending_;
+  bool trial_matrix_ = false;
+  mutable bool pending_from_trial_start_ = false;  // the pending steps begin at a trial's first step
   mutable EtuSynapseStore<Ops> input_store_, recurrent_store_;
 };
 

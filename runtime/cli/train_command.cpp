@@ -190,8 +190,9 @@ int train_command_main(const std::vector<std::string>& args) {
       ("threads", po::value<int64_t>()->default_value(0),
        "threads of the per-synapse learning work (0 = every core); outputs are the same bytes for every count")
       ("etu-kernel", po::value<std::string>()->default_value("fast"),
-       "eligibility-trace unit implementation (functional backend): fast (vectorized, the default) or reference "
-       "(the plain definition, one update per synapse and step: the same bytes, ~10x slower)")
+       "eligibility-trace unit implementation (functional backend): fast (vectorized, the default), reference "
+       "(the plain definition, one update per synapse and step: the same bytes, ~10x slower) or, --mode float "
+       "only, matrix (each trial's gradient as one matrix product: equal up to rounding, not bit for bit)")
       ("out", po::value<std::string>(), "output directory (created if missing)")
       ("record-etu", po::value<std::string>(),
        "record the eligibility-trace unit's per-synapse input stream of the training trials to FILE, "
@@ -282,11 +283,18 @@ int train_command_main(const std::vector<std::string>& args) {
   o.validation_trials = static_cast<uint32_t>(bounded(vm, "validation-trials", 0, 1'000'000));
   o.seed = non_negative(vm, "seed");
   o.eprop.threads = static_cast<unsigned>(bounded(vm, "threads", 0, 1024));
-  o.eprop.reference_kernel =
-      pick<bool>("etu-kernel", vm["etu-kernel"].as<std::string>(), {{"fast", false}, {"reference", true}});
+  {
+    const std::string etu_kernel = pick<std::string>("etu-kernel", vm["etu-kernel"].as<std::string>(),
+                                                     {{"fast", "fast"}, {"reference", "reference"}, {"matrix", "matrix"}});
+    o.eprop.reference_kernel = etu_kernel == "reference";
+    o.eprop.trial_matrix = etu_kernel == "matrix";
+    if (o.eprop.trial_matrix && fixed)
+      throw InputError("--etu-kernel matrix: only with --mode float (the chip rounds every step; use fast or reference)");
+  }
   configure_systemc_training(vm, vm["mode"].as<std::string>(), o, chip_image ? &chip_image->chip : nullptr);
-  if (o.eprop.reference_kernel && o.systemc_backend)
-    throw InputError("--etu-kernel reference: only with --backend functional (the SystemC cores run the fast kernel)");
+  if ((o.eprop.reference_kernel || o.eprop.trial_matrix) && o.systemc_backend)
+    throw InputError("--etu-kernel " + vm["etu-kernel"].as<std::string>() +
+                     ": only with --backend functional (the SystemC cores run the fast kernel)");
   validate(o);
   const bool record_etu = vm.count("record-etu") > 0;
   if (vm.count("record-etu-limit") && !record_etu) throw InputError("--record-etu-limit: only with --record-etu FILE");
