@@ -6,8 +6,6 @@
 // the repeats. Usage: nchip_bench_etu_kernel [--rows N] [--fan-in M] [--repeats R] [--steps K]
 #include <fmt/core.h>
 
-#include <hwy/targets.h>
-
 #include <algorithm>
 #include <chrono>
 #include <cstring>
@@ -128,7 +126,7 @@ int main(int argc, char** argv) {
              "synapse-update, min / median of {} repeats, one thread\n",
              s.rows, s.fan_in, s.steps, s.repeats);
   fmt::print("{:<6} {:<19} {:<10} {:>9} {:>9} {:>9}\n", "target", "mode", "kernel", "ns min", "ns med", "speed-up");
-  std::vector<int64_t> targets = hwy::SupportedAndGeneratedTargets();
+  const std::vector<std::string> targets = learning::etu_kernel_targets();
   for (const bool adaptive : {false, true}) {
     const char* kind = adaptive ? "ALIF" : "LIF";
     // float
@@ -139,15 +137,15 @@ int main(int argc, char** argv) {
       });
       fmt::print("{:<6} {:<19} {:<10} {:>9.3f} {:>9.3f} {:>8.1f}x\n", "-", fmt::format("{} float", kind), "reference",
                  ref.min_ns, ref.median_ns, 1.0);
-      for (int64_t t : targets) {
-        hwy::SetSupportedTargetsForTest(t);
+      for (const std::string& t : targets) {
+        learning::etu_kernel_use_target(t);
         const auto fast = time_ns_per_update(s, arith::FloatOps{}, d, [&](const auto& ops, auto& x) {
           learning::etu_run_rows(ops, x.rows, 0, x.rows.rows(), {x.rho.data(), x.beta.data(), x.kappa}, x.window, x.state);
         });
-        fmt::print("{:<6} {:<19} {:<10} {:>9.3f} {:>9.3f} {:>8.1f}x\n", hwy::TargetName(t),
+        fmt::print("{:<6} {:<19} {:<10} {:>9.3f} {:>9.3f} {:>8.1f}x\n", t,
                    fmt::format("{} float", kind), "fast", fast.min_ns, fast.median_ns, ref.min_ns / fast.min_ns);
       }
-      hwy::SetSupportedTargetsForTest(0);
+      learning::etu_kernel_use_target("");
     }
     for (const arith::Rounding rounding : {arith::Rounding::nearest, arith::Rounding::truncate, arith::Rounding::stochastic}) {
       arith::QuantConfig q;
@@ -160,16 +158,16 @@ int main(int argc, char** argv) {
         learning::etu_run_rows_reference(o, x.rows, 0, x.rows.rows(), {x.rho.data(), x.beta.data(), x.kappa}, x.window, x.state);
       });
       fmt::print("{:<6} {:<19} {:<10} {:>9.3f} {:>9.3f} {:>8.1f}x\n", "-", mode, "reference", ref.min_ns, ref.median_ns, 1.0);
-      for (int64_t t : targets) {
-        hwy::SetSupportedTargetsForTest(t);
+      for (const std::string& t : targets) {
+        learning::etu_kernel_use_target(t);
         const auto fast = time_ns_per_update(s, ops, d, [&](const auto& o, auto& x) {
           learning::etu_run_rows(o, x.rows, 0, x.rows.rows(), {x.rho.data(), x.beta.data(), x.kappa}, x.window, x.state);
         });
-        fmt::print("{:<6} {:<19} {:<10} {:>9.3f} {:>9.3f} {:>8.1f}x\n", hwy::TargetName(t), mode, "fast", fast.min_ns,
+        fmt::print("{:<6} {:<19} {:<10} {:>9.3f} {:>9.3f} {:>8.1f}x\n", t, mode, "fast", fast.min_ns,
                    fast.median_ns, ref.min_ns / fast.min_ns);
         std::fflush(stdout);
       }
-      hwy::SetSupportedTargetsForTest(0);
+      learning::etu_kernel_use_target("");
     }
   }
   return 0;

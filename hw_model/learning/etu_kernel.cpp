@@ -1,6 +1,6 @@
 // The vectorized eligibility-trace unit (see etu_kernel.hpp). Highway compiles the code between
 // HWY_BEFORE_NAMESPACE and HWY_AFTER_NAMESPACE once per instruction set (this file re-includes
-// itself through foreach_target.h) and HWY_DYNAMIC_DISPATCH picks the best one the CPU has.
+// itself through foreach_target.h); the dispatch at the end picks the best one the CPU runs.
 //
 // Fixed point runs in 64-bit lanes: every raw value is at most 32 bits wide, so a product of two
 // (at most 2^62 in magnitude) and every rounding and saturating step is exact in int64, exactly as
@@ -12,7 +12,12 @@
 #include "hw_model/learning/etu_kernel.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <cstring>
+#include <string>
+#include <vector>
+
+#include "hw_model/error.hpp"
 
 #ifndef NCHIP_ETU_KERNEL_SHARED
 #define NCHIP_ETU_KERNEL_SHARED
@@ -76,6 +81,11 @@ constexpr size_t kMaxLanes = 8;  // 64-bit lanes of the widest vector Highway ta
 }  // namespace nchip::learning::kernel_detail
 #endif  // NCHIP_ETU_KERNEL_SHARED
 
+// Instruction sets compiled: AVX-512 (Highway's AVX3), AVX2, SSE4 and the portable baseline.
+// (AVX3_DL adds nothing this kernel uses; SSSE3 machines take the baseline.)
+#ifndef HWY_DISABLED_TARGETS
+#define HWY_DISABLED_TARGETS (HWY_AVX3_DL | HWY_SSSE3)
+#endif
 #undef HWY_TARGET_INCLUDE
 #define HWY_TARGET_INCLUDE "hw_model/learning/etu_kernel.cpp"
 #include <hwy/foreach_target.h>  // re-includes this file once per target
@@ -534,18 +544,94 @@ void RunFloat(const Call<FloatOps>& call) {
   }
 }
 
-const char* TargetName() { return hwy::TargetName(HWY_TARGET); }
-
 }  // namespace HWY_NAMESPACE
 }  // namespace nchip::learning
 HWY_AFTER_NAMESPACE();
 
 #if HWY_ONCE
+// Our own dispatch over the compiled targets rather than HWY_DYNAMIC_DISPATCH: that one lives in
+// libhwy.so, whose static initialisers (timer calibration) add ~6 ms to the start of every process
+// that links it, more than a whole `nchip run` of a small network. The CPU checks mirror the
+// features Highway compiles each target for (hwy/ops/set_macros-inl.h).
 namespace nchip::learning {
+namespace {
 
-HWY_EXPORT(RunFixed);
-HWY_EXPORT(RunFloat);
-HWY_EXPORT(TargetName);
+struct Target {
+  const char* name;
+  bool (*runs_here)();
+  void (*fixed)(kernel_detail::FixedPlan&, const kernel_detail::Call<arith::FixedOps>&);
+  void (*floating)(const kernel_detail::Call<arith::FloatOps>&);
+};
+
+bool has_sse4() {
+  return __builtin_cpu_supports("ssse3") && __builtin_cpu_supports("sse4.1") && __builtin_cpu_supports("sse4.2") &&
+         __builtin_cpu_supports("pclmul") && __builtin_cpu_supports("aes");
+}
+bool has_avx2() {
+  return has_sse4() && __builtin_cpu_supports("avx") && __builtin_cpu_supports("avx2") &&
+         __builtin_cpu_supports("bmi") && __builtin_cpu_supports("bmi2") && __builtin_cpu_supports("fma") &&
+         __builtin_cpu_supports("f16c");
+}
+bool has_avx3() {
+  return has_avx2() && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl") &&
+         __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512bw");
+}
+bool always() { return true; }
+
+// Best first; the last one (the baseline Highway compiles without extra flags) runs anywhere.
+const Target kTargets[] = {
+#if HWY_TARGETS & HWY_AVX3
+    {"AVX3", &has_avx3, &N_AVX3::RunFixed, &N_AVX3::RunFloat},
+#endif
+#if HWY_TARGETS & HWY_AVX2
+    {"AVX2", &has_avx2, &N_AVX2::RunFixed, &N_AVX2::RunFloat},
+#endif
+#if HWY_TARGETS & HWY_SSE4
+    {"SSE4", &has_sse4, &N_SSE4::RunFixed, &N_SSE4::RunFloat},
+#endif
+#if HWY_TARGETS & HWY_EMU128
+    {"EMU128", &always, &N_EMU128::RunFixed, &N_EMU128::RunFloat},
+#endif
+#if HWY_TARGETS & HWY_SCALAR
+    {"SCALAR", &always, &N_SCALAR::RunFixed, &N_SCALAR::RunFloat},
+#endif
+};
+constexpr size_t kTargetCount = sizeof(kTargets) / sizeof(kTargets[0]);
+
+size_t best_target() {
+  for (size_t i = 0; i < kTargetCount; ++i)
+    if (kTargets[i].runs_here()) return i;
+  return kTargetCount - 1;
+}
+std::atomic<size_t>& chosen_target() {
+  static std::atomic<size_t> chosen{best_target()};
+  return chosen;
+}
+const Target& target() { return kTargets[chosen_target().load(std::memory_order_relaxed)]; }
+
+}  // namespace
+
+std::vector<std::string> etu_kernel_targets() {
+  std::vector<std::string> names;
+  for (const Target& t : kTargets)
+    if (t.runs_here()) names.push_back(t.name);
+  return names;
+}
+
+void etu_kernel_use_target(const std::string& name) {
+  if (name.empty()) {
+    chosen_target() = best_target();
+    return;
+  }
+  for (size_t i = 0; i < kTargetCount; ++i)
+    if (name == kTargets[i].name && kTargets[i].runs_here()) {
+      chosen_target() = i;
+      return;
+    }
+  throw InputError("ETU kernel: instruction set '" + name + "' is not compiled in or not supported by this CPU");
+}
+
+const char* etu_kernel_target() { return target().name; }
 
 bool etu_kernel_vectorizes(const arith::FixedOps& ops) {
   return kernel_detail::plan_vectorizes(kernel_detail::make_plan(ops));
@@ -560,7 +646,7 @@ void etu_run_rows(const arith::FixedOps& ops, const EtuRows& rows, size_t row_be
     return;
   }
   if (row_begin >= row_end || w.steps == 0) return;
-  HWY_DYNAMIC_DISPATCH(RunFixed)(plan, kernel_detail::Call<arith::FixedOps>{&rows, row_begin, row_end, &c, &w, &s});
+  target().fixed(plan, kernel_detail::Call<arith::FixedOps>{&rows, row_begin, row_end, &c, &w, &s});
   ops.sat->add(arith::Quantity::eligibility, plan.saturations_elig);
   ops.sat->add(arith::Quantity::update_accumulator, plan.saturations_acc);
 }
@@ -569,10 +655,8 @@ void etu_run_rows(const arith::FloatOps&, const EtuRows& rows, size_t row_begin,
                   const EtuNeuronConstants<arith::FloatOps>& c, const EtuWindow<arith::FloatOps>& w,
                   EtuColumns<arith::FloatOps>& s) {
   if (row_begin >= row_end || w.steps == 0) return;
-  HWY_DYNAMIC_DISPATCH(RunFloat)(kernel_detail::Call<arith::FloatOps>{&rows, row_begin, row_end, &c, &w, &s});
+  target().floating(kernel_detail::Call<arith::FloatOps>{&rows, row_begin, row_end, &c, &w, &s});
 }
-
-const char* etu_kernel_target() { return HWY_DYNAMIC_DISPATCH(TargetName)(); }
 
 }  // namespace nchip::learning
 #endif  // HWY_ONCE

@@ -9,14 +9,16 @@
 //
 // Two implementations:
 //  - etu_run_rows_reference: the plain definition, one arith::etu_update per synapse and step;
-//  - etu_run_rows: vectorized over the synapses of a row (Google Highway, run-time dispatch to
-//    the best instruction set the CPU has: AVX-512, AVX2, SSE4 or portable), bit-identical to the
+//  - etu_run_rows: vectorized over the synapses of a row (Google Highway's operations compiled for
+//    AVX-512, AVX2, SSE4 and a portable baseline; the best one the CPU runs is picked at run
+//    time), bit-identical to the
 //    reference, including every saturation count (tests/learning/test_etu_kernel.cpp).
 // Stochastic rounding stays keyed by (seed, stream, synapse, step), so no result depends on the
 // lane a synapse lands in or on the thread that runs its row.
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "hw_model/arith/eligibility.hpp"
@@ -117,7 +119,13 @@ void etu_run_rows(const arith::FloatOps& ops, const EtuRows& rows, size_t row_be
 // True when etu_run_rows takes the vector path for this config (tests cover both sides).
 bool etu_kernel_vectorizes(const arith::FixedOps& ops);
 
-// The instruction set the kernel dispatches to on this CPU ("AVX3", "AVX2", "SSE4", "EMU128", ...).
+// The instruction sets the kernel was compiled for that this CPU runs, best first ("AVX3" is
+// AVX-512; then "AVX2", "SSE4", and the portable "SCALAR" or "EMU128").
+std::vector<std::string> etu_kernel_targets();
+// The one the kernel runs now (by default the best).
 const char* etu_kernel_target();
+// Pins the kernel to one of etu_kernel_targets() ("": the best again), for tests and benchmarks;
+// not while a kernel runs. Throws nchip::InputError for a name not in the list.
+void etu_kernel_use_target(const std::string& name);
 
 }  // namespace nchip::learning

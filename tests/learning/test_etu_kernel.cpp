@@ -10,9 +10,8 @@
 #include <string>
 #include <vector>
 
-#include <hwy/targets.h>
-
 #include "hw_model/arith/counter_rng.hpp"
+#include "hw_model/error.hpp"
 #include "hw_model/learning/etu_kernel.hpp"
 
 namespace {
@@ -116,17 +115,16 @@ struct Window {
 // AVX2, SSE4, portable ...), so every dispatch target is checked, not only the best one.
 template <class Body>
 void for_each_target(Body body) {
-  std::vector<std::string> seen;
-  for (int64_t target : hwy::SupportedAndGeneratedTargets()) {
-    hwy::SetSupportedTargetsForTest(target);
-    const std::string name = nchip::learning::etu_kernel_target();
-    INFO("target " << name);
-    CHECK(name == hwy::TargetName(target));
-    seen.push_back(name);
+  const std::vector<std::string> targets = nchip::learning::etu_kernel_targets();
+  for (const std::string& target : targets) {
+    nchip::learning::etu_kernel_use_target(target);
+    INFO("target " << target);
+    CHECK(nchip::learning::etu_kernel_target() == target);
     body();
   }
-  hwy::SetSupportedTargetsForTest(0);
-  CHECK(seen.size() >= 2);
+  nchip::learning::etu_kernel_use_target("");
+  CHECK(targets.size() >= 2);  // at least SSE4 and the portable baseline on any x86-64 in use
+  CHECK(nchip::learning::etu_kernel_target() == targets.front());
 }
 
 }  // namespace
@@ -247,6 +245,11 @@ TEST_CASE("ETU kernel equals the plain definition with the default formats, ever
     CHECK(counts_fast == counts_ref);
   }
   });
+}
+
+TEST_CASE("ETU kernel: pinning an instruction set this CPU lacks or that is not compiled is an InputError") {
+  CHECK_THROWS_AS(nchip::learning::etu_kernel_use_target("NEON"), nchip::InputError);
+  CHECK(nchip::learning::etu_kernel_target() == nchip::learning::etu_kernel_targets().front());
 }
 
 TEST_CASE("ETU kernel equals the plain definition in float, bit for bit") {
