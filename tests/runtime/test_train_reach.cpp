@@ -60,6 +60,22 @@ TEST_CASE("nchip train refuses 8-bit weights whose sign step rounds to 0 LSB, be
   CHECK(r.err.find("at most 0.38 weight LSB") != std::string::npos);
   CHECK(r.err.find("--lr > 0.00781\n") != std::string::npos);
 
+  // Between the two projections' half LSBs (2^-8 at e = -1, 2^-7 at e = 0) only some can move: a
+  // one-line warning naming the frozen ones, and training goes ahead.
+  const auto partial = run_nchip(std::string(kShortStoreRecall) + " --quant " + quant + " --lr 0.005 --out " +
+                                     dir + "/partial",
+                                 dir);
+  INFO(partial.err);
+  CHECK(partial.exit_code == 0);
+  CHECK(line_count(partial.err) == 1);
+  CHECK(partial.err.rfind("nchip train: warning: 6 of 8 plastic projections can never change (lif->lif, lif->alif, "
+                          "alif->lif, alif->alif, lif->out, alif->out): the sign update's step (lr 0.005) is at most "
+                          "0.32 weight LSB (weight s8.6)",
+                          0) == 0);
+  const auto partial_metrics = nlohmann::json::parse(slurp(dir + "/partial/metrics.json"));
+  CHECK(partial_metrics.at("weights_changed").get<uint64_t>() > 0);
+  CHECK(partial_metrics.at("weights_changed").get<uint64_t>() <= 2000);  // input synapses only
+
   // The fix it names works: stochastic update rounding learns (the bench's q_w8_stochastic).
   const std::string stochastic = write(
       dir + "/q8s.json", R"({"update_rounding": "stochastic", "formats": {"weight": {"width": 8, "frac": 6}}})");
