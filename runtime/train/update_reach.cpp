@@ -15,9 +15,12 @@ namespace {
 using arith::Quantity;
 using arith::Rounding;
 
-// The smallest step (in LSBs) that rounding does not turn into 0: nearest rounds ties to even, so
-// exactly half an LSB is still 0.
-double least_moving_lsb(Rounding r) { return r == Rounding::nearest ? 0.5 : 1.0; }
+// Whether rounding turns a positive step of `lsb_steps` LSBs into 0: nearest rounds ties to even,
+// so exactly half an LSB is still 0; truncate rounds everything below one LSB down to 0.
+bool rounds_to_zero(double lsb_steps, Rounding r) {
+  if (r == Rounding::stochastic) return false;  // moves with probability lsb_steps
+  return r == Rounding::nearest ? lsb_steps <= 0.5 : lsb_steps < 1.0;
+}
 
 // One projection with weight exponent `exponent`: its largest possible step in weight LSBs and
 // whether every step rounds to 0.
@@ -30,9 +33,8 @@ FrozenProjection reach_of(const std::string& name, int exponent, const TrainOpti
   p.name = name;
   if (o.optimizer == OptimizerKind::sign) {
     p.largest_step_lsb = lr / lsb;
-    p.lr_to_move = least_moving_lsb(mode) * lsb;
-    // round_shift(lr_raw) of a positive rate: nearest is 0 up to half an LSB, truncate below one.
-    *frozen = mode != Rounding::stochastic && !(p.largest_step_lsb > p.lr_to_move / lsb);
+    p.lr_to_move = (mode == Rounding::nearest ? 0.5 : 1.0) * lsb;
+    *frozen = rounds_to_zero(p.largest_step_lsb, mode);
   } else {
     // sgd_step rounds lr x acc: its largest magnitude is lr x |the accumulator's most negative
     // value|. Truncation (toward minus infinity) turns every negative product into at least one
@@ -40,9 +42,16 @@ FrozenProjection reach_of(const std::string& name, int exponent, const TrainOpti
     const double acc_max = -q[Quantity::update_accumulator].min_real();
     p.largest_step_lsb = lr * acc_max / lsb;
     p.lr_to_move = 0.5 * lsb / acc_max;
-    *frozen = mode == Rounding::nearest && !(p.largest_step_lsb > 0.5);
+    *frozen = mode == Rounding::nearest && rounds_to_zero(p.largest_step_lsb, mode);
   }
   return p;
+}
+
+// x rounded up to 3 significant digits, so "--lr > X" printed with them is still above x.
+double round_up_3_digits(double x) {
+  if (!(x > 0)) return x;
+  const double scale = std::pow(10.0, 2 - static_cast<int>(std::floor(std::log10(x))));
+  return std::ceil(x * scale - 1e-9) / scale;
 }
 
 // "the sign update's step (lr 0.003)" / "the SGD step (lr 1e-07 x the largest accumulator 32768)".
@@ -85,7 +94,8 @@ UpdateReach update_reach(const ir::Network& network, const model::NetworkModel<a
   const std::string why =
       fmt::format("{} is at most {:.2g} weight LSB ({}), which update_rounding {} rounds to 0", step_text(o),
                   largest_step, formats, arith::to_string(q.update_rounding));
-  const std::string fix = fmt::format("use update_rounding stochastic or --lr > {:.3g}", reach.lr_to_move_all);
+  const std::string fix = fmt::format("use update_rounding stochastic or --lr > {:.3g}",
+                                      round_up_3_digits(reach.lr_to_move_all));
   if (reach.frozen.size() == reach.plastic_projections)
     reach.problem = fmt::format("--quant: no weight can ever change: {} on every plastic projection; {}", why, fix);
   else

@@ -19,7 +19,7 @@ namespace nchip::runtime {
 struct FrozenProjection {
   std::string name;       // "source->target"
   double largest_step_lsb = 0;  // sign: lr in LSBs; sgd: lr x the accumulator's largest value
-  double lr_to_move = 0;  // lr must exceed this for the projection's updates to round to nonzero
+  double lr_to_move = 0;  // any lr above this moves the projection's weights (truncate: from it on)
 };
 
 struct UpdateReach {

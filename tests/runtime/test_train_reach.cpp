@@ -58,7 +58,7 @@ TEST_CASE("nchip train refuses 8-bit weights whose sign step rounds to 0 LSB, be
   // half an LSB of the coarsest one (e = 0: 2^-7).
   const auto r = run_nchip(std::string(kShortStoreRecall) + " --quant " + quant + " --out " + dir + "/o", dir);
   CHECK(r.err.find("at most 0.38 weight LSB") != std::string::npos);
-  CHECK(r.err.find("--lr > 0.00781\n") != std::string::npos);
+  CHECK(r.err.find("--lr > 0.00782\n") != std::string::npos);
 
   // Between the two projections' half LSBs (2^-8 at e = -1, 2^-7 at e = 0) only some can move: a
   // one-line warning naming the frozen ones, and training goes ahead.
