@@ -35,7 +35,7 @@ runtime::TrainOptions fixed_options(const std::string& task) {
   runtime::apply_task_defaults(task, o);
   o.mode = runtime::TrainMode::fixed_chip;
   o.optimizer = runtime::OptimizerKind::sgd;
-  o.quant = runtime::training_quant_defaults();
+  o.quant = arith::QuantConfig{};
   o.lr = runtime::fixed_sgd_default_lr(o, runtime::recurrent_neuron_count(runtime::default_training_network(task, 1)));
   o.eprop.classification = arith::ClassificationError::softmax_exp_lut;
   return o;

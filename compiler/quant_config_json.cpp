@@ -36,7 +36,8 @@ arith::Rounding read_rounding(const Reader& r, const json& value, const std::str
 }
 
 // Fields left out keep the quantity's default, so {"width": 8} narrows a format and nothing else.
-void read_format(const Reader& r, const json& j, const std::string& at, arith::Format& format) {
+// Returns true when the object gives "width" but not "frac" (the default frac is kept).
+bool read_format(const Reader& r, const json& j, const std::string& at, arith::Format& format) {
   r.expect_object(j, at);
   r.reject_unknown_keys(j, at, {"width", "frac", "signed"}, "a format");
   // Bounds here only keep the int conversion exact; Format::problem() judges the real range.
@@ -47,6 +48,7 @@ void read_format(const Reader& r, const json& j, const std::string& at, arith::F
     format.frac = static_cast<int>(r.integer(*v, child(at, "frac"), -kLimit, kLimit));
   if (const json* v = Reader::optional(j, "signed"))
     format.is_signed = r.boolean(*v, child(at, "signed"));
+  return Reader::optional(j, "width") && !Reader::optional(j, "frac");
 }
 
 // QuantConfig::problem() says "formats.NAME: why"; turn that into a pointer (down to the field
@@ -77,16 +79,25 @@ arith::QuantConfig parse_quant_config_json(const std::string& text,
     config.rounding = read_rounding(r, *v, "/rounding");
   if (const json* v = Reader::optional(doc, "update_rounding"))
     config.update_rounding = read_rounding(r, *v, "/update_rounding");
+  std::vector<std::string> default_frac;  // "formats.NAME" of formats given a width but no frac
   if (const json* formats = Reader::optional(doc, "formats")) {
     r.expect_object(*formats, "/formats");
     r.reject_unknown_keys(*formats, "/formats", quantity_names(), "formats");
     for (const auto& item : formats->items()) {
       const arith::Quantity q = *quantity_from_string(item.key());
-      read_format(r, item.value(), child("/formats", item.key()), config[q]);
+      if (read_format(r, item.value(), child("/formats", item.key()), config[q]))
+        default_frac.push_back("formats." + item.key() + ":");
     }
   }
   const std::string problem = config.problem();
   if (!problem.empty()) fail_with_problem(r, problem);
+  std::string range = config.range_problem();
+  if (!range.empty()) {
+    for (const std::string& name : default_frac)
+      if (range.compare(0, name.size(), name) == 0)
+        range += " (the file gives a width but no frac, so the default frac was kept)";
+    fail_with_problem(r, range);
+  }
   return config;
 }
 

@@ -24,7 +24,7 @@ module etu #(
     parameter int W_T = 24, parameter int F_T = 16, parameter bit S_T = 1'b0,  // trace: zbar
     parameter int W_E = 24, parameter int F_E = 16, parameter bit S_E = 1'b1,  // eligibility
     parameter int W_L = 16, parameter int F_L = 12, parameter bit S_L = 1'b1,  // learning_signal
-    parameter int W_A = 32, parameter int F_A = 24, parameter bit S_A = 1'b1   // update_accumulator
+    parameter int W_A = 32, parameter int F_A = 16, parameter bit S_A = 1'b1   // update_accumulator
 ) (
     input  logic              clk,
     input  logic              rst,

@@ -21,8 +21,9 @@ run() {  # name, args...
   python3 - "$out/$name/metrics.json" "$name" >> "$out/summary.txt" <<'PY'
 import json, sys
 m = json.load(open(sys.argv[1])); t = m.get("seconds_per_iteration", {})
+below5 = m.get("first_iteration_below_5_percent", "-")  # null: never below 5 %
 print(f"{sys.argv[2]:<34} {m['metric_name']}={m['final_metric']:.4f} rate={m['final_mean_rate_hz']:.1f}Hz "
-      f"below5%@{m.get('first_iteration_below_5_percent', '-')} s/iter={t.get('total', 0):.3f} "
+      f"below5%@{'never' if below5 is None else below5} s/iter={t.get('total', 0):.3f} "
       f"(neuron {t.get('neuron', 0):.3f}, signal {t.get('learning_signal', 0):.3f}, "
       f"elig {t.get('eligibility', 0):.3f}, update {t.get('weight_update', 0):.4f}, val {t.get('validation', 0):.3f}) "
       f"wsat={m.get('weight_update_saturations', 0)} bits/syn={m['bits_per_synapse']}")

@@ -36,8 +36,53 @@ std::array<Format, kQuantityCount> QuantConfig::default_formats() {
   f[index_of(Quantity::trace)] = {24, 16, false};
   f[index_of(Quantity::eligibility)] = {24, 16, true};
   f[index_of(Quantity::learning_signal)] = {16, 12, true};
-  f[index_of(Quantity::update_accumulator)] = {32, 24, true};
+  // The batch's weight change sums L * ebar over every step of every trial of a batch (hundreds to
+  // thousands of terms of order 0.1-1): s32.24 (+-128) clips on the first trials of pattern
+  // generation; s32.16 keeps +-32768 with 2^-16 steps.
+  f[index_of(Quantity::update_accumulator)] = {32, 16, true};
   return f;
+}
+
+namespace {
+
+// The least magnitude each judged quantity's format must hold, and why.
+struct LeastRange {
+  Quantity quantity;
+  double least;
+  const char* why;
+};
+constexpr LeastRange kLeastRanges[] = {
+    {Quantity::voltage, 1.0, "voltages, thresholds and readout targets are of order 1"},
+    {Quantity::adaptation, 1.0, "the adaptation a grows by 1 per spike"},
+    {Quantity::pseudo_derivative, 0.3, "h reaches gamma = 0.3"},
+    {Quantity::trace, 1.0, "a presynaptic trace grows by 1 per spike"},
+    {Quantity::eligibility, 0.3, "e = h x zbar reaches gamma = 0.3 with one spike's trace"},
+    {Quantity::learning_signal, 0.5, "L = B x err with errors of order 1"},
+    {Quantity::update_accumulator, 1.0, "it sums L x e over every step of a batch"},
+};
+
+std::string trim_number(double v) {
+  std::string s = std::to_string(v);
+  s.erase(s.find_last_not_of('0') + 1);
+  if (!s.empty() && s.back() == '.') s.pop_back();
+  return s;
+}
+
+}  // namespace
+
+std::string QuantConfig::range_problem() const {
+  for (const LeastRange& r : kLeastRanges) {
+    const Format& f = (*this)[r.quantity];
+    if (f.max_real() >= r.least) continue;
+    int frac = f.frac;
+    while (frac > 0 && Format{f.width, frac, f.is_signed}.max_real() < r.least) --frac;
+    std::string text = std::string("formats.") + to_string(r.quantity) + ": " + f.describe() + " holds at most " +
+                       trim_number(f.max_real());
+    if (f.frac > f.width) text += " (its fraction is wider than its width)";
+    return text + ", but " + r.why + ": it must hold at least " + trim_number(r.least) + ", e.g. frac " +
+           std::to_string(frac) + " for width " + std::to_string(f.width);
+  }
+  return {};
 }
 
 std::string QuantConfig::problem() const {

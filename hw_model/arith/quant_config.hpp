@@ -1,6 +1,7 @@
 // QuantConfig: the fixed-point format of every quantity and the rounding modes. Defaults are
 // chosen so the paper's example networks behave like the float reference (see README of
-// hw_model/arith for the reasoning behind each width).
+// hw_model/arith for the reasoning behind each width). They are the one set of defaults of every
+// command (compile, run, train, cosim) and of etu.sv's parameters.
 #pragma once
 
 #include <array>
@@ -26,6 +27,14 @@ struct QuantConfig {
 
   // Empty when the configuration is usable, else one line naming the field and the problem.
   std::string problem() const;
+
+  // Empty when every format holds its quantity's typical range in the e-prop networks (a trace
+  // grows by 1 per spike, h reaches gamma = 0.3, ...), else one line "formats.NAME: ..." naming
+  // the format, what it holds and what it must. Catches a fraction wider than the width (trace
+  // u12.16 holds at most 0.0625). Weights (per-projection exponents rescale them), decays and
+  // gains (checked by problem()) are not judged here. Checked where a config file is read; the
+  // arithmetic itself (problem()) works with any valid format.
+  std::string range_problem() const;
 
   static std::array<Format, kQuantityCount> default_formats();
 };

@@ -7,7 +7,6 @@
 
 #include "Vetu_nearest.h"
 #include "Vetu_stochastic.h"
-#include "Vetu_train_nearest.h"
 #include "Vetu_truncate.h"
 #include "Vetu_wide_stochastic.h"
 #include "rtl/cosim/etu_dut.hpp"
@@ -154,24 +153,17 @@ arith::QuantConfig wide_config() {
   return q;
 }
 
-// The -G parameters of "train_nearest": the formats `nchip train --mode fixed` uses without
-// --quant (runtime::training_quant_defaults(), checked by tests/rtl/test_record_etu.cpp).
-arith::QuantConfig training_config() {
-  arith::QuantConfig q;
-  q.rounding = arith::Rounding::nearest;
-  q[Quantity::update_accumulator] = {32, 16, true};
-  return q;
-}
-
 }  // namespace
 
 const std::vector<VerilatedEtuVariant>& verilated_etu_variants() {
   using arith::Rounding;
+  // nearest, truncate, stochastic: etu.sv's default parameters, the QuantConfig defaults that
+  // every nchip command uses without --quant (so a `nchip train --record-etu` stream of a run
+  // without --quant replays through "nearest").
   static const std::vector<VerilatedEtuVariant> list = {
       variant<Vetu_nearest>("nearest", with_rounding({}, Rounding::nearest)),
       variant<Vetu_truncate>("truncate", with_rounding({}, Rounding::truncate)),
       variant<Vetu_stochastic>("stochastic", with_rounding({}, Rounding::stochastic)),
-      variant<Vetu_train_nearest>("train_nearest", training_config()),
       variant<Vetu_wide_stochastic>("wide_stochastic", wide_config()),
   };
   return list;

@@ -21,5 +21,6 @@ int train_command_main(const std::vector<std::string>& args);  // `nchip train`
 int cosim_command_main(const std::vector<std::string>& args);  // `nchip cosim` (rtl/)
 int compile_command_main(const std::vector<std::string>& args);  // `nchip compile`
 int inspect_command_main(const std::vector<std::string>& args);  // `nchip inspect`
+int validate_command_main(const std::vector<std::string>& args);  // `nchip validate`
 
 }  // namespace nchip::runtime

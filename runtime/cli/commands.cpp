@@ -9,6 +9,7 @@ const std::vector<Command>& commands() {
       {"cosim", "co-simulate the RTL eligibility-trace unit against the C++ model", cosim_command_main},
       {"compile", "map a network onto a chip and write its chip image and report", compile_command_main},
       {"inspect", "print the compile report of a chip image", inspect_command_main},
+      {"validate", "check a network file without compiling it", validate_command_main},
   };
   return list;
 }

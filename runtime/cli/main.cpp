@@ -7,12 +7,14 @@
 
 #include "hw_model/error.hpp"
 #include "runtime/cli/command.hpp"
+#include "runtime/cli/version.hpp"
 
 namespace {
 
 void print_usage() {
   fmt::print("nchip - neuromorphic chip emulator and on-chip e-prop learning toolchain\n\n"
-             "usage: nchip <command> [options]   (nchip <command> --help for its options)\n\n"
+             "usage: nchip <command> [options]   (nchip <command> --help for its options)\n"
+             "       nchip --version\n\n"
              "commands:\n");
   for (const auto& c : nchip::runtime::commands()) fmt::print("  {:<10} {}\n", c.name, c.summary);
 }
@@ -24,6 +26,11 @@ int main(int argc, char** argv) {
   if (all.empty() || all[0] == "--help" || all[0] == "-h" || all[0] == "help") {
     print_usage();
     return all.empty() ? 2 : 0;
+  }
+  if (all[0] == "--version" || all[0] == "version") {
+    fmt::print("nchip {} (git {}, {} build)\n", nchip::runtime::kVersion, nchip::runtime::kGitHash,
+               nchip::runtime::kBuildType);
+    return 0;
   }
   for (const auto& c : nchip::runtime::commands()) {
     if (all[0] != c.name) continue;

@@ -100,14 +100,32 @@ T pick(const std::string& flag, const std::string& value,
 std::string curve_csv(const std::vector<IterationRecord>& curve, const std::string& metric_name) {
   std::string out = fmt::format(
       "iteration,loss,{},train_recall_error,mean_rate_hz,lr,seconds,neuron_s,learning_signal_s,"
-      "eligibility_s,update_s,validation_s,weight_saturations,online_updates\n",
+      "eligibility_s,update_s,validation_s,weight_update_saturations,online_updates\n",
       metric_name);
   for (const auto& r : curve)
     out += fmt::format("{},{:.9g},{:.9g},{:.6g},{:.6g},{:.6g},{:.6g},{:.6g},{:.6g},{:.6g},{:.6g},{:.6g},{},{}\n",
                        r.iteration, r.loss, r.metric, r.train_recall_error, r.mean_rate_hz, r.lr,
                        r.seconds, r.neuron_s, r.learning_signal_s, r.eligibility_s, r.update_s,
-                       r.validation_s, r.weight_saturations, r.online_updates);
+                       r.validation_s, r.weight_update_saturations, r.online_updates);
   return out;
+}
+
+// "saturations: none" or "saturations: weight 5, update_accumulator 19267359; weights clamped by
+// the batch weight update: 5" (those are part of the weight count).
+std::string saturation_summary(const TrainResult& r) {
+  if (r.saturations.total() == 0) return "saturations: none";
+  return fmt::format("saturations: {}; weights clamped by the batch weight update: {}",
+                     saturation_text(r.saturations), r.weight_update_saturations);
+}
+
+// The effective number formats of the fixed-point run, one line for the header.
+std::string formats_line(const arith::QuantConfig& q) {
+  std::string out = "formats:";
+  for (arith::Quantity quantity : arith::kAllQuantities)
+    out += fmt::format(" {} {}{}", arith::to_string(quantity), q[quantity].describe(),
+                       quantity == arith::Quantity::update_accumulator ? ";" : ",");
+  return out + fmt::format(" rounding {}, update_rounding {}", arith::to_string(q.rounding),
+                           arith::to_string(q.update_rounding));
 }
 
 nlohmann::json metrics_json(const TrainOptions& o, const std::string& network_name, const TrainResult& r) {
@@ -143,8 +161,12 @@ nlohmann::json metrics_json(const TrainOptions& o, const std::string& network_na
     j["seconds_per_iteration"] = {{"total", total / n}, {"neuron", neuron / n}, {"learning_signal", signal / n},
                                   {"eligibility", elig / n}, {"weight_update", update / n}, {"validation", val / n}};
   }
-  if (r.metric_name == "recall_error_rate")
-    j["first_iteration_below_5_percent"] = r.first_iteration_below_5_percent;
+  if (r.metric_name == "recall_error_rate")  // null: never below 5 %
+    j["first_iteration_below_5_percent"] =
+        r.first_iteration_below_5_percent ? nlohmann::json(*r.first_iteration_below_5_percent) : nlohmann::json();
+  // Plastic synapses whose final weight differs from the initial one.
+  j["plastic_synapses"] = r.plastic_synapses;
+  j["weights_changed"] = r.weights_changed;
   j["bits_per_synapse"] = {{"lif_target", r.bits_per_synapse_lif}, {"alif_target", r.bits_per_synapse_alif}};
   if (o.mode == TrainMode::fixed_chip) {
     j["quant"] = nlohmann::json::parse(compiler::quant_config_to_json(o.quant));
@@ -165,7 +187,7 @@ int train_command_main(const std::vector<std::string>& args) {
       ("net", po::value<std::string>(), "network IR JSON or chip image (nchip compile; fixed mode, its quant config "
                                        "and storage) (default: the task's paper network, weights drawn from --seed)")
       ("mode", po::value<std::string>()->default_value("float"), "float (double reference) or fixed (on-chip arithmetic)")
-      ("quant", po::value<std::string>(), "QuantConfig JSON for --mode fixed (default: built-in formats with update_accumulator s32.16)")
+      ("quant", po::value<std::string>(), "QuantConfig JSON for --mode fixed (default: the built-in formats, the same as nchip compile's)")
       ("algorithm", po::value<std::string>()->default_value("eprop"),
        "eprop (the chip's learning rule) or bptt (exact gradient, float reference baseline)")
       ("feedback", po::value<std::string>()->default_value("random"), "random, symmetric or global feedback weights (e-prop)")
@@ -263,7 +285,7 @@ int train_command_main(const std::vector<std::string>& args) {
          {"hard-sigmoid", arith::ClassificationError::hard_sigmoid}});
   }
   if (fixed) {
-    o.quant = chip_image ? chip_image->quant : training_quant_defaults();
+    o.quant = chip_image ? chip_image->quant : arith::QuantConfig{};
   }
   if (vm.count("quant")) {
     if (!fixed) throw InputError("--quant: only used with --mode fixed");
@@ -321,6 +343,9 @@ int train_command_main(const std::vector<std::string>& args) {
                               : vm.count("net") ? ir::read_network_file(vm["net"].as<std::string>())
                                                 : default_training_network(task, o.seed);
   if (!vm.count("lr")) apply_default_lr(o, recurrent_neuron_count(network));
+  // Refused before the output directory exists: a configuration with which no weight can change.
+  for (const std::string& warning : chip_image ? check_training_image(*chip_image, o) : check_training(network, o))
+    fmt::print(stderr, "nchip train: warning: {}\n", warning);
   const std::string dir = vm["out"].as<std::string>();
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
@@ -353,6 +378,7 @@ int train_command_main(const std::vector<std::string>& args) {
                o.algorithm == Algorithm::bptt ? std::string("bptt") : fmt::format("feedback {}", to_string(o.eprop.feedback)),
                to_string(o.eprop.storage), o.batch, to_string(o.optimizer), o.lr, o.seed,
                o.eprop.threads == 0 ? learning::WorkerPool::default_threads() : o.eprop.threads);
+  if (!quiet && fixed) fmt::print("{}\n", formats_line(o.quant));
   std::vector<IterationRecord> curve;
   const std::string metric_name = task == "pattern-generation" ? "nmse" : "recall_error_rate";
   SigintGuard guard;
@@ -382,9 +408,8 @@ int train_command_main(const std::vector<std::string>& args) {
   if (!quiet) {
     if (result.interrupted) fmt::print("interrupted after {} iterations\n", result.curve.size());
     if (fixed)
-      fmt::print("saturations: {} (weight updates: {})\n",
-                 result.saturations.total() == 0 ? std::string("none") : saturation_text(result.saturations),
-                 result.weight_update_saturations);
+      fmt::print("{}\n", saturation_summary(result));
+    fmt::print("weights changed: {} of {} plastic synapses\n", result.weights_changed, result.plastic_synapses);
     fmt::print("wrote {0}/curve.csv, {0}/metrics.json, {0}/trained.json\n", dir);
     if (recorder && recorder->limit_reached())
       fmt::print("ETU record: {} of {} updates written to {} (recording stopped at --record-etu-limit {}, "

@@ -33,12 +33,6 @@ void apply_task_defaults(const std::string& task, TrainOptions& o) {
   o.eprop.reg_target_rate_hz = 10.0;
 }
 
-arith::QuantConfig training_quant_defaults() {
-  arith::QuantConfig q;
-  q[arith::Quantity::update_accumulator] = {32, 16, true};
-  return q;
-}
-
 OptimizerKind default_optimizer(const TrainOptions& o) {
   if (o.mode == TrainMode::float_reference) return OptimizerKind::adam;
   const bool batch_update = o.eprop.storage == learning::StorageScheme::full;

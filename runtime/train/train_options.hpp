@@ -57,12 +57,6 @@ struct TrainOptions {
   learning::EtuObserver<arith::FixedOps>* etu_observer = nullptr;
 };
 
-// The QuantConfig `nchip train --mode fixed` uses without --quant: the arith defaults except the
-// weight-change accumulator, s32.16 instead of s32.24. It sums L * ebar over every step of every
-// trial of a batch (hundreds to thousands of terms of order 0.1-1), which the +-128 range of
-// s32.24 clips on the first trials of pattern generation; s32.16 keeps +-32768 with 2^-16 steps.
-arith::QuantConfig training_quant_defaults();
-
 // SGD learning rate of the fixed-point chip for o.task, o.steps (unset: the task's), o.batch and
 // the network's number of recurrent (LIF + ALIF) neurons (the float defaults are Adam's, which
 // normalizes the step; plain SGD on summed gradients needs a much smaller rate, one that shrinks

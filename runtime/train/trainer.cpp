@@ -19,6 +19,7 @@
 #include "runtime/train/bptt_learner.hpp"
 #include "runtime/train/optimizer.hpp"
 #include "runtime/train/trial_score.hpp"
+#include "runtime/train/update_reach.hpp"
 
 namespace nchip::runtime {
 
@@ -96,6 +97,13 @@ class TrainingRun {
       throw InputError(fmt::format("network '{}' has {} readouts but task '{}' trains {}", network.name,
                                    model_.n_readouts(), o.task, task_->n_outputs()));
     if (model_.n_neurons() == 0) throw InputError("network '" + network.name + "' has no spiking neurons");
+    if constexpr (std::is_same_v<Ops, arith::FixedOps>) {
+      const std::string problem = update_reach(network, model_, o).problem;
+      if (!problem.empty()) throw InputError(problem);
+    }
+    for (auto* m : matrices())
+      for (size_t s = 0; s < m->size(); ++s)
+        if (m->plastic[s]) initial_weights_.push_back(m->weight[s]);
     learning::EpropConfig ec = o.eprop;
     ec.seed = o.seed;
     ec.online_lr = o.lr;
@@ -166,14 +174,15 @@ class TrainingRun {
           val += run_trial(task_->make_trial(o_.seed, index), arith::splitmix64_mix(o_.seed ^ index), false);
         }
         rec.metric = o_.validation_trials ? val.recall_error_rate() : rec.train_recall_error;
-        if (result.first_iteration_below_5_percent == 0 && rec.metric < 0.05) result.first_iteration_below_5_percent = rec.iteration;
+        if (!result.first_iteration_below_5_percent && rec.metric < 0.05)
+          result.first_iteration_below_5_percent = rec.iteration;
       }
       rec.validation_s = since(t_val);
       const learning::EpropTimers& tm = timers();
       rec.neuron_s = tm.neuron_s - timers_before.neuron_s;
       rec.learning_signal_s = tm.learning_signal_s - timers_before.learning_signal_s;
       rec.eligibility_s = tm.eligibility_s - timers_before.eligibility_s;
-      rec.weight_saturations = weight_update_saturations_;
+      rec.weight_update_saturations = weight_update_saturations_;
       rec.online_updates = engine_ ? engine_->online_updates() : 0;
       rec.seconds = since(t0);
       result.curve.push_back(rec);
@@ -182,6 +191,11 @@ class TrainingRun {
     result.trained = write_back(network_, model_, ops_);
     if (counts_) result.saturations = *counts_;
     result.weight_update_saturations = weight_update_saturations_;
+    result.plastic_synapses = initial_weights_.size();
+    size_t i = 0;
+    for (auto* m : matrices())
+      for (size_t s = 0; s < m->size(); ++s)
+        if (m->plastic[s]) result.weights_changed += m->weight[s] != initial_weights_[i++];
     if constexpr (std::is_same_v<Ops, arith::FixedOps>) {
       result.bits_per_synapse_lif = model::plastic_synapse_bits(o_.quant, o_.eprop.storage, false);
       result.bits_per_synapse_alif = model::plastic_synapse_bits(o_.quant, o_.eprop.storage, true);
@@ -300,9 +314,30 @@ class TrainingRun {
   std::unique_ptr<TrainerChip> chip_;  // --backend systemc (fixed mode only)
   std::unique_ptr<Optimizer> optimizer_;
   uint64_t weight_update_saturations_ = 0;
+  std::vector<Num<Ops, Quantity::weight>> initial_weights_;  // plastic synapses, matrices() order
 };
 
+std::vector<std::string> reach_warnings(const UpdateReach& reach) {
+  if (!reach.problem.empty()) throw InputError(reach.problem);
+  if (reach.warning.empty()) return {};
+  return {reach.warning};
+}
+
 }  // namespace
+
+std::vector<std::string> check_training(const ir::Network& network, const TrainOptions& options) {
+  validate(options);
+  if (options.mode != TrainMode::fixed_chip) return {};
+  arith::SaturationCounts counts;
+  const arith::FixedOps ops(options.quant, counts);
+  return reach_warnings(update_reach(network, compiler::lower(network, ops), options));
+}
+
+std::vector<std::string> check_training_image(const image::ChipImage& image, const TrainOptions& options) {
+  validate(options);
+  const compiler::ImageTrainingNetwork net = compiler::training_network(image);
+  return reach_warnings(update_reach(net.network, net.model, options));
+}
 
 TrainResult train(const ir::Network& network, const TrainOptions& options,
                   const IterationCallback& on_iteration, const std::atomic<bool>* stop) {

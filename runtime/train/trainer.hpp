@@ -7,6 +7,7 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -26,7 +27,7 @@ struct IterationRecord {
   double lr = 0;              // learning rate used by this iteration's update
   double seconds = 0;         // wall time of the iteration, and its breakdown:
   double neuron_s = 0, learning_signal_s = 0, eligibility_s = 0, update_s = 0, validation_s = 0;
-  uint64_t weight_saturations = 0;  // fixed: weight-update clamps so far (never wrapped)
+  uint64_t weight_update_saturations = 0;  // fixed: weights clamped by batch weight updates so far
   uint64_t online_updates = 0;      // factored: +-1 LSB moves so far
 };
 
@@ -36,10 +37,22 @@ struct TrainResult {
   bool interrupted = false;
   std::string metric_name;  // "nmse" or "recall_error_rate"
   arith::SaturationCounts saturations;  // fixed: every clamp during training, per quantity
-  uint64_t weight_update_saturations = 0;
+  uint64_t weight_update_saturations = 0;  // of `saturations`' weight count: in batch weight updates
   int bits_per_synapse_lif = 0, bits_per_synapse_alif = 0;  // learning state, this scheme
-  int first_iteration_below_5_percent = 0;  // store-recall: 0 = never
+  std::optional<uint32_t> first_iteration_below_5_percent;  // store-recall; unset: never
+  // Plastic synapses, and how many of them end with a weight different from their initial one
+  // (a weight that moved and came back counts as unchanged).
+  uint64_t plastic_synapses = 0;
+  uint64_t weights_changed = 0;
 };
+
+// The checks `nchip train` makes before it writes anything: validate(options) and, in fixed mode
+// with the full storage scheme, update_reach.hpp's: a quant config and lr with which no weight
+// can ever change throw nchip::InputError (train() and train_image() refuse it too). Returns the
+// warnings, one line each (some plastic projections frozen). Whether the network fits the task
+// is checked by train().
+std::vector<std::string> check_training(const ir::Network& network, const TrainOptions& options);
+std::vector<std::string> check_training_image(const image::ChipImage& image, const TrainOptions& options);
 
 // Called after every iteration (for progress lines and incremental files).
 using IterationCallback = std::function<void(const IterationRecord&)>;

@@ -36,7 +36,7 @@ TEST_CASE("default formats are the documented ones") {
   CHECK(c[Quantity::decay].describe() == "u24.24");
   CHECK(c[Quantity::gain].describe() == "u24.16");
   CHECK(c[Quantity::pseudo_derivative].describe() == "u16.16");
-  CHECK(c[Quantity::update_accumulator].describe() == "s32.24");
+  CHECK(c[Quantity::update_accumulator].describe() == "s32.16");
   CHECK(c.rounding == Rounding::nearest);
   CHECK(c.update_rounding == Rounding::nearest);
 }

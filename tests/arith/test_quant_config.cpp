@@ -92,3 +92,26 @@ TEST_CASE("QuantConfig::problem checks the cross-field rules") {
     CHECK(c.problem().empty());
   }
 }
+
+TEST_CASE("QuantConfig::range_problem refuses formats that cannot hold their quantity's range") {
+  CHECK(QuantConfig{}.range_problem().empty());
+  // A fraction two bits wider than the width holds less than 0.25: too little for every judged
+  // quantity; weights (rescaled per projection) are not judged.
+  for (Quantity q : {Quantity::voltage, Quantity::adaptation, Quantity::trace, Quantity::eligibility,
+                     Quantity::learning_signal, Quantity::update_accumulator}) {
+    QuantConfig c;
+    c[q].frac = c[q].width + 2;
+    INFO(to_string(q));
+    CHECK(c.problem().empty());
+    CHECK_THAT(c.range_problem(), Catch::StartsWith(std::string("formats.") + to_string(q) + ": ") &&
+                                      Catch::Contains("its fraction is wider than its width"));
+  }
+  QuantConfig narrow_weights;
+  narrow_weights[Quantity::weight] = Format{4, 8, true};
+  CHECK(narrow_weights.range_problem().empty());
+  QuantConfig h;  // h <= gamma = 0.3 fits u15.16 (max 0.49998) but not u14.16 (0.24998)
+  h[Quantity::pseudo_derivative] = Format{15, 16, false};
+  CHECK(h.range_problem().empty());
+  h[Quantity::pseudo_derivative] = Format{14, 16, false};
+  CHECK_THAT(h.range_problem(), Catch::StartsWith("formats.pseudo_derivative: u14.16 holds at most 0.24998"));
+}

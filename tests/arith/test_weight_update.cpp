@@ -69,10 +69,10 @@ TEST_CASE("sign step with stochastic update rounding keeps the expected step bel
 }
 
 TEST_CASE("SGD step is lr times the accumulator in weight LSBs") {
-  QuantConfig q;  // accumulator s32.24, weight s16.12
+  QuantConfig q;  // accumulator s32.16, weight s16.12
   SaturationCounts counts;
   const FixedOps ops(q, counts);
-  // acc 0.5 (raw 2^23), lr 0.25: step 0.125 = 512 LSBs at exponent 0, 128 at exponent 2.
-  CHECK(sgd_step(ops, W{0}, 0, Acc{1 << 23}, learning_rate_raw(0.25), key_for(0)).raw == -512);
-  CHECK(sgd_step(ops, W{0}, 2, Acc{-(1 << 23)}, learning_rate_raw(0.25), key_for(0)).raw == 128);
+  // acc 0.5 (raw 2^15), lr 0.25: step 0.125 = 512 LSBs at exponent 0, 128 at exponent 2.
+  CHECK(sgd_step(ops, W{0}, 0, Acc{1 << 15}, learning_rate_raw(0.25), key_for(0)).raw == -512);
+  CHECK(sgd_step(ops, W{0}, 2, Acc{-(1 << 15)}, learning_rate_raw(0.25), key_for(0)).raw == 128);
 }

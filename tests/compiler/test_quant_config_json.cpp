@@ -41,14 +41,14 @@ TEST_CASE("a partial quant config changes only what it names", "[compiler][quant
   const arith::QuantConfig config = parse(R"({
     "rounding": "truncate", "update_rounding": "stochastic",
     "formats": {"weight": {"width": 8, "frac": 6, "signed": true},
-                "trace": {"width": 12}}})");
+                "trace": {"width": 20}}})");
   const arith::QuantConfig defaults;
   CHECK(config.rounding == arith::Rounding::truncate);
   CHECK(config.update_rounding == arith::Rounding::stochastic);
   CHECK(config[Quantity::weight] == arith::Format{8, 6, true});
   // Fields a format leaves out keep that quantity's default.
   CHECK(config[Quantity::trace] ==
-        arith::Format{12, defaults[Quantity::trace].frac, defaults[Quantity::trace].is_signed});
+        arith::Format{20, defaults[Quantity::trace].frac, defaults[Quantity::trace].is_signed});
   for (Quantity q : arith::kAllQuantities)
     if (q != Quantity::weight && q != Quantity::trace) CHECK(config[q] == defaults[q]);
 }
@@ -111,6 +111,26 @@ TEST_CASE("formats QuantConfig::problem() rejects are reported at their field",
              StartsWith("q.json: /formats/voltage: needs at least as many fraction bits"));
   CHECK(error_of(R"({"formats": {"weight": {"width": 99999999999}}})") ==
         "q.json: /formats/weight/width: must be at most 1048576, got 99999999999");
+}
+
+TEST_CASE("a format that cannot hold its quantity's range is refused at load", "[compiler][quant_config]") {
+  // compiler/README.md's old example (issue #18): width 12 kept the default frac 16.
+  CHECK(error_of(R"({"formats": {"trace": {"width": 12}}})") ==
+        "q.json: /formats/trace: u12.16 holds at most 0.062485 (its fraction is wider than its width), but a "
+        "presynaptic trace grows by 1 per spike: it must hold at least 1, e.g. frac 11 for width 12 (the file "
+        "gives a width but no frac, so the default frac was kept)");
+  CHECK(error_of(R"({"formats": {"learning_signal": {"width": 8, "frac": 9}}})") ==
+        "q.json: /formats/learning_signal: s8.9 holds at most 0.248047 (its fraction is wider than its width), "
+        "but L = B x err with errors of order 1: it must hold at least 0.5, e.g. frac 7 for width 8");
+  CHECK_THAT(error_of(R"({"formats": {"update_accumulator": {"width": 16, "frac": 16}}})"),
+             StartsWith("q.json: /formats/update_accumulator: s16.16 holds at most 0.499985, but"));
+  CHECK_THAT(error_of(R"({"formats": {"voltage": {"width": 12, "frac": 12}}})"),
+             StartsWith("q.json: /formats/voltage: s12.12 holds at most"));
+  // Within range, including a fraction wider than the width where the quantity is small (h <= 0.3).
+  CHECK_NOTHROW(parse(R"({"formats": {"pseudo_derivative": {"width": 15, "frac": 16}}})"));
+  CHECK_NOTHROW(parse(R"({"formats": {"trace": {"width": 12, "frac": 7}, "eligibility": {"width": 12, "frac": 8}}})"));
+  // Weights are rescaled per projection (exponents), so a narrow weight format is not judged.
+  CHECK_NOTHROW(parse(R"({"formats": {"weight": {"width": 4, "frac": 6}}})"));
 }
 
 TEST_CASE("quant config files", "[compiler][quant_config]") {

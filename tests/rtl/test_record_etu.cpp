@@ -142,8 +142,8 @@ TEST_CASE("nchip train --record-etu records a store-recall trial that nchip cosi
   CHECK(metrics["etu_record"]["updates_seen"] == 164800);
   CHECK(metrics["etu_record"]["limit_reached"] == false);
 
-  // The header carries the run's formats: nchip train's fixed-point defaults (accumulator s32.16),
-  // which the train_nearest variant was verilated with.
+  // The header carries the run's formats: the QuantConfig defaults (accumulator s32.16), etu.sv's
+  // default parameters, verilated as the nearest variant.
   {
     rtl::EtuRecordReader reader(file);
     CHECK(reader.count() == 164800);
@@ -151,7 +151,7 @@ TEST_CASE("nchip train --record-etu records a store-recall trial that nchip cosi
     CHECK(reader.quant().rounding == arith::Rounding::nearest);
     const rtl::VerilatedEtuVariant* variant = rtl::find_verilated_etu(reader.quant());
     REQUIRE(variant != nullptr);
-    CHECK(variant->name == "train_nearest");
+    CHECK(variant->name == "nearest");
   }
 
   const StreamCheck c = check_stream(file);
@@ -170,7 +170,7 @@ TEST_CASE("nchip train --record-etu records a store-recall trial that nchip cosi
   REQUIRE(r.exit_code == 0);
   const auto report = nlohmann::json::parse(r.out);
   CHECK(report["match"] == true);
-  CHECK(report["variant"] == "train_nearest");
+  CHECK(report["variant"] == "nearest");
   CHECK(report["updates_compared"] == 164800);
 }
 

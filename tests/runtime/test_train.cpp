@@ -94,7 +94,7 @@ TEST_CASE("a too-large learning rate saturates weights at the format's rails, co
   INFO("weight-update saturations " << r.weight_update_saturations);
   CHECK(r.weight_update_saturations > 0);
   CHECK(r.saturations[arith::Quantity::weight] >= r.weight_update_saturations);
-  CHECK(r.curve.back().weight_saturations == r.weight_update_saturations);
+  CHECK(r.curve.back().weight_update_saturations == r.weight_update_saturations);
   // Every weight stays within the rails of its projection: raw in [-2^15, 2^15 - 1] times
   // 2^(e - 12), the exponent e being the one lowering gave the projection; some sit exactly on them.
   arith::SaturationCounts counts;

@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "compiler/image_network.hpp"
 #include "compiler/ir/network_json.hpp"
 #include "compiler/ir/random_init.hpp"
@@ -129,7 +131,7 @@ Setup compile(const std::string& name, const std::string& json_text, const std::
   Setup s;
   s.dir = scratch_dir(name);
   s.json = write(s.dir + "/net.json", json_text);
-  s.quant = write(s.dir + "/quant.json", nchip::compiler::quant_config_to_json(nchip::runtime::training_quant_defaults()));
+  s.quant = write(s.dir + "/quant.json", nchip::compiler::quant_config_to_json(nchip::arith::QuantConfig{}));
   s.image = s.dir + "/net.nchip";
   const auto r = run_nchip("compile " + s.json + " --chip " + source_path("examples/chips/small.json") + " --quant " +
                                s.quant + " -o " + s.image + " " + compile_flags,
@@ -168,7 +170,7 @@ void check_same_training(const Setup& s, const std::string& flags, const std::st
 TEST_CASE("training_network rebuilds the IR the image came from") {
   using namespace nchip;
   const ir::Network net = test_network();
-  const arith::QuantConfig quant = runtime::training_quant_defaults();
+  const arith::QuantConfig quant;
   const Setup s = compile("train_image_rebuild", ir::network_to_json(net), "");
   const image::ChipImage im = image::read_image_file(s.image);
   const compiler::ImageTrainingNetwork rebuilt = compiler::training_network(im);
@@ -243,4 +245,44 @@ TEST_CASE("nchip train --net NET.nchip: float mode, --quant, another --storage o
     CHECK(r.exit_code == 2);
     CHECK(nchip::test::line_count(r.err) == 1);
   }
+}
+
+TEST_CASE("compile and train use one set of default formats: an image compiled without --quant trains as its IR") {
+  // Issue #18: compile's defaults had update_accumulator s32.24 and train's s32.16, so the image
+  // of a network saturated where the IR JSON did not.
+  const std::string dir = scratch_dir("train_image_defaults");
+  const std::string json = dir + "/net.json";
+  std::ofstream(json) << nchip::ir::network_to_json(test_network());
+  const std::string image = dir + "/net.nchip";
+  const auto c = run_nchip("compile " + json + " --chip " + source_path("examples/chips/small.json") + " -o " + image,
+                           dir);
+  INFO(c.err);
+  REQUIRE(c.exit_code == 0);
+  const nchip::arith::QuantConfig defaults;
+  CHECK(nchip::compiler::quant_config_to_json(nchip::image::read_image_file(image).quant) ==
+        nchip::compiler::quant_config_to_json(defaults));
+  CHECK(defaults[nchip::arith::Quantity::update_accumulator] == nchip::arith::Format{32, 16, true});
+
+  const std::string flags = " --mode fixed --task pattern-generation --steps 100 --iterations 2 --seed 7 --out ";
+  const auto a = run_nchip("train --net " + json + flags + dir + "/json", dir);
+  const auto b = run_nchip("train --net " + image + flags + dir + "/image", dir);
+  INFO(a.err << b.err);
+  REQUIRE(a.exit_code == 0);
+  REQUIRE(b.exit_code == 0);
+  CHECK(learning_columns(slurp(dir + "/json/curve.csv")) == learning_columns(slurp(dir + "/image/curve.csv")));
+  CHECK(same_weights(nchip::ir::read_network_file(dir + "/json/trained.json"),
+                     nchip::ir::read_network_file(dir + "/image/trained.json")));
+  const auto ma = nlohmann::json::parse(slurp(dir + "/json/metrics.json"));
+  const auto mb = nlohmann::json::parse(slurp(dir + "/image/metrics.json"));
+  CHECK(ma.at("quant") == mb.at("quant"));
+  CHECK(ma.at("saturations") == mb.at("saturations"));
+  CHECK(ma.at("quant").at("formats").at("update_accumulator") ==
+        nlohmann::json({{"width", 32}, {"frac", 16}, {"signed", true}}));
+  // The header names the effective format of every quantity.
+  const std::string header =
+      "formats: weight s16.12, voltage s24.16, adaptation u24.16, decay u24.24, gain u24.16, pseudo_derivative u16.16, "
+      "trace u24.16, eligibility s24.16, learning_signal s16.12, update_accumulator s32.16; rounding nearest, "
+      "update_rounding nearest\n";
+  CHECK(a.out.find(header) != std::string::npos);
+  CHECK(b.out.find(header) != std::string::npos);
 }

@@ -40,7 +40,7 @@ inline runtime::TrainOptions small_pattern_options(runtime::TrainMode mode) {
   o.seed = 1;
   if (mode == runtime::TrainMode::fixed_chip) {
     o.optimizer = runtime::OptimizerKind::sgd;
-    o.quant = runtime::training_quant_defaults();
+    o.quant = arith::QuantConfig{};
     // Measured on this network: 3e-5 learns (9x in 40 iterations); the default rule's 5e-5 for
     // 60 neurons x 300 steps diverges (the rule is fitted on 100 and 600 neurons x 1000 steps).
     o.lr = 3e-5;

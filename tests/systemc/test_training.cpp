@@ -20,7 +20,7 @@ runtime::TrainOptions fixed_options(const std::string& task) {
   runtime::apply_task_defaults(task, o);
   o.mode = runtime::TrainMode::fixed_chip;
   o.optimizer = runtime::OptimizerKind::sgd;
-  o.quant = runtime::training_quant_defaults();
+  o.quant = arith::QuantConfig{};
   o.lr = runtime::fixed_sgd_default_lr(o, runtime::recurrent_neuron_count(runtime::default_training_network(task, 1)));
   o.eprop.classification = arith::ClassificationError::softmax_exp_lut;
   o.seed = 3;
@@ -35,7 +35,7 @@ void require_same(const runtime::TrainResult& f, const runtime::TrainResult& s, 
     CHECK(s.curve[i].loss == f.curve[i].loss);
     CHECK(s.curve[i].metric == f.curve[i].metric);
     CHECK(s.curve[i].mean_rate_hz == f.curve[i].mean_rate_hz);
-    CHECK(s.curve[i].weight_saturations == f.curve[i].weight_saturations);
+    CHECK(s.curve[i].weight_update_saturations == f.curve[i].weight_update_saturations);
   }
   // Weights as IR (doubles made from the raw fixed-point values, so == is bit-exact).
   REQUIRE(s.trained == f.trained);
