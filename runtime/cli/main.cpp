@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "hw_model/error.hpp"
+#include "hw_model/learning/etu_kernel.hpp"
 #include "runtime/cli/command.hpp"
 #include "runtime/cli/version.hpp"
 
@@ -28,8 +29,9 @@ int main(int argc, char** argv) {
     return all.empty() ? 2 : 0;
   }
   if (all[0] == "--version" || all[0] == "version") {
-    fmt::print("nchip {} (git {}, {} build)\n", nchip::runtime::kVersion, nchip::runtime::kGitHash,
-               nchip::runtime::kBuildType);
+    // The instruction set the vectorized eligibility-trace unit runs on this CPU (AVX3 = AVX-512).
+    fmt::print("nchip {} (git {}, {} build; ETU kernel {})\n", nchip::runtime::kVersion, nchip::runtime::kGitHash,
+               nchip::runtime::kBuildType, nchip::learning::etu_kernel_target());
     return 0;
   }
   for (const auto& c : nchip::runtime::commands()) {

@@ -13,7 +13,7 @@ using nchip::test::scratch_dir;
 using nchip::test::slurp;
 using nchip::test::source_path;
 
-TEST_CASE("nchip --version prints the project version, git commit and build type") {
+TEST_CASE("nchip --version prints the project version, git commit, build type and the ETU kernel's instruction set") {
   const std::string dir = scratch_dir("cli_version");
   // (no std::regex: GCC 12's trips -Werror=maybe-uninitialized in the sanitizer build)
   const std::string cmake = slurp(source_path("CMakeLists.txt")), key = "project(nchip VERSION ";
@@ -25,15 +25,20 @@ TEST_CASE("nchip --version prints the project version, git commit and build type
   CHECK(r.exit_code == 0);
   CHECK(r.err.empty());
   CHECK(line_count(r.out) == 1);
-  // "nchip 0.1.0 (git 0123456789ab, Release build)"
+  // "nchip 0.1.0 (git 0123456789ab, Release build; ETU kernel AVX3)"
   const std::string head = "nchip " + version + " (git ";
   REQUIRE(r.out.rfind(head, 0) == 0);
   const std::string hash = r.out.substr(head.size(), r.out.find(',') - head.size());
   CHECK((hash == "unknown" || (hash.size() == 12 && hash.find_first_not_of("0123456789abcdef") == std::string::npos)));
   const std::string rest = r.out.substr(head.size() + hash.size());
   CHECK(rest.rfind(", ", 0) == 0);
-  CHECK(rest.size() > 2 + 8);
-  CHECK(rest.substr(rest.size() - 8) == " build)\n");
+  const std::string kernel = "; ETU kernel ";
+  const size_t k = rest.find(kernel);
+  REQUIRE(k != std::string::npos);
+  CHECK(rest.substr(k - 6, 6) == " build");
+  const std::string isa = rest.substr(k + kernel.size(), rest.size() - (k + kernel.size()) - 2);
+  CHECK((isa == "AVX3" || isa == "AVX2" || isa == "SSE4" || isa == "SCALAR" || isa == "EMU128"));
+  CHECK(rest.substr(rest.size() - 2) == ")\n");
 }
 
 TEST_CASE("nchip validate summarizes a valid network in one line") {
