@@ -150,25 +150,46 @@ struct DrawStream {
 };
 
 // ---- fixed-point operations in lanes -----------------------------------------------------------
-// arith::round_shift for a right shift by s in 0..62 (s = 0: x itself).
-template <Rounding M>
-HWY_INLINE VI round_shift(VI x, int s, VU random_bits) {
-  if (s == 0) return x;
+// One operation's rounding right shift by s in 0..62 with its constants taken once per window
+// (in the step loop they would cost scalar shifts and broadcasts per operation). s = 0 needs no
+// branch: its bias, parity bit and remainder mask are all 0, so every mode returns x itself.
+struct Shift {
+  int s = 0;
+  VI half_minus_one, parity, mask;  // 2^(s-1) - 1, 1, 2^s - 1 (all 0 for s = 0)
+  bool rounds = false;              // s > 0: a stochastic rounding reads random bits
+};
+HWY_INLINE Shift make_shift(int s) {
   const DI d;
-  const VI floor_q = hn::ShiftRightSame(x, s);
+  Shift sh;
+  sh.s = s;
+  sh.rounds = s > 0;
+  sh.half_minus_one = hn::Set(d, s > 0 ? (int64_t{1} << (s - 1)) - 1 : 0);
+  sh.parity = hn::Set(d, s > 0 ? 1 : 0);
+  sh.mask = hn::Set(d, static_cast<int64_t>((uint64_t{1} << s) - 1));
+  return sh;
+}
+struct Shifts {
+  Shift conv, h_trace, h_elig, beta_elig, decay, accum;
+};
+
+// arith::round_shift for a right shift by sh.s.
+template <Rounding M>
+HWY_INLINE VI round_shift(VI x, const Shift& sh, VU random_bits) {
+  const DI d;
+  const VI floor_q = hn::ShiftRightSame(x, sh.s);
   if constexpr (M == Rounding::truncate) {
     (void)random_bits;
     return floor_q;
   } else if constexpr (M == Rounding::nearest) {
     // floor((x + half - 1 + (floor_q & 1)) / 2^s): up when the remainder exceeds half, or equals
     // it and floor_q is odd (ties to even).
-    const VI bias = hn::Add(hn::Set(d, (int64_t{1} << (s - 1)) - 1), hn::And(floor_q, hn::Set(d, 1)));
-    return hn::ShiftRightSame(hn::Add(x, bias), s);
+    (void)random_bits;
+    const VI bias = hn::Add(sh.half_minus_one, hn::And(floor_q, sh.parity));
+    return hn::ShiftRightSame(hn::Add(x, bias), sh.s);
   } else {
     // Up when the draw's low s bits are below the remainder (both in [0, 2^s)).
-    const VI mask = hn::Set(d, static_cast<int64_t>((uint64_t{1} << s) - 1));
-    const VI rem = hn::And(x, mask);
-    const VI draw = hn::And(hn::BitCast(d, random_bits), mask);
+    const VI rem = hn::And(x, sh.mask);
+    const VI draw = hn::And(hn::BitCast(d, random_bits), sh.mask);
     return hn::Sub(floor_q, hn::VecFromMask(d, hn::Lt(draw, rem)));
   }
 }
@@ -233,7 +254,7 @@ constexpr size_t kUnroll = 2;
 // no operation can round or saturate away from zero, so they add no counts and are not stored.
 // Returns false (and stores nothing) when the fast pass saw a value leave its range.
 template <Rounding M, bool kAdaptive, size_t U, bool kContiguous, bool kExact>
-HWY_INLINE bool fixed_chunk(const FixedPlan& plan, const Range& range_e, const Range& range_acc,
+HWY_INLINE bool fixed_chunk(const Shifts& sh, const Range& range_e, const Range& range_acc,
                             const FixedRowConstants& rc, const Call<FixedOps>& call, uint32_t neuron,
                             uint32_t p, size_t count, VI& sat_e, VI& sat_acc) {
   const DI d;
@@ -286,7 +307,7 @@ HWY_INLINE bool fixed_chunk(const FixedPlan& plan, const Range& range_e, const R
       }
       const VU idx = hn::Load(du, index);
       FixedDraws& dr = draws[u];
-      if (plan.conv != 0) dr.conv.init(w.seed, 0, idx);
+      dr.conv.init(w.seed, 0, idx);  // read only where the conversion rounds (sh.conv.rounds)
       dr.elig.init(w.seed, arith::kStreamEligibility, idx);
       dr.filtered_decay.init(w.seed, arith::kStreamFilteredDecay, idx);
       dr.accumulate.init(w.seed, arith::kStreamAccumulate, idx);
@@ -300,9 +321,9 @@ HWY_INLINE bool fixed_chunk(const FixedPlan& plan, const Range& range_e, const R
     }
   }
   // A draw only where the operation really rounds (a shift by 0 reads no random bits).
-  const auto bits = [&](const DrawStream& stream, int shift, uint64_t step) {
+  const auto bits = [&](const DrawStream& stream, const Shift& shift, uint64_t step) {
     if constexpr (kDraws) {
-      if (shift != 0) return stream.at(step);
+      if (shift.rounds) return stream.at(step);
     }
     (void)stream, (void)shift, (void)step;
     return hn::Zero(du);
@@ -330,25 +351,25 @@ HWY_INLINE bool fixed_chunk(const FixedPlan& plan, const Range& range_e, const R
       }
       const FixedDraws& dr = draws[u];
       // arith::etu_datapath, operation by operation.
-      const VI zbar_e = fit_e(round_shift<M>(zbar, plan.conv, bits(dr.conv, plan.conv, step)));
+      const VI zbar_e = fit_e(round_shift<M>(zbar, sh.conv, bits(dr.conv, sh.conv, step)));
       VI e;
       if constexpr (kAdaptive) {
         const VI ea = eps_a[u];
-        const VI beta_eps = fit_e(round_shift<M>(mul_wide(rc.beta, ea), plan.beta_elig, bits(dr.beta_eps, plan.beta_elig, step)));
-        e = fit_e(round_shift<M>(mul_wide(h, fit_e(hn::Sub(zbar_e, beta_eps))), plan.h_elig, bits(dr.elig, plan.h_elig, step)));
-        const VI decayed = fit_e(round_shift<M>(mul_wide(rc.rho, ea), plan.decay, bits(dr.eps_decay, plan.decay, step)));
-        const VI drive = fit_e(round_shift<M>(mul_wide(h, zbar), plan.h_trace, bits(dr.eps_drive, plan.h_trace, step)));
-        const VI h_eps = fit_e(round_shift<M>(mul_wide(h, ea), plan.h_elig, bits(dr.h_eps, plan.h_elig, step)));
-        const VI damp = fit_e(round_shift<M>(mul_wide(rc.beta, h_eps), plan.beta_elig, bits(dr.eps_damp, plan.beta_elig, step)));
+        const VI beta_eps = fit_e(round_shift<M>(mul_wide(rc.beta, ea), sh.beta_elig, bits(dr.beta_eps, sh.beta_elig, step)));
+        e = fit_e(round_shift<M>(mul_wide(h, fit_e(hn::Sub(zbar_e, beta_eps))), sh.h_elig, bits(dr.elig, sh.h_elig, step)));
+        const VI decayed = fit_e(round_shift<M>(mul_wide(rc.rho, ea), sh.decay, bits(dr.eps_decay, sh.decay, step)));
+        const VI drive = fit_e(round_shift<M>(mul_wide(h, zbar), sh.h_trace, bits(dr.eps_drive, sh.h_trace, step)));
+        const VI h_eps = fit_e(round_shift<M>(mul_wide(h, ea), sh.h_elig, bits(dr.h_eps, sh.h_elig, step)));
+        const VI damp = fit_e(round_shift<M>(mul_wide(rc.beta, h_eps), sh.beta_elig, bits(dr.eps_damp, sh.beta_elig, step)));
         eps_a[u] = fit_e(hn::Add(fit_e(hn::Sub(decayed, damp)), drive));
       } else {
         (void)zbar_e;
-        e = fit_e(round_shift<M>(mul_wide(h, zbar), plan.h_trace, bits(dr.elig, plan.h_trace, step)));
+        e = fit_e(round_shift<M>(mul_wide(h, zbar), sh.h_trace, bits(dr.elig, sh.h_trace, step)));
       }
       const VI decayed_filtered =
-          fit_e(round_shift<M>(mul_wide(rc.kappa, filtered[u]), plan.decay, bits(dr.filtered_decay, plan.decay, step)));
+          fit_e(round_shift<M>(mul_wide(rc.kappa, filtered[u]), sh.decay, bits(dr.filtered_decay, sh.decay, step)));
       filtered[u] = fit_e(hn::Add(decayed_filtered, e));
-      const VI increment = fit_acc(round_shift<M>(mul_wide(L, filtered[u]), plan.accum, bits(dr.accumulate, plan.accum, step)));
+      const VI increment = fit_acc(round_shift<M>(mul_wide(L, filtered[u]), sh.accum, bits(dr.accumulate, sh.accum, step)));
       acc[u] = fit_acc(hn::Add(acc[u], increment));
     }
   }
@@ -389,7 +410,7 @@ inline bool consecutive_slots(const EtuRows& rows, size_t r) {
 // loads, others (and the partial vector) gathers; a chunk whose fast pass saw a value leave its
 // range is run again exactly.
 template <Rounding M, bool kAdaptive>
-HWY_INLINE void fixed_row(const FixedPlan& plan, const Range& range_e, const Range& range_acc,
+HWY_INLINE void fixed_row(const Shifts& sh, const Range& range_e, const Range& range_acc,
                           const FixedRowConstants& rc, const Call<FixedOps>& call, size_t r, uint32_t neuron,
                           uint32_t begin, uint32_t end, VI& sat_e, VI& sat_acc) {
   const size_t lanes = hn::Lanes(DI());
@@ -399,23 +420,25 @@ HWY_INLINE void fixed_row(const FixedPlan& plan, const Range& range_e, const Ran
     const size_t count = kUnroll * lanes;
     const bool done =
         contiguous
-            ? fixed_chunk<M, kAdaptive, kUnroll, true, false>(plan, range_e, range_acc, rc, call, neuron, p, count, sat_e, sat_acc)
-            : fixed_chunk<M, kAdaptive, kUnroll, false, false>(plan, range_e, range_acc, rc, call, neuron, p, count, sat_e, sat_acc);
-    if (!done) fixed_chunk<M, kAdaptive, kUnroll, false, true>(plan, range_e, range_acc, rc, call, neuron, p, count, sat_e, sat_acc);
+            ? fixed_chunk<M, kAdaptive, kUnroll, true, false>(sh, range_e, range_acc, rc, call, neuron, p, count, sat_e, sat_acc)
+            : fixed_chunk<M, kAdaptive, kUnroll, false, false>(sh, range_e, range_acc, rc, call, neuron, p, count, sat_e, sat_acc);
+    if (!done) fixed_chunk<M, kAdaptive, kUnroll, false, true>(sh, range_e, range_acc, rc, call, neuron, p, count, sat_e, sat_acc);
   }
   for (; p < end; p += static_cast<uint32_t>(lanes)) {
     const size_t count = std::min<size_t>(lanes, end - p);
     const bool done =
         contiguous && count == lanes
-            ? fixed_chunk<M, kAdaptive, 1, true, false>(plan, range_e, range_acc, rc, call, neuron, p, count, sat_e, sat_acc)
-            : fixed_chunk<M, kAdaptive, 1, false, false>(plan, range_e, range_acc, rc, call, neuron, p, count, sat_e, sat_acc);
-    if (!done) fixed_chunk<M, kAdaptive, 1, false, true>(plan, range_e, range_acc, rc, call, neuron, p, count, sat_e, sat_acc);
+            ? fixed_chunk<M, kAdaptive, 1, true, false>(sh, range_e, range_acc, rc, call, neuron, p, count, sat_e, sat_acc)
+            : fixed_chunk<M, kAdaptive, 1, false, false>(sh, range_e, range_acc, rc, call, neuron, p, count, sat_e, sat_acc);
+    if (!done) fixed_chunk<M, kAdaptive, 1, false, true>(sh, range_e, range_acc, rc, call, neuron, p, count, sat_e, sat_acc);
   }
 }
 
 template <Rounding M>
 void fixed_rows(FixedPlan& plan, const Call<FixedOps>& call) {
   const DI d;
+  const Shifts sh{make_shift(plan.conv),      make_shift(plan.h_trace), make_shift(plan.h_elig),
+                  make_shift(plan.beta_elig), make_shift(plan.decay),   make_shift(plan.accum)};
   const Range range_e = make_range(plan.elig_lo, plan.elig_hi);
   const Range range_acc = make_range(plan.acc_lo, plan.acc_hi);
   const auto& rows = *call.rows;
@@ -425,8 +448,8 @@ void fixed_rows(FixedPlan& plan, const Call<FixedOps>& call) {
     const uint32_t n = rows.row_neuron[r];
     const FixedRowConstants rc{hn::Set(d, c.rho[n].raw), hn::Set(d, c.beta[n].raw), hn::Set(d, c.kappa.raw)};
     const uint32_t begin = rows.row_start[r], end = rows.row_start[r + 1];
-    if (rows.row_adaptive[r] != 0) fixed_row<M, true>(plan, range_e, range_acc, rc, call, r, n, begin, end, sat_e, sat_acc);
-    else fixed_row<M, false>(plan, range_e, range_acc, rc, call, r, n, begin, end, sat_e, sat_acc);
+    if (rows.row_adaptive[r] != 0) fixed_row<M, true>(sh, range_e, range_acc, rc, call, r, n, begin, end, sat_e, sat_acc);
+    else fixed_row<M, false>(sh, range_e, range_acc, rc, call, r, n, begin, end, sat_e, sat_acc);
   }
   plan.saturations_elig = static_cast<uint64_t>(hn::GetLane(hn::SumOfLanes(d, sat_e)));
   plan.saturations_acc = static_cast<uint64_t>(hn::GetLane(hn::SumOfLanes(d, sat_acc)));
