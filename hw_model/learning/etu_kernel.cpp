@@ -397,29 +397,31 @@ HWY_INLINE bool fixed_chunk(const Shifts& sh, const Range& range_e, const Range&
   return true;
 }
 
-// True when row r's traces are consecutive slots (a dense projection): the chunk loads them with
-// one vector load per step instead of a gather. Marked once by mark_consecutive_rows; rows that
-// were not (a caller that filled EtuRows by hand) are checked here.
-inline bool consecutive_slots(const EtuRows& rows, size_t r) {
-  if (rows.row_consecutive.size() == rows.rows()) return rows.row_consecutive[r] != 0;
-  return slots_are_consecutive(rows, r);
+// True when the `width` positions from p read consecutive trace slots (a dense stretch of a
+// projection; a recurrent row misses only its own neuron): the chunk loads its traces with one
+// vector load per step instead of a gather. Checked per chunk and window: `width` compares against
+// `width` x steps updates.
+inline bool consecutive_slots(const EtuRows& rows, uint32_t p, size_t width) {
+  const uint32_t* slot = rows.trace_slot.data() + p;
+  for (size_t i = 1; i < width; ++i)
+    if (slot[i] != slot[0] + i) return false;
+  return true;
 }
 
 // A row in chunks of kUnroll vectors, then its rest one vector at a time (the last one partial),
-// so a short row's tail costs one vector, not a whole chunk. Consecutive trace slots take vector
-// loads, others (and the partial vector) gathers; a chunk whose fast pass saw a value leave its
+// so a short row's tail costs one vector, not a whole chunk. A chunk over consecutive trace slots
+// takes vector loads, others (and the partial vector) gathers; a chunk whose fast pass saw a value leave its
 // range is run again exactly.
 template <Rounding M, bool kAdaptive>
 HWY_INLINE void fixed_row(const Shifts& sh, const Range& range_e, const Range& range_acc,
-                          const FixedRowConstants& rc, const Call<FixedOps>& call, size_t r, uint32_t neuron,
+                          const FixedRowConstants& rc, const Call<FixedOps>& call, uint32_t neuron,
                           uint32_t begin, uint32_t end, VI& sat_e, VI& sat_acc) {
   const size_t lanes = hn::Lanes(DI());
-  const bool contiguous = consecutive_slots(*call.rows, r);
   uint32_t p = begin;
   for (; p + kUnroll * lanes <= end; p += static_cast<uint32_t>(kUnroll * lanes)) {
     const size_t count = kUnroll * lanes;
     const bool done =
-        contiguous
+        consecutive_slots(*call.rows, p, count)
             ? fixed_chunk<M, kAdaptive, kUnroll, true, false>(sh, range_e, range_acc, rc, call, neuron, p, count, sat_e, sat_acc)
             : fixed_chunk<M, kAdaptive, kUnroll, false, false>(sh, range_e, range_acc, rc, call, neuron, p, count, sat_e, sat_acc);
     if (!done) fixed_chunk<M, kAdaptive, kUnroll, false, true>(sh, range_e, range_acc, rc, call, neuron, p, count, sat_e, sat_acc);
@@ -427,7 +429,7 @@ HWY_INLINE void fixed_row(const Shifts& sh, const Range& range_e, const Range& r
   for (; p < end; p += static_cast<uint32_t>(lanes)) {
     const size_t count = std::min<size_t>(lanes, end - p);
     const bool done =
-        contiguous && count == lanes
+        count == lanes && consecutive_slots(*call.rows, p, count)
             ? fixed_chunk<M, kAdaptive, 1, true, false>(sh, range_e, range_acc, rc, call, neuron, p, count, sat_e, sat_acc)
             : fixed_chunk<M, kAdaptive, 1, false, false>(sh, range_e, range_acc, rc, call, neuron, p, count, sat_e, sat_acc);
     if (!done) fixed_chunk<M, kAdaptive, 1, false, true>(sh, range_e, range_acc, rc, call, neuron, p, count, sat_e, sat_acc);
@@ -448,8 +450,8 @@ void fixed_rows(FixedPlan& plan, const Call<FixedOps>& call) {
     const uint32_t n = rows.row_neuron[r];
     const FixedRowConstants rc{hn::Set(d, c.rho[n].raw), hn::Set(d, c.beta[n].raw), hn::Set(d, c.kappa.raw)};
     const uint32_t begin = rows.row_start[r], end = rows.row_start[r + 1];
-    if (rows.row_adaptive[r] != 0) fixed_row<M, true>(sh, range_e, range_acc, rc, call, r, n, begin, end, sat_e, sat_acc);
-    else fixed_row<M, false>(sh, range_e, range_acc, rc, call, r, n, begin, end, sat_e, sat_acc);
+    if (rows.row_adaptive[r] != 0) fixed_row<M, true>(sh, range_e, range_acc, rc, call, n, begin, end, sat_e, sat_acc);
+    else fixed_row<M, false>(sh, range_e, range_acc, rc, call, n, begin, end, sat_e, sat_acc);
   }
   plan.saturations_elig = static_cast<uint64_t>(hn::GetLane(hn::SumOfLanes(d, sat_e)));
   plan.saturations_acc = static_cast<uint64_t>(hn::GetLane(hn::SumOfLanes(d, sat_acc)));
@@ -543,17 +545,16 @@ HWY_INLINE void float_chunk(const Call<FloatOps>& call, uint32_t neuron, uint32_
 }
 
 template <bool kAdaptive>
-HWY_INLINE void float_row(const Call<FloatOps>& call, size_t r, uint32_t neuron, uint32_t begin, uint32_t end) {
+HWY_INLINE void float_row(const Call<FloatOps>& call, uint32_t neuron, uint32_t begin, uint32_t end) {
   const size_t lanes = hn::Lanes(DF());
-  const bool contiguous = consecutive_slots(*call.rows, r);
   uint32_t p = begin;
   for (; p + kFloatUnroll * lanes <= end; p += static_cast<uint32_t>(kFloatUnroll * lanes)) {
-    if (contiguous) float_chunk<kAdaptive, kFloatUnroll, true>(call, neuron, p, kFloatUnroll * lanes);
+    if (consecutive_slots(*call.rows, p, kFloatUnroll * lanes)) float_chunk<kAdaptive, kFloatUnroll, true>(call, neuron, p, kFloatUnroll * lanes);
     else float_chunk<kAdaptive, kFloatUnroll, false>(call, neuron, p, kFloatUnroll * lanes);
   }
   for (; p < end; p += static_cast<uint32_t>(lanes)) {
     const size_t count = std::min<size_t>(lanes, end - p);
-    if (contiguous && count == lanes) float_chunk<kAdaptive, 1, true>(call, neuron, p, count);
+    if (count == lanes && consecutive_slots(*call.rows, p, count)) float_chunk<kAdaptive, 1, true>(call, neuron, p, count);
     else float_chunk<kAdaptive, 1, false>(call, neuron, p, count);
   }
 }
@@ -562,8 +563,8 @@ void RunFloat(const Call<FloatOps>& call) {
   const auto& rows = *call.rows;
   for (size_t r = call.row_begin; r < call.row_end; ++r) {
     const uint32_t begin = rows.row_start[r], end = rows.row_start[r + 1];
-    if (rows.row_adaptive[r] != 0) float_row<true>(call, r, rows.row_neuron[r], begin, end);
-    else float_row<false>(call, r, rows.row_neuron[r], begin, end);
+    if (rows.row_adaptive[r] != 0) float_row<true>(call, rows.row_neuron[r], begin, end);
+    else float_row<false>(call, rows.row_neuron[r], begin, end);
   }
 }
 

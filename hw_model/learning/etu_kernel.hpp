@@ -32,22 +32,9 @@ struct EtuRows {
   std::vector<uint32_t> row_start{0};  // row r covers positions [row_start[r], row_start[r + 1])
   std::vector<uint32_t> trace_slot;    // per position: index of its presynaptic trace in a step
   std::vector<uint32_t> key_index;     // per position: the synapse index of its draw keys
-  // Per row: 1 when its trace slots are consecutive (the kernel loads instead of gathering). Set by
-  // mark_consecutive_rows; when its size is not rows(), the kernel checks each row itself.
-  std::vector<uint8_t> row_consecutive;
   size_t rows() const { return row_neuron.size(); }
   size_t positions() const { return trace_slot.size(); }
 };
-
-inline bool slots_are_consecutive(const EtuRows& rows, size_t r) {
-  for (uint32_t p = rows.row_start[r] + 1; p < rows.row_start[r + 1]; ++p)
-    if (rows.trace_slot[p] != rows.trace_slot[p - 1] + 1) return false;
-  return true;
-}
-inline void mark_consecutive_rows(EtuRows& rows) {
-  rows.row_consecutive.resize(rows.rows());
-  for (size_t r = 0; r < rows.rows(); ++r) rows.row_consecutive[r] = slots_are_consecutive(rows, r);
-}
 
 // The full scheme's per-synapse state, one column per field.
 template <class Ops>

@@ -34,7 +34,6 @@ void EtuSynapseStore<Ops>::build(std::vector<PlasticSynapse> synapses, const std
     rows_.trace_slot[p] = synapses_[e].trace_slot;
     rows_.key_index[p] = synapses_[e].synapse;
   }
-  mark_consecutive_rows(rows_);
   columns_.resize(synapses_.size());
   split_parts_ = 0;
 }

@@ -36,7 +36,8 @@ struct Rng {
 };
 
 // Rows of lengths 1..max_len, targets 0..rows-1 (a random third adaptive); a row's slots are
-// either consecutive from a random start or scattered (repeats allowed, as shared sources do).
+// consecutive from a random start, scattered (repeats allowed, as shared sources do), or
+// consecutive with one slot skipped.
 EtuRows random_rows(Rng& rng, size_t n_rows, uint32_t max_len, uint32_t n_slots) {
   EtuRows rows;
   uint32_t key = 0;
@@ -45,16 +46,18 @@ EtuRows random_rows(Rng& rng, size_t n_rows, uint32_t max_len, uint32_t n_slots)
     rows.row_neuron.push_back(r);
     rows.row_adaptive.push_back(rng.below(3) == 0);
     rows.row_start.push_back(rows.row_start.back() + len);
-    const bool consecutive = rng.below(2) == 0;
-    const uint32_t start = static_cast<uint32_t>(rng.below(n_slots - len + 1));
+    // 0: consecutive slots; 1: scattered; 2: consecutive but for one skipped slot (a recurrent row
+    // without its own neuron), so some chunks of the row load and others gather.
+    const uint64_t kind = rng.below(3);
+    const uint32_t start = static_cast<uint32_t>(rng.below(n_slots - len));
+    const uint32_t skip = static_cast<uint32_t>(rng.below(len));
     for (uint32_t i = 0; i < len; ++i) {
-      rows.trace_slot.push_back(consecutive ? start + i : static_cast<uint32_t>(rng.below(n_slots)));
+      const uint32_t scattered = static_cast<uint32_t>(rng.below(n_slots));
+      rows.trace_slot.push_back(kind == 0 ? start + i : kind == 1 ? scattered : start + i + (i >= skip));
       key += 1 + static_cast<uint32_t>(rng.below(5));
       rows.key_index.push_back(key);
     }
   }
-  // Most calls mark the consecutive rows (as EtuSynapseStore does); some leave the kernel to check.
-  if (rng.below(4) != 0) nchip::learning::mark_consecutive_rows(rows);
   return rows;
 }
 
