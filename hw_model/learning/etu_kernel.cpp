@@ -170,6 +170,7 @@ HWY_INLINE Shift make_shift(int s) {
 }
 struct Shifts {
   Shift conv, h_trace, h_elig, beta_elig, decay, accum;
+  bool conv_is_identity = false;  // zbar -> eligibility changes no trace of this window
 };
 
 // arith::round_shift for a right shift by sh.s.
@@ -351,7 +352,9 @@ HWY_INLINE bool fixed_chunk(const Shifts& sh, const Range& range_e, const Range&
       }
       const FixedDraws& dr = draws[u];
       // arith::etu_datapath, operation by operation.
-      const VI zbar_e = fit_e(round_shift<M>(zbar, sh.conv, bits(dr.conv, sh.conv, step)));
+      // A conversion that is the identity for every trace of the window (no rounding, in range)
+      // is skipped: it could neither change a value nor count a saturation.
+      const VI zbar_e = sh.conv_is_identity ? zbar : fit_e(round_shift<M>(zbar, sh.conv, bits(dr.conv, sh.conv, step)));
       VI e;
       if constexpr (kAdaptive) {
         const VI ea = eps_a[u];
@@ -436,11 +439,24 @@ HWY_INLINE void fixed_row(const Shifts& sh, const Range& range_e, const Range& r
   }
 }
 
+// True when converting the window's traces to the eligibility format (arith::etu_datapath's
+// first operation) is a shift by 0 and every trace lies in the eligibility range: one pass over
+// the window's traces, against one conversion per synapse and step.
+inline bool conversion_is_identity(const FixedPlan& plan, const EtuWindow<FixedOps>& w) {
+  if (plan.conv != 0) return false;
+  const auto* traces = w.traces;
+  const size_t n = w.steps * w.trace_stride;
+  for (size_t i = 0; i < n; ++i)
+    if (traces[i].raw < plan.elig_lo || traces[i].raw > plan.elig_hi) return false;
+  return true;
+}
+
 template <Rounding M>
 void fixed_rows(FixedPlan& plan, const Call<FixedOps>& call) {
   const DI d;
-  const Shifts sh{make_shift(plan.conv),      make_shift(plan.h_trace), make_shift(plan.h_elig),
-                  make_shift(plan.beta_elig), make_shift(plan.decay),   make_shift(plan.accum)};
+  Shifts sh{make_shift(plan.conv),      make_shift(plan.h_trace), make_shift(plan.h_elig),
+            make_shift(plan.beta_elig), make_shift(plan.decay),   make_shift(plan.accum)};
+  sh.conv_is_identity = conversion_is_identity(plan, *call.window);
   const Range range_e = make_range(plan.elig_lo, plan.elig_hi);
   const Range range_acc = make_range(plan.acc_lo, plan.acc_hi);
   const auto& rows = *call.rows;

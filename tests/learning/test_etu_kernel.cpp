@@ -213,8 +213,11 @@ TEST_CASE("ETU kernel equals the plain definition on random fixed-point configur
 
 TEST_CASE("ETU kernel equals the plain definition with the default formats, every rounding mode") {
   for_each_target([&] {
+  // Inputs over the whole formats (traces beyond the eligibility range: the trace conversion
+  // saturates) and small ones (every trace fits: the conversion is skipped as the identity).
+  for (const bool small : {false, true})
   for (Rounding rounding : {Rounding::nearest, Rounding::truncate, Rounding::stochastic}) {
-    Rng rng{77 + static_cast<uint64_t>(rounding)};
+    Rng rng{77 + static_cast<uint64_t>(rounding) + (small ? 10 : 0)};
     QuantConfig q;
     q.rounding = rounding;
     SaturationCounts counts_ref, counts_fast;
@@ -225,15 +228,15 @@ TEST_CASE("ETU kernel equals the plain definition with the default formats, ever
     Window<FixedOps> w;
     for (size_t k = 0; k < steps; ++k) w.step.push_back(5000 + k);
     for (size_t i = 0; i < steps * n_rows; ++i) {
-      w.h.push_back(any_raw<Quantity::pseudo_derivative>(rng, q));
-      w.L.push_back(any_raw<Quantity::learning_signal>(rng, q));
+      w.h.push_back(any_raw<Quantity::pseudo_derivative>(rng, q, small));
+      w.L.push_back(any_raw<Quantity::learning_signal>(rng, q, small));
     }
-    for (size_t i = 0; i < steps * n_slots; ++i) w.traces.push_back(any_raw<Quantity::trace>(rng, q));
+    for (size_t i = 0; i < steps * n_slots; ++i) w.traces.push_back(any_raw<Quantity::trace>(rng, q, small));
     for (size_t j = 0; j < n_rows; ++j) {
-      w.rho.push_back(any_raw<Quantity::decay>(rng, q));
-      w.beta.push_back(any_raw<Quantity::voltage>(rng, q));
+      w.rho.push_back(any_raw<Quantity::decay>(rng, q, small));
+      w.beta.push_back(any_raw<Quantity::voltage>(rng, q, small));
     }
-    w.kappa = any_raw<Quantity::decay>(rng, q);
+    w.kappa = any_raw<Quantity::decay>(rng, q, small);
     const auto view = w.view(n_rows, n_slots, 12345);
     const EtuNeuronConstants<FixedOps> c{w.rho.data(), w.beta.data(), w.kappa};
     EtuColumns<FixedOps> ref, fast;
@@ -241,7 +244,7 @@ TEST_CASE("ETU kernel equals the plain definition with the default formats, ever
     fast.resize(rows.positions());
     nchip::learning::etu_run_rows_reference(ops_ref, rows, 0, n_rows, c, view, ref);
     nchip::learning::etu_run_rows(ops_fast, rows, 0, n_rows, c, view, fast);
-    INFO("rounding " << nchip::arith::to_string(rounding));
+    INFO("rounding " << nchip::arith::to_string(rounding) << " small " << small);
     CHECK(fast.eps_a == ref.eps_a);
     CHECK(fast.filtered == ref.filtered);
     CHECK(fast.accumulator == ref.accumulator);
