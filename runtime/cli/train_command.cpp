@@ -128,6 +128,14 @@ std::string formats_line(const arith::QuantConfig& q) {
                            arith::to_string(q.update_rounding));
 }
 
+// "45 s", "4 min 12 s", "1 h 05 min": a time left for the progress lines.
+std::string duration_text(double seconds) {
+  const auto s = static_cast<long long>(seconds + 0.5);
+  if (s < 60) return fmt::format("{} s", s);
+  if (s < 3600) return fmt::format("{} min {:02} s", s / 60, s % 60);
+  return fmt::format("{} h {:02} min", s / 3600, (s % 3600) / 60);
+}
+
 nlohmann::json metrics_json(const TrainOptions& o, const std::string& network_name, const TrainResult& r) {
   nlohmann::json j;
   j["task"] = o.task;
@@ -348,8 +356,18 @@ int train_command_main(const std::vector<std::string>& args) {
     fmt::print(stderr, "nchip train: warning: {}\n", warning);
   const std::string dir = vm["out"].as<std::string>();
   std::error_code ec;
+  const bool dir_existed = std::filesystem::exists(dir, ec);
   std::filesystem::create_directories(dir, ec);
   if (ec) throw InputError(fmt::format("--out {}: cannot create directory: {}", dir, ec.message()));
+  // A run that fails before writing anything leaves no empty directory it created behind.
+  struct RemoveIfEmpty {
+    std::string dir;
+    bool armed;
+    ~RemoveIfEmpty() {
+      std::error_code e;
+      if (armed && std::filesystem::is_empty(dir, e) && !e) std::filesystem::remove(dir, e);
+    }
+  } remove_if_empty{dir, !dir_existed};
   const bool quiet = vm.count("quiet") > 0;
   std::unique_ptr<EtuRecorder> recorder;
   std::string record_path;
@@ -382,12 +400,17 @@ int train_command_main(const std::vector<std::string>& args) {
   std::vector<IterationRecord> curve;
   const std::string metric_name = task == "pattern-generation" ? "nmse" : "recall_error_rate";
   SigintGuard guard;
+  double elapsed_s = 0;
   const IterationCallback on_iteration = [&](const IterationRecord& r) {
         curve.push_back(r);
         write_file_atomically(dir + "/curve.csv", curve_csv(curve, metric_name));
+        elapsed_s += r.seconds;
         if (!quiet) {
-          fmt::print("iter {:>5}  loss {:>10.4f}  {} {:>8.4f}  rate {:>6.2f} Hz  {:>7.3f} s\n", r.iteration,
-                     r.loss, metric_name, r.metric, r.mean_rate_hz, r.seconds);
+          // Time left from the mean iteration so far.
+          const double left_s = elapsed_s / static_cast<double>(curve.size()) *
+                                static_cast<double>(o.iterations > curve.size() ? o.iterations - curve.size() : 0);
+          fmt::print("iter {:>5}/{}  loss {:>10.4f}  {} {:>8.4f}  rate {:>6.2f} Hz  {:>7.3f} s  eta {}\n", r.iteration,
+                     o.iterations, r.loss, metric_name, r.metric, r.mean_rate_hz, r.seconds, duration_text(left_s));
           std::fflush(stdout);
         }
       };

@@ -1,0 +1,46 @@
+// nchip train's progress and failure behaviour (issue #18 row 9 and its note on failed runs): each
+// progress line says which iteration of how many and the time left; a run that fails after the
+// output directory was created leaves no empty directory behind.
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "support/cli_runner.hpp"
+
+using nchip::test::run_nchip;
+using nchip::test::scratch_dir;
+
+TEST_CASE("nchip train: progress lines count iterations N/M and give the time left") {
+  const std::string dir = scratch_dir("train_progress");
+  const auto r = run_nchip("train --task pattern-generation --mode float --iterations 3 --steps 200 --out " + dir + "/o", dir);
+  REQUIRE(r.exit_code == 0);
+  std::vector<std::string> iters;
+  std::istringstream in(r.out);
+  for (std::string line; std::getline(in, line);)
+    if (line.rfind("iter ", 0) == 0) iters.push_back(line);
+  REQUIRE(iters.size() == 3);
+  for (size_t i = 0; i < iters.size(); ++i) {
+    INFO(iters[i]);
+    CHECK(iters[i].find(" " + std::to_string(i + 1) + "/3 ") != std::string::npos);
+    CHECK(iters[i].find("  eta ") != std::string::npos);
+  }
+  CHECK(iters.back().substr(iters.back().size() - 9) == "  eta 0 s");
+}
+
+TEST_CASE("nchip train: a run that fails after creating --out removes the empty directory, keeps an existing one") {
+  const std::string dir = scratch_dir("train_failed_out");
+  const std::string fresh = dir + "/fresh";
+  const std::string bad = " --mode fixed --iterations 1 --record-etu " + dir + "/no/such/dir/x.etu --out ";
+  auto r = run_nchip("train --task pattern-generation" + bad + fresh, dir);
+  CHECK(r.exit_code == 2);
+  CHECK(nchip::test::line_count(r.err) == 1);
+  CHECK(!std::filesystem::exists(fresh));
+  const std::string existing = dir + "/existing";
+  std::filesystem::create_directories(existing);
+  r = run_nchip("train --task pattern-generation" + bad + existing, dir);
+  CHECK(r.exit_code == 2);
+  CHECK(std::filesystem::exists(existing));
+}
