@@ -20,6 +20,9 @@ struct TimedChip::Impl {
       if (static_cast<uint32_t>(params.trace_tile) >= w * h)
         throw InputError("--trace-tile " + std::to_string(params.trace_tile) + " is not on the " +
                          std::to_string(w) + "x" + std::to_string(h) + " mesh");
+      // The kernel's informational chatter ("Info: (I703) tracing timescale unit set") is not
+      // nchip's output; warnings and errors still report.
+      sc_core::sc_report_handler::set_actions(sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
       trace = sc_core::sc_create_vcd_trace_file(params.trace_path.c_str());
       trace->set_time_unit(1, sc_core::SC_NS);
       chip.enable_trace(trace, static_cast<uint32_t>(params.trace_tile));
