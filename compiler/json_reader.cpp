@@ -229,17 +229,22 @@ std::string Reader::unknown_key_message(const std::string& key,
                                         const std::string& owner) {
   std::string message =
       "unknown key " + in_quotes(key) + " (" + owner + " takes " + list_or(allowed);
+  if (const auto best = closest_name(key, allowed)) message += "; did you mean " + in_quotes(*best) + "?";
+  return message + ")";
+}
+
+std::optional<std::string> closest_name(const std::string& key, const std::vector<std::string>& candidates) {
   const std::string* best = nullptr;
   size_t best_distance = 0;
-  for (const std::string& candidate : allowed) {
+  for (const std::string& candidate : candidates) {
     const size_t d = edit_distance(key, candidate);
     if (d <= 1 + candidate.size() / 3 && (best == nullptr || d < best_distance)) {
       best = &candidate;
       best_distance = d;
     }
   }
-  if (best != nullptr) message += "; did you mean " + in_quotes(*best) + "?";
-  return message + ")";
+  if (best == nullptr) return std::nullopt;
+  return *best;
 }
 
 void Reader::reject_unknown_keys(const json& object, const std::string& pointer,

@@ -73,4 +73,8 @@ class Reader {
 // "string", "array", "number 2.5", ... for "expected X, got Y" messages.
 std::string describe(const json& value);
 
+// The candidate nearest to a misspelt `key` (edit distance at most 1 + a third of its length),
+// for "did you mean" hints in JSON files and on the command line; none when nothing is close.
+std::optional<std::string> closest_name(const std::string& key, const std::vector<std::string>& candidates);
+
 }  // namespace nchip::json_reader

@@ -96,9 +96,9 @@ int cosim_command_main(const std::vector<std::string>& args) {
       ("list-variants", "list the verilated variants (formats and rounding) and exit")
       ("vcd", po::value<std::string>(),
        "write a VCD of the cycles around the first mismatch (or of the first cycles)")
-      ("stall-rate", po::value<double>()->default_value(0.0),
+      ("stall-rate", po::value<double>()->default_value(0.0, "0"),
        "probability that a cycle holds out_ready low (exercises back-pressure)")
-      ("bubble-rate", po::value<double>()->default_value(0.0),
+      ("bubble-rate", po::value<double>()->default_value(0.0, "0"),
        "probability that a cycle presents no input")
       ("reference-rounding", po::value<std::string>(),
        "testing the harness: make the C++ reference round differently from the RTL, which must "

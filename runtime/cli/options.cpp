@@ -6,9 +6,30 @@
 
 #include <iostream>
 
+#include "compiler/json_reader.hpp"
 #include "hw_model/error.hpp"
 
 namespace nchip::runtime {
+
+std::string did_you_mean(const std::string& value, const std::vector<std::string>& choices) {
+  const auto best = json_reader::closest_name(value, choices);
+  return best ? "; did you mean '" + *best + "'?" : "";
+}
+
+void store_command_line(const std::vector<std::string>& args, const boost::program_options::options_description& options,
+                        const boost::program_options::positional_options_description& positional,
+                        boost::program_options::variables_map& vm) {
+  namespace po = boost::program_options;
+  try {
+    po::store(po::command_line_parser(args).options(options).positional(positional).run(), vm);
+  } catch (const po::unknown_option& e) {
+    std::vector<std::string> known;
+    for (const auto& option : options.options())
+      if (!option->long_name().empty()) known.push_back("--" + option->long_name());
+    const std::string name = e.get_option_name();
+    throw InputError("unrecognised option '" + name + "'" + did_you_mean(name, known));
+  }
+}
 
 bool parse_command_line(const std::vector<std::string>& args,
                         const boost::program_options::options_description& visible,
@@ -23,7 +44,7 @@ bool parse_command_line(const std::vector<std::string>& args,
     all.add(hidden);
     positional.add(positional_name, 1);
   }
-  po::store(po::command_line_parser(args).options(all).positional(positional).run(), vm);
+  store_command_line(args, all, positional, vm);
   po::notify(vm);
   if (vm.count("help")) {
     std::cout << visible << "\n";

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <boost/program_options/options_description.hpp>
+#include <boost/program_options/positional_options.hpp>
 #include <boost/program_options/variables_map.hpp>
 #include <cstdint>
 #include <nlohmann/json.hpp>
@@ -21,6 +22,15 @@ namespace nchip::runtime {
 bool parse_command_line(const std::vector<std::string>& args,
                         const boost::program_options::options_description& visible,
                         const char* positional_name, boost::program_options::variables_map& vm);
+
+// po::store of a command line; an unknown option becomes an InputError that names the nearest
+// known one ("unrecognised option '--stpes'; did you mean '--steps'?").
+void store_command_line(const std::vector<std::string>& args, const boost::program_options::options_description& options,
+                        const boost::program_options::positional_options_description& positional,
+                        boost::program_options::variables_map& vm);
+
+// "; did you mean 'x'?" for a value not among `choices`, or "" when none is close.
+std::string did_you_mean(const std::string& value, const std::vector<std::string>& choices);
 
 // Integer option within [lo, hi], else InputError naming the flag. (Boost accepts "-1" for
 // unsigned types and wraps it, so every count is read signed and checked here.)

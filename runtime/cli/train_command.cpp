@@ -90,11 +90,13 @@ template <class T>
 T pick(const std::string& flag, const std::string& value,
        std::initializer_list<std::pair<const char*, T>> choices) {
   std::string expected;
+  std::vector<std::string> names;
   for (const auto& [name, v] : choices) {
     if (value == name) return v;
     expected += (expected.empty() ? "" : ", ") + std::string(name);
+    names.emplace_back(name);
   }
-  throw InputError(fmt::format("--{}: expected {}, got '{}'", flag, expected, value));
+  throw InputError(fmt::format("--{}: expected {}, got '{}'{}", flag, expected, value, did_you_mean(value, names)));
 }
 
 std::string curve_csv(const std::vector<IterationRecord>& curve, const std::string& metric_name) {
@@ -209,9 +211,9 @@ int train_command_main(const std::vector<std::string>& args) {
                                   "on the paper's networks; sign: 0.003; factored: 3e-4)")
       ("lr-decay-every", po::value<int64_t>(), "multiply the learning rate by --lr-decay-factor every N iterations (default 100, 0 = never)")
       ("lr-decay-factor", po::value<double>(), "decay factor (default: pattern-generation 0.7, store-recall 0.3)")
-      ("adam-beta1", po::value<double>()->default_value(0.9), "Adam beta1")
-      ("adam-beta2", po::value<double>()->default_value(0.999), "Adam beta2")
-      ("adam-epsilon", po::value<double>()->default_value(1e-8), "Adam epsilon")
+      ("adam-beta1", po::value<double>()->default_value(0.9, "0.9"), "Adam beta1")
+      ("adam-beta2", po::value<double>()->default_value(0.999, "0.999"), "Adam beta2")
+      ("adam-epsilon", po::value<double>()->default_value(1e-8, "1e-8"), "Adam epsilon")
       ("reg-strength", po::value<double>(), "firing-rate regularization strength c (default 1; 0 = off)")
       ("target-rate", po::value<double>(), "regularization target rate in Hz (default 10)")
       ("softmax", po::value<std::string>(), "classification error: exact (float), lut (fixed, default) or hard-sigmoid")
@@ -234,7 +236,7 @@ int train_command_main(const std::vector<std::string>& args) {
       ("quiet", "no progress lines");
   add_backend_options(opts);  // --backend functional|systemc and the SystemC flags (issue #5)
   po::variables_map vm;
-  po::store(po::command_line_parser(args).options(opts).run(), vm);
+  store_command_line(args, opts, po::positional_options_description{}, vm);
   po::notify(vm);
   if (vm.count("help")) {
     std::cout << opts << "\n";
