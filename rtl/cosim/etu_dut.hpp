@@ -45,8 +45,14 @@ struct VerilatedEtuVariant {
 };
 const std::vector<VerilatedEtuVariant>& verilated_etu_variants();
 
-// The variant whose rounding and ETU formats (voltage, decay, pseudo_derivative, trace,
-// eligibility, learning_signal, update_accumulator) equal `quant`'s; nullptr if none.
+// The formats the unit's ports carry (it has no weight, adaptation or gain port): what a variant
+// and a record must agree on.
+inline constexpr arith::Quantity kEtuPortQuantities[] = {
+    arith::Quantity::voltage,     arith::Quantity::decay,           arith::Quantity::pseudo_derivative,
+    arith::Quantity::trace,       arith::Quantity::eligibility,     arith::Quantity::learning_signal,
+    arith::Quantity::update_accumulator};
+
+// The variant whose rounding and ETU formats (kEtuPortQuantities) equal `quant`'s; nullptr if none.
 const VerilatedEtuVariant* find_verilated_etu(const arith::QuantConfig& quant);
 
 // The QuantConfig-default model with the given rounding.

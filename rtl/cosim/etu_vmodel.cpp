@@ -170,13 +170,9 @@ const std::vector<VerilatedEtuVariant>& verilated_etu_variants() {
 }
 
 const VerilatedEtuVariant* find_verilated_etu(const arith::QuantConfig& quant) {
-  const Quantity used[] = {Quantity::voltage,     Quantity::decay,
-                           Quantity::pseudo_derivative, Quantity::trace,
-                           Quantity::eligibility, Quantity::learning_signal,
-                           Quantity::update_accumulator};
   for (const auto& v : verilated_etu_variants()) {
     bool same = v.quant.rounding == quant.rounding;
-    for (Quantity q : used) same = same && v.quant[q] == quant[q];
+    for (Quantity q : kEtuPortQuantities) same = same && v.quant[q] == quant[q];
     if (same) return &v;
   }
   return nullptr;

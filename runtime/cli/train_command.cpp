@@ -154,6 +154,8 @@ nlohmann::json metrics_json(const TrainOptions& o, const std::string& network_na
   j["seed"] = o.seed;
   j["reg_strength"] = o.eprop.reg_strength;
   j["reg_target_rate_hz"] = o.eprop.reg_target_rate_hz;
+  // An RTL-in-the-loop run says so: which core's eligibility-trace unit was the verilated RTL.
+  if (o.systemc_backend && o.systemc.rtl_etu_core >= 0) j["rtl_etu_core"] = o.systemc.rtl_etu_core;
   j["iterations_requested"] = o.iterations;
   j["iterations_done"] = r.curve.size();
   j["interrupted"] = r.interrupted;
@@ -399,6 +401,9 @@ int train_command_main(const std::vector<std::string>& args) {
                to_string(o.eprop.storage), o.batch, to_string(o.optimizer), o.lr, o.seed,
                o.eprop.threads == 0 ? learning::WorkerPool::default_threads() : o.eprop.threads);
   if (!quiet && fixed) fmt::print("{}\n", formats_line(o.quant));
+  if (!quiet && rtl_unit)
+    fmt::print("core {}'s eligibility-trace unit: the verilated RTL (rtl/etu.sv), the other cores the C++ unit\n",
+               o.systemc.rtl_etu_core);
   std::vector<IterationRecord> curve;
   const std::string metric_name = task == "pattern-generation" ? "nmse" : "recall_error_rate";
   SigintGuard guard;

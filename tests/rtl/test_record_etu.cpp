@@ -174,6 +174,29 @@ TEST_CASE("nchip train --record-etu records a store-recall trial that nchip cosi
   CHECK(report["updates_compared"] == 164800);
 }
 
+TEST_CASE("nchip train --record-etu of an 8-bit-weight run replays through the variant with its ETU formats") {
+  // The unit has no weight port: a record of a run with s8.6 weights (and the stochastic weight
+  // update that lets them move) replays through the default-format nearest variant (#18 row 4).
+  const std::string dir = scratch_dir("record_etu_w8");
+  const std::string net = write_network(dir);
+  const std::string quant = dir + "/w8.json";
+  std::ofstream(quant) << R"({"update_rounding": "stochastic", "formats": {"weight": {"width": 8, "frac": 6, "signed": true}}})";
+  const std::string file = dir + "/run.etu";
+  const auto t = run_nchip(train_args(dir + "/train", "--net " + net + " --quant " + quant + " --record-etu " + file +
+                                                          " --record-etu-limit 20000"),
+                           dir);
+  INFO(t.out << t.err);
+  REQUIRE(t.exit_code == 0);
+  CHECK(t.err.empty());  // no "no verilated variant" warning: the ETU formats have one
+  const auto r = run_nchip("cosim --stimulus recorded " + file + " --json", dir);
+  INFO(r.out << r.err);
+  REQUIRE(r.exit_code == 0);
+  const auto report = nlohmann::json::parse(r.out);
+  CHECK(report["match"] == true);
+  CHECK(report["variant"] == "nearest");
+  CHECK(report["updates_compared"] == 20000);
+}
+
 TEST_CASE("nchip train --record-etu-limit stops recording and says so, and the prefix replays") {
   const std::string dir = scratch_dir("record_etu_limit");
   const std::string net = write_network(dir);

@@ -6,6 +6,8 @@
 #include <sstream>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "support/cli_runner.hpp"
 
 using namespace nchip::test;
@@ -44,6 +46,9 @@ TEST_CASE("RTL in the loop: the RTL unit in a core learns the C++ unit's weights
   CHECK(slurp(dir + "/r/trained.json") == slurp(dir + "/c/trained.json"));
   // Loss, error rates, firing rate, lr and weight saturations per iteration (not the wall times).
   CHECK(curve_without_times(slurp(dir + "/r/curve.csv")) == curve_without_times(slurp(dir + "/c/curve.csv")));
+  // The run is marked as RTL-in-the-loop (#18 row 4); the C++ run is not.
+  CHECK(nlohmann::json::parse(slurp(dir + "/r/metrics.json"))["rtl_etu_core"] == kPlasticCore);
+  CHECK_FALSE(nlohmann::json::parse(slurp(dir + "/c/metrics.json")).contains("rtl_etu_core"));
 }
 
 TEST_CASE("RTL in the loop: flag errors are one line with exit code 2", "[systemc][rtl][cli]") {
