@@ -82,9 +82,15 @@ constexpr size_t kMaxLanes = 8;  // 64-bit lanes of the widest vector Highway ta
 #endif  // NCHIP_ETU_KERNEL_SHARED
 
 // Instruction sets compiled: AVX-512 (Highway's AVX3), AVX2, SSE4 and the portable baseline.
-// (AVX3_DL adds nothing this kernel uses; SSSE3 machines take the baseline.)
+// (AVX3_DL adds nothing this kernel uses; SSSE3 machines take the baseline.) The sanitizer build
+// compiles AVX2 and the baseline only (NCHIP_ETU_FEW_TARGETS): instrumenting every target costs
+// many minutes of compile, and the Release suite checks each target against the definition.
 #ifndef HWY_DISABLED_TARGETS
+#ifdef NCHIP_ETU_FEW_TARGETS
+#define HWY_DISABLED_TARGETS (HWY_AVX3_DL | HWY_AVX3 | HWY_SSE4 | HWY_SSSE3)
+#else
 #define HWY_DISABLED_TARGETS (HWY_AVX3_DL | HWY_SSSE3)
+#endif
 #endif
 #undef HWY_TARGET_INCLUDE
 #define HWY_TARGET_INCLUDE "hw_model/learning/etu_kernel.cpp"
@@ -254,8 +260,10 @@ constexpr size_t kUnroll = 2;
 // `count` synapses are real; the others (a row's tail) run on zero traces from zero state, which
 // no operation can round or saturate away from zero, so they add no counts and are not stored.
 // Returns false (and stores nothing) when the fast pass saw a value leave its range.
+// Not inlined: a call per chunk and window is nothing next to its 32 steps, and separate functions
+// keep the compile (above all the sanitizer build's) fast.
 template <Rounding M, bool kAdaptive, size_t U, bool kContiguous, bool kExact>
-HWY_INLINE bool fixed_chunk(const Shifts& sh, const Range& range_e, const Range& range_acc,
+HWY_NOINLINE bool fixed_chunk(const Shifts& sh, const Range& range_e, const Range& range_acc,
                             const FixedRowConstants& rc, const Call<FixedOps>& call, uint32_t neuron,
                             uint32_t p, size_t count, VI& sat_e, VI& sat_acc) {
   const DI d;
@@ -420,6 +428,13 @@ HWY_INLINE void fixed_row(const Shifts& sh, const Range& range_e, const Range& r
                           const FixedRowConstants& rc, const Call<FixedOps>& call, uint32_t neuron,
                           uint32_t begin, uint32_t end, VI& sat_e, VI& sat_acc) {
   const size_t lanes = hn::Lanes(DI());
+  // A rerun with exact clamps and counts (rare) goes one vector at a time through the gather path:
+  // one more instantiation instead of one per chunk shape.
+  const auto exact = [&](uint32_t from, size_t count) {
+    for (size_t done = 0; done < count; done += lanes)
+      fixed_chunk<M, kAdaptive, 1, false, true>(sh, range_e, range_acc, rc, call, neuron, from + static_cast<uint32_t>(done),
+                                                std::min(lanes, count - done), sat_e, sat_acc);
+  };
   uint32_t p = begin;
   for (; p + kUnroll * lanes <= end; p += static_cast<uint32_t>(kUnroll * lanes)) {
     const size_t count = kUnroll * lanes;
@@ -427,15 +442,12 @@ HWY_INLINE void fixed_row(const Shifts& sh, const Range& range_e, const Range& r
         consecutive_slots(*call.rows, p, count)
             ? fixed_chunk<M, kAdaptive, kUnroll, true, false>(sh, range_e, range_acc, rc, call, neuron, p, count, sat_e, sat_acc)
             : fixed_chunk<M, kAdaptive, kUnroll, false, false>(sh, range_e, range_acc, rc, call, neuron, p, count, sat_e, sat_acc);
-    if (!done) fixed_chunk<M, kAdaptive, kUnroll, false, true>(sh, range_e, range_acc, rc, call, neuron, p, count, sat_e, sat_acc);
+    if (!done) exact(p, count);
   }
-  for (; p < end; p += static_cast<uint32_t>(lanes)) {
+  for (; p < end; p += static_cast<uint32_t>(lanes)) {  // the rest, one (gathered) vector at a time
     const size_t count = std::min<size_t>(lanes, end - p);
-    const bool done =
-        count == lanes && consecutive_slots(*call.rows, p, count)
-            ? fixed_chunk<M, kAdaptive, 1, true, false>(sh, range_e, range_acc, rc, call, neuron, p, count, sat_e, sat_acc)
-            : fixed_chunk<M, kAdaptive, 1, false, false>(sh, range_e, range_acc, rc, call, neuron, p, count, sat_e, sat_acc);
-    if (!done) fixed_chunk<M, kAdaptive, 1, false, true>(sh, range_e, range_acc, rc, call, neuron, p, count, sat_e, sat_acc);
+    if (!fixed_chunk<M, kAdaptive, 1, false, false>(sh, range_e, range_acc, rc, call, neuron, p, count, sat_e, sat_acc))
+      exact(p, count);
   }
 }
 
@@ -490,7 +502,7 @@ using VF = hn::Vec<DF>;
 constexpr size_t kFloatUnroll = 4;
 
 template <bool kAdaptive, size_t U, bool kContiguous>
-HWY_INLINE void float_chunk(const Call<FloatOps>& call, uint32_t neuron, uint32_t p, size_t count) {
+HWY_NOINLINE void float_chunk(const Call<FloatOps>& call, uint32_t neuron, uint32_t p, size_t count) {
   const DF d;
   const hn::RebindToSigned<DF> di;
   const auto& w = *call.window;
@@ -568,11 +580,8 @@ HWY_INLINE void float_row(const Call<FloatOps>& call, uint32_t neuron, uint32_t 
     if (consecutive_slots(*call.rows, p, kFloatUnroll * lanes)) float_chunk<kAdaptive, kFloatUnroll, true>(call, neuron, p, kFloatUnroll * lanes);
     else float_chunk<kAdaptive, kFloatUnroll, false>(call, neuron, p, kFloatUnroll * lanes);
   }
-  for (; p < end; p += static_cast<uint32_t>(lanes)) {
-    const size_t count = std::min<size_t>(lanes, end - p);
-    if (count == lanes && consecutive_slots(*call.rows, p, count)) float_chunk<kAdaptive, 1, true>(call, neuron, p, count);
-    else float_chunk<kAdaptive, 1, false>(call, neuron, p, count);
-  }
+  for (; p < end; p += static_cast<uint32_t>(lanes))  // the rest, one (gathered) vector at a time
+    float_chunk<kAdaptive, 1, false>(call, neuron, p, std::min<size_t>(lanes, end - p));
 }
 
 void RunFloat(const Call<FloatOps>& call) {
@@ -603,16 +612,16 @@ struct Target {
   void (*floating)(const kernel_detail::Call<arith::FloatOps>&);
 };
 
-bool has_sse4() {
+[[maybe_unused]] bool has_sse4() {
   return __builtin_cpu_supports("ssse3") && __builtin_cpu_supports("sse4.1") && __builtin_cpu_supports("sse4.2") &&
          __builtin_cpu_supports("pclmul") && __builtin_cpu_supports("aes");
 }
-bool has_avx2() {
+[[maybe_unused]] bool has_avx2() {
   return has_sse4() && __builtin_cpu_supports("avx") && __builtin_cpu_supports("avx2") &&
          __builtin_cpu_supports("bmi") && __builtin_cpu_supports("bmi2") && __builtin_cpu_supports("fma") &&
          __builtin_cpu_supports("f16c");
 }
-bool has_avx3() {
+[[maybe_unused]] bool has_avx3() {
   return has_avx2() && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl") &&
          __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512bw");
 }
