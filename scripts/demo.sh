@@ -17,7 +17,8 @@ build/nchip compile "$net" --chip "$chip" -o "$out/pattern_generation_small.nchi
 
 echo
 echo "== 2. on-chip e-prop training: fixed point, SystemC chip model, $iterations iterations"
-# The fixed-point SGD rate defaults to 9e-3 / (steps x batch): 9e-6 for these 1000-step trials.
+# The fixed-point SGD rate defaults to 0.9 / (steps x batch x neurons): 9e-6 for these 1000-step
+# trials of 100 LIF neurons.
 build/nchip train --task pattern-generation --net "$net" --mode fixed --backend systemc \
   --chip "$chip" --iterations "$iterations" --seed 1 \
   --out "$out/chip" --stats "$out/chip/chip_stats.json" | grep -v '^iter '  # curve printed below

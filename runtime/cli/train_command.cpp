@@ -283,7 +283,8 @@ int train_command_main(const std::vector<std::string>& args) {
     o.eprop.storage = storage;
   }
   o.optimizer = default_optimizer(o);
-  if (vm.count("optimizer"))
+  const bool optimizer_chosen = vm.count("optimizer") > 0;
+  if (optimizer_chosen)
     o.optimizer = pick<OptimizerKind>("optimizer", vm["optimizer"].as<std::string>(),
                                       {{"adam", OptimizerKind::adam}, {"sgd", OptimizerKind::sgd}, {"sign", OptimizerKind::sign}});
   o.eprop.classification = fixed ? arith::ClassificationError::softmax_exp_lut
@@ -398,9 +399,25 @@ int train_command_main(const std::vector<std::string>& args) {
     fmt::print("training '{}' on {} ({}, {}, storage {}, batch {}, {} lr {}, seed {}, threads {})\n", network.name,
                task, to_string(o.mode),
                o.algorithm == Algorithm::bptt ? std::string("bptt") : fmt::format("feedback {}", to_string(o.eprop.feedback)),
-               to_string(o.eprop.storage), o.batch, to_string(o.optimizer), o.lr, o.seed,
+               to_string(o.eprop.storage), o.batch,
+               fixed && o.eprop.storage == learning::StorageScheme::factored ? std::string("online +-1 LSB rule,")
+                                                                              : to_string(o.optimizer),
+               o.lr, o.seed,
                o.eprop.threads == 0 ? learning::WorkerPool::default_threads() : o.eprop.threads);
   if (!quiet && fixed) fmt::print("{}\n", formats_line(o.quant));
+  if (!quiet && !optimizer_chosen && o.algorithm == Algorithm::eprop &&
+      !(fixed && o.eprop.storage == learning::StorageScheme::factored)) {
+    // Float and chip defaults differ (#18 row 5): say so, so a float-vs-chip comparison is not an
+    // optimizer comparison by accident.
+    TrainOptions other = o;
+    other.mode = fixed ? TrainMode::float_reference : TrainMode::fixed_chip;
+    if (!fixed) other.eprop.storage = learning::StorageScheme::full;
+    const OptimizerKind other_default = default_optimizer(other);
+    if (other_default != o.optimizer)
+      fmt::print("note: the {} default optimizer is {}, {}'s is {}; give both runs the same --optimizer to compare "
+                 "like with like (docs/on-chip-training.md)\n",
+                 to_string(o.mode), to_string(o.optimizer), to_string(other.mode), to_string(other_default));
+  }
   if (!quiet && rtl_unit)
     fmt::print("core {}'s eligibility-trace unit: the verilated RTL (rtl/etu.sv), the other cores the C++ unit\n",
                o.systemc.rtl_etu_core);

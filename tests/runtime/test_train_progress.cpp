@@ -44,3 +44,18 @@ TEST_CASE("nchip train: a run that fails after creating --out removes the empty 
   CHECK(r.exit_code == 2);
   CHECK(std::filesystem::exists(existing));
 }
+
+TEST_CASE("nchip train: the header notes when the other mode's default optimizer differs, unless --optimizer is given") {
+  const std::string dir = scratch_dir("train_optimizer_note");
+  const std::string base = "train --task pattern-generation --iterations 1 --steps 200 --mode ";
+  auto r = run_nchip(base + "float --out " + dir + "/f", dir);
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.out.find("note: the float default optimizer is adam, fixed's is sgd; give both runs the same --optimizer") !=
+        std::string::npos);
+  r = run_nchip(base + "fixed --out " + dir + "/x", dir);
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.out.find("note: the fixed default optimizer is sgd, float's is adam") != std::string::npos);
+  r = run_nchip(base + "float --optimizer sgd --out " + dir + "/s", dir);
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.out.find("note:") == std::string::npos);
+}
