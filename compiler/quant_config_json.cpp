@@ -29,9 +29,11 @@ std::vector<std::string> quantity_names() {
 arith::Rounding read_rounding(const Reader& r, const json& value, const std::string& at) {
   const std::string text = r.string(value, at);
   arith::Rounding rounding{};
-  if (!arith::rounding_from_string(text, rounding))
-    r.fail(at, "unknown rounding mode " + in_quotes(text) +
-                   " (expected nearest, truncate or stochastic)");
+  if (!arith::rounding_from_string(text, rounding)) {
+    const auto near = closest_name(text, {"nearest", "truncate", "stochastic"});
+    r.fail(at, "unknown rounding mode " + in_quotes(text) + " (expected nearest, truncate or stochastic" +
+                   (near ? "; did you mean " + in_quotes(*near) + "?" : std::string()) + ")");
+  }
   return rounding;
 }
 

@@ -76,6 +76,9 @@ TEST_CASE("quant config errors name the JSON pointer", "[compiler][quant_config]
   CHECK(error_of("[]") == "q.json: (root): expected an object, got array");
   CHECK(error_of(R"({"rounding": "up"})") ==
         "q.json: /rounding: unknown rounding mode 'up' (expected nearest, truncate or stochastic)");
+  CHECK(error_of(R"({"update_rounding": "nearst"})") ==
+        "q.json: /update_rounding: unknown rounding mode 'nearst' (expected nearest, truncate or stochastic; "
+        "did you mean 'nearest'?)");
   CHECK(error_of(R"({"update_rounding": 1})") ==
         "q.json: /update_rounding: expected a string, got number 1");
   CHECK_THAT(error_of(R"({"roundings": "nearest"})"),
