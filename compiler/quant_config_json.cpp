@@ -30,7 +30,7 @@ arith::Rounding read_rounding(const Reader& r, const json& value, const std::str
   const std::string text = r.string(value, at);
   arith::Rounding rounding{};
   if (!arith::rounding_from_string(text, rounding)) {
-    const auto near = closest_name(text, {"nearest", "truncate", "stochastic"});
+    const auto near = json_reader::closest_name(text, {"nearest", "truncate", "stochastic"});
     r.fail(at, "unknown rounding mode " + in_quotes(text) + " (expected nearest, truncate or stochastic" +
                    (near ? "; did you mean " + in_quotes(*near) + "?" : std::string()) + ")");
   }
