@@ -87,15 +87,13 @@ class TrainingRun {
       : network_(network), o_(o), ops_(ops), counts_(counts), model_(std::move(model)) {
     (void)image;  // used by the fixed-point instantiation only
     if (counts_) *counts_ = {};  // quantizing the network is the compiler's report, not training's
-    TaskOptions task_options;
-    task_options.steps = o.steps;
-    task_ = make_task(o.task, task_options);
+    task_ = make_training_task(o);
     if (model_.n_inputs != task_->n_inputs())
-      throw InputError(fmt::format("network '{}' has {} inputs but task '{}' drives {}", network.name,
-                                   model_.n_inputs, o.task, task_->n_inputs()));
+      throw InputError(fmt::format("network '{}' has {} inputs but task '{}' drives {} (the task's --inputs)",
+                                   network.name, model_.n_inputs, o.task, task_->n_inputs()));
     if (model_.n_readouts() != task_->n_outputs())
-      throw InputError(fmt::format("network '{}' has {} readouts but task '{}' trains {}", network.name,
-                                   model_.n_readouts(), o.task, task_->n_outputs()));
+      throw InputError(fmt::format("network '{}' has {} readouts but task '{}' trains {} (the task's --outputs)",
+                                   network.name, model_.n_readouts(), o.task, task_->n_outputs()));
     if (model_.n_neurons() == 0) throw InputError("network '" + network.name + "' has no spiking neurons");
     if constexpr (std::is_same_v<Ops, arith::FixedOps>) {
       const std::string problem = update_reach(network, model_, o).problem;
@@ -317,6 +315,23 @@ class TrainingRun {
   std::vector<Num<Ops, Quantity::weight>> initial_weights_;  // plastic synapses, matrices() order
 };
 
+// The network's input and readout counts against the task's shape, before anything is written
+// (TrainingRun checks its model the same way).
+void check_fits_task(const ir::Network& network, const TrainOptions& o) {
+  uint32_t inputs = 0, readouts = 0;
+  for (const auto& p : network.populations) {
+    if (p.type == ir::PopulationType::input) inputs += p.size;
+    if (p.type == ir::PopulationType::readout) readouts += p.size;
+  }
+  const auto task = make_training_task(o);
+  if (inputs != task->n_inputs())
+    throw InputError(fmt::format("network '{}' has {} inputs but task '{}' drives {} (the task's --inputs)",
+                                 network.name, inputs, o.task, task->n_inputs()));
+  if (readouts != task->n_outputs())
+    throw InputError(fmt::format("network '{}' has {} readouts but task '{}' trains {} (the task's --outputs)",
+                                 network.name, readouts, o.task, task->n_outputs()));
+}
+
 std::vector<std::string> reach_warnings(const UpdateReach& reach) {
   if (!reach.problem.empty()) throw InputError(reach.problem);
   if (reach.warning.empty()) return {};
@@ -327,6 +342,7 @@ std::vector<std::string> reach_warnings(const UpdateReach& reach) {
 
 std::vector<std::string> check_training(const ir::Network& network, const TrainOptions& options) {
   validate(options);
+  check_fits_task(network, options);
   if (options.mode != TrainMode::fixed_chip) return {};
   arith::SaturationCounts counts;
   const arith::FixedOps ops(options.quant, counts);
@@ -336,6 +352,7 @@ std::vector<std::string> check_training(const ir::Network& network, const TrainO
 std::vector<std::string> check_training_image(const image::ChipImage& image, const TrainOptions& options) {
   validate(options);
   const compiler::ImageTrainingNetwork net = compiler::training_network(image);
+  check_fits_task(net.network, options);
   return reach_warnings(update_reach(net.network, net.model, options));
 }
 
