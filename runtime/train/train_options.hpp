@@ -81,7 +81,7 @@ uint32_t recurrent_neuron_count(const ir::Network& network);
 
 // The optimizer `nchip train` uses without --optimizer: the paper's Adam in float; on chip (Adam
 // needs two more words per synapse) SGD for pattern generation and the sign update for
-// store-recall, where one SGD rate cannot serve input, recurrent and output weights whose batch
+// store-recall and evidence-accumulation (the classification tasks), where one SGD rate cannot serve input, recurrent and output weights whose batch
 // gradients differ ~20x in RMS (SGD stays at chance; sign SGD learns, bench/README.md). The
 // factored scheme updates online with its own +-1 LSB rule; its optimizer field stays sgd.
 // Reads o.task, o.mode and o.eprop.storage.
