@@ -38,7 +38,7 @@ struct Workload {
   // The runtime task whose trials drive the workload (issue #13): NEST's configurations as nchip
   // tasks (pattern-generation --preset nest-sine, evidence-accumulation); empty: the bench's own
   // Poisson trials at input_rate_hz.
-  std::string task, preset;
+  std::string task{}, preset{};
 };
 
 // Poisson inputs and targets of trial `trial`, the same for every run of a workload.
