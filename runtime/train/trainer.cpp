@@ -35,6 +35,16 @@ double since(Clock::time_point t0) { return std::chrono::duration<double>(Clock:
 // Validation trials never coincide with training trials (indices iteration * batch + b).
 constexpr uint64_t kValidationTrialBase = uint64_t{1} << 40;
 
+// A network fits a task when its input and readout counts are the task's (set by --inputs, --outputs).
+void require_task_shape(const std::string& network_name, uint32_t inputs, uint32_t readouts, const Task& task) {
+  if (inputs != task.n_inputs())
+    throw InputError(fmt::format("network '{}' has {} inputs but task '{}' drives {} (the task's --inputs)",
+                                 network_name, inputs, task.name(), task.n_inputs()));
+  if (readouts != task.n_outputs())
+    throw InputError(fmt::format("network '{}' has {} readouts but task '{}' trains {} (the task's --outputs)",
+                                 network_name, readouts, task.name(), task.n_outputs()));
+}
+
 template <class Ops>
 struct Matrices {
   model::SynapseMatrix<Ops>* m[3];
@@ -88,12 +98,7 @@ class TrainingRun {
     (void)image;  // used by the fixed-point instantiation only
     if (counts_) *counts_ = {};  // quantizing the network is the compiler's report, not training's
     task_ = make_training_task(o);
-    if (model_.n_inputs != task_->n_inputs())
-      throw InputError(fmt::format("network '{}' has {} inputs but task '{}' drives {} (the task's --inputs)",
-                                   network.name, model_.n_inputs, o.task, task_->n_inputs()));
-    if (model_.n_readouts() != task_->n_outputs())
-      throw InputError(fmt::format("network '{}' has {} readouts but task '{}' trains {} (the task's --outputs)",
-                                   network.name, model_.n_readouts(), o.task, task_->n_outputs()));
+    require_task_shape(network.name, model_.n_inputs, model_.n_readouts(), *task_);
     if (model_.n_neurons() == 0) throw InputError("network '" + network.name + "' has no spiking neurons");
     if constexpr (std::is_same_v<Ops, arith::FixedOps>) {
       const std::string problem = update_reach(network, model_, o).problem;
@@ -323,13 +328,7 @@ void check_fits_task(const ir::Network& network, const TrainOptions& o) {
     if (p.type == ir::PopulationType::input) inputs += p.size;
     if (p.type == ir::PopulationType::readout) readouts += p.size;
   }
-  const auto task = make_training_task(o);
-  if (inputs != task->n_inputs())
-    throw InputError(fmt::format("network '{}' has {} inputs but task '{}' drives {} (the task's --inputs)",
-                                 network.name, inputs, o.task, task->n_inputs()));
-  if (readouts != task->n_outputs())
-    throw InputError(fmt::format("network '{}' has {} readouts but task '{}' trains {} (the task's --outputs)",
-                                 network.name, readouts, o.task, task->n_outputs()));
+  require_task_shape(network.name, inputs, readouts, *make_training_task(o));
 }
 
 std::vector<std::string> reach_warnings(const UpdateReach& reach) {
