@@ -2,7 +2,8 @@
 // per synapse-update of the eligibility-trace unit, on the shapes issue #11 names: the 600-LIF
 // pattern-generation network, NEST's sine-wave regression shape (100 in / 100 LIF / 1 out, 1000
 // steps, batch 1) and NEST's evidence-accumulation shape (40 in / 50 LIF + 50 ALIF / 2 out,
-// 2250 steps, batch 32). Each row runs the fast kernel next to the plain definition
+// 2250 steps, batch 32). The NEST workloads run the trials of the runtime's tasks in NEST's
+// configurations (pattern-generation --preset nest-sine, evidence-accumulation; issue #13). Each row runs the fast kernel next to the plain definition
 // (arith::etu_update per synapse, EpropConfig::reference_kernel) in the same process, and in float
 // also the trial gradient as one matrix product (EpropConfig::trial_matrix); min and median over
 // the repeats. Usage:
@@ -13,6 +14,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstring>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -22,6 +24,7 @@
 #include "hw_model/functional/simulator.hpp"
 #include "hw_model/learning/eprop_engine.hpp"
 #include "hw_model/learning/worker_pool.hpp"
+#include "runtime/tasks/task.hpp"
 
 using namespace nchip;
 
@@ -32,6 +35,10 @@ struct Workload {
   uint32_t steps = 1000, batch = 1;
   double input_rate_hz = 50;
   bool classification = false;  // targets only in the last 150 steps (the recall window)
+  // The runtime task whose trials drive the workload (issue #13): NEST's configurations as nchip
+  // tasks (pattern-generation --preset nest-sine, evidence-accumulation); empty: the bench's own
+  // Poisson trials at input_rate_hz.
+  std::string task{}, preset{};
 };
 
 // Poisson inputs and targets of trial `trial`, the same for every run of a workload.
@@ -43,6 +50,17 @@ struct TrialData {
 
 TrialData make_trial(const Workload& w, uint32_t n_in, uint32_t n_out, uint64_t trial) {
   TrialData d;
+  if (!w.task.empty()) {
+    runtime::TaskOptions options;
+    if (!w.preset.empty()) runtime::apply_task_preset(w.task, w.preset, options);
+    const runtime::Trial t = runtime::make_task(w.task, options)->make_trial(1, trial);
+    if (t.n_inputs != n_in || t.n_outputs != n_out || t.steps != w.steps)
+      throw std::runtime_error(w.name + ": the task's shape differs from the network's");
+    d.inputs = t.input_spikes;
+    d.targets = t.target;
+    d.has_target = t.target_mask;
+    return d;
+  }
   d.inputs.resize(w.steps);
   d.targets.assign(size_t{w.steps} * n_out, 0.0);
   d.has_target.assign(w.steps, 0);
@@ -129,8 +147,10 @@ int main(int argc, char** argv) {
   const std::string src = NCHIP_SOURCE_DIR;
   std::vector<Workload> workloads = {
       {"pattern-generation-600", src + "/examples/networks/pattern_generation.json", 1000, 1, 50, false},
-      {"nest-sine-shape", src + "/bench/networks/nest_sine_shape.json", 1000, 1, 50, false},
-      {"nest-evidence-shape", src + "/bench/networks/nest_evidence_shape.json", 2250, quick ? 4u : 32u, 20, true},
+      {"nest-sine-shape", src + "/bench/networks/nest_sine_shape.json", 1000, 1, 50, false, "pattern-generation",
+       "nest-sine"},
+      {"nest-evidence-shape", src + "/bench/networks/nest_evidence_shape.json", 2250, quick ? 4u : 32u, 20, true,
+       "evidence-accumulation", ""},
   };
   fmt::print("e-prop training iteration (batch + weight update); min / median of {} repeats; "
              "ns/update = eligibility time / (plastic synapses x steps x batch); {} cores\n",

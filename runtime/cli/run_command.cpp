@@ -119,7 +119,7 @@ int run_command_main(const std::vector<std::string>& args) {
       ("quant", po::value<std::string>(), "QuantConfig JSON for fixed mode (default: built-in formats)")
       ("input", po::value<std::string>(), "input spike file (JSON, see runtime/tasks/README.md)")
       ("input-task", po::value<std::string>(),
-       "generate the input with a task: pattern-generation, store-recall or poisson "
+       "generate the input with a task: pattern-generation, store-recall, evidence-accumulation or poisson "
        "(default: the network's default_input, else poisson)")
       ("trial", po::value<int64_t>()->default_value(0), "trial index of the task generator")
       ("random-weights", "replace every weight by a fresh random initialisation (seeded by --seed)")

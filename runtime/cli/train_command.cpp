@@ -32,6 +32,7 @@
 #include "runtime/train/default_networks.hpp"
 #include "runtime/backend/rtl_etu_unit.hpp"
 #include "runtime/train/trainer.hpp"
+#include "runtime/tasks/message_text.hpp"
 
 #if NCHIP_HAVE_RTL
 #include "rtl/cosim/etu_dut.hpp"
@@ -189,13 +190,67 @@ nlohmann::json metrics_json(const TrainOptions& o, const std::string& network_na
   return j;
 }
 
+// The task's shape and timing flags (--inputs, --cues, ...) as TaskOptions; the task checks them.
+TaskOptions task_shape_options(const po::variables_map& vm) {
+  TaskOptions t;
+  const auto count = [&](const char* flag, std::optional<uint32_t>& field) {
+    if (vm.count(flag)) field = static_cast<uint32_t>(bounded(vm, flag, 0, 100'000'000));
+  };
+  const auto real = [&](const char* flag, std::optional<double>& field) {
+    if (vm.count(flag)) field = vm[flag].as<double>();
+  };
+  count("inputs", t.inputs);
+  count("outputs", t.outputs);
+  real("input-rate", t.rate_hz);
+  if (vm.count("pattern-input")) t.pattern_input = vm["pattern-input"].as<std::string>();
+  count("groups", t.groups);
+  count("group-steps", t.group_steps);
+  if (vm.count("periods-ms")) {
+    const std::string text = vm["periods-ms"].as<std::string>();
+    std::vector<double> periods;
+    size_t start = 0;
+    while (start <= text.size()) {
+      const size_t comma = std::min(text.find(',', start), text.size());
+      const std::string item = text.substr(start, comma - start);
+      size_t used = 0;
+      double value = 0;
+      try {
+        value = std::stod(item, &used);
+      } catch (const std::exception&) {
+        used = 0;
+      }
+      if (item.empty() || used != item.size() || !(value > 0))
+        throw InputError(fmt::format("--periods-ms: expected positive numbers separated by commas, got '{}'",
+                                     detail::printable(text)));
+      periods.push_back(value);
+      start = comma + 1;
+    }
+    t.periods_ms = periods;
+  }
+  real("amplitude-min", t.amplitude_min);
+  real("amplitude-max", t.amplitude_max);
+  count("period-steps", t.period_steps);
+  real("command-probability", t.command_probability);
+  count("cues", t.cues);
+  count("cue-steps", t.cue_steps);
+  count("cue-spacing-steps", t.cue_spacing_steps);
+  count("delay-steps", t.delay_steps);
+  count("recall-steps", t.recall_steps);
+  real("cue-probability", t.cue_probability);
+  real("noise-rate", t.noise_rate_hz);
+  return t;
+}
+
 }  // namespace
 
 int train_command_main(const std::vector<std::string>& args) {
   po::options_description opts("usage: nchip train --task TASK --out DIR [options]\n\noptions");
   opts.add_options()
       ("help,h", "show this help")
-      ("task", po::value<std::string>(), "pattern-generation or store-recall")
+      ("task", po::value<std::string>(), "pattern-generation, store-recall or evidence-accumulation")
+      ("preset", po::value<std::string>(), "a named task configuration: nest-sine (pattern-generation as NEST's "
+                                          "sine-wave regression: 100 frozen Poisson inputs at 50 Hz, 1 readout, periods "
+                                          "1000, 500, 333, 200 ms; default network examples/networks/sine_waves.json)")
       ("net", po::value<std::string>(), "network IR JSON or chip image (nchip compile; fixed mode, its quant config "
                                        "and storage) (default: the task's paper network, weights drawn from --seed)")
       ("mode", po::value<std::string>()->default_value("float"), "float (double reference) or fixed (on-chip arithmetic)")
@@ -205,13 +260,13 @@ int train_command_main(const std::vector<std::string>& args) {
       ("feedback", po::value<std::string>()->default_value("random"), "random, symmetric or global feedback weights (e-prop)")
       ("storage", po::value<std::string>()->default_value("full"), "full (per-synapse state) or factored (per-neuron traces, online +-1 LSB; fixed only)")
       ("iterations", po::value<int64_t>()->default_value(100), "training iterations (weight updates)")
-      ("batch", po::value<int64_t>(), "trials per iteration (default: pattern-generation 1, store-recall 128)")
+      ("batch", po::value<int64_t>(), "trials per iteration (default: pattern-generation 1, store-recall 128, evidence-accumulation 32)")
       ("steps", po::value<int64_t>(), "trial length in steps (default: the task's)")
-      ("optimizer", po::value<std::string>(), "adam, sgd or sign (lr * sign of the batch gradient; default: adam in float; in fixed, which allows sgd and sign: sgd for pattern-generation, sign for store-recall)")
-      ("lr", po::value<double>(), "learning rate (default float/Adam: pattern-generation 0.003, store-recall 0.01; fixed/SGD: "
+      ("optimizer", po::value<std::string>(), "adam, sgd or sign (lr * sign of the batch gradient; default: adam in float; in fixed, which allows sgd and sign: sgd for pattern-generation, sign for store-recall and evidence-accumulation)")
+      ("lr", po::value<double>(), "learning rate (default float/Adam: pattern-generation 0.003, store-recall 0.01, evidence-accumulation 0.005; fixed/SGD: "
                                   "0.9 / (steps x batch x N) and 61.44 / (steps x batch x N), N the LIF + ALIF neurons, i.e. 1.5e-6 and 1e-5 "
                                   "on the paper's networks; sign: 0.003; factored: 3e-4)")
-      ("lr-decay-every", po::value<int64_t>(), "multiply the learning rate by --lr-decay-factor every N iterations (default 100, 0 = never)")
+      ("lr-decay-every", po::value<int64_t>(), "multiply the learning rate by --lr-decay-factor every N iterations (default 100, evidence-accumulation 0 = never)")
       ("lr-decay-factor", po::value<double>(), "decay factor (default: pattern-generation 0.7, store-recall 0.3)")
       ("adam-beta1", po::value<double>()->default_value(0.9, "0.9"), "Adam beta1")
       ("adam-beta2", po::value<double>()->default_value(0.999, "0.999"), "Adam beta2")
@@ -219,7 +274,7 @@ int train_command_main(const std::vector<std::string>& args) {
       ("reg-strength", po::value<double>(), "firing-rate regularization strength c (default 1; 0 = off)")
       ("target-rate", po::value<double>(), "regularization target rate in Hz (default 10)")
       ("softmax", po::value<std::string>(), "classification error: exact (float), lut (fixed, default) or hard-sigmoid")
-      ("validation-trials", po::value<int64_t>()->default_value(32), "store-recall: fresh trials scored per iteration")
+      ("validation-trials", po::value<int64_t>()->default_value(32), "store-recall, evidence-accumulation: fresh trials scored per iteration")
       ("seed", po::value<int64_t>()->default_value(1), "seed of trials, default-network weights, feedback and rounding")
       ("threads", po::value<int64_t>()->default_value(0),
        "threads of the per-synapse learning work (0 = every core); outputs are the same bytes for every count")
@@ -236,6 +291,32 @@ int train_command_main(const std::vector<std::string>& args) {
       ("rtl-etu", po::value<int64_t>(),
        "--backend systemc: run core CORE's eligibility-trace unit on the verilated RTL (rtl/etu.sv)")
       ("quiet", "no progress lines");
+  po::options_description shape("task shape and timing (default: the paper's; evidence-accumulation: NEST's)");
+  shape.add_options()
+      ("inputs", po::value<int64_t>(), "input channels (pattern-generation 20, or 100 with --pattern-input poisson; "
+                                      "store-recall 100 = 4 groups; evidence-accumulation 40 = 4 populations)")
+      ("outputs", po::value<int64_t>(), "readouts (pattern-generation 3; store-recall and evidence-accumulation: 2 only)")
+      ("input-rate", po::value<double>(), "Hz of the active inputs (store-recall 50, evidence-accumulation cues and "
+                                          "recall 40, pattern-generation poisson 50)")
+      ("pattern-input", po::value<std::string>(), "pattern-generation: clock (the paper's, default) or poisson "
+                                                  "(independent Poisson trains, frozen across iterations)")
+      ("groups", po::value<int64_t>(), "pattern-generation clock groups (5; inputs / groups neurons each)")
+      ("group-steps", po::value<int64_t>(), "pattern-generation: steps each clock group fires at 100 Hz (200)")
+      ("periods-ms", po::value<std::string>(), "pattern-generation: periods of the target's sinusoids, comma-separated "
+                                               "(default frequencies 1, 2, 3, 5 Hz)")
+      ("amplitude-min", po::value<double>(), "pattern-generation: smallest sinusoid amplitude (0.5)")
+      ("amplitude-max", po::value<double>(), "pattern-generation: largest sinusoid amplitude (2)")
+      ("period-steps", po::value<int64_t>(), "store-recall: command period D (200)")
+      ("command-probability", po::value<double>(), "store-recall: probability of the awaited command per period (1/6)")
+      ("cues", po::value<int64_t>(), "evidence-accumulation: cues per trial (7)")
+      ("cue-steps", po::value<int64_t>(), "evidence-accumulation: steps of one cue (100)")
+      ("cue-spacing-steps", po::value<int64_t>(), "evidence-accumulation: silent steps before each cue (50)")
+      ("delay-steps", po::value<int64_t>(), "evidence-accumulation: steps between the last cue and the recall "
+                                            "(1050; default with --steps: what the cues and recall leave)")
+      ("recall-steps", po::value<int64_t>(), "evidence-accumulation: recall window, where the error and the decision are (150)")
+      ("cue-probability", po::value<double>(), "evidence-accumulation: probability of a cue for the minority side (0.3)")
+      ("noise-rate", po::value<double>(), "evidence-accumulation: Hz of the background-noise population (10)");
+  opts.add(shape);
   add_backend_options(opts);  // --backend functional|systemc and the SystemC flags (issue #5)
   po::variables_map vm;
   store_command_line(args, opts, po::positional_options_description{}, vm);
@@ -244,14 +325,18 @@ int train_command_main(const std::vector<std::string>& args) {
     std::cout << opts << "\n";
     return 0;
   }
-  if (!vm.count("task")) throw InputError("--task is required (pattern-generation or store-recall)");
+  if (!vm.count("task")) throw InputError("--task is required (pattern-generation, store-recall or evidence-accumulation)");
   if (!vm.count("out")) throw InputError("--out DIR is required");
 
   TrainOptions o;
   const std::string task = vm["task"].as<std::string>();
-  if (task != "pattern-generation" && task != "store-recall")
-    throw InputError(fmt::format("--task: expected pattern-generation or store-recall, got '{}'", task));
+  if (!is_training_task(task))
+    throw InputError(fmt::format("--task: expected pattern-generation, store-recall or evidence-accumulation, got '{}'",
+                                 task));
   apply_task_defaults(task, o);
+  o.task_shape = task_shape_options(vm);
+  const std::string preset = vm.count("preset") ? vm["preset"].as<std::string>() : "";
+  if (vm.count("preset")) apply_task_preset(task, preset, o.task_shape);
   o.mode = pick<TrainMode>("mode", vm["mode"].as<std::string>(),
                            {{"float", TrainMode::float_reference}, {"fixed", TrainMode::fixed_chip}});
   o.eprop.feedback = pick<learning::FeedbackKind>(
@@ -290,7 +375,8 @@ int train_command_main(const std::vector<std::string>& args) {
   o.eprop.classification = fixed ? arith::ClassificationError::softmax_exp_lut
                                  : arith::ClassificationError::softmax_exact;
   if (vm.count("softmax")) {
-    if (task != "store-recall") throw InputError("--softmax: only for classification tasks (store-recall)");
+    if (task == "pattern-generation")
+      throw InputError("--softmax: only for classification tasks (store-recall, evidence-accumulation)");
     o.eprop.classification = pick<arith::ClassificationError>(
         "softmax", vm["softmax"].as<std::string>(),
         {{"exact", arith::ClassificationError::softmax_exact},
@@ -354,7 +440,7 @@ int train_command_main(const std::vector<std::string>& args) {
 
   const ir::Network network = chip_image        ? compiler::outline_network(*chip_image)
                               : vm.count("net") ? ir::read_network_file(vm["net"].as<std::string>())
-                                                : default_training_network(task, o.seed);
+                                                : default_training_network(task, o.seed, preset);
   if (!vm.count("lr")) apply_default_lr(o, recurrent_neuron_count(network));
   // Refused before the output directory exists: a configuration with which no weight can change.
   for (const std::string& warning : chip_image ? check_training_image(*chip_image, o) : check_training(network, o))

@@ -21,6 +21,7 @@ class PoissonTask final : public Task {
   uint32_t n_inputs() const override { return n_inputs_; }
   uint32_t n_outputs() const override { return 0; }
   LossKind loss() const override { return LossKind::mse; }
+  uint32_t steps() const override { return steps_; }
   Trial make_trial(uint64_t seed, uint64_t trial_index) const override;
 
  private:

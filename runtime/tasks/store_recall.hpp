@@ -18,6 +18,15 @@ struct StoreRecallPeriod {
   int stored = -1;  // recall periods: the bit of the most recent STORE (the target); else -1
 };
 
+// The task's shape; the defaults are the paper's.
+struct StoreRecallConfig {
+  uint32_t steps = 2400;
+  double rate_hz = 50.0;
+  uint32_t group_size = 25;  // 4 groups: inputs = 4 x group_size
+  uint32_t period_steps = 200;
+  double command_probability = 1.0 / 6.0;
+};
+
 class StoreRecallTask final : public Task {
  public:
   // "The four groups of input channels consisted of 25 neurons each": value 0, value 1, STORE,
@@ -39,11 +48,16 @@ class StoreRecallTask final : public Task {
   // Throws nchip::InputError unless steps is a multiple of kPeriodSteps with at least 2 periods
   // and 0 <= rate_hz <= 1000 / dt.
   explicit StoreRecallTask(uint32_t steps = kDefaultSteps, double rate_hz = kDefaultRateHz);
+  // The same checks, and --inputs (a multiple of 4), --period-steps and --command-probability in
+  // (0, 1]; each InputError names the nchip train flag.
+  explicit StoreRecallTask(const StoreRecallConfig& config);
 
   std::string name() const override { return "store-recall"; }
-  uint32_t n_inputs() const override { return kInputs; }
+  uint32_t n_inputs() const override { return 4 * c_.group_size; }
   uint32_t n_outputs() const override { return kOutputs; }
   LossKind loss() const override { return LossKind::cross_entropy; }
+  uint32_t steps() const override { return c_.steps; }
+  const StoreRecallConfig& config() const { return c_; }
   Trial make_trial(uint64_t seed, uint64_t trial_index) const override;
 
   // The command/value sequence of a trial, one entry per period (what make_trial turns into
@@ -51,8 +65,7 @@ class StoreRecallTask final : public Task {
   std::vector<StoreRecallPeriod> schedule(uint64_t seed, uint64_t trial_index) const;
 
  private:
-  uint32_t steps_;
-  double rate_hz_;
+  StoreRecallConfig c_;
 };
 
 }  // namespace nchip::runtime

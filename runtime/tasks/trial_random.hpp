@@ -21,6 +21,10 @@ enum Stream : uint32_t {
   kStreamStoreRecallCommand = 0x7A5C0202,
   kStreamStoreRecallSpike = 0x7A5C0203,
   kStreamPoissonSpike = 0x7A5C0301,
+  kStreamPatternInputSpike = 0x7A5C0103,  // pattern-generation with frozen Poisson inputs
+  kStreamEvidenceSide = 0x7A5C0401,
+  kStreamEvidenceCue = 0x7A5C0402,
+  kStreamEvidenceSpike = 0x7A5C0403,
 };
 
 // The per-trial key: hashing the trial index into the seed keeps trials of one seed independent

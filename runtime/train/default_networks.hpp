@@ -11,6 +11,7 @@
 namespace nchip::runtime {
 
 // Throws nchip::InputError for a task without a default network.
-ir::Network default_training_network(const std::string& task, uint64_t seed);
+// `preset` (--preset) picks the network of a named configuration (nest-sine: sine_waves.json).
+ir::Network default_training_network(const std::string& task, uint64_t seed, const std::string& preset = "");
 
 }  // namespace nchip::runtime

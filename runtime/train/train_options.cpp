@@ -5,8 +5,6 @@
 #include <algorithm>
 
 #include "hw_model/error.hpp"
-#include "runtime/tasks/pattern_generation.hpp"
-#include "runtime/tasks/store_recall.hpp"
 
 namespace nchip::runtime {
 
@@ -28,6 +26,14 @@ void apply_task_defaults(const std::string& task, TrainOptions& o) {
     o.lr_decay_factor = 0.3;
     o.batch = 128;
     o.eprop.error = learning::ErrorKind::classification;
+  } else if (task == "evidence-accumulation") {
+    // NEST eprop_supervised_classification_evidence-accumulation_bsshslm_2020: Adam, eta 5e-3,
+    // batch 32, no decay; regularization towards f_target = 10 Hz.
+    o.lr = 5e-3;
+    o.lr_decay_every = 0;
+    o.lr_decay_factor = 1.0;
+    o.batch = 32;
+    o.eprop.error = learning::ErrorKind::classification;
   }
   o.eprop.reg_strength = 1.0;
   o.eprop.reg_target_rate_hz = 10.0;
@@ -36,7 +42,8 @@ void apply_task_defaults(const std::string& task, TrainOptions& o) {
 OptimizerKind default_optimizer(const TrainOptions& o) {
   if (o.mode == TrainMode::float_reference) return OptimizerKind::adam;
   const bool batch_update = o.eprop.storage == learning::StorageScheme::full;
-  return o.task == "store-recall" && batch_update ? OptimizerKind::sign : OptimizerKind::sgd;
+  const bool classification = o.task == "store-recall" || o.task == "evidence-accumulation";
+  return classification && batch_update ? OptimizerKind::sign : OptimizerKind::sgd;
 }
 
 double fixed_sgd_default_lr(const TrainOptions& o, uint32_t recurrent_neurons) {
@@ -48,7 +55,7 @@ double fixed_sgd_default_lr(const TrainOptions& o, uint32_t recurrent_neurons) {
   // store-recall 1e-5 at 2400 steps, batch 128, 20 neurons (61.44).
   const bool pattern = o.task == "pattern-generation";
   const double lr_steps_batch_neurons = pattern ? 0.9 : 1e-5 * 2400 * 128 * 20;
-  const double steps = o.steps.value_or(pattern ? PatternGenerationTask::kDefaultSteps : StoreRecallTask::kDefaultSteps);
+  const double steps = o.steps.value_or(make_training_task(o)->steps());
   return lr_steps_batch_neurons / (steps * o.batch * std::max<uint32_t>(recurrent_neurons, 1));
 }
 
@@ -66,9 +73,20 @@ uint32_t recurrent_neuron_count(const ir::Network& network) {
   return n;
 }
 
+bool is_training_task(const std::string& task) {
+  return task == "pattern-generation" || task == "store-recall" || task == "evidence-accumulation";
+}
+
+std::unique_ptr<Task> make_training_task(const TrainOptions& o) {
+  TaskOptions shape = o.task_shape;
+  if (o.steps) shape.steps = o.steps;
+  return make_task(o.task, shape);
+}
+
 void validate(const TrainOptions& o) {
-  if (o.task != "pattern-generation" && o.task != "store-recall")
-    throw InputError(fmt::format("--task: expected pattern-generation or store-recall, got '{}'", o.task));
+  if (!is_training_task(o.task))
+    throw InputError(fmt::format("--task: expected pattern-generation, store-recall or evidence-accumulation, got '{}'",
+                                 o.task));
   if (o.iterations == 0) throw InputError("--iterations must be at least 1");
   if (o.batch == 0) throw InputError("--batch must be at least 1");
   if (!(o.lr > 0) || o.lr >= 256) throw InputError(fmt::format("--lr must be in (0, 256), got {}", o.lr));
@@ -87,6 +105,7 @@ void validate(const TrainOptions& o) {
   if (o.eprop.reg_strength < 0) throw InputError("--reg-strength must be >= 0");
   if (o.eprop.reg_target_rate_hz < 0) throw InputError("--target-rate must be >= 0 Hz");
   if (o.steps && *o.steps == 0) throw InputError("--steps must be at least 1");
+  (void)make_training_task(o);  // the task's shape options
   if (o.mode == TrainMode::fixed_chip) {
     const std::string why = o.quant.problem();
     if (!why.empty()) throw InputError("--quant: " + why);

@@ -13,6 +13,7 @@
 #include "hw_model/learning/eprop_config.hpp"
 #include "hw_model/image/chip_config.hpp"
 #include "hw_model/systemc/params.hpp"
+#include "runtime/tasks/task.hpp"
 
 namespace nchip::functional {
 template <class Ops>
@@ -36,6 +37,9 @@ struct TrainOptions {
   uint32_t iterations = 100;
   uint32_t batch = 1;
   std::optional<uint32_t> steps;  // trial length override (default: the task's)
+  // The task's shape and timing (--inputs, --outputs, --cues, ..., --preset); unset fields keep the
+  // task's defaults. `steps` above overrides task_shape.steps.
+  TaskOptions task_shape;
   // Float reference: SGD, sign SGD or Adam on the host (Kingma & Ba 2014 defaults). Fixed: SGD
   // or sign SGD on chip with a u32.24 learning rate (hw_model/arith/weight_update.hpp); Adam is
   // refused (two more words per synapse).
@@ -77,7 +81,7 @@ uint32_t recurrent_neuron_count(const ir::Network& network);
 
 // The optimizer `nchip train` uses without --optimizer: the paper's Adam in float; on chip (Adam
 // needs two more words per synapse) SGD for pattern generation and the sign update for
-// store-recall, where one SGD rate cannot serve input, recurrent and output weights whose batch
+// store-recall and evidence-accumulation (the classification tasks), where one SGD rate cannot serve input, recurrent and output weights whose batch
 // gradients differ ~20x in RMS (SGD stays at chance; sign SGD learns, bench/README.md). The
 // factored scheme updates online with its own +-1 LSB rule; its optimizer field stays sgd.
 // Reads o.task, o.mode and o.eprop.storage.
@@ -90,6 +94,12 @@ inline constexpr double kSignDefaultLr = 0.003;
 
 // Paper defaults per task (lr, decay, batch, regularization), applied before command-line flags.
 void apply_task_defaults(const std::string& task, TrainOptions& options);
+
+// The task o describes (o.task, o.task_shape, o.steps). Throws nchip::InputError for a bad shape.
+std::unique_ptr<Task> make_training_task(const TrainOptions& o);
+
+// The tasks `nchip train` can train (those with a target).
+bool is_training_task(const std::string& task);
 
 // Throws nchip::InputError for an unusable combination (one line naming the flags).
 void validate(const TrainOptions& options);

@@ -35,6 +35,16 @@ double since(Clock::time_point t0) { return std::chrono::duration<double>(Clock:
 // Validation trials never coincide with training trials (indices iteration * batch + b).
 constexpr uint64_t kValidationTrialBase = uint64_t{1} << 40;
 
+// A network fits a task when its input and readout counts are the task's (set by --inputs, --outputs).
+void require_task_shape(const std::string& network_name, uint32_t inputs, uint32_t readouts, const Task& task) {
+  if (inputs != task.n_inputs())
+    throw InputError(fmt::format("network '{}' has {} inputs but task '{}' drives {} (the task's --inputs)",
+                                 network_name, inputs, task.name(), task.n_inputs()));
+  if (readouts != task.n_outputs())
+    throw InputError(fmt::format("network '{}' has {} readouts but task '{}' trains {} (the task's --outputs)",
+                                 network_name, readouts, task.name(), task.n_outputs()));
+}
+
 template <class Ops>
 struct Matrices {
   model::SynapseMatrix<Ops>* m[3];
@@ -87,15 +97,8 @@ class TrainingRun {
       : network_(network), o_(o), ops_(ops), counts_(counts), model_(std::move(model)) {
     (void)image;  // used by the fixed-point instantiation only
     if (counts_) *counts_ = {};  // quantizing the network is the compiler's report, not training's
-    TaskOptions task_options;
-    task_options.steps = o.steps;
-    task_ = make_task(o.task, task_options);
-    if (model_.n_inputs != task_->n_inputs())
-      throw InputError(fmt::format("network '{}' has {} inputs but task '{}' drives {}", network.name,
-                                   model_.n_inputs, o.task, task_->n_inputs()));
-    if (model_.n_readouts() != task_->n_outputs())
-      throw InputError(fmt::format("network '{}' has {} readouts but task '{}' trains {}", network.name,
-                                   model_.n_readouts(), o.task, task_->n_outputs()));
+    task_ = make_training_task(o);
+    require_task_shape(network.name, model_.n_inputs, model_.n_readouts(), *task_);
     if (model_.n_neurons() == 0) throw InputError("network '" + network.name + "' has no spiking neurons");
     if constexpr (std::is_same_v<Ops, arith::FixedOps>) {
       const std::string problem = update_reach(network, model_, o).problem;
@@ -317,6 +320,17 @@ class TrainingRun {
   std::vector<Num<Ops, Quantity::weight>> initial_weights_;  // plastic synapses, matrices() order
 };
 
+// The network's input and readout counts against the task's shape, before anything is written
+// (TrainingRun checks its model the same way).
+void check_fits_task(const ir::Network& network, const TrainOptions& o) {
+  uint32_t inputs = 0, readouts = 0;
+  for (const auto& p : network.populations) {
+    if (p.type == ir::PopulationType::input) inputs += p.size;
+    if (p.type == ir::PopulationType::readout) readouts += p.size;
+  }
+  require_task_shape(network.name, inputs, readouts, *make_training_task(o));
+}
+
 std::vector<std::string> reach_warnings(const UpdateReach& reach) {
   if (!reach.problem.empty()) throw InputError(reach.problem);
   if (reach.warning.empty()) return {};
@@ -327,6 +341,7 @@ std::vector<std::string> reach_warnings(const UpdateReach& reach) {
 
 std::vector<std::string> check_training(const ir::Network& network, const TrainOptions& options) {
   validate(options);
+  check_fits_task(network, options);
   if (options.mode != TrainMode::fixed_chip) return {};
   arith::SaturationCounts counts;
   const arith::FixedOps ops(options.quant, counts);
@@ -336,6 +351,7 @@ std::vector<std::string> check_training(const ir::Network& network, const TrainO
 std::vector<std::string> check_training_image(const image::ChipImage& image, const TrainOptions& options) {
   validate(options);
   const compiler::ImageTrainingNetwork net = compiler::training_network(image);
+  check_fits_task(net.network, options);
   return reach_warnings(update_reach(net.network, net.model, options));
 }
 

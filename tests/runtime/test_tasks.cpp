@@ -24,9 +24,9 @@ size_t spike_count(const Trial& t) {
 
 }  // namespace
 
-TEST_CASE("task_names lists the three tasks and make_task builds each") {
+TEST_CASE("task_names lists the four tasks and make_task builds each") {
   const auto names = task_names();
-  REQUIRE(names == std::vector<std::string>{"pattern-generation", "store-recall", "poisson"});
+  REQUIRE(names == std::vector<std::string>{"pattern-generation", "store-recall", "poisson", "evidence-accumulation"});
   for (const auto& name : names) {
     const auto task = task_by_name(name);
     REQUIRE(task->name() == name);
@@ -50,8 +50,8 @@ TEST_CASE("make_task rejects unknown names and inapplicable options with one lin
     }
     return std::string("no error");
   };
-  CHECK(message("xor", {}) == "unknown task 'xor' (expected pattern-generation, store-recall, poisson)");
-  CHECK(message("a\nb", {}) == "unknown task 'a\\x0ab' (expected pattern-generation, store-recall, poisson)");
+  CHECK(message("xor", {}) == "unknown task 'xor' (expected pattern-generation, store-recall, poisson, evidence-accumulation)");
+  CHECK(message("a\nb", {}) == "unknown task 'a\\x0ab' (expected pattern-generation, store-recall, poisson, evidence-accumulation)");
   CHECK(message("poisson", {}) == "task 'poisson': n_inputs is required (the network's input count)");
 
   TaskOptions wrong_inputs;
