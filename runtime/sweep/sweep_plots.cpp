@@ -110,11 +110,15 @@ std::vector<std::string> plot_sweep(const SweepSpec& spec, const std::vector<Poi
     if (spec.axis_names[a] == "seed" || !numeric_axis(spec, a, xs)) continue;
     std::map<std::string, std::vector<std::tuple<double, double, double>>> lines;  // other axes -> (x, mean, std)
     std::vector<std::string> order;
+    std::vector<std::pair<std::string, double>> references;  // no value on this axis (the float reference)
     for (const auto& s : summaries) {
-      if (s.axis_values[a].is_null()) continue;
       SweepPoint label;
       label.axis_values = s.axis_values;
       const std::string key = describe_axes(spec, label, spec.axis_names[a]);
+      if (s.axis_values[a].is_null()) {
+        references.emplace_back(key, s.mean);
+        continue;
+      }
       if (!lines.count(key)) order.push_back(key);
       lines[key].emplace_back(s.axis_values[a].get<double>(), s.mean, s.std);
     }
@@ -136,12 +140,15 @@ std::vector<std::string> plot_sweep(const SweepSpec& spec, const std::vector<Poi
                           quoted(fmt::format("final {} vs {}{}", metric, spec.axis_names[a],
                                              spec.has_seed_axis() ? " (mean, error bars: std over seeds)" : "")),
                           quoted(spec.axis_names[a]), quoted("final " + metric), log_x ? "set logscale x\n" : "unset logscale x\n");
+    script += "set offsets graph 0.05, graph 0.05, graph 0.05, graph 0.05\n";  // end points' error bars visible
     if (!positive) script += "unset logscale y\n";
     std::string p;
     for (size_t i = 0; i < order.size(); ++i)
       p += fmt::format("{}{} index {} using 1:2:3 with yerrorlines title {}", i ? ", \\\n  " : "plot ", quoted(dat), i,
                        quoted(order[i].empty() ? "all" : order[i]));
-    script += p + "\nunset logscale x\n";
+    for (const auto& [key, mean] : references)  // a dashed horizontal line each
+      p += fmt::format(", \\\n  {:.9g} with lines dt 2 lw 2 title {}", mean, quoted((key.empty() ? "reference" : key) + " (mean)"));
+    script += p + "\nunset logscale x\nset offsets 0, 0, 0, 0\n";
     outputs.push_back(png);
   }
   run_gnuplot(gnuplot, plots / "plots.gp", script, outputs);

@@ -11,7 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "tests/support/cli_runner.hpp"
+#include "support/cli_runner.hpp"
 
 namespace fs = std::filesystem;
 using nchip::test::CliResult;
@@ -77,7 +77,7 @@ TEST_CASE("nchip sweep refuses a bad spec whole: one line naming the JSON path, 
       {"{" + base + R"(, "lr_rate": 0.1, "axes": {"seed": [1]}})", "lr_rate: unknown option"},
       {"{" + base + R"(, "axes": {"seeds": [1, 2]}})", "axes.seeds: unknown option"},
       {"{" + base + R"(, "axes": {"quant.weight.width": [8]}})", "axes.quant.weight.width: unknown quant field"},
-      {"{" + base + R"(, "axes": {"optimizer": ["sgd", "bogus"]}})", "axes.optimizer[1]: --optimizer: expected adam, sgd or sign"},
+      {"{" + base + R"(, "axes": {"optimizer": ["sgd", "bogus"]}})", "axes.optimizer[1]: --optimizer: expected adam, sgd, sign, got 'bogus'"},
       {"{" + base + R"(, "axes": {"iterations": [2, "many"]}})", "axes.iterations[1]:"},
       {"{" + base + R"(, "axes": {"lr": [0.1, null]}})", "axes.lr[1]: expected a string or a number"},
       {"{" + base + R"(, "mode": "fixed", "axes": {"quant.formats.weight.width": [8, 1]}})",
@@ -103,7 +103,7 @@ TEST_CASE("nchip sweep refuses a bad spec whole: one line naming the JSON path, 
   }
 }
 
-TEST_CASE("nchip sweep: each point is nchip train's run; --jobs 1 and --jobs 2 write the same tables") {
+TEST_CASE("nchip sweep: each point is nchip train's run, and --jobs 1 and --jobs 2 write the same tables") {
   const std::string dir = nchip::test::scratch_dir("sweep_cli_jobs");
   const std::string spec = write_spec(dir, small_spec());
   const CliResult two = run_env("NCHIP_GNUPLOT=/nonexistent", "sweep " + spec + " --out " + dir + "/j2 --jobs 2", dir);
@@ -136,7 +136,7 @@ TEST_CASE("nchip sweep: each point is nchip train's run; --jobs 1 and --jobs 2 w
     if (a == "--out") break;
     args += " '" + a + "'";
   }
-  const CliResult train = nchip::test::run_nchip("train" + args + " --quiet --out " + dir + "/by_hand", dir);
+  const CliResult train = nchip::test::run_nchip("train" + args + " --out " + dir + "/by_hand", dir);
   INFO(train.err);
   REQUIRE(train.exit_code == 0);
   auto metric_column = [](const std::string& csv) {
@@ -184,7 +184,7 @@ TEST_CASE("nchip sweep resumes: only missing points run, half-written ones are n
   CHECK_THAT(third.out, Catch::Contains("0 to run, 4 already done"));
 }
 
-TEST_CASE("nchip sweep --shard I/K runs its share; the shards together fill the same tables") {
+TEST_CASE("nchip sweep --shard I/K runs its share and the shards together fill the same tables") {
   const std::string dir = nchip::test::scratch_dir("sweep_cli_shard");
   const std::string spec = write_spec(dir, small_spec());
   const std::string out = dir + "/out";

@@ -8,7 +8,7 @@
 
 #include "hw_model/error.hpp"
 #include "runtime/sweep/sweep_spec.hpp"
-#include "tests/support/cli_runner.hpp"
+#include "support/cli_runner.hpp"
 
 using nchip::runtime::sweep::read_sweep_spec;
 using nchip::runtime::sweep::SweepSpec;
