@@ -224,3 +224,38 @@ TEST_CASE("nchip sweep and nchip plot draw PNGs with gnuplot") {
   CHECK(bad.exit_code == 2);
   CHECK(line_count(bad.err) == 1);
 }
+
+TEST_CASE("nchip sweep killed with kill -9 resumes to the tables of an uninterrupted sweep") {
+  const std::string dir = nchip::test::scratch_dir("sweep_cli_kill");
+  std::string text = small_spec();
+  text.replace(text.find("\"iterations\": 3"), 15, "\"iterations\": 12");  // points long enough to kill one
+  const std::string spec = write_spec(dir, text);
+  const std::string nchip = std::string(NCHIP_BINARY_DIR) + "/nchip";
+  const std::string out = dir + "/killed";
+  // Start, wait for the first finished point, kill -9 the sweep (its training dies with it).
+  const std::string script =
+      "NCHIP_GNUPLOT=/nonexistent " + nchip + " sweep " + spec + " --out " + out + " --jobs 1 >" + dir +
+      "/killed.log 2>&1 & pid=$!; for i in $(seq 1 400); do "
+      "n=$(ls " + out + "/points 2>/dev/null | grep -v '^[.]' | wc -l); [ \"$n\" -ge 1 ] && break; sleep 0.02; done; "
+      "kill -9 $pid; wait $pid; exit 0";
+  std::ofstream(dir + "/kill.sh") << script << "\n";
+  REQUIRE(std::system(("bash " + dir + "/kill.sh").c_str()) == 0);
+  CHECK_FALSE(fs::exists(out + "/sweep.csv"));  // killed before the tables
+  size_t finished = 0;
+  for (const auto& e : fs::directory_iterator(out + "/points")) {
+    const std::string name = e.path().filename().string();
+    if (name.front() == '.') continue;
+    CHECK(fs::exists(e.path() / "metrics.json"));  // a published point is always complete
+    ++finished;
+  }
+  CHECK(finished >= 1);
+  const CliResult resumed = run_env("NCHIP_GNUPLOT=/nonexistent", "sweep " + spec + " --out " + out + " --jobs 1", dir);
+  INFO(resumed.err);
+  REQUIRE(resumed.exit_code == 0);
+  CHECK_THAT(resumed.out, Catch::Contains(std::to_string(4 - finished) + " to run, " + std::to_string(finished) +
+                                          " already done"));
+  const CliResult clean = run_env("NCHIP_GNUPLOT=/nonexistent", "sweep " + spec + " --out " + dir + "/clean --jobs 2", dir);
+  REQUIRE(clean.exit_code == 0);
+  CHECK(without_time(slurp(out + "/sweep.csv")) == without_time(slurp(dir + "/clean/sweep.csv")));
+  CHECK(point_ids(out) == point_ids(dir + "/clean"));
+}
