@@ -54,6 +54,17 @@ PointResult read_point_result(const std::string& dir, double criterion) {
   } catch (const json::exception& e) {
     throw InputError(fmt::format("{}: not a metrics file of nchip train: {}", metrics_path, e.what()));
   }
+  const std::string stats_path = dir + "/systemc_stats.json";
+  double stats_cycles = -1, stats_energy = -1;
+  if (std::filesystem::exists(stats_path)) {
+    try {
+      const json st = json::parse(read_text_file(stats_path));
+      stats_cycles = st.at("cycles").at("total").get<double>();
+      stats_energy = st.at("energy").at("total_pj").get<double>();
+    } catch (const json::exception& e) {
+      throw InputError(fmt::format("{}: not a SystemC statistics file: {}", stats_path, e.what()));
+    }
+  }
   const std::string curve_path = dir + "/curve.csv";
   std::istringstream curve(read_text_file(curve_path));
   std::string line;
@@ -77,6 +88,10 @@ PointResult read_point_result(const std::string& dir, double criterion) {
   for (const auto& [it, v] : r.curve) {
     r.best_metric = std::min(r.best_metric, v);
     if (!r.first_below && v < criterion) r.first_below = it;
+  }
+  if (stats_cycles >= 0) {
+    r.cycles_per_iteration = stats_cycles / r.iterations;
+    r.energy_pj_per_iteration = stats_energy / r.iterations;
   }
   const size_t tail = std::min<size_t>(10, r.curve.size());
   double sum = 0;
@@ -131,7 +146,7 @@ void write_tables(const SweepSpec& spec, const std::vector<PointResult>& results
   for (const auto& name : spec.axis_names) csv += "," + csv_cell(json(name));
   csv += ",metric,final_metric,best_metric,first_iteration_below_criterion,criterion,mean_last_10,iterations,"
          "weights_changed,plastic_synapses,saturations,weight_update_saturations,bits_per_synapse_lif,"
-         "bits_per_synapse_alif,seconds_per_iteration\n";
+         "bits_per_synapse_alif,cycles_per_iteration,energy_pj_per_iteration,seconds_per_iteration\n";
   json rows = json::array(), missing = json::array();
   for (const auto& p : spec.points) {
     const PointResult& r = results[p.index];
@@ -145,11 +160,13 @@ void write_tables(const SweepSpec& spec, const std::vector<PointResult>& results
       csv += "," + csv_cell(p.axis_values[a]);
       axes[spec.axis_names[a]] = p.axis_values[a];
     }
-    csv += fmt::format(",{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", r.metric_name, number(r.final_metric),
+    auto optional_number = [](const std::optional<double>& v) { return v ? fmt::format("{:.9g}", *v) : std::string(); };
+    csv += fmt::format(",{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", r.metric_name, number(r.final_metric),
                        number(r.best_metric), r.first_below ? std::to_string(*r.first_below) : "",
                        number(p.criterion), number(r.mean_last_10), r.iterations, r.weights_changed,
                        r.plastic_synapses, r.saturations, r.weight_update_saturations, r.bits_per_synapse_lif,
-                       r.bits_per_synapse_alif, fmt::format("{:.6g}", r.seconds_per_iteration));
+                       r.bits_per_synapse_alif, optional_number(r.cycles_per_iteration),
+                       optional_number(r.energy_pj_per_iteration), fmt::format("{:.6g}", r.seconds_per_iteration));
     rows.push_back({{"index", p.index},
                     {"id", p.id},
                     {"axes", axes},
@@ -165,6 +182,8 @@ void write_tables(const SweepSpec& spec, const std::vector<PointResult>& results
                     {"saturations", r.saturations},
                     {"weight_update_saturations", r.weight_update_saturations},
                     {"bits_per_synapse", {{"lif_target", r.bits_per_synapse_lif}, {"alif_target", r.bits_per_synapse_alif}}},
+                    {"cycles_per_iteration", r.cycles_per_iteration ? json(*r.cycles_per_iteration) : json()},
+                    {"energy_pj_per_iteration", r.energy_pj_per_iteration ? json(*r.energy_pj_per_iteration) : json()},
                     {"seconds_per_iteration", r.seconds_per_iteration},
                     {"settings", p.settings}});
   }

@@ -23,6 +23,8 @@ struct PointResult {
   uint64_t weights_changed = 0, plastic_synapses = 0;
   uint64_t saturations = 0, weight_update_saturations = 0;  // fixed mode; 0 in float
   int bits_per_synapse_lif = 0, bits_per_synapse_alif = 0;
+  // SystemC backend (DIR/points/ID/systemc_stats.json): chip cycles and energy per iteration.
+  std::optional<double> cycles_per_iteration, energy_pj_per_iteration;
   double seconds_per_iteration = 0;
   std::vector<std::pair<uint32_t, double>> curve;  // (iteration, metric)
 };

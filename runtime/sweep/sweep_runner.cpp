@@ -123,6 +123,9 @@ RunOutcome run_points(const SweepSpec& spec, const RunSettings& settings, std::v
       point_json["axes"] = axes;
       std::vector<std::string> args = p.train_args;
       args.insert(args.end(), {"--threads", "1", "--quiet", "--out", tmp.string()});
+      // The SystemC chip's cycles and energy (sweep.csv's per-iteration columns).
+      if (p.settings.value("backend", "") == "systemc")
+        args.insert(args.end(), {"--stats", (tmp / "systemc_stats.json").string()});
       point_json["train_args"] = args;
       write_file_atomically((tmp / "point.json").string(), point_json.dump(2) + "\n");
       std::vector<std::string> argv{settings.nchip_exe, "train"};

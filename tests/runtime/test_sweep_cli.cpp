@@ -259,3 +259,22 @@ TEST_CASE("nchip sweep killed with kill -9 resumes to the tables of an uninterru
   CHECK(without_time(slurp(out + "/sweep.csv")) == without_time(slurp(dir + "/clean/sweep.csv")));
   CHECK(point_ids(out) == point_ids(dir + "/clean"));
 }
+
+TEST_CASE("nchip sweep over the backend axis: SystemC points add cycles and energy per iteration") {
+  const std::string dir = nchip::test::scratch_dir("sweep_cli_systemc");
+  const std::string spec = write_spec(dir, R"({"task": "pattern-generation", "mode": "fixed", "iterations": 2, "steps": 40,
+    "net": ")" + nchip::test::source_path("examples/networks/pattern_generation_small.json") + R"(",
+    "axes": {"backend": ["functional", "systemc"]}})");
+  const CliResult r = run_env("NCHIP_GNUPLOT=/nonexistent", "sweep " + spec + " --out " + dir + "/out --jobs 2", dir);
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  const auto doc = nlohmann::json::parse(slurp(dir + "/out/sweep.json"));
+  REQUIRE(doc["points"].size() == 2);
+  const auto& functional = doc["points"][0];
+  const auto& systemc = doc["points"][1];
+  CHECK(functional["axes"]["backend"] == "functional");
+  CHECK(functional["cycles_per_iteration"].is_null());
+  CHECK(systemc["cycles_per_iteration"].get<double>() > 0);
+  CHECK(systemc["energy_pj_per_iteration"].get<double>() > 0);
+  CHECK(systemc["final_metric"] == functional["final_metric"]);  // the two chip models agree bit for bit
+}
