@@ -2,9 +2,13 @@
 // settings (runtime/sweep/README.md). Every point is checked with train's own parsing before
 // anything runs or is written; points run as `nchip train` processes; tables and plots at the end.
 #include <boost/program_options.hpp>
+#include <fcntl.h>
 #include <fmt/core.h>
+#include <sys/file.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <filesystem>
 #include <map>
 #include <thread>
@@ -83,6 +87,41 @@ void parse_shard(const std::string& text, size_t& index, size_t& count) {
   }
 }
 
+// The rank and size mpirun gives each process (Open MPI: OMPI_COMM_WORLD_*; MPICH/Hydra and
+// other PMI launchers: PMI_RANK/PMI_SIZE). nchip links no MPI library: under `mpirun -np K`
+// each process runs shard RANK/K, publishing into the same DIR like --shard.
+bool launcher_rank(size_t& rank, size_t& size, std::string& launcher) {
+  const std::pair<const char*, const char*> vars[] = {{"OMPI_COMM_WORLD_RANK", "OMPI_COMM_WORLD_SIZE"},
+                                                      {"PMI_RANK", "PMI_SIZE"}};
+  for (const auto& [rank_var, size_var] : vars) {
+    const char* r = std::getenv(rank_var);
+    const char* n = std::getenv(size_var);
+    if (!r || !n) continue;
+    const long rv = std::strtol(r, nullptr, 10), nv = std::strtol(n, nullptr, 10);
+    if (nv < 2 || rv < 0 || rv >= nv) return false;
+    rank = static_cast<size_t>(rv);
+    size = static_cast<size_t>(nv);
+    launcher = rank_var;
+    return true;
+  }
+  return false;
+}
+
+// Holds DIR/.tables.lock (flock) while a process reads every point's results and writes the
+// tables: processes sharing DIR (shards, mpirun ranks) publish their points before they take it,
+// so the last one to take it sees every point and the final tables are complete.
+struct TablesLock {
+  int fd;
+  explicit TablesLock(const std::string& dir) : fd(::open((dir + "/.tables.lock").c_str(), O_RDWR | O_CREAT, 0644)) {
+    if (fd >= 0) ::flock(fd, LOCK_EX);
+  }
+  ~TablesLock() {
+    if (fd >= 0) ::close(fd);  // releases the lock
+  }
+  TablesLock(const TablesLock&) = delete;
+  TablesLock& operator=(const TablesLock&) = delete;
+};
+
 }  // namespace
 
 int sweep_command_main(const std::vector<std::string>& args) {
@@ -107,7 +146,13 @@ int sweep_command_main(const std::vector<std::string>& args) {
   const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
   sweep::RunSettings settings;
   settings.jobs = vm.count("jobs") ? static_cast<unsigned>(bounded(vm, "jobs", 1, 4096)) : cores;
-  if (vm.count("shard")) parse_shard(vm["shard"].as<std::string>(), settings.shard_index, settings.shard_count);
+  std::string launcher;
+  if (vm.count("shard")) {
+    parse_shard(vm["shard"].as<std::string>(), settings.shard_index, settings.shard_count);
+  } else if (launcher_rank(settings.shard_index, settings.shard_count, launcher)) {
+    fmt::print("nchip sweep: rank {} of {} ({}): shard {}/{}\n", settings.shard_index, settings.shard_count, launcher,
+               settings.shard_index, settings.shard_count);
+  }
   settings.quiet = vm.count("quiet") > 0;
   settings.out_dir = vm["out"].as<std::string>();
   settings.nchip_exe = std::filesystem::read_symlink("/proc/self/exe").string();
@@ -123,6 +168,10 @@ int sweep_command_main(const std::vector<std::string>& args) {
   if (ec) throw InputError(fmt::format("--out {}: cannot create directory: {}", settings.out_dir, ec.message()));
   std::vector<sweep::PointResult> results;
   const auto outcome = sweep::run_points(spec, settings, results);
+  TablesLock lock(settings.out_dir);
+  // Read again under the lock: other processes sharing DIR may have published points meanwhile.
+  for (const auto& p : spec.points)
+    results[p.index] = sweep::read_point_result(sweep::point_dir(settings.out_dir, p), p.criterion);
   sweep::write_tables(spec, results, settings.out_dir);
   size_t present = 0;
   for (const auto& r : results) present += r.present;

@@ -107,7 +107,6 @@ RunOutcome run_points(const SweepSpec& spec, const RunSettings& settings, std::v
     if (g_stop && !forwarded) {  // a signal sent to the sweep alone reaches its trainings too
       for (const auto& [pid, r] : running) ::kill(pid, SIGINT);
       forwarded = true;
-      outcome.interrupted = true;
     }
     while (!g_stop && next < todo.size() && running.size() < settings.jobs) {
       const SweepPoint& p = spec.points[todo[next++]];
@@ -182,7 +181,8 @@ RunOutcome run_points(const SweepSpec& spec, const RunSettings& settings, std::v
       std::fflush(stdout);
     }
   }
-  if (g_stop) outcome.interrupted = true;
+  // A signal after the last point finished loses nothing.
+  outcome.interrupted = g_stop && outcome.ran + outcome.failed < todo.size();
   return outcome;
 }
 

@@ -278,3 +278,26 @@ TEST_CASE("nchip sweep over the backend axis: SystemC points add cycles and ener
   CHECK(systemc["energy_pj_per_iteration"].get<double>() > 0);
   CHECK(systemc["final_metric"] == functional["final_metric"]);  // the two chip models agree bit for bit
 }
+
+TEST_CASE("mpirun -np 2 nchip sweep: each rank runs its shard, the tables equal a one-process sweep") {
+  if (std::system("command -v mpirun >/dev/null 2>&1") != 0) {
+    WARN("mpirun not installed (openmpi-bin): MPI launch test skipped");
+    return;
+  }
+  const std::string dir = nchip::test::scratch_dir("sweep_cli_mpirun");
+  const std::string spec = write_spec(dir, small_spec());
+  // CI runs as root, which Open MPI refuses without these.
+  const std::string env = "OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 NCHIP_GNUPLOT=/nonexistent";
+  const std::string out = dir + "/mpi";
+  const std::string cmd = env + " mpirun --oversubscribe -np 2 " + std::string(NCHIP_BINARY_DIR) + "/nchip sweep " +
+                          spec + " --out " + out + " --jobs 1 >" + dir + "/mpi.log 2>&1";
+  REQUIRE(std::system(cmd.c_str()) == 0);
+  const std::string log = slurp(dir + "/mpi.log");
+  INFO(log);
+  CHECK_THAT(log, Catch::Contains("rank 0 of 2") && Catch::Contains("rank 1 of 2"));
+  CHECK_THAT(log, Catch::Contains("2 to run, 0 already done, 2 in other shards"));
+  const CliResult one = run_env("NCHIP_GNUPLOT=/nonexistent", "sweep " + spec + " --out " + dir + "/one --jobs 1", dir);
+  REQUIRE(one.exit_code == 0);
+  CHECK(without_time(slurp(out + "/sweep.csv")) == without_time(slurp(dir + "/one/sweep.csv")));
+  CHECK(slurp(out + "/summary.csv") == slurp(dir + "/one/summary.csv"));
+}
