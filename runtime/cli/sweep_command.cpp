@@ -137,12 +137,14 @@ int sweep_command_main(const std::vector<std::string>& args) {
       ("jobs", po::value<int64_t>(), "points trained at once, each on one thread (default: the cores)")
       ("shard", po::value<std::string>(), "I/K: run only the points with index % K == I (Slurm job arrays); "
                                           "every shard writes into the same DIR")
+      ("list", "check the spec and print its points (index, id, axis values); runs and writes nothing")
       ("no-plots", "write the tables only")
       ("quiet", "no progress lines");
   po::variables_map vm;
   if (!parse_command_line(args, opts, "spec", vm)) return 0;
   if (!vm.count("spec")) throw InputError("missing spec file (usage: nchip sweep SPEC.json --out DIR)");
-  if (!vm.count("out")) throw InputError("--out DIR is required");
+  const bool list = vm.count("list") > 0;
+  if (!vm.count("out") && !list) throw InputError("--out DIR is required");
   const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
   sweep::RunSettings settings;
   settings.jobs = vm.count("jobs") ? static_cast<unsigned>(bounded(vm, "jobs", 1, 4096)) : cores;
@@ -154,7 +156,7 @@ int sweep_command_main(const std::vector<std::string>& args) {
                settings.shard_index, settings.shard_count);
   }
   settings.quiet = vm.count("quiet") > 0;
-  settings.out_dir = vm["out"].as<std::string>();
+  if (!list) settings.out_dir = vm["out"].as<std::string>();
   settings.nchip_exe = std::filesystem::read_symlink("/proc/self/exe").string();
 
   const po::options_description train_opts = train_options_description();
@@ -162,6 +164,11 @@ int sweep_command_main(const std::vector<std::string>& args) {
     return train_opts.find_nothrow(name, false) != nullptr;
   });
   check_points(spec);  // nothing is written before every point passed
+  if (list) {
+    for (const auto& p : spec.points) fmt::print("{} {} {}\n", p.index, p.id, sweep::describe_axes(spec, p));
+    fmt::print("{} points\n", spec.points.size());
+    return 0;
+  }
 
   std::error_code ec;
   std::filesystem::create_directories(settings.out_dir, ec);

@@ -94,13 +94,19 @@ std::string readable(const std::string& axis, const json& value) {
   if (value.is_null()) return {};
   if (value.is_string()) return sanitize(value.get<std::string>());
   std::string name = axis;
+  std::string text = value.dump();
+  if (value.is_object()) {  // a format: "f16w24" (first letters of its keys, sorted, and values)
+    text.clear();
+    for (auto it = value.begin(); it != value.end(); ++it) text += it.key().substr(0, 1) + it.value().dump();
+    name += "-";
+  }
   if (name.rfind("quant.formats.", 0) == 0) {
     name = name.substr(14);
     std::replace(name.begin(), name.end(), '.', '-');
   } else if (const size_t dot = name.rfind('.'); dot != std::string::npos) {
     name = name.substr(dot + 1);
   }
-  return sanitize(name + value.dump());
+  return sanitize(name + text);
 }
 
 struct Base {
