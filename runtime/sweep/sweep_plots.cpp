@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <set>
 #include <unistd.h>
 
@@ -49,12 +50,22 @@ void run_gnuplot(const std::string& gnuplot, const fs::path& script_path, const 
   fs::remove(log);
 }
 
-bool numeric_axis(const SweepSpec& spec, size_t a, std::set<double>& xs) {
+// The x of an axis value: a number, or a format object's width (quant.formats.Q axes).
+std::optional<double> x_of(const json& v) {
+  if (v.is_number()) return v.get<double>();
+  if (v.is_object() && v.contains("width") && v["width"].is_number()) return v["width"].get<double>();
+  return std::nullopt;
+}
+
+bool numeric_axis(const SweepSpec& spec, size_t a, std::set<double>& xs, bool& by_width) {
+  by_width = false;
   for (const auto& p : spec.points) {
     const json& v = p.axis_values[a];
     if (v.is_null()) continue;
-    if (!v.is_number()) return false;
-    xs.insert(v.get<double>());
+    const auto x = x_of(v);
+    if (!x) return false;
+    by_width = by_width || v.is_object();
+    xs.insert(*x);
   }
   return xs.size() >= 2;
 }
@@ -107,7 +118,9 @@ std::vector<std::string> plot_sweep(const SweepSpec& spec, const std::vector<Poi
   const auto summaries = summarize(spec, results);
   for (size_t a = 0; a < spec.axis_names.size(); ++a) {
     std::set<double> xs;
-    if (spec.axis_names[a] == "seed" || !numeric_axis(spec, a, xs)) continue;
+    bool by_width = false;
+    if (spec.axis_names[a] == "seed" || !numeric_axis(spec, a, xs, by_width)) continue;
+    const std::string x_label = spec.axis_names[a] + (by_width ? " (width)" : "");
     std::map<std::string, std::vector<std::tuple<double, double, double>>> lines;  // other axes -> (x, mean, std)
     std::vector<std::string> order;
     std::vector<std::pair<std::string, double>> references;  // no value on this axis (the float reference)
@@ -120,7 +133,7 @@ std::vector<std::string> plot_sweep(const SweepSpec& spec, const std::vector<Poi
         continue;
       }
       if (!lines.count(key)) order.push_back(key);
-      lines[key].emplace_back(s.axis_values[a].get<double>(), s.mean, s.std);
+      lines[key].emplace_back(*x_of(s.axis_values[a]), s.mean, s.std);
     }
     std::string data;
     for (const auto& key : order) {
@@ -139,7 +152,7 @@ std::vector<std::string> plot_sweep(const SweepSpec& spec, const std::vector<Poi
                           quoted(png + ".tmp"),
                           quoted(fmt::format("final {} vs {}{}", metric, spec.axis_names[a],
                                              spec.has_seed_axis() ? " (mean, error bars: std over seeds)" : "")),
-                          quoted(spec.axis_names[a]), quoted("final " + metric), log_x ? "set logscale x\n" : "unset logscale x\n");
+                          quoted(x_label), quoted("final " + metric), log_x ? "set logscale x\n" : "unset logscale x\n");
     script += "set offsets graph 0.05, graph 0.05, graph 0.05, graph 0.05\n";  // end points' error bars visible
     if (!positive) script += "unset logscale y\n";
     std::string p;

@@ -103,6 +103,17 @@ TEST_CASE("nchip sweep refuses a bad spec whole: one line naming the JSON path, 
   }
 }
 
+TEST_CASE("nchip sweep --list prints the checked points and writes nothing") {
+  const std::string dir = nchip::test::scratch_dir("sweep_cli_list");
+  const std::string spec = write_spec(dir, small_spec());
+  const CliResult r = nchip::test::run_nchip("sweep " + spec + " --list", dir);
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK(line_count(r.out) == 5);
+  CHECK_THAT(r.out, Catch::StartsWith("0 weight-width12_seed1-") && Catch::EndsWith("4 points\n"));
+  CHECK_THAT(r.out, Catch::Contains("weight.width=16 seed=2"));
+}
+
 TEST_CASE("nchip sweep: each point is nchip train's run, and --jobs 1 and --jobs 2 write the same tables") {
   const std::string dir = nchip::test::scratch_dir("sweep_cli_jobs");
   const std::string spec = write_spec(dir, small_spec());
