@@ -12,6 +12,7 @@
 #include <cstring>
 #include <filesystem>
 #include <map>
+#include <set>
 
 #include "hw_model/error.hpp"
 #include "runtime/io/atomic_file.hpp"
@@ -98,6 +99,19 @@ RunOutcome run_points(const SweepSpec& spec, const RunSettings& settings, std::v
                outcome.other_shards ? fmt::format(", {} in other shards", outcome.other_shards) : "", settings.jobs);
   std::fflush(stdout);
 
+  // Leftovers of the points to run from a killed sweep (.tmp-ID-PID; a point belongs to one shard,
+  // so no other live process writes them).
+  {
+    std::set<std::string> ids;
+    for (size_t i : todo) ids.insert(spec.points[i].id);
+    std::vector<fs::path> stale;
+    for (const auto& entry : fs::directory_iterator(points_dir)) {
+      const std::string name = entry.path().filename().string();
+      const size_t dash = name.rfind('-');
+      if (name.rfind(".tmp-", 0) == 0 && dash > 5 && ids.count(name.substr(5, dash - 5))) stale.push_back(entry.path());
+    }
+    for (const auto& path : stale) fs::remove_all(path);
+  }
   StopSignals signals;
   std::map<pid_t, Running> running;
   size_t next = 0, finished = 0;
@@ -110,9 +124,6 @@ RunOutcome run_points(const SweepSpec& spec, const RunSettings& settings, std::v
     }
     while (!g_stop && next < todo.size() && running.size() < settings.jobs) {
       const SweepPoint& p = spec.points[todo[next++]];
-      // Leftovers of this point from a killed sweep (points are never shared between shards).
-      for (const auto& entry : fs::directory_iterator(points_dir))
-        if (entry.path().filename().string().rfind(".tmp-" + p.id + "-", 0) == 0) fs::remove_all(entry.path());
       const fs::path tmp = points_dir / fmt::format(".tmp-{}-{}", p.id, ::getpid());
       fs::create_directories(tmp);
       nlohmann::json point_json = {{"id", p.id}, {"index", p.index}, {"spec", spec.path}, {"settings", p.settings},
