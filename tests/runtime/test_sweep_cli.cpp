@@ -312,3 +312,17 @@ TEST_CASE("mpirun -np 2 nchip sweep: each rank runs its shard, the tables equal 
   CHECK(without_time(slurp(out + "/sweep.csv")) == without_time(slurp(dir + "/one/sweep.csv")));
   CHECK(slurp(out + "/summary.csv") == slurp(dir + "/one/summary.csv"));
 }
+
+TEST_CASE("every shipped spec in examples/sweeps passes the sweep's checks") {
+  const std::string dir = nchip::test::scratch_dir("sweep_cli_examples");
+  int specs = 0;
+  for (const auto& e : fs::directory_iterator(nchip::test::source_path("examples/sweeps"))) {
+    if (e.path().extension() != ".json") continue;
+    const CliResult r = nchip::test::run_nchip("sweep " + e.path().string() + " --list", dir);
+    INFO(e.path().string() << "\n" << r.err);
+    CHECK(r.exit_code == 0);
+    CHECK_THAT(r.out, Catch::Contains(" points\n"));
+    ++specs;
+  }
+  CHECK(specs >= 3);
+}
