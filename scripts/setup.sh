@@ -5,7 +5,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(cmake g++ make pkg-config libsystemc-dev libboost-program-options-dev libfmt-dev
-          catch2 verilator nlohmann-json3-dev libbenchmark-dev libhwy-dev libblis-dev)
+          catch2 verilator nlohmann-json3-dev libbenchmark-dev libhwy-dev libblis-dev
+          gnuplot-nox openmpi-bin)  # nchip sweep: gnuplot-nox draws its PNGs, openmpi-bin (mpirun) runs
+                                    # it over several processes; both optional at run time
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

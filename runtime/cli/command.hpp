@@ -3,6 +3,7 @@
 // nchip::InputError and option errors -> 2 with one line, anything else -> 1.
 #pragma once
 
+#include <boost/program_options/options_description.hpp>
 #include <string>
 #include <vector>
 
@@ -22,5 +23,14 @@ int cosim_command_main(const std::vector<std::string>& args);  // `nchip cosim` 
 int compile_command_main(const std::vector<std::string>& args);  // `nchip compile`
 int inspect_command_main(const std::vector<std::string>& args);  // `nchip inspect`
 int validate_command_main(const std::vector<std::string>& args);  // `nchip validate`
+int sweep_command_main(const std::vector<std::string>& args);  // `nchip sweep` (runtime/sweep)
+int plot_command_main(const std::vector<std::string>& args);  // `nchip plot`
+
+// `nchip train`'s options (the table behind its --help; nchip sweep checks spec keys against it).
+boost::program_options::options_description train_options_description();
+// Parses and checks `nchip train` arguments exactly as train does (options, network, quant config,
+// whether any weight can change) without training or writing anything; throws what train would
+// (InputError, boost::program_options::error). Returns train's warnings.
+std::vector<std::string> check_train_arguments(const std::vector<std::string>& args);
 
 }  // namespace nchip::runtime

@@ -243,7 +243,7 @@ TaskOptions task_shape_options(const po::variables_map& vm) {
 
 }  // namespace
 
-int train_command_main(const std::vector<std::string>& args) {
+po::options_description train_options_description() {
   po::options_description opts("usage: nchip train --task TASK --out DIR [options]\n\noptions");
   opts.add_options()
       ("help,h", "show this help")
@@ -254,7 +254,7 @@ int train_command_main(const std::vector<std::string>& args) {
       ("net", po::value<std::string>(), "network IR JSON or chip image (nchip compile; fixed mode, its quant config "
                                        "and storage) (default: the task's paper network, weights drawn from --seed)")
       ("mode", po::value<std::string>()->default_value("float"), "float (double reference) or fixed (on-chip arithmetic)")
-      ("quant", po::value<std::string>(), "QuantConfig JSON for --mode fixed (default: the built-in formats, the same as nchip compile's)")
+      ("quant", po::value<std::string>(), "QuantConfig JSON file (or inline JSON starting with '{') for --mode fixed (default: the built-in formats, the same as nchip compile's)")
       ("algorithm", po::value<std::string>()->default_value("eprop"),
        "eprop (the chip's learning rule) or bptt (exact gradient, float reference baseline)")
       ("feedback", po::value<std::string>()->default_value("random"), "random, symmetric or global feedback weights (e-prop)")
@@ -318,6 +318,16 @@ int train_command_main(const std::vector<std::string>& args) {
       ("noise-rate", po::value<double>(), "evidence-accumulation: Hz of the background-noise population (10)");
   opts.add(shape);
   add_backend_options(opts);  // --backend functional|systemc and the SystemC flags (issue #5)
+  return opts;
+}
+
+namespace {
+
+// `nchip train` up to the point where it would create --out: with `check` set it returns there
+// (nothing written, warnings collected instead of printed), so `nchip sweep` validates a point
+// with exactly train's parsing and checks.
+int train_main(const std::vector<std::string>& args, std::vector<std::string>* check) {
+  const po::options_description opts = train_options_description();
   po::variables_map vm;
   store_command_line(args, opts, po::positional_options_description{}, vm);
   po::notify(vm);
@@ -388,7 +398,10 @@ int train_command_main(const std::vector<std::string>& args) {
   }
   if (vm.count("quant")) {
     if (!fixed) throw InputError("--quant: only used with --mode fixed");
-    o.quant = compiler::read_quant_config_file(vm["quant"].as<std::string>());
+    // Inline JSON (starting with '{', as nchip sweep passes a point's config) or a file.
+    const std::string quant = vm["quant"].as<std::string>();
+    o.quant = !quant.empty() && quant.front() == '{' ? compiler::parse_quant_config_json(quant, "--quant")
+                                                     : compiler::read_quant_config_file(quant);
   }
   o.iterations = static_cast<uint32_t>(bounded(vm, "iterations", 1, 100'000'000));
   if (vm.count("batch")) o.batch = static_cast<uint32_t>(bounded(vm, "batch", 1, 1'000'000));
@@ -444,7 +457,11 @@ int train_command_main(const std::vector<std::string>& args) {
   if (!vm.count("lr")) apply_default_lr(o, recurrent_neuron_count(network));
   // Refused before the output directory exists: a configuration with which no weight can change.
   for (const std::string& warning : chip_image ? check_training_image(*chip_image, o) : check_training(network, o))
-    fmt::print(stderr, "nchip train: warning: {}\n", warning);
+    if (check)
+      check->push_back(warning);
+    else
+      fmt::print(stderr, "nchip train: warning: {}\n", warning);
+  if (check) return 0;
   const std::string dir = vm["out"].as<std::string>();
   std::error_code ec;
   const bool dir_existed = std::filesystem::exists(dir, ec);
@@ -554,6 +571,16 @@ int train_command_main(const std::vector<std::string>& args) {
   }
   if (o.systemc_backend) report_systemc(vm, quiet);
   return result.interrupted ? 130 : 0;
+}
+
+}  // namespace
+
+int train_command_main(const std::vector<std::string>& args) { return train_main(args, nullptr); }
+
+std::vector<std::string> check_train_arguments(const std::vector<std::string>& args) {
+  std::vector<std::string> warnings;
+  train_main(args, &warnings);
+  return warnings;
 }
 
 }  // namespace nchip::runtime
