@@ -69,10 +69,11 @@ inline FixedPlan make_plan(const arith::FixedOps& ops) {
   return p;
 }
 
-// The vector path covers right shifts by 0..62 (arith::round_shift's branch-free case).
+// The vector path covers right shifts by 0..62 (arith::round_shift's branch-free case) and left
+// shifts by 1..62 (a product or trace with fewer fraction bits than its result).
 inline bool plan_vectorizes(const FixedPlan& p) {
   for (int s : {p.conv, p.h_trace, p.h_elig, p.beta_elig, p.decay, p.accum})
-    if (s < 0 || s > 62) return false;
+    if (s < -62 || s > 62) return false;
   return true;
 }
 
@@ -161,17 +162,27 @@ struct DrawStream {
 // branch: its bias, parity bit and remainder mask are all 0, so every mode returns x itself.
 struct Shift {
   int s = 0;
-  VI half_minus_one, parity, mask;  // 2^(s-1) - 1, 1, 2^s - 1 (all 0 for s = 0)
+  VI half_minus_one, parity, mask;  // 2^(s-1) - 1, 1, 2^s - 1 (all 0 for s <= 0)
   bool rounds = false;              // s > 0: a stochastic rounding reads random bits
+  // s < 0, a left shift by k = -s: arith::round_shift_general's result is x * 2^k, or +-2^62 where
+  // that would pass 2^62 (far outside every format: the clamp after it saturates and counts).
+  bool left = false;
+  VI left_limit, far, neg_left_limit, neg_far;  // 2^62 >> k, 2^62 and their negatives
 };
 HWY_INLINE Shift make_shift(int s) {
   const DI d;
+  constexpr int64_t kFar = int64_t{1} << 62;
   Shift sh;
   sh.s = s;
   sh.rounds = s > 0;
+  sh.left = s < 0;
   sh.half_minus_one = hn::Set(d, s > 0 ? (int64_t{1} << (s - 1)) - 1 : 0);
   sh.parity = hn::Set(d, s > 0 ? 1 : 0);
-  sh.mask = hn::Set(d, static_cast<int64_t>((uint64_t{1} << s) - 1));
+  sh.mask = hn::Set(d, s > 0 ? static_cast<int64_t>((uint64_t{1} << s) - 1) : 0);
+  sh.left_limit = hn::Set(d, s < 0 ? kFar >> -s : kFar);
+  sh.neg_left_limit = hn::Neg(sh.left_limit);
+  sh.far = hn::Set(d, kFar);
+  sh.neg_far = hn::Neg(sh.far);
   return sh;
 }
 struct Shifts {
@@ -179,10 +190,16 @@ struct Shifts {
   bool conv_is_identity = false;  // zbar -> eligibility changes no trace of this window
 };
 
-// arith::round_shift for a right shift by sh.s.
+// arith::round_shift for a shift by sh.s (right for s > 0, exact left with the 2^62 cap for s < 0).
 template <Rounding M>
 HWY_INLINE VI round_shift(VI x, const Shift& sh, VU random_bits) {
   const DI d;
+  if (HWY_UNLIKELY(sh.left)) {
+    (void)random_bits;
+    const VI shifted = hn::ShiftLeftSame(x, -sh.s);
+    const VI capped_high = hn::IfThenElse(hn::Gt(x, sh.left_limit), sh.far, shifted);
+    return hn::IfThenElse(hn::Lt(x, sh.neg_left_limit), sh.neg_far, capped_high);
+  }
   const VI floor_q = hn::ShiftRightSame(x, sh.s);
   if constexpr (M == Rounding::truncate) {
     (void)random_bits;

@@ -93,9 +93,9 @@ void etu_run_rows_reference(const Ops& ops, const EtuRows& rows, size_t row_begi
 }
 
 // The vectorized kernel: same state, same saturation counts (added to ops.sat) as the reference.
-// A fixed-point config with a left-shifting operation (a product with fewer fraction bits than
-// its result) runs the reference; every format the QuantConfig accepts otherwise takes the
-// vector path.
+// Every fixed-point config whose operations shift by at most 62 bits either way takes the vector
+// path (left shifts too: a trace or product with fewer fraction bits than its result); the rest
+// (fraction bits more than 62 apart) runs the reference.
 void etu_run_rows(const arith::FixedOps& ops, const EtuRows& rows, size_t row_begin, size_t row_end,
                   const EtuNeuronConstants<arith::FixedOps>& c, const EtuWindow<arith::FixedOps>& w,
                   EtuColumns<arith::FixedOps>& s);
