@@ -251,7 +251,10 @@ HWY_INLINE bool stayed_inside(const Range& r, VI record) {
 
 // Signed 32 x 32 -> 64-bit products of lanes holding sign-extended 32-bit values.
 #if HWY_TARGET == HWY_SCALAR
-HWY_INLINE VI mul_wide(VI a, VI b) { return hn::Set(DI(), hn::GetLane(a) * hn::GetLane(b)); }
+// As MulEven: the low 32 bits of each operand, as signed (no int64 overflow whatever the lanes hold).
+HWY_INLINE VI mul_wide(VI a, VI b) {
+  return hn::Set(DI(), int64_t{static_cast<int32_t>(hn::GetLane(a))} * static_cast<int32_t>(hn::GetLane(b)));
+}
 #else
 HWY_INLINE VI mul_wide(VI a, VI b) {
   const hn::Repartition<int32_t, DI> d32;
@@ -452,6 +455,12 @@ HWY_INLINE void fixed_row(const Shifts& sh, const Range& range_e, const Range& r
       fixed_chunk<M, kAdaptive, 1, false, true>(sh, range_e, range_acc, rc, call, neuron, from + static_cast<uint32_t>(done),
                                                 std::min(lanes, count - done), sat_e, sat_acc);
   };
+#if HWY_TARGET == HWY_SCALAR
+  // The scalar target clamps every operation (no unclamped fast pass): its lanes are C++ int64,
+  // whose overflow on an out-of-range value would be undefined behaviour, not a wrap.
+  exact(begin, end - begin);
+  return;
+#endif
   uint32_t p = begin;
   for (; p + kUnroll * lanes <= end; p += static_cast<uint32_t>(kUnroll * lanes)) {
     const size_t count = kUnroll * lanes;
