@@ -23,6 +23,7 @@ int cosim_command_main(const std::vector<std::string>& args);  // `nchip cosim` 
 int compile_command_main(const std::vector<std::string>& args);  // `nchip compile`
 int inspect_command_main(const std::vector<std::string>& args);  // `nchip inspect`
 int validate_command_main(const std::vector<std::string>& args);  // `nchip validate`
+int eval_command_main(const std::vector<std::string>& args);  // `nchip eval`
 int sweep_command_main(const std::vector<std::string>& args);  // `nchip sweep` (runtime/sweep)
 int plot_command_main(const std::vector<std::string>& args);  // `nchip plot`
 

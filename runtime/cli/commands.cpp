@@ -10,6 +10,7 @@ const std::vector<Command>& commands() {
       {"compile", "map a network onto a chip and write its chip image and report", compile_command_main},
       {"inspect", "print the compile report of a chip image", inspect_command_main},
       {"validate", "check a network file without compiling it", validate_command_main},
+      {"eval", "score a (trained) network on fresh trials of a task: NMSE or recall error rate", eval_command_main},
       {"sweep", "train over a grid of settings (bits, rounding, lr, seeds...) in parallel; tables and plots",
        sweep_command_main},
       {"plot", "draw the learning curve of a nchip train output directory (gnuplot)", plot_command_main},

@@ -6,11 +6,15 @@
 #include <boost/program_options/positional_options.hpp>
 #include <boost/program_options/variables_map.hpp>
 #include <cstdint>
+#include <fmt/core.h>
+#include <initializer_list>
+#include <utility>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
 #include "compiler/ir/network.hpp"
+#include "hw_model/error.hpp"
 #include "hw_model/arith/quantity.hpp"
 #include "runtime/tasks/spike_file.hpp"
 #include "runtime/tasks/task.hpp"
@@ -31,6 +35,22 @@ void store_command_line(const std::vector<std::string>& args, const boost::progr
 
 // "; did you mean 'x'?" for a value not among `choices`, or "" when none is close.
 std::string did_you_mean(const std::string& value, const std::vector<std::string>& choices);
+
+// The value of an enumerated flag: `value` must be one of `choices`' names, else an InputError
+// listing them ("--mode: expected float, fixed, got 'fixd'; did you mean 'fixed'?").
+template <class T>
+T pick(const std::string& flag, const std::string& value,
+       std::initializer_list<std::pair<const char*, T>> choices) {
+  std::string expected;
+  std::vector<std::string> names;
+  for (const auto& [name, v] : choices) {
+    if (value == name) return v;
+    expected += (expected.empty() ? "" : ", ") + std::string(name);
+    names.emplace_back(name);
+  }
+  throw InputError(fmt::format("--{}: expected {}, got '{}'{}", flag, expected, value, did_you_mean(value, names)));
+}
+
 
 // Integer option within [lo, hi], else InputError naming the flag. (Boost accepts "-1" for
 // unsigned types and wraps it, so every count is read signed and checked here.)

@@ -32,8 +32,6 @@ using arith::Num;
 
 double since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
 
-// Validation trials never coincide with training trials (indices iteration * batch + b).
-constexpr uint64_t kValidationTrialBase = uint64_t{1} << 40;
 
 // A network fits a task when its input and readout counts are the task's (set by --inputs, --outputs).
 void require_task_shape(const std::string& network_name, uint32_t inputs, uint32_t readouts, const Task& task) {
@@ -92,8 +90,11 @@ class TrainingRun {
  public:
   // `model` is lower(network, ops), or (fixed mode) a chip image's own model with `image` the
   // image, whose placement the SystemC backend then loads instead of compiling `network`.
+  // `evaluation_only`: the run only scores trials (evaluate()), so a configuration that could not
+  // move a weight is no reason to refuse it.
   TrainingRun(const ir::Network& network, model::NetworkModel<Ops> model, const TrainOptions& o, Ops ops,
-              arith::SaturationCounts* counts, const image::ChipImage* image = nullptr)
+              arith::SaturationCounts* counts, const image::ChipImage* image = nullptr,
+              bool evaluation_only = false)
       : network_(network), o_(o), ops_(ops), counts_(counts), model_(std::move(model)) {
     (void)image;  // used by the fixed-point instantiation only
     if (counts_) *counts_ = {};  // quantizing the network is the compiler's report, not training's
@@ -101,9 +102,10 @@ class TrainingRun {
     require_task_shape(network.name, model_.n_inputs, model_.n_readouts(), *task_);
     if (model_.n_neurons() == 0) throw InputError("network '" + network.name + "' has no spiking neurons");
     if constexpr (std::is_same_v<Ops, arith::FixedOps>) {
-      const std::string problem = update_reach(network, model_, o).problem;
+      const std::string problem = evaluation_only ? std::string() : update_reach(network, model_, o).problem;
       if (!problem.empty()) throw InputError(problem);
     }
+    (void)evaluation_only;  // used by the fixed-point instantiation only
     for (auto* m : matrices())
       for (size_t s = 0; s < m->size(); ++s)
         if (m->plastic[s]) initial_weights_.push_back(m->weight[s]);
@@ -133,6 +135,19 @@ class TrainingRun {
         optimizer_ = std::make_unique<SgdOptimizer>();
     }
   }
+
+  // Scores trials first_trial .. first_trial + trials - 1 of the task without learning, each
+  // simulated from a reset network with the same noise seed as the trainer's validation uses.
+  TrialScore evaluate(uint64_t first_trial, uint32_t trials) {
+    TrialScore total;
+    for (uint32_t v = 0; v < trials; ++v) {
+      const uint64_t index = first_trial + v;
+      total += run_trial(task_->make_trial(o_.seed, index), arith::splitmix64_mix(o_.seed ^ index), false);
+    }
+    return total;
+  }
+
+  arith::SaturationCounts saturations() const { return counts_ ? *counts_ : arith::SaturationCounts{}; }
 
   TrainResult run(const IterationCallback& on_iteration, const std::atomic<bool>* stop) {
     TrainResult result;
@@ -171,11 +186,7 @@ class TrainingRun {
       if (task_->loss() == LossKind::mse) {
         rec.metric = batch_score.nmse();
       } else {
-        TrialScore val;
-        for (uint32_t v = 0; v < o_.validation_trials; ++v) {
-          const uint64_t index = kValidationTrialBase + uint64_t{it} * o_.validation_trials + v;
-          val += run_trial(task_->make_trial(o_.seed, index), arith::splitmix64_mix(o_.seed ^ index), false);
-        }
+        const TrialScore val = evaluate(validation_trial_index(it + 1, o_.validation_trials), o_.validation_trials);
         rec.metric = o_.validation_trials ? val.recall_error_rate() : rec.train_recall_error;
         if (!result.first_iteration_below_5_percent && rec.metric < 0.05)
           result.first_iteration_below_5_percent = rec.iteration;
@@ -337,7 +348,52 @@ std::vector<std::string> reach_warnings(const UpdateReach& reach) {
   return {reach.warning};
 }
 
+template <class Ops>
+EvaluationResult finish_evaluation(TrainingRun<Ops>& run, const TrainOptions& options, uint64_t first_trial,
+                                   uint32_t trials) {
+  EvaluationResult r;
+  r.first_trial = first_trial;
+  r.trials = trials;
+  r.score = run.evaluate(first_trial, trials);
+  const bool regression = make_training_task(options)->loss() == LossKind::mse;
+  r.metric_name = regression ? "nmse" : "recall_error_rate";
+  r.metric = regression ? r.score.nmse() : r.score.recall_error_rate();
+  r.saturations = run.saturations();
+  return r;
+}
+
 }  // namespace
+
+uint64_t validation_trial_index(uint32_t iteration, uint32_t validation_trials) {
+  return kValidationTrialBase + uint64_t{iteration - 1} * validation_trials;
+}
+
+EvaluationResult evaluate(const ir::Network& network, const TrainOptions& options, uint64_t first_trial,
+                          uint32_t trials) {
+  validate(options);
+  if (options.mode == TrainMode::float_reference) {
+    const arith::FloatOps ops;
+    TrainingRun<arith::FloatOps> run(network, compiler::lower(network, ops), options, ops, nullptr, nullptr, true);
+    return finish_evaluation(run, options, first_trial, trials);
+  }
+  arith::SaturationCounts counts;
+  const arith::FixedOps ops(options.quant, counts);
+  TrainingRun<arith::FixedOps> run(network, compiler::lower(network, ops), options, ops, &counts, nullptr, true);
+  return finish_evaluation(run, options, first_trial, trials);
+}
+
+EvaluationResult evaluate_image(const image::ChipImage& image, const TrainOptions& options, uint64_t first_trial,
+                                uint32_t trials) {
+  validate(options);
+  if (options.mode != TrainMode::fixed_chip) throw InputError("a chip image runs in fixed mode only");
+  compiler::ImageTrainingNetwork net = compiler::training_network(image);
+  arith::SaturationCounts counts;
+  const arith::FixedOps ops(image.quant, counts);
+  TrainOptions o = options;
+  o.quant = image.quant;
+  TrainingRun<arith::FixedOps> run(net.network, std::move(net.model), o, ops, &counts, nullptr, true);
+  return finish_evaluation(run, o, first_trial, trials);
+}
 
 std::vector<std::string> check_training(const ir::Network& network, const TrainOptions& options) {
   validate(options);

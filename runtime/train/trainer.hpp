@@ -15,6 +15,7 @@
 #include "hw_model/arith/quantity.hpp"
 #include "hw_model/image/chip_image.hpp"
 #include "runtime/train/train_options.hpp"
+#include "runtime/train/trial_score.hpp"
 
 namespace nchip::runtime {
 
@@ -53,6 +54,33 @@ struct TrainResult {
 // is checked by train().
 std::vector<std::string> check_training(const ir::Network& network, const TrainOptions& options);
 std::vector<std::string> check_training_image(const image::ChipImage& image, const TrainOptions& options);
+
+// Trial indices: training trials are iteration * batch + b; validation trials never coincide with
+// them and start at kValidationTrialBase. The validation trials scored after iteration `iteration`
+// (1-based) are validation_trial_index(iteration, V) .. + V - 1.
+constexpr uint64_t kValidationTrialBase = uint64_t{1} << 40;
+uint64_t validation_trial_index(uint32_t iteration, uint32_t validation_trials);
+
+// What `nchip eval` reports: the task's metric over `trials` trials scored without learning.
+struct EvaluationResult {
+  std::string metric_name;  // "nmse" or "recall_error_rate"
+  double metric = 0;
+  TrialScore score;         // summed over the trials
+  uint64_t first_trial = 0;
+  uint32_t trials = 0;
+  arith::SaturationCounts saturations;  // fixed: clamps during the evaluation
+};
+
+// Scores trials first_trial .. first_trial + trials - 1 of options' task (o.task, o.task_shape,
+// o.steps, o.seed) on `network` in options.mode, exactly as the trainer scores its validation
+// trials (same trials, same noise seeds, same decision rule): evaluating a trainer's output
+// network on validation_trial_index(last iteration, V) reproduces that iteration's metric.
+// Throws nchip::InputError if the network does not fit the task.
+EvaluationResult evaluate(const ir::Network& network, const TrainOptions& options, uint64_t first_trial,
+                          uint32_t trials);
+// The same for a chip image (fixed mode, the image's own raw weights and quant config).
+EvaluationResult evaluate_image(const image::ChipImage& image, const TrainOptions& options, uint64_t first_trial,
+                                uint32_t trials);
 
 // Called after every iteration (for progress lines and incremental files).
 using IterationCallback = std::function<void(const IterationRecord&)>;

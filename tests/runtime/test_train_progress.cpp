@@ -28,6 +28,26 @@ TEST_CASE("nchip train: progress lines count iterations N/M and give the time le
     CHECK(iters[i].find("  eta ") != std::string::npos);
   }
   CHECK(iters.back().substr(iters.back().size() - 9) == "  eta 0 s");
+  CHECK(r.out.find("note: iteration 1 took") == std::string::npos);  // a run of seconds says nothing more
+}
+
+TEST_CASE("nchip train: a run longer than a minute says how long after its first iteration") {
+  const std::string dir = scratch_dir("train_estimate");
+  // 10^6 iterations of a 200-step trial: hours. SIGINT after 3 s stops it (exit 130, files kept).
+  const std::string command = "timeout --preserve-status -s INT 3 " + std::string(NCHIP_BINARY_DIR) +
+                              "/nchip train --task pattern-generation --mode float --iterations 1000000 --steps 200 "
+                              "--threads 1 --out " + dir + "/o >" + dir + "/out.txt 2>" + dir + "/err.txt";
+  const int status = std::system(command.c_str());
+  REQUIRE(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 130);
+  const std::string out = nchip::test::slurp(dir + "/out.txt");
+  INFO(out);
+  const size_t note = out.find("\nnote: iteration 1 took ");
+  REQUIRE(note != std::string::npos);
+  CHECK(out.find("iter     1/1000000") < note);  // right after the first progress line
+  CHECK(out.find("iter     2/1000000") > note);
+  CHECK(out.find("; the 1000000 iterations will take about ", note) != std::string::npos);
+  CHECK(out.find(" h ", note) != std::string::npos);  // hours, in words a person reads
 }
 
 TEST_CASE("nchip train: a run that fails after creating --out removes the empty directory, keeps an existing one") {
