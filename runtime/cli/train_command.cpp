@@ -477,6 +477,17 @@ int train_main(const std::vector<std::string>& args, std::vector<std::string>* c
     if (fixed)
       fmt::print("{}\n", saturation_summary(result));
     fmt::print("weights changed: {} of {} plastic synapses\n", result.weights_changed, result.plastic_synapses);
+  }
+  // A configuration the start-up check lets through (some step can reach half an LSB) can still
+  // leave every weight where it was in practice (e.g. 4-bit weights with nearest update rounding):
+  // say so, with the usual fixes, instead of a flat curve without comment (#18 row 1).
+  if (fixed && !result.interrupted && result.plastic_synapses > 0 && result.weights_changed == 0)
+    fmt::print(stderr,
+               "nchip train: warning: no plastic weight changed in {} iterations: every update rounded to 0 LSB "
+               "(weight {}, update_rounding {}); use update_rounding stochastic, a larger --lr or more weight "
+               "fraction bits (docs/number-formats.md)\n",
+               result.curve.size(), o.quant[arith::Quantity::weight].describe(), arith::to_string(o.quant.update_rounding));
+  if (!quiet) {
     fmt::print("wrote {0}/curve.csv, {0}/metrics.json, {0}/trained.json\n", dir);
     if (recorder && recorder->limit_reached())
       fmt::print("ETU record: {} of {} updates written to {} (recording stopped at --record-etu-limit {}, "

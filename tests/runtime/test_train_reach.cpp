@@ -138,3 +138,26 @@ TEST_CASE("nchip train reports how many plastic weights changed, in metrics.json
                      " plastic synapses\n") != std::string::npos);
   }
 }
+
+TEST_CASE("nchip train warns when training ended with no weight changed (4-bit weights, nearest update rounding)") {
+  const std::string dir = scratch_dir("train_reach_none_changed");
+  // Passes the start-up check (the largest possible SGD step of two projections reaches half an
+  // LSB) but no real step does.
+  const std::string q = write(dir + "/q.json", R"({"formats": {"weight": {"width": 4, "frac": 2, "signed": true}}})");
+  const auto r = run_nchip("train --task pattern-generation --mode fixed --steps 200 --iterations 2 --quiet --quant " +
+                               q + " --out " + dir + "/o",
+                           dir);
+  REQUIRE(r.exit_code == 0);
+  CHECK(nlohmann::json::parse(slurp(dir + "/o/metrics.json")).at("weights_changed") == 0);
+  CHECK(r.err.find("nchip train: warning: no plastic weight changed in 2 iterations: every update rounded to 0 LSB "
+                   "(weight s4.2, update_rounding nearest); use update_rounding stochastic") != std::string::npos);
+  // With stochastic update rounding weights move, and nothing is said.
+  const std::string qs = write(dir + "/qs.json", R"({"update_rounding": "stochastic",
+      "formats": {"weight": {"width": 4, "frac": 2, "signed": true}}})");
+  const auto s = run_nchip("train --task pattern-generation --mode fixed --steps 200 --iterations 2 --quiet --quant " +
+                               qs + " --out " + dir + "/s",
+                           dir);
+  REQUIRE(s.exit_code == 0);
+  CHECK(nlohmann::json::parse(slurp(dir + "/s/metrics.json")).at("weights_changed") > 0);
+  CHECK(s.err.find("no plastic weight changed") == std::string::npos);
+}
