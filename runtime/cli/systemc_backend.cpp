@@ -77,7 +77,7 @@ functional::Recording run_on_systemc(const po::variables_map& vm, const ir::Netw
   arith::SaturationCounts counts;
   functional::Recording rec = systemc::run_network_timed(chip, img, img.network, arith::FixedOps(img.quant, counts),
                                                          inputs, steps, seed, record_voltages);
-  report_systemc(vm, quiet);
+  report_systemc(vm, quiet, img.dt_ms);
   return rec;
 }
 
@@ -91,14 +91,14 @@ void configure_systemc_training(const po::variables_map& vm, const std::string& 
   o.systemc = trace_params(vm, o.chip);
 }
 
-void report_systemc(const po::variables_map& vm, bool quiet) {
+void report_systemc(const po::variables_map& vm, bool quiet, double dt_ms) {
   systemc::TimedChip* chip = systemc::TimedChip::existing();
   if (!chip) return;
   chip->close_trace();
   const systemc::ChipStats& stats = chip->stats();
   if (vm.count("stats"))
-    write_file_atomically(vm["stats"].as<std::string>(), systemc_stats_json(stats).dump(1) + "\n");
-  if (!quiet) fmt::print("{}", systemc_stats_summary(stats));
+    write_file_atomically(vm["stats"].as<std::string>(), systemc_stats_json(stats, dt_ms).dump(1) + "\n");
+  if (!quiet) fmt::print("{}", systemc_stats_summary(stats, dt_ms));
 }
 
 }  // namespace nchip::runtime

@@ -33,6 +33,8 @@ functional::Recording run_on_systemc(const boost::program_options::variables_map
 void configure_systemc_training(const boost::program_options::variables_map& vm, const std::string& mode,
                                 TrainOptions& o, const image::ChipConfig* image_chip = nullptr);
 // After a SystemC run: writes --stats (if given) and, unless `quiet`, prints the chip summary.
-void report_systemc(const boost::program_options::variables_map& vm, bool quiet);
+// `dt_ms` is the network's time step: with it the stats give the network time the run covered
+// and the real-time factor (emulated chip time / network time).
+void report_systemc(const boost::program_options::variables_map& vm, bool quiet, double dt_ms);
 
 }  // namespace nchip::runtime

@@ -4,7 +4,18 @@
 
 namespace nchip::runtime {
 
-nlohmann::ordered_json systemc_stats_json(const systemc::ChipStats& s) {
+namespace {
+
+double network_seconds(const systemc::ChipStats& s, double dt_ms) { return static_cast<double>(s.steps) * dt_ms * 1e-3; }
+// Emulated chip time / network time (0 when no step ran).
+double real_time_factor(const systemc::ChipStats& s, double dt_ms) {
+  const double network_s = network_seconds(s, dt_ms);
+  return network_s > 0 ? s.emulated_seconds() / network_s : 0.0;
+}
+
+}  // namespace
+
+nlohmann::ordered_json systemc_stats_json(const systemc::ChipStats& s, double dt_ms) {
   using nlohmann::ordered_json;
   const systemc::StallStats stalls = s.sum_stalls();
   ordered_json out;
@@ -54,6 +65,8 @@ nlohmann::ordered_json systemc_stats_json(const systemc::ChipStats& s) {
                    {"weight_update_pj", s.sum_weight_updates() * s.energy_weight_update_pj},
                    {"noc_pj", s.hops * s.energy_hop_pj}};
   out["emulated_time_s"] = s.emulated_seconds();
+  out["network_time_s"] = network_seconds(s, dt_ms);
+  out["real_time_factor"] = real_time_factor(s, dt_ms);
   ordered_json tiles = ordered_json::array();
   for (uint32_t t = 0; t < s.tiles.size(); ++t) {
     const systemc::TileStats& ts = s.tiles[t];
@@ -88,13 +101,19 @@ nlohmann::ordered_json systemc_stats_json(const systemc::ChipStats& s) {
   return out;
 }
 
-std::string systemc_stats_summary(const systemc::ChipStats& s) {
+std::string systemc_stats_summary(const systemc::ChipStats& s, double dt_ms) {
   const systemc::StallStats stalls = s.sum_stalls();
   std::string text;
   text += fmt::format("  chip (SystemC, {}x{} mesh, {} MHz): {} cycles = {:.3f} ms emulated, {:.1f} cycles/step "
                       "(max {}), {} noc-bound / {} core-bound steps\n",
                       s.mesh_width, s.mesh_height, s.clock_mhz, s.total_cycles, s.emulated_seconds() * 1e3,
                       s.mean_step_cycles(), s.max_step_cycles, s.noc_bound_steps, s.core_bound_steps);
+  if (s.steps > 0 && dt_ms > 0)
+    text += fmt::format("  chip time: {:.3f} ms emulated for {:.3f} ms of network time: real-time factor {:.4g} ({})\n",
+                        s.emulated_seconds() * 1e3, network_seconds(s, dt_ms) * 1e3, real_time_factor(s, dt_ms),
+                        real_time_factor(s, dt_ms) <= 1 ? fmt::format("{:.3g}x faster than real time",
+                                                                      1 / real_time_factor(s, dt_ms))
+                                                        : std::string("slower than real time at this clock"));
   text += fmt::format("  chip work: {} synaptic ops, {} neuron updates, {} eligibility updates, {} weight updates\n",
                       s.sum_synaptic_events(), s.sum_neuron_updates(), s.sum_eligibility_updates(),
                       s.sum_weight_updates());

@@ -10,7 +10,9 @@
 
 namespace nchip::runtime {
 
-nlohmann::ordered_json systemc_stats_json(const systemc::ChipStats& stats);
-std::string systemc_stats_summary(const systemc::ChipStats& stats);
+// `dt_ms`: the network's time step (network time = steps x dt_ms; the real-time factor is the
+// emulated chip time over it: below 1 the chip runs faster than real time).
+nlohmann::ordered_json systemc_stats_json(const systemc::ChipStats& stats, double dt_ms);
+std::string systemc_stats_summary(const systemc::ChipStats& stats, double dt_ms);
 
 }  // namespace nchip::runtime

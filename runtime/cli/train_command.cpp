@@ -497,7 +497,7 @@ int train_main(const std::vector<std::string>& args, std::vector<std::string>* c
     else if (recorder)
       fmt::print("ETU record: all {} updates written to {}\n", recorder->recorded(), record_path);
   }
-  if (o.systemc_backend) report_systemc(vm, quiet);
+  if (o.systemc_backend) report_systemc(vm, quiet, network.dt_ms);
   return result.interrupted ? 130 : 0;
 }
 

@@ -28,6 +28,13 @@ TEST_CASE("nchip run --backend systemc writes the functional backend's results, 
   CHECK(stats["noc"]["packets"].get<uint64_t>() > 0);
   CHECK(stats["operations"]["synaptic_ops"] == nlohmann::json::parse(slurp(dir + "/f.json"))["synaptic_events"]);
   CHECK(stats["energy"]["total_pj"].get<double>() > 0);
+  // 2400 steps of 1 ms: 2.4 s of network time; the real-time factor is emulated time over it (#18).
+  CHECK(stats["network_time_s"].get<double>() == Approx(2.4));
+  CHECK(stats["real_time_factor"].get<double>() ==
+        Approx(stats["emulated_time_s"].get<double>() / 2.4).epsilon(1e-12));
+  CHECK(stats["emulated_time_s"].get<double>() ==
+        Approx(stats["cycles"]["total"].get<double>() / (stats["clock_mhz"].get<double>() * 1e6)));
+  CHECK(s.out.find("ms of network time: real-time factor ") != std::string::npos);
   CHECK(slurp(dir + "/tile.vcd").find("router_packets_forwarded") != std::string::npos);
 }
 
