@@ -410,32 +410,36 @@ int train_main(const std::vector<std::string>& args, std::vector<std::string>* c
     o.etu_observer = recorder.get();
   }
 
-  if (!quiet)
-    fmt::print("training '{}' on {} ({}, {}, storage {}, batch {}, {} lr {}, seed {}, threads {})\n", network.name,
-               task, to_string(o.mode),
-               o.algorithm == Algorithm::bptt ? std::string("bptt") : fmt::format("feedback {}", to_string(o.eprop.feedback)),
-               to_string(o.eprop.storage), o.batch,
-               fixed && o.eprop.storage == learning::StorageScheme::factored ? std::string("online +-1 LSB rule,")
-                                                                              : to_string(o.optimizer),
-               o.lr, o.seed,
-               o.eprop.threads == 0 ? learning::WorkerPool::default_threads() : o.eprop.threads);
-  if (!quiet && fixed) fmt::print("{}\n", formats_line(o.quant));
-  if (!quiet && !optimizer_chosen && o.algorithm == Algorithm::eprop &&
-      !(fixed && o.eprop.storage == learning::StorageScheme::factored)) {
-    // Float and chip defaults differ (#18 row 5): say so, so a float-vs-chip comparison is not an
-    // optimizer comparison by accident.
-    TrainOptions other = o;
-    other.mode = fixed ? TrainMode::float_reference : TrainMode::fixed_chip;
-    if (!fixed) other.eprop.storage = learning::StorageScheme::full;
-    const OptimizerKind other_default = default_optimizer(other);
-    if (other_default != o.optimizer)
-      fmt::print("note: the {} default optimizer is {}, {}'s is {}; give both runs the same --optimizer to compare "
-                 "like with like (docs/on-chip-training.md)\n",
-                 to_string(o.mode), to_string(o.optimizer), to_string(other.mode), to_string(other_default));
-  }
-  if (!quiet && rtl_unit)
-    fmt::print("core {}'s eligibility-trace unit: the verilated RTL (rtl/etu.sv), the other cores the C++ unit\n",
-               o.systemc.rtl_etu_core);
+  // The header is printed once the trainer has made every check (a chip too small for the network,
+  // say), so a refusal never follows it.
+  o.on_start = [&] {
+    if (!quiet)
+      fmt::print("training '{}' on {} ({}, {}, storage {}, batch {}, {} lr {}, seed {}, threads {})\n", network.name,
+                 task, to_string(o.mode),
+                 o.algorithm == Algorithm::bptt ? std::string("bptt") : fmt::format("feedback {}", to_string(o.eprop.feedback)),
+                 to_string(o.eprop.storage), o.batch,
+                 fixed && o.eprop.storage == learning::StorageScheme::factored ? std::string("online +-1 LSB rule,")
+                                                                                : to_string(o.optimizer),
+                 o.lr, o.seed,
+                 o.eprop.threads == 0 ? learning::WorkerPool::default_threads() : o.eprop.threads);
+    if (!quiet && fixed) fmt::print("{}\n", formats_line(o.quant));
+    if (!quiet && !optimizer_chosen && o.algorithm == Algorithm::eprop &&
+        !(fixed && o.eprop.storage == learning::StorageScheme::factored)) {
+      // Float and chip defaults differ (#18 row 5): say so, so a float-vs-chip comparison is not an
+      // optimizer comparison by accident.
+      TrainOptions other = o;
+      other.mode = fixed ? TrainMode::float_reference : TrainMode::fixed_chip;
+      if (!fixed) other.eprop.storage = learning::StorageScheme::full;
+      const OptimizerKind other_default = default_optimizer(other);
+      if (other_default != o.optimizer)
+        fmt::print("note: the {} default optimizer is {}, {}'s is {}; give both runs the same --optimizer to compare "
+                   "like with like (docs/on-chip-training.md)\n",
+                   to_string(o.mode), to_string(o.optimizer), to_string(other.mode), to_string(other_default));
+    }
+    if (!quiet && rtl_unit)
+      fmt::print("core {}'s eligibility-trace unit: the verilated RTL (rtl/etu.sv), the other cores the C++ unit\n",
+                 o.systemc.rtl_etu_core);
+  };
   std::vector<IterationRecord> curve;
   const std::string metric_name = task == "pattern-generation" ? "nmse" : "recall_error_rate";
   SigintGuard guard;

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -59,6 +60,9 @@ struct TrainOptions {
   // which do not learn), e.g. `nchip train --record-etu`. Fixed mode with the full storage scheme
   // only (the RTL's FixedOps ETU); not owned.
   learning::EtuObserver<arith::FixedOps>* etu_observer = nullptr;
+  // Called once, after every check has passed and the run is set up, before iteration 1 (nchip
+  // train prints its header there, so an error never follows the header). May be empty.
+  std::function<void()> on_start;
 };
 
 // SGD learning rate of the fixed-point chip for o.task, o.steps (unset: the task's), o.batch and

@@ -152,6 +152,7 @@ class TrainingRun {
   TrainResult run(const IterationCallback& on_iteration, const std::atomic<bool>* stop) {
     TrainResult result;
     result.metric_name = task_->loss() == LossKind::mse ? "nmse" : "recall_error_rate";
+    if (o_.on_start) o_.on_start();
     for (uint32_t it = 0; it < o_.iterations; ++it) {
       if (stop && stop->load()) {
         result.interrupted = true;

@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include <filesystem>
+#include <fstream>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -78,4 +79,19 @@ TEST_CASE("nchip train: the header notes when the other mode's default optimizer
   r = run_nchip(base + "float --optimizer sgd --out " + dir + "/s", dir);
   REQUIRE(r.exit_code == 0);
   CHECK(r.out.find("note:") == std::string::npos);
+}
+
+TEST_CASE("nchip train: an error found while setting up the run comes without the run's header") {
+  const std::string dir = scratch_dir("train_header_after_checks");
+  // A 1x1 chip cannot hold the network: the SystemC backend's compile refuses it after the
+  // start-up checks. Nothing on stdout, one line on stderr, no --out left behind.
+  std::ofstream(dir + "/tiny.json") << R"({"name": "tiny", "mesh_width": 1, "mesh_height": 1})";
+  const auto r = run_nchip("train --task pattern-generation --mode fixed --backend systemc --chip " + dir +
+                               "/tiny.json --iterations 1 --out " + dir + "/o",
+                           dir);
+  CHECK(r.exit_code == 2);
+  CHECK(nchip::test::line_count(r.err) == 1);
+  CHECK(r.err.find("needs") != std::string::npos);
+  CHECK(r.out.empty());
+  CHECK(!std::filesystem::exists(dir + "/o"));
 }
