@@ -4,8 +4,11 @@
 #pragma once
 
 #include <boost/program_options/options_description.hpp>
+#include <boost/program_options/variables_map.hpp>
 #include <string>
 #include <vector>
+
+#include "runtime/tasks/task.hpp"
 
 namespace nchip::runtime {
 
@@ -25,9 +28,14 @@ int inspect_command_main(const std::vector<std::string>& args);  // `nchip inspe
 int validate_command_main(const std::vector<std::string>& args);  // `nchip validate`
 int sweep_command_main(const std::vector<std::string>& args);  // `nchip sweep` (runtime/sweep)
 int plot_command_main(const std::vector<std::string>& args);  // `nchip plot`
+int data_command_main(const std::vector<std::string>& args);  // `nchip data` (runtime/data)
 
 // `nchip train`'s options (the table behind its --help; nchip sweep checks spec keys against it).
 boost::program_options::options_description train_options_description();
+// Its task shape and timing flags (--inputs, --cues, ...; nchip data convert --from-task shares them).
+boost::program_options::options_description task_shape_options_description();
+// Those flags as TaskOptions (the task checks them).
+TaskOptions task_shape_options(const boost::program_options::variables_map& vm);
 // Parses and checks `nchip train` arguments exactly as train does (options, network, quant config,
 // whether any weight can change) without training or writing anything; throws what train would
 // (InputError, boost::program_options::error). Returns train's warnings.

@@ -27,6 +27,8 @@
 #include "rtl/cosim/etu_record.hpp"
 #include "runtime/cli/command.hpp"
 #include "runtime/cli/options.hpp"
+#include "runtime/data/trial_set_h5.hpp"
+#include "runtime/data/trial_set_task.hpp"
 #include "runtime/io/atomic_file.hpp"
 #include "runtime/cli/systemc_backend.hpp"
 #include "runtime/train/default_networks.hpp"
@@ -190,7 +192,8 @@ nlohmann::json metrics_json(const TrainOptions& o, const std::string& network_na
   return j;
 }
 
-// The task's shape and timing flags (--inputs, --cues, ...) as TaskOptions; the task checks them.
+}  // namespace
+
 TaskOptions task_shape_options(const po::variables_map& vm) {
   TaskOptions t;
   const auto count = [&](const char* flag, std::optional<uint32_t>& field) {
@@ -241,6 +244,30 @@ TaskOptions task_shape_options(const po::variables_map& vm) {
   return t;
 }
 
+namespace {
+
+// --data: the file's shape and time step against the network's, before anything is written; each
+// mismatch names the file's attribute.
+void check_data_fits(const std::string& path, const TrialSet& set, const TrialSetTask& task, const ir::Network& network,
+                     const TrainOptions& o) {
+  const uint32_t inputs = network_input_count(network);
+  uint32_t readouts = 0;
+  for (const auto& p : network.populations) readouts += p.type == ir::PopulationType::readout ? p.size : 0;
+  if (set.n_inputs != inputs)
+    throw InputError(fmt::format("{}: / attribute 'n_inputs': {} input channels, but network '{}' has {} inputs",
+                                 path, set.n_inputs, network.name, inputs));
+  if (set.n_outputs != readouts)
+    throw InputError(fmt::format("{}: / attribute 'n_outputs': {} outputs, but network '{}' has {} readouts", path,
+                                 set.n_outputs, network.name, readouts));
+  if (set.dt_ms != network.dt_ms)
+    throw InputError(fmt::format("{}: / attribute 'dt_ms': {} ms, but network '{}' steps {} ms", path, set.dt_ms,
+                                 network.name, network.dt_ms));
+  if (task.loss() == LossKind::cross_entropy && o.validation_trials > 0 && task.validation_count() == 0)
+    throw InputError(fmt::format("{}: /split: no validation trials for the per-iteration error rate; mark some 1 in "
+                                 "/split, give --validation-data FILE, or --validation-trials 0",
+                                 path));
+}
+
 }  // namespace
 
 po::options_description train_options_description() {
@@ -248,6 +275,12 @@ po::options_description train_options_description() {
   opts.add_options()
       ("help,h", "show this help")
       ("task", po::value<std::string>(), "pattern-generation, store-recall or evidence-accumulation")
+      ("data", po::value<std::string>(), "train on the trials of this trial-set file (HDF5, docs/data.md) instead of "
+                                         "a --task; needs --net")
+      ("validation-data", po::value<std::string>(), "with --data: validate on every trial of this file (else on the "
+                                                    "training file's /split = 1 trials)")
+      ("shuffle", po::value<std::string>()->default_value("on"), "with --data: on (each epoch's training trials in "
+                                                                "an order drawn from --seed) or off (file order)")
       ("preset", po::value<std::string>(), "a named task configuration: nest-sine (pattern-generation as NEST's "
                                           "sine-wave regression: 100 frozen Poisson inputs at 50 Hz, 1 readout, periods "
                                           "1000, 500, 333, 200 ms; default network examples/networks/sine_waves.json)")
@@ -291,6 +324,12 @@ po::options_description train_options_description() {
       ("rtl-etu", po::value<int64_t>(),
        "--backend systemc: run core CORE's eligibility-trace unit on the verilated RTL (rtl/etu.sv)")
       ("quiet", "no progress lines");
+  opts.add(task_shape_options_description());
+  add_backend_options(opts);  // --backend functional|systemc and the SystemC flags (issue #5)
+  return opts;
+}
+
+po::options_description task_shape_options_description() {
   po::options_description shape("task shape and timing (default: the paper's; evidence-accumulation: NEST's)");
   shape.add_options()
       ("inputs", po::value<int64_t>(), "input channels (pattern-generation 20, or 100 with --pattern-input poisson; "
@@ -316,9 +355,7 @@ po::options_description train_options_description() {
       ("recall-steps", po::value<int64_t>(), "evidence-accumulation: recall window, where the error and the decision are (150)")
       ("cue-probability", po::value<double>(), "evidence-accumulation: probability of a cue for the minority side (0.3)")
       ("noise-rate", po::value<double>(), "evidence-accumulation: Hz of the background-noise population (10)");
-  opts.add(shape);
-  add_backend_options(opts);  // --backend functional|systemc and the SystemC flags (issue #5)
-  return opts;
+  return shape;
 }
 
 namespace {
@@ -335,16 +372,49 @@ int train_main(const std::vector<std::string>& args, std::vector<std::string>* c
     std::cout << opts << "\n";
     return 0;
   }
-  if (!vm.count("task")) throw InputError("--task is required (pattern-generation, store-recall or evidence-accumulation)");
+  std::shared_ptr<TrialSetTask> data;
+  std::optional<TrialSet> data_set;
+  if (vm.count("data")) {
+    if (vm.count("task")) throw InputError("--data and --task: the trials come from the file; give one of them");
+    if (!vm.count("net"))
+      throw InputError("--data: give the network to train with --net (its inputs and readouts must be the file's "
+                       "n_inputs and n_outputs)");
+    const po::options_description shape_flags = task_shape_options_description();
+    for (const auto& option : shape_flags.options())
+      if (vm.count(option->long_name()))
+        throw InputError(fmt::format("--{}: the trials' shape comes from --data", option->long_name()));
+    for (const char* flag : {"preset", "steps"})
+      if (vm.count(flag)) throw InputError(fmt::format("--{}: the trials' shape comes from --data", flag));
+    const std::string path = vm["data"].as<std::string>();
+    data_set = read_trial_set(path);
+    std::optional<TrialSet> validation;
+    std::string validation_path;
+    if (vm.count("validation-data")) {
+      validation_path = vm["validation-data"].as<std::string>();
+      validation = read_trial_set(validation_path);
+    }
+    const std::string shuffle = pick<std::string>("shuffle", vm["shuffle"].as<std::string>(), {{"on", "on"}, {"off", "off"}});
+    data = make_trial_set_task(*data_set, path, validation ? &*validation : nullptr, validation_path, shuffle == "on");
+  } else {
+    for (const char* flag : {"validation-data"})
+      if (vm.count(flag)) throw InputError(fmt::format("--{}: only with --data", flag));
+    if (!vm["shuffle"].defaulted()) throw InputError("--shuffle: only with --data");
+  }
+  if (!vm.count("task") && !data)
+    throw InputError("--task is required (pattern-generation, store-recall or evidence-accumulation), or --data FILE");
   if (!vm.count("out")) throw InputError("--out DIR is required");
 
   TrainOptions o;
-  const std::string task = vm["task"].as<std::string>();
+  // With --data the task name picks the defaults only: regression as pattern generation,
+  // classification as evidence accumulation (batch 32, Adam 5e-3 in float, sign SGD on chip).
+  const std::string task = data ? (data->loss() == LossKind::mse ? "pattern-generation" : "evidence-accumulation")
+                                : vm["task"].as<std::string>();
   if (!is_training_task(task))
     throw InputError(fmt::format("--task: expected pattern-generation, store-recall or evidence-accumulation, got '{}'",
                                  task));
   apply_task_defaults(task, o);
   o.task_shape = task_shape_options(vm);
+  o.data = data;
   const std::string preset = vm.count("preset") ? vm["preset"].as<std::string>() : "";
   if (vm.count("preset")) apply_task_preset(task, preset, o.task_shape);
   o.mode = pick<TrainMode>("mode", vm["mode"].as<std::string>(),
@@ -386,7 +456,8 @@ int train_main(const std::vector<std::string>& args, std::vector<std::string>* c
                                  : arith::ClassificationError::softmax_exact;
   if (vm.count("softmax")) {
     if (task == "pattern-generation")
-      throw InputError("--softmax: only for classification tasks (store-recall, evidence-accumulation)");
+      throw InputError(data ? "--softmax: only for classification data (/labels); this file has /targets"
+                            : "--softmax: only for classification tasks (store-recall, evidence-accumulation)");
     o.eprop.classification = pick<arith::ClassificationError>(
         "softmax", vm["softmax"].as<std::string>(),
         {{"exact", arith::ClassificationError::softmax_exact},
@@ -454,6 +525,7 @@ int train_main(const std::vector<std::string>& args, std::vector<std::string>* c
   const ir::Network network = chip_image        ? compiler::outline_network(*chip_image)
                               : vm.count("net") ? ir::read_network_file(vm["net"].as<std::string>())
                                                 : default_training_network(task, o.seed, preset);
+  if (data) check_data_fits(vm["data"].as<std::string>(), *data_set, *data, network, o);
   if (!vm.count("lr")) apply_default_lr(o, recurrent_neuron_count(network));
   // Refused before the output directory exists: a configuration with which no weight can change.
   for (const std::string& warning : chip_image ? check_training_image(*chip_image, o) : check_training(network, o))
@@ -500,7 +572,10 @@ int train_main(const std::vector<std::string>& args, std::vector<std::string>* c
 
   if (!quiet)
     fmt::print("training '{}' on {} ({}, {}, storage {}, batch {}, {} lr {}, seed {}, threads {})\n", network.name,
-               task, to_string(o.mode),
+               data ? fmt::format("{} ({} training, {} validation trials)", data->name(), data->training_count(),
+                                  data->validation_count())
+                    : task,
+               to_string(o.mode),
                o.algorithm == Algorithm::bptt ? std::string("bptt") : fmt::format("feedback {}", to_string(o.eprop.feedback)),
                to_string(o.eprop.storage), o.batch,
                fixed && o.eprop.storage == learning::StorageScheme::factored ? std::string("online +-1 LSB rule,")
@@ -545,6 +620,14 @@ int train_main(const std::vector<std::string>& args, std::vector<std::string>* c
                                         : train(network, o, on_iteration, &g_stop);
   write_file_atomically(dir + "/curve.csv", curve_csv(result.curve, metric_name));
   nlohmann::json metrics = metrics_json(o, network.name, result);
+  if (data) {
+    metrics["task"] = "data";
+    metrics["data"] = {{"file", vm["data"].as<std::string>()},
+                       {"validation_file", vm.count("validation-data") ? vm["validation-data"].as<std::string>() : ""},
+                       {"training_trials", data->training_count()},
+                       {"validation_trials", data->validation_count()},
+                       {"shuffle", vm["shuffle"].as<std::string>() == "on"}};
+  }
   if (recorder) {
     recorder->close();  // count patched, renamed into place (also when interrupted: a valid prefix)
     metrics["etu_record"] = {{"file", record_path},

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -40,6 +41,10 @@ struct TrainOptions {
   // The task's shape and timing (--inputs, --outputs, --cues, ..., --preset); unset fields keep the
   // task's defaults. `steps` above overrides task_shape.steps.
   TaskOptions task_shape;
+  // --data FILE: the trials come from this task (runtime/data's TrialSetTask) instead of the
+  // generator o.task names; o.task then only picks the defaults (pattern-generation's for
+  // regression data, evidence-accumulation's for classification). Not owned exclusively.
+  std::shared_ptr<const Task> data;
   // Float reference: SGD, sign SGD or Adam on the host (Kingma & Ba 2014 defaults). Fixed: SGD
   // or sign SGD on chip with a u32.24 learning rate (hw_model/arith/weight_update.hpp); Adam is
   // refused (two more words per synapse).

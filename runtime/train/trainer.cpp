@@ -32,9 +32,6 @@ using arith::Num;
 
 double since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
 
-// Validation trials never coincide with training trials (indices iteration * batch + b).
-constexpr uint64_t kValidationTrialBase = uint64_t{1} << 40;
-
 // A network fits a task when its input and readout counts are the task's (set by --inputs, --outputs).
 void require_task_shape(const std::string& network_name, uint32_t inputs, uint32_t readouts, const Task& task) {
   if (inputs != task.n_inputs())
