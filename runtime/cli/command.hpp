@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "runtime/data/fashion_mnist_task.hpp"
 #include "runtime/tasks/task.hpp"
 
 namespace nchip::runtime {
@@ -34,6 +35,10 @@ int data_command_main(const std::vector<std::string>& args);  // `nchip data` (r
 boost::program_options::options_description train_options_description();
 // Its task shape and timing flags (--inputs, --cues, ...; nchip data convert --from-task shares them).
 boost::program_options::options_description task_shape_options_description();
+// --task fashion-mnist's flags (--encoding, --train-images, ...), shared with nchip data convert
+// --from-fashion-mnist, and their values (with --recall-steps) as FashionMnistOptions.
+boost::program_options::options_description fashion_mnist_options_description();
+FashionMnistOptions fashion_mnist_options(const boost::program_options::variables_map& vm);
 // Those flags as TaskOptions (the task checks them).
 TaskOptions task_shape_options(const boost::program_options::variables_map& vm);
 // Parses and checks `nchip train` arguments exactly as train does (options, network, quant config,

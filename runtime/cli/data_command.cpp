@@ -60,14 +60,17 @@ int convert_main(const std::vector<std::string>& args) {
       ("validation-trials", po::value<int64_t>()->default_value(0), "--from-task: validation trials (the trainer's "
                                                                     "validation draws 0..N-1), /split = 1")
       ("seed", po::value<int64_t>()->default_value(1), "--from-task: the generator's seed")
-      ("validation-last", po::value<int64_t>(), "JSON or CSV: mark the last N trials as validation (/split = 1)");
+      ("validation-last", po::value<int64_t>(), "JSON or CSV: mark the last N trials as validation (/split = 1)")
+      ("from-fashion-mnist", "Fashion-MNIST with --encoding etc.: training, validation (/split 1) and test (/split 2) "
+                             "images (defaults 59000, 1000, 10000: give smaller --train-images for a small file)");
   opts.add(task_shape_options_description());
+  opts.add(fashion_mnist_options_description());
   po::variables_map vm;
   if (!parse_command_line(args, opts, nullptr, vm)) return 0;
   if (!vm.count("out")) throw InputError("--out FILE.h5 is required");
   const int sources = static_cast<int>(vm.count("from-json")) + static_cast<int>(vm.count("spikes-csv")) +
-                      static_cast<int>(vm.count("from-task"));
-  if (sources != 1) throw InputError("give one source: --from-json, --spikes-csv or --from-task");
+                      static_cast<int>(vm.count("from-task")) + static_cast<int>(vm.count("from-fashion-mnist"));
+  if (sources != 1) throw InputError("give one source: --from-json, --spikes-csv, --from-task or --from-fashion-mnist");
 
   TrialSet set;
   if (vm.count("from-json")) {
@@ -83,6 +86,8 @@ int convert_main(const std::vector<std::string>& args) {
     set = read_trial_set_csv(vm["spikes-csv"].as<std::string>(),
                              vm.count("labels-csv") ? vm["labels-csv"].as<std::string>() : "",
                              vm.count("targets-csv") ? vm["targets-csv"].as<std::string>() : "", shape);
+  } else if (vm.count("from-fashion-mnist")) {
+    set = FashionMnistTask(fashion_mnist_options(vm)).to_trial_set();
   } else {
     if (!vm.count("trials")) throw InputError("--from-task: --trials N is required");
     TaskOptions shape = task_shape_options(vm);
@@ -99,14 +104,16 @@ int convert_main(const std::vector<std::string>& args) {
     for (uint64_t i = n; i < n + n_val; ++i) set.split[i] = TrialSplit::validation;
   }
   if (vm.count("validation-last")) {
-    if (vm.count("from-task")) throw InputError("--validation-last: --from-task has --validation-trials");
+    if (vm.count("from-task") || vm.count("from-fashion-mnist"))
+      throw InputError("--validation-last: only for JSON and CSV (the others have their own splits)");
     const auto last = static_cast<size_t>(bounded(vm, "validation-last", 0, static_cast<int64_t>(set.trials.size()) - 1));
     for (size_t i = set.trials.size() - last; i < set.trials.size(); ++i) set.split[i] = TrialSplit::validation;
   }
   const std::string out = vm["out"].as<std::string>();
   write_trial_set(out, set);
-  fmt::print("wrote {}: {} trials ({} training, {} validation), {} steps, {} inputs, {} outputs, {}\n", out,
-             set.trials.size(), set.count(TrialSplit::training), set.count(TrialSplit::validation), set.steps,
+  fmt::print("wrote {}: {} trials ({} training, {} validation, {} test), {} steps, {} inputs, {} outputs, {}\n", out,
+             set.trials.size(), set.count(TrialSplit::training), set.count(TrialSplit::validation),
+             set.count(TrialSplit::test), set.steps,
              set.n_inputs, set.n_outputs, set.loss == LossKind::mse ? "regression" : "classification");
   return 0;
 }
@@ -128,6 +135,7 @@ int info_main(const std::vector<std::string>& args) {
                       {"trials", set.trials.size()},
                       {"training_trials", set.count(TrialSplit::training)},
                       {"validation_trials", set.count(TrialSplit::validation)},
+                      {"test_trials", set.count(TrialSplit::test)},
                       {"steps", set.steps},
                       {"n_inputs", set.n_inputs},
                       {"n_outputs", set.n_outputs},
@@ -139,9 +147,10 @@ int info_main(const std::vector<std::string>& args) {
     std::cout << j.dump(2) << "\n";
     return 0;
   }
-  fmt::print("{}: {} trials ({} training, {} validation), {} steps of {} ms, {} inputs, {} outputs, {}; {} input "
-             "events{}\n",
-             path, set.trials.size(), set.count(TrialSplit::training), set.count(TrialSplit::validation), set.steps,
+  fmt::print("{}: {} trials ({} training, {} validation, {} test), {} steps of {} ms, {} inputs, {} outputs, {}; {} "
+             "input events{}\n",
+             path, set.trials.size(), set.count(TrialSplit::training), set.count(TrialSplit::validation),
+             set.count(TrialSplit::test), set.steps,
              set.dt_ms, set.n_inputs, set.n_outputs, set.loss == LossKind::mse ? "regression" : "classification",
              events, set.loss == LossKind::mse ? "" : fmt::format(", {} labels", labels));
   return 0;

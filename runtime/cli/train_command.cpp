@@ -27,6 +27,7 @@
 #include "rtl/cosim/etu_record.hpp"
 #include "runtime/cli/command.hpp"
 #include "runtime/cli/options.hpp"
+#include "runtime/data/fashion_mnist_task.hpp"
 #include "runtime/data/trial_set_h5.hpp"
 #include "runtime/data/trial_set_task.hpp"
 #include "runtime/io/atomic_file.hpp"
@@ -179,6 +180,11 @@ nlohmann::json metrics_json(const TrainOptions& o, const std::string& network_na
   if (r.metric_name == "recall_error_rate")  // null: never below 5 %
     j["first_iteration_below_5_percent"] =
         r.first_iteration_below_5_percent ? nlohmann::json(*r.first_iteration_below_5_percent) : nlohmann::json();
+  if (r.test_error_rate) {
+    j["test_trials"] = o.test_trials;
+    j["test_error_rate"] = *r.test_error_rate;
+    j["test_accuracy"] = 1.0 - *r.test_error_rate;
+  }
   // Plastic synapses whose final weight differs from the initial one.
   j["plastic_synapses"] = r.plastic_synapses;
   j["weights_changed"] = r.weights_changed;
@@ -274,7 +280,7 @@ po::options_description train_options_description() {
   po::options_description opts("usage: nchip train --task TASK --out DIR [options]\n\noptions");
   opts.add_options()
       ("help,h", "show this help")
-      ("task", po::value<std::string>(), "pattern-generation, store-recall or evidence-accumulation")
+      ("task", po::value<std::string>(), "pattern-generation, store-recall, evidence-accumulation or fashion-mnist")
       ("data", po::value<std::string>(), "train on the trials of this trial-set file (HDF5, docs/data.md) instead of "
                                          "a --task; needs --net")
       ("validation-data", po::value<std::string>(), "with --data: validate on every trial of this file (else on the "
@@ -325,8 +331,40 @@ po::options_description train_options_description() {
        "--backend systemc: run core CORE's eligibility-trace unit on the verilated RTL (rtl/etu.sv)")
       ("quiet", "no progress lines");
   opts.add(task_shape_options_description());
+  opts.add(fashion_mnist_options_description());
   add_backend_options(opts);  // --backend functional|systemc and the SystemC flags (issue #5)
   return opts;
+}
+
+po::options_description fashion_mnist_options_description() {
+  po::options_description fm("fashion-mnist (runtime/data/fashion_mnist_task.hpp; also nchip data convert --from-fashion-mnist)");
+  fm.add_options()
+      ("encoding", po::value<std::string>(), "rows (default: 28 column channels, one row per step), pixels (the LSNN "
+                                             "paper's 784-step threshold crossings, 80 channels) or latency (784 "
+                                             "channels, one spike per pixel, brighter earlier)")
+      ("train-images", po::value<int64_t>(), "training images: the first N of the training file (59000)")
+      ("validation-images", po::value<int64_t>(), "validation images: the last N of the training file (1000)")
+      ("test-images", po::value<int64_t>(), "test images scored after training: the first N of t10k (10000)")
+      ("row-steps", po::value<int64_t>(), "rows: steps per image row (1)")
+      ("latency-steps", po::value<int64_t>(), "latency: steps of the latency code (20)")
+      ("pixel-threshold", po::value<int64_t>(), "rows, latency: grey value (of 255) at which a pixel spikes (128)")
+      ("dataset-dir", po::value<std::string>(), "directory of the IDX .gz files (/usr/share/datasets/fashion-mnist)");
+  // --recall-steps (task shape) is the decision window after the image (10).
+  return fm;
+}
+
+FashionMnistOptions fashion_mnist_options(const po::variables_map& vm) {
+  FashionMnistOptions f;
+  if (vm.count("encoding")) f.encoding = vm["encoding"].as<std::string>();
+  if (vm.count("train-images")) f.train_images = static_cast<uint32_t>(bounded(vm, "train-images", 0, 60'000));
+  if (vm.count("validation-images")) f.validation_images = static_cast<uint32_t>(bounded(vm, "validation-images", 0, 60'000));
+  if (vm.count("test-images")) f.test_images = static_cast<uint32_t>(bounded(vm, "test-images", 0, 10'000));
+  if (vm.count("row-steps")) f.row_steps = static_cast<uint32_t>(bounded(vm, "row-steps", 1, 1000));
+  if (vm.count("latency-steps")) f.latency_steps = static_cast<uint32_t>(bounded(vm, "latency-steps", 2, 10'000));
+  if (vm.count("pixel-threshold")) f.pixel_threshold = static_cast<uint32_t>(bounded(vm, "pixel-threshold", 1, 255));
+  if (vm.count("recall-steps")) f.recall_steps = static_cast<uint32_t>(bounded(vm, "recall-steps", 1, 100'000));
+  if (vm.count("dataset-dir")) f.dir = vm["dataset-dir"].as<std::string>();
+  return f;
 }
 
 po::options_description task_shape_options_description() {
@@ -374,6 +412,7 @@ int train_main(const std::vector<std::string>& args, std::vector<std::string>* c
   }
   std::shared_ptr<TrialSetTask> data;
   std::optional<TrialSet> data_set;
+  std::shared_ptr<FashionMnistTask> fashion;
   if (vm.count("data")) {
     if (vm.count("task")) throw InputError("--data and --task: the trials come from the file; give one of them");
     if (!vm.count("net"))
@@ -395,10 +434,31 @@ int train_main(const std::vector<std::string>& args, std::vector<std::string>* c
     }
     const std::string shuffle = pick<std::string>("shuffle", vm["shuffle"].as<std::string>(), {{"on", "on"}, {"off", "off"}});
     data = make_trial_set_task(*data_set, path, validation ? &*validation : nullptr, validation_path, shuffle == "on");
+  } else if (vm.count("task") && vm["task"].as<std::string>() == "fashion-mnist") {
+    // A data set rather than a generator: its task sits where --data's would (o.data).
+    const po::options_description shape_flags = task_shape_options_description();
+    for (const auto& option : shape_flags.options())
+      if (vm.count(option->long_name()) && option->long_name() != "recall-steps")
+        throw InputError(fmt::format("--{}: not a fashion-mnist option (its shape: --encoding, --row-steps, "
+                                     "--recall-steps, ...)", option->long_name()));
+    for (const char* flag : {"preset", "steps", "validation-data"})
+      if (vm.count(flag)) throw InputError(fmt::format("--{}: not a fashion-mnist option", flag));
+    FashionMnistOptions f = fashion_mnist_options(vm);
+    f.shuffle = pick<std::string>("shuffle", vm["shuffle"].as<std::string>(), {{"on", "on"}, {"off", "off"}}) == "on";
+    if (f.encoding != "rows" && !vm.count("net"))
+      throw InputError(fmt::format("--encoding {}: the default network is for rows (29 inputs); give --net with {} "
+                                   "inputs and 10 readouts", f.encoding, f.encoding == "pixels" ? 81 : 785));
+    fashion = std::make_shared<FashionMnistTask>(f);
   } else {
     for (const char* flag : {"validation-data"})
       if (vm.count(flag)) throw InputError(fmt::format("--{}: only with --data", flag));
-    if (!vm["shuffle"].defaulted()) throw InputError("--shuffle: only with --data");
+    if (!vm["shuffle"].defaulted()) throw InputError("--shuffle: only with --data or --task fashion-mnist");
+  }
+  if (!fashion) {
+    const po::options_description fm_flags = fashion_mnist_options_description();
+    for (const auto& option : fm_flags.options())
+      if (vm.count(option->long_name()))
+        throw InputError(fmt::format("--{}: only with --task fashion-mnist", option->long_name()));
   }
   if (!vm.count("task") && !data)
     throw InputError("--task is required (pattern-generation, store-recall or evidence-accumulation), or --data FILE");
@@ -407,14 +467,16 @@ int train_main(const std::vector<std::string>& args, std::vector<std::string>* c
   TrainOptions o;
   // With --data the task name picks the defaults only: regression as pattern generation,
   // classification as evidence accumulation (batch 32, Adam 5e-3 in float, sign SGD on chip).
-  const std::string task = data ? (data->loss() == LossKind::mse ? "pattern-generation" : "evidence-accumulation")
-                                : vm["task"].as<std::string>();
+  const std::string task = data      ? (data->loss() == LossKind::mse ? "pattern-generation" : "evidence-accumulation")
+                           : fashion ? "evidence-accumulation"
+                                     : vm["task"].as<std::string>();
   if (!is_training_task(task))
     throw InputError(fmt::format("--task: expected pattern-generation, store-recall or evidence-accumulation, got '{}'",
                                  task));
   apply_task_defaults(task, o);
   o.task_shape = task_shape_options(vm);
-  o.data = data;
+  if (data) o.data = data;
+  if (fashion) o.data = fashion;
   const std::string preset = vm.count("preset") ? vm["preset"].as<std::string>() : "";
   if (vm.count("preset")) apply_task_preset(task, preset, o.task_shape);
   o.mode = pick<TrainMode>("mode", vm["mode"].as<std::string>(),
@@ -486,6 +548,10 @@ int train_main(const std::vector<std::string>& args, std::vector<std::string>* c
   if (vm.count("reg-strength")) o.eprop.reg_strength = vm["reg-strength"].as<double>();
   if (vm.count("target-rate")) o.eprop.reg_target_rate_hz = vm["target-rate"].as<double>();
   o.validation_trials = static_cast<uint32_t>(bounded(vm, "validation-trials", 0, 1'000'000));
+  if (data) o.test_trials = static_cast<uint32_t>(data->test_count());
+  if (fashion) o.test_trials = fashion->options().test_images;
+  if (fashion && o.validation_trials > 0 && fashion->options().validation_images == 0)
+    throw InputError("--validation-images 0 leaves no validation images for --validation-trials (give 0 to both)");
   o.seed = non_negative(vm, "seed");
   o.eprop.threads = static_cast<unsigned>(bounded(vm, "threads", 0, 1024));
   {
@@ -524,7 +590,7 @@ int train_main(const std::vector<std::string>& args, std::vector<std::string>* c
 
   const ir::Network network = chip_image        ? compiler::outline_network(*chip_image)
                               : vm.count("net") ? ir::read_network_file(vm["net"].as<std::string>())
-                                                : default_training_network(task, o.seed, preset);
+                                                : default_training_network(fashion ? "fashion-mnist" : task, o.seed, preset);
   if (data) check_data_fits(vm["data"].as<std::string>(), *data_set, *data, network, o);
   if (!vm.count("lr")) apply_default_lr(o, recurrent_neuron_count(network));
   // Refused before the output directory exists: a configuration with which no weight can change.
@@ -572,9 +638,12 @@ int train_main(const std::vector<std::string>& args, std::vector<std::string>* c
 
   if (!quiet)
     fmt::print("training '{}' on {} ({}, {}, storage {}, batch {}, {} lr {}, seed {}, threads {})\n", network.name,
-               data ? fmt::format("{} ({} training, {} validation trials)", data->name(), data->training_count(),
-                                  data->validation_count())
-                    : task,
+               data      ? fmt::format("{} ({} training, {} validation, {} test trials)", data->name(),
+                                       data->training_count(), data->validation_count(), data->test_count())
+               : fashion ? fmt::format("fashion-mnist ({} encoding; {} training, {} validation, {} test images)",
+                                       fashion->options().encoding, fashion->options().train_images,
+                                       fashion->options().validation_images, fashion->options().test_images)
+                         : task,
                to_string(o.mode),
                o.algorithm == Algorithm::bptt ? std::string("bptt") : fmt::format("feedback {}", to_string(o.eprop.feedback)),
                to_string(o.eprop.storage), o.batch,
@@ -620,12 +689,20 @@ int train_main(const std::vector<std::string>& args, std::vector<std::string>* c
                                         : train(network, o, on_iteration, &g_stop);
   write_file_atomically(dir + "/curve.csv", curve_csv(result.curve, metric_name));
   nlohmann::json metrics = metrics_json(o, network.name, result);
+  if (fashion) {
+    const FashionMnistOptions& f = fashion->options();
+    metrics["task"] = "fashion-mnist";
+    metrics["dataset"] = {{"encoding", f.encoding}, {"train_images", f.train_images},
+                          {"validation_images", f.validation_images}, {"test_images", f.test_images},
+                          {"steps", fashion->steps()}, {"inputs", fashion->n_inputs()}, {"shuffle", f.shuffle}};
+  }
   if (data) {
     metrics["task"] = "data";
     metrics["data"] = {{"file", vm["data"].as<std::string>()},
                        {"validation_file", vm.count("validation-data") ? vm["validation-data"].as<std::string>() : ""},
                        {"training_trials", data->training_count()},
                        {"validation_trials", data->validation_count()},
+                       {"test_trials", data->test_count()},
                        {"shuffle", vm["shuffle"].as<std::string>() == "on"}};
   }
   if (recorder) {
@@ -643,6 +720,9 @@ int train_main(const std::vector<std::string>& args, std::vector<std::string>* c
     if (fixed)
       fmt::print("{}\n", saturation_summary(result));
     fmt::print("weights changed: {} of {} plastic synapses\n", result.weights_changed, result.plastic_synapses);
+    if (result.test_error_rate)
+      fmt::print("test accuracy {:.4f} (error rate {:.4f}) on {} held-out trials\n", 1.0 - *result.test_error_rate,
+                 *result.test_error_rate, o.test_trials);
     fmt::print("wrote {0}/curve.csv, {0}/metrics.json, {0}/trained.json\n", dir);
     if (recorder && recorder->limit_reached())
       fmt::print("ETU record: {} of {} updates written to {} (recording stopped at --record-etu-limit {}, "

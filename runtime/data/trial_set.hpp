@@ -12,7 +12,8 @@
 
 namespace nchip::runtime {
 
-enum class TrialSplit : uint8_t { training = 0, validation = 1 };
+// /split: 0 training, 1 validation (scored every iteration), 2 test (scored once, after training).
+enum class TrialSplit : uint8_t { training = 0, validation = 1, test = 2 };
 
 struct TrialSet {
   double dt_ms = kTaskDtMs;

@@ -282,8 +282,8 @@ TrialSet Reader::read_all() {
     const auto split = integers("/split", 1, &sdims);
     if (sdims[0] != n_trials) fail("/split", fmt::format("{} entries for {} trials", sdims[0], n_trials));
     for (size_t i = 0; i < n_trials; ++i) {
-      if (split[i] != 0 && split[i] != 1)
-        fail(fmt::format("/split[{}]", i), fmt::format("{} is not 0 (training) or 1 (validation)", split[i]));
+      if (split[i] < 0 || split[i] > 2)
+        fail(fmt::format("/split[{}]", i), fmt::format("{} is not 0 (training), 1 (validation) or 2 (test)", split[i]));
       set.split[i] = static_cast<TrialSplit>(split[i]);
     }
   }

@@ -121,7 +121,7 @@ void write_contents(const Writer& w, const TrialSet& set) {
   std::vector<uint8_t> split;
   for (TrialSplit s : set.split) {
     split.push_back(static_cast<uint8_t>(s));
-    any_validation = any_validation || s == TrialSplit::validation;
+    any_validation = any_validation || s != TrialSplit::training;
   }
   if (any_validation) w.dataset("/split", H5T_STD_U8LE, H5T_NATIVE_UINT8, split, {n});
 }

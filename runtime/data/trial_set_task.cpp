@@ -2,47 +2,27 @@
 
 #include <fmt/core.h>
 
-#include <numeric>
 #include <utility>
 
-#include "hw_model/arith/counter_rng.hpp"
 #include "hw_model/error.hpp"
 
 namespace nchip::runtime {
 
-namespace {
-// Hash stream of the per-epoch shuffle (as trial_random.hpp's streams: fixed forever).
-constexpr uint32_t kStreamTrialSetShuffle = 0x7A5C0501;
-}  // namespace
-
-TrialSetTask::TrialSetTask(std::vector<Trial> training, std::vector<Trial> validation, bool shuffle,
-                           std::string source)
-    : training_(std::move(training)), validation_(std::move(validation)), shuffle_(shuffle),
-      source_(std::move(source)) {
+TrialSetTask::TrialSetTask(std::vector<Trial> training, std::vector<Trial> validation, std::vector<Trial> test,
+                           bool shuffle, std::string source)
+    : training_(std::move(training)), validation_(std::move(validation)), test_(std::move(test)),
+      order_(training_.size(), shuffle), source_(std::move(source)) {
   if (training_.empty()) throw InputError(source_ + ": no training trials (every trial is in the validation split)");
 }
 
-size_t TrialSetTask::training_position(uint64_t seed, uint64_t k) const {
-  const uint64_t n = training_.size();
-  const uint64_t epoch = k / n, position = k % n;
-  if (!shuffle_) return static_cast<size_t>(position);
-  std::lock_guard<std::mutex> lock(mutex_);
-  if (cached_epoch_ != epoch || cached_seed_ != seed) {
-    // Fisher-Yates with counter-based draws: the permutation of an epoch depends on (seed, epoch)
-    // only, never on what was drawn before.
-    permutation_.resize(training_.size());
-    std::iota(permutation_.begin(), permutation_.end(), 0u);
-    for (uint64_t i = n - 1; i > 0; --i) {
-      const uint64_t j = arith::counter_random({seed, kStreamTrialSetShuffle, static_cast<uint32_t>(epoch), i}) % (i + 1);
-      std::swap(permutation_[i], permutation_[j]);
-    }
-    cached_seed_ = seed;
-    cached_epoch_ = epoch;
-  }
-  return permutation_[position];
-}
+size_t TrialSetTask::training_position(uint64_t seed, uint64_t k) const { return order_.position(seed, k); }
 
 Trial TrialSetTask::make_trial(uint64_t seed, uint64_t trial_index) const {
+  if (trial_index >= kTestTrialBase) {
+    const uint64_t j = trial_index - kTestTrialBase;
+    if (j >= test_.size()) throw InputError(fmt::format("{}: no test trial {} (/split has {} 2s)", source_, j, test_.size()));
+    return test_[j];
+  }
   if (trial_index >= kValidationTrialBase) {
     if (validation_.empty())
       throw InputError(source_ + ": no validation trials (a /split dataset marking some 1, or --validation-data "
@@ -55,7 +35,8 @@ Trial TrialSetTask::make_trial(uint64_t seed, uint64_t trial_index) const {
 std::shared_ptr<TrialSetTask> make_trial_set_task(const TrialSet& set, const std::string& path,
                                                   const TrialSet* validation, const std::string& validation_path,
                                                   bool shuffle) {
-  std::vector<Trial> train = set.subset(TrialSplit::training), val = set.subset(TrialSplit::validation);
+  std::vector<Trial> train = set.subset(TrialSplit::training), val = set.subset(TrialSplit::validation),
+                     test = set.subset(TrialSplit::test);
   if (validation) {
     if (!val.empty())
       throw InputError(fmt::format("{}: /split: the file has its own validation trials; drop /split or "
@@ -70,7 +51,7 @@ std::shared_ptr<TrialSetTask> make_trial_set_task(const TrialSet& set, const std
     val = validation->trials;
   }
   if (train.empty()) throw InputError(path + ": /split: no training trials (every entry is 1)");
-  return std::make_shared<TrialSetTask>(std::move(train), std::move(val), shuffle, path);
+  return std::make_shared<TrialSetTask>(std::move(train), std::move(val), std::move(test), shuffle, path);
 }
 
 }  // namespace nchip::runtime

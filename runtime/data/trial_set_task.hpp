@@ -8,10 +8,10 @@
 
 #include <cstdint>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <vector>
 
+#include "runtime/data/epoch_order.hpp"
 #include "runtime/data/trial_set.hpp"
 #include "runtime/tasks/task.hpp"
 
@@ -19,9 +19,10 @@ namespace nchip::runtime {
 
 class TrialSetTask final : public Task {
  public:
-  // `training` must hold at least one trial; `validation` may be empty. `source` names the data in
+  // `training` must hold at least one trial; `validation` and `test` may be empty. `source` names the data in
   // messages and metrics ("data.h5").
-  TrialSetTask(std::vector<Trial> training, std::vector<Trial> validation, bool shuffle, std::string source);
+  TrialSetTask(std::vector<Trial> training, std::vector<Trial> validation, std::vector<Trial> test, bool shuffle,
+               std::string source);
 
   std::string name() const override { return source_; }
   uint32_t n_inputs() const override { return training_.front().n_inputs; }
@@ -32,16 +33,14 @@ class TrialSetTask final : public Task {
 
   size_t training_count() const { return training_.size(); }
   size_t validation_count() const { return validation_.size(); }
+  size_t test_count() const { return test_.size(); }  // /split = 2; drawn as kTestTrialBase + j
   // Position in the training trials of training draw `trial_index` (tests, and nchip run --data).
   size_t training_position(uint64_t seed, uint64_t trial_index) const;
 
  private:
-  std::vector<Trial> training_, validation_;
-  bool shuffle_;
+  std::vector<Trial> training_, validation_, test_;
+  EpochOrder order_;
   std::string source_;
-  mutable std::mutex mutex_;  // guards the cached permutation
-  mutable uint64_t cached_seed_ = 0, cached_epoch_ = UINT64_MAX;
-  mutable std::vector<uint32_t> permutation_;
 };
 
 // The training and validation trials of `set` (split dataset), or of two sets (--validation-data:

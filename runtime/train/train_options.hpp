@@ -55,6 +55,9 @@ struct TrainOptions {
   double lr_decay_factor = 1.0;
   uint64_t seed = 1;
   uint32_t validation_trials = 32;  // store-recall: fresh trials scored after each update
+  // Held-out test trials (kTestTrialBase + 0..test_trials-1) scored once with the final weights
+  // (classification tasks that have a test set: fashion-mnist, --data files with /split = 2).
+  uint32_t test_trials = 0;
   // --backend systemc (fixed mode): trials run on the cycle-approximate SystemC chip, compiled for
   // `chip`; results are the functional backend's bit for bit, plus the chip's timing (issue #5).
   bool systemc_backend = false;

@@ -188,6 +188,14 @@ class TrainingRun {
       result.curve.push_back(rec);
       if (on_iteration) on_iteration(rec);
     }
+    if (o_.test_trials > 0 && !result.interrupted) {
+      TrialScore test;
+      for (uint32_t j = 0; j < o_.test_trials; ++j) {
+        const uint64_t index = kTestTrialBase + j;
+        test += run_trial(task_->make_trial(o_.seed, index), arith::splitmix64_mix(o_.seed ^ index), false);
+      }
+      result.test_error_rate = test.recall_error_rate();
+    }
     result.trained = write_back(network_, model_, ops_);
     if (counts_) result.saturations = *counts_;
     result.weight_update_saturations = weight_update_saturations_;

@@ -40,6 +40,7 @@ struct TrainResult {
   uint64_t weight_update_saturations = 0;  // of `saturations`' weight count: in batch weight updates
   int bits_per_synapse_lif = 0, bits_per_synapse_alif = 0;  // learning state, this scheme
   std::optional<uint32_t> first_iteration_below_5_percent;  // store-recall; unset: never
+  std::optional<double> test_error_rate;  // options.test_trials > 0: on the test trials, final weights
   // Plastic synapses, and how many of them end with a weight different from their initial one
   // (a weight that moved and came back counts as unchanged).
   uint64_t plastic_synapses = 0;

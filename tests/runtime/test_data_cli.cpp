@@ -80,7 +80,7 @@ TEST_CASE("nchip train --data: training from a file is byte-identical to the sam
   auto r = run_nchip("data convert --out " + file + " --from-task evidence-accumulation --trials 12 "
                      "--validation-trials 12 --seed 4 " + kShape, dir);
   REQUIRE(r.exit_code == 0);
-  CHECK(r.out.find("24 trials (12 training, 12 validation), 60 steps, 8 inputs, 2 outputs") != std::string::npos);
+  CHECK(r.out.find("24 trials (12 training, 12 validation, 0 test), 60 steps, 8 inputs, 2 outputs") != std::string::npos);
   for (const std::string mode : {"float", "fixed"}) {
     const std::string common = " --net " + tiny_net() + " --mode " + mode +
                                " --iterations 3 --batch 4 --validation-trials 4 --seed 4 --threads 1 --quiet";
@@ -126,7 +126,7 @@ TEST_CASE("nchip train --data: bad files and files that do not fit the network e
               .exit_code == 0);
   const auto with_val = run_nchip(train + file + " --validation-data " + val + " --validation-trials 2", dir);
   CHECK(with_val.exit_code == 0);
-  CHECK(with_val.out.find("(4 training, 2 validation trials)") != std::string::npos);
+  CHECK(with_val.out.find("(4 training, 2 validation, 0 test trials)") != std::string::npos);
   std::filesystem::remove_all(out);
   // Inputs of the file vs the network's.
   const std::string wide = dir + "/wide.h5";
@@ -194,7 +194,7 @@ TEST_CASE("nchip data convert: JSON spike files, the CSV example and nchip run -
                 " --steps 100 --inputs 8 --outputs 2 --validation-last 8", dir);
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
-  CHECK(r.out.find("40 trials (32 training, 8 validation), 100 steps, 8 inputs, 2 outputs, classification") !=
+  CHECK(r.out.find("40 trials (32 training, 8 validation, 0 test), 100 steps, 8 inputs, 2 outputs, classification") !=
         std::string::npos);
   r = run_nchip("train --data " + toy + " --net " + tiny_net() + " --iterations 2 --batch 4 --validation-trials 8 "
                 "--quiet --out " + dir + "/toy_out", dir);
