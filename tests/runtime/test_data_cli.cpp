@@ -227,3 +227,46 @@ TEST_CASE("the docs' h5py snippet writes a file nchip trains on (skipped without
                 "--quiet --out " + dir + "/out", dir);
   CHECK(r.exit_code == 0);
 }
+
+TEST_CASE("nchip train --task fashion-mnist learns from the command line, and trains the same from its converted file") {
+  const std::string dir = scratch_dir("data_cli_fashion");
+  const std::string out = dir + "/out";
+  // Without the data set: one line naming the missing file and the package, exit 2, nothing written.
+  expect_refused(run_nchip("train --task fashion-mnist --dataset-dir " + dir + "/none --out " + out, dir),
+                 "train-images-idx3-ubyte.gz not found (install Debian's dataset-fashion-mnist", out);
+  expect_refused(run_nchip("train --task fashion-mnist --cues 3 --out " + out, dir), "--cues: not a fashion-mnist option",
+                 out);
+  expect_refused(run_nchip("train --task evidence-accumulation --encoding rows --out " + out, dir),
+                 "--encoding: only with --task fashion-mnist", out);
+  if (std::system("test -e /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz") != 0) {
+    WARN("skipped the training part: Debian's dataset-fashion-mnist is not installed");
+    return;
+  }
+  const std::string split = " --train-images 256 --validation-images 64 --test-images 200";
+  const std::string common = " --iterations 80 --batch 16 --validation-trials 32 --shuffle off --seed 3 --threads 1 --quiet";
+  const std::string net = " --net " + source_path("examples/networks/fashion_mnist.json");
+  auto r = run_nchip("train --task fashion-mnist" + split + net + common + " --out " + out, dir);
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  const auto metrics = nlohmann::json::parse(slurp(out + "/metrics.json"));
+  CHECK(metrics["task"] == "fashion-mnist");
+  CHECK(metrics["dataset"]["encoding"] == "rows");
+  CHECK(metrics["test_trials"] == 200);
+  // 80 iterations of 16 images (5 epochs of 256): well above chance (0.1) on held-out images (0.455 measured).
+  CHECK(metrics["test_accuracy"].get<double>() > 0.3);
+  CHECK(metrics["test_accuracy"].get<double>() + metrics["test_error_rate"].get<double>() == Approx(1.0));
+
+  // The same images through the container: the same bytes (validation and test splits included).
+  const std::string file = dir + "/fm.h5";
+  r = run_nchip("data convert --from-fashion-mnist" + split + " --out " + file, dir);
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.out.find("520 trials (256 training, 64 validation, 200 test), 38 steps, 29 inputs, 10 outputs") !=
+        std::string::npos);
+  r = run_nchip("train --data " + file + net + common + " --out " + dir + "/from_file", dir);
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK(slurp(out + "/trained.json") == slurp(dir + "/from_file/trained.json"));
+  CHECK(curve_without_times(slurp(out + "/curve.csv")) == curve_without_times(slurp(dir + "/from_file/curve.csv")));
+  const auto from_file = nlohmann::json::parse(slurp(dir + "/from_file/metrics.json"));
+  CHECK(from_file["test_accuracy"] == metrics["test_accuracy"]);
+}
