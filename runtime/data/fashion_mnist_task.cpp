@@ -108,9 +108,12 @@ FashionMnistTask::FashionMnistTask(const FashionMnistOptions& options)
   IdxArray images = read_dataset_file(o_.dir, "train-images-idx3-ubyte.gz", needed);
   IdxArray labels = read_dataset_file(o_.dir, "train-labels-idx1-ubyte.gz", needed);
   const auto check = [&](const IdxArray& a, const char* name, uint32_t n, bool image) {
-    if (a.dims.size() != (image ? 3u : 1u) || a.dims[0] < n || (image && (a.dims[1] != kSide || a.dims[2] != kSide)))
-      throw InputError(fmt::format("{}: expected {} {}, got dimensions {}", file_path(o_.dir, name), n,
-                                   image ? "28x28 images" : "labels", fmt::format("{}", a.dims.size())));
+    if (a.dims.size() != (image ? 3u : 1u) || a.dims[0] < n || (image && (a.dims[1] != kSide || a.dims[2] != kSide))) {
+      std::string dims;
+      for (uint32_t d : a.dims) dims += (dims.empty() ? "" : "x") + std::to_string(d);
+      throw InputError(fmt::format("{}: expected at least {} {}, got an array of {}", file_path(o_.dir, name), n,
+                                   image ? "28x28 images" : "labels", dims));
+    }
   };
   check(images, "train-images-idx3-ubyte.gz", needed, true);
   check(labels, "train-labels-idx1-ubyte.gz", needed, false);

@@ -105,7 +105,7 @@ class Reader {
     for (hsize_t x : dims) {
       // A dataset may declare far more elements than the file holds (unwritten chunks read as
       // fill values): refuse before allocating.
-      if (x > kMaxElements || n * x > kMaxElements) fail(name, "larger than 2^32 elements");
+      if (x != 0 && n > kMaxElements / x) fail(name, "larger than 2^32 elements");
       n *= x;
     }
     std::vector<T> out(static_cast<size_t>(n) + 1);  // +1: never a null buffer for 0 elements
