@@ -45,7 +45,7 @@ int convert_main(const std::vector<std::string>& args) {
   po::options_description opts(
       "usage: nchip data convert --out FILE.h5 SOURCE [options]\n"
       "SOURCE: --from-json A.json [B.json ...] | --spikes-csv S.csv (--labels-csv L.csv | --targets-csv T.csv) "
-      "--steps N --inputs M [--outputs K] | --from-task TASK --trials N\n\noptions");
+      "--steps N --inputs M [--outputs K] | --from-task TASK --trials N | --from-fashion-mnist\n\noptions");
   opts.add_options()
       ("help,h", "show this help")
       ("out", po::value<std::string>(), "the trial-set file to write (written whole or not at all)")
@@ -169,7 +169,7 @@ int data_command_main(const std::vector<std::string>& args) {
                "  info     check a trial-set file and print its shape\n", usage);
     return 0;
   }
-  throw InputError(fmt::format("nchip data: unknown subcommand '{}'{} ({})", args[0],
+  throw InputError(fmt::format("unknown subcommand '{}'{} ({})", args[0],
                                did_you_mean(args[0], {"convert", "info"}), usage));
 }
 
