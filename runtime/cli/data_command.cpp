@@ -165,7 +165,7 @@ int data_command_main(const std::vector<std::string>& args) {
   if (args[0] == "convert") return convert_main(rest);
   if (args[0] == "info") return info_main(rest);
   if (args[0] == "--help" || args[0] == "-h") {
-    fmt::print("{}\n  convert  write a trial-set file from JSON spike files, CSV or a task generator\n"
+    fmt::print("{}\n  convert  write a trial-set file from JSON spike files, CSV, a task generator or Fashion-MNIST\n"
                "  info     check a trial-set file and print its shape\n", usage);
     return 0;
   }
