@@ -101,7 +101,23 @@ TEST_CASE("nchip train --data: training from a file is byte-identical to the sam
     CHECK(metrics["task"] == "data");
     CHECK(metrics["data"]["training_trials"] == 12);
     CHECK(metrics["data"]["shuffle"] == false);
+    CHECK(metrics["weights_changed"].get<int>() > 0);  // the runs compared did learn
   }
+  // Regression (pattern generation, 3 outputs, NMSE): the same, through /targets.
+  const std::string pg = dir + "/pg.h5";
+  REQUIRE(run_nchip("data convert --out " + pg + " --from-task pattern-generation --steps 100 --trials 3", dir).exit_code ==
+          0);
+  const std::string pg_common = " --net " + source_path("examples/networks/pattern_generation_small.json") +
+                                " --iterations 3 --threads 1 --quiet";
+  REQUIRE(run_nchip("train --task pattern-generation --steps 100" + pg_common + " --out " + dir + "/pg_mem", dir)
+              .exit_code == 0);
+  r = run_nchip("train --data " + pg + " --shuffle off" + pg_common + " --out " + dir + "/pg_file", dir);
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK(slurp(dir + "/pg_mem/trained.json") == slurp(dir + "/pg_file/trained.json"));
+  CHECK(curve_without_times(slurp(dir + "/pg_mem/curve.csv")) == curve_without_times(slurp(dir + "/pg_file/curve.csv")));
+  CHECK(slurp(dir + "/pg_file/curve.csv").rfind("iteration,loss,nmse,", 0) == 0);
+
   // Shuffled (the default), the same seed gives the same bytes, and another order than the file's.
   const std::string common = " --net " + tiny_net() + " --iterations 3 --batch 4 --validation-trials 4 --threads 1 --quiet";
   REQUIRE(run_nchip("train --data " + file + common + " --out " + dir + "/s1", dir).exit_code == 0);
