@@ -277,7 +277,8 @@ void check_data_fits(const std::string& path, const TrialSet& set, const TrialSe
 }  // namespace
 
 po::options_description train_options_description() {
-  po::options_description opts("usage: nchip train --task TASK --out DIR [options]\n\noptions");
+  po::options_description opts("usage: nchip train --task TASK --out DIR [options]\n"
+                               "       nchip train --data TRIALS.h5 --net NET.json --out DIR [options]\n\noptions");
   opts.add_options()
       ("help,h", "show this help")
       ("task", po::value<std::string>(), "pattern-generation, store-recall, evidence-accumulation or fashion-mnist")
@@ -285,8 +286,9 @@ po::options_description train_options_description() {
                                          "a --task; needs --net")
       ("validation-data", po::value<std::string>(), "with --data: validate on every trial of this file (else on the "
                                                     "training file's /split = 1 trials)")
-      ("shuffle", po::value<std::string>()->default_value("on"), "with --data: on (each epoch's training trials in "
-                                                                "an order drawn from --seed) or off (file order)")
+      ("shuffle", po::value<std::string>()->default_value("on"), "with --data or --task fashion-mnist: on (each "
+                                                                "epoch's training trials in an order drawn from "
+                                                                "--seed) or off (file order)")
       ("preset", po::value<std::string>(), "a named task configuration: nest-sine (pattern-generation as NEST's "
                                           "sine-wave regression: 100 frozen Poisson inputs at 50 Hz, 1 readout, periods "
                                           "1000, 500, 333, 200 ms; default network examples/networks/sine_waves.json)")
@@ -390,7 +392,8 @@ po::options_description task_shape_options_description() {
       ("cue-spacing-steps", po::value<int64_t>(), "evidence-accumulation: silent steps before each cue (50)")
       ("delay-steps", po::value<int64_t>(), "evidence-accumulation: steps between the last cue and the recall "
                                             "(1050; default with --steps: what the cues and recall leave)")
-      ("recall-steps", po::value<int64_t>(), "evidence-accumulation: recall window, where the error and the decision are (150)")
+      ("recall-steps", po::value<int64_t>(), "evidence-accumulation: recall window, where the error and the decision are "
+                                             "(150); fashion-mnist: the decision window after the image (10)")
       ("cue-probability", po::value<double>(), "evidence-accumulation: probability of a cue for the minority side (0.3)")
       ("noise-rate", po::value<double>(), "evidence-accumulation: Hz of the background-noise population (10)");
   return shape;
@@ -591,7 +594,10 @@ int train_main(const std::vector<std::string>& args, std::vector<std::string>* c
   const ir::Network network = chip_image        ? compiler::outline_network(*chip_image)
                               : vm.count("net") ? ir::read_network_file(vm["net"].as<std::string>())
                                                 : default_training_network(fashion ? "fashion-mnist" : task, o.seed, preset);
-  if (data) check_data_fits(vm["data"].as<std::string>(), *data_set, *data, network, o);
+  if (data) {
+    check_data_fits(vm["data"].as<std::string>(), *data_set, *data, network, o);
+    data_set.reset();  // the task holds its own copy of the trials
+  }
   if (!vm.count("lr")) apply_default_lr(o, recurrent_neuron_count(network));
   // Refused before the output directory exists: a configuration with which no weight can change.
   for (const std::string& warning : chip_image ? check_training_image(*chip_image, o) : check_training(network, o))
