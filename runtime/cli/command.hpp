@@ -4,8 +4,12 @@
 #pragma once
 
 #include <boost/program_options/options_description.hpp>
+#include <boost/program_options/variables_map.hpp>
 #include <string>
 #include <vector>
+
+#include "runtime/data/fashion_mnist_task.hpp"
+#include "runtime/tasks/task.hpp"
 
 namespace nchip::runtime {
 
@@ -26,9 +30,15 @@ int validate_command_main(const std::vector<std::string>& args);  // `nchip vali
 int eval_command_main(const std::vector<std::string>& args);  // `nchip eval`
 int sweep_command_main(const std::vector<std::string>& args);  // `nchip sweep` (runtime/sweep)
 int plot_command_main(const std::vector<std::string>& args);  // `nchip plot`
+int data_command_main(const std::vector<std::string>& args);  // `nchip data` (runtime/data)
 
 // `nchip train`'s options (the table behind its --help; nchip sweep checks spec keys against it).
 boost::program_options::options_description train_options_description();
+// Its task shape and timing flags are runtime/cli/task_flags.hpp's (shared with eval and data convert).
+// --task fashion-mnist's flags (--encoding, --train-images, ...), shared with nchip data convert
+// --from-fashion-mnist, and their values (with --recall-steps) as FashionMnistOptions.
+boost::program_options::options_description fashion_mnist_options_description();
+FashionMnistOptions fashion_mnist_options(const boost::program_options::variables_map& vm);
 // Parses and checks `nchip train` arguments exactly as train does (options, network, quant config,
 // whether any weight can change) without training or writing anything; throws what train would
 // (InputError, boost::program_options::error). Returns train's warnings.

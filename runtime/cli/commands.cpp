@@ -13,6 +13,7 @@ const std::vector<Command>& commands() {
       {"eval", "score a (trained) network on fresh trials of a task: NMSE or recall error rate", eval_command_main},
       {"sweep", "train over a grid of settings (bits, rounding, lr, seeds...) in parallel; tables and plots",
        sweep_command_main},
+      {"data", "write (convert) or check (info) a trial-set file for nchip train --data", data_command_main},
       {"plot", "draw the learning curve of a nchip train output directory (gnuplot)", plot_command_main},
   };
   return list;

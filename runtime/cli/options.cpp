@@ -1,5 +1,7 @@
 #include "runtime/cli/options.hpp"
 
+#include "runtime/data/trial_set_h5.hpp"
+
 #include <boost/program_options/parsers.hpp>
 #include <boost/program_options/positional_options.hpp>
 #include <fmt/core.h>
@@ -74,8 +76,17 @@ uint32_t network_input_count(const ir::Network& network) {
 
 Trial load_input(const boost::program_options::variables_map& vm, const ir::Network& network,
                  uint64_t seed) {
-  if (vm.count("input") && vm.count("input-task"))
-    throw InputError("--input and --input-task: give one of them, not both");
+  if (vm.count("input") + vm.count("input-task") + vm.count("data") > 1)
+    throw InputError("--input, --input-task and --data: give one of them");
+  if (vm.count("data")) {
+    // A trial of a trial-set file, in file order (whatever its split).
+    const std::string path = vm["data"].as<std::string>();
+    TrialSet set = read_trial_set(path);
+    const uint64_t trial = vm.count("trial") ? non_negative(vm, "trial") : 0;
+    if (trial >= set.trials.size())
+      throw InputError(fmt::format("--trial {}: {} has trials 0..{}", trial, path, set.trials.size() - 1));
+    return std::move(set.trials[static_cast<size_t>(trial)]);
+  }
   if (vm.count("input")) return read_spike_file(vm["input"].as<std::string>());
   std::string task_name = vm.count("input-task") ? vm["input-task"].as<std::string>()
                                                  : network.default_input;

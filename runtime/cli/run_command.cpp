@@ -121,7 +121,8 @@ int run_command_main(const std::vector<std::string>& args) {
       ("input-task", po::value<std::string>(),
        "generate the input with a task: pattern-generation, store-recall, evidence-accumulation or poisson "
        "(default: the network's default_input, else poisson)")
-      ("trial", po::value<int64_t>()->default_value(0), "trial index of the task generator")
+      ("data", po::value<std::string>(), "a trial-set file (HDF5, docs/data.md): run its trial --trial")
+      ("trial", po::value<int64_t>()->default_value(0), "trial index of the task generator, or of the --data file")
       ("random-weights", "replace every weight by a fresh random initialisation (seeded by --seed)")
       ("seed", po::value<int64_t>()->default_value(1),
        "seed of generated inputs, random weights and stochastic rounding")
@@ -157,7 +158,9 @@ int run_command_main(const std::vector<std::string>& args) {
   const Trial trial = load_input(vm, network, seed);
   uint32_t steps = trial.steps;
   if (vm.count("steps")) steps = static_cast<uint32_t>(bounded(vm, "steps", 1, 100'000'000));
-  check_input_width(trial, network, vm.count("input") ? vm["input"].as<std::string>() : "--input-task");
+  check_input_width(trial, network, vm.count("input")  ? vm["input"].as<std::string>()
+                                    : vm.count("data") ? vm["data"].as<std::string>()
+                                                       : "--input-task");
 
   const auto start = std::chrono::steady_clock::now();
   const functional::Recording rec =

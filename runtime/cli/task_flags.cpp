@@ -38,7 +38,8 @@ po::options_description task_shape_options_description() {
       ("cue-spacing-steps", po::value<int64_t>(), "evidence-accumulation: silent steps before each cue (50)")
       ("delay-steps", po::value<int64_t>(), "evidence-accumulation: steps between the last cue and the recall "
                                             "(1050; default with --steps: what the cues and recall leave)")
-      ("recall-steps", po::value<int64_t>(), "evidence-accumulation: recall window, where the error and the decision are (150)")
+      ("recall-steps", po::value<int64_t>(), "evidence-accumulation: recall window, where the error and the decision are "
+                                             "(150); fashion-mnist: the decision window after the image (10)")
       ("cue-probability", po::value<double>(), "evidence-accumulation: probability of a cue for the minority side (0.3)")
       ("noise-rate", po::value<double>(), "evidence-accumulation: Hz of the background-noise population (10)");
   return shape;

@@ -28,6 +28,9 @@
 #include "runtime/cli/command.hpp"
 #include "runtime/cli/options.hpp"
 #include "runtime/cli/task_flags.hpp"
+#include "runtime/data/fashion_mnist_task.hpp"
+#include "runtime/data/trial_set_h5.hpp"
+#include "runtime/data/trial_set_task.hpp"
 #include "runtime/io/atomic_file.hpp"
 #include "runtime/cli/systemc_backend.hpp"
 #include "runtime/train/default_networks.hpp"
@@ -165,6 +168,11 @@ nlohmann::json metrics_json(const TrainOptions& o, const std::string& network_na
   if (r.metric_name == "recall_error_rate")  // null: never below 5 %
     j["first_iteration_below_5_percent"] =
         r.first_iteration_below_5_percent ? nlohmann::json(*r.first_iteration_below_5_percent) : nlohmann::json();
+  if (r.test_error_rate) {
+    j["test_trials"] = o.test_trials;
+    j["test_error_rate"] = *r.test_error_rate;
+    j["test_accuracy"] = 1.0 - *r.test_error_rate;
+  }
   // Plastic synapses whose final weight differs from the initial one.
   j["plastic_synapses"] = r.plastic_synapses;
   j["weights_changed"] = r.weights_changed;
@@ -178,13 +186,43 @@ nlohmann::json metrics_json(const TrainOptions& o, const std::string& network_na
   return j;
 }
 
+// --data: the file's shape and time step against the network's, before anything is written; each
+// mismatch names the file's attribute.
+void check_data_fits(const std::string& path, const TrialSet& set, const TrialSetTask& task, const ir::Network& network,
+                     const TrainOptions& o) {
+  const uint32_t inputs = network_input_count(network);
+  uint32_t readouts = 0;
+  for (const auto& p : network.populations) readouts += p.type == ir::PopulationType::readout ? p.size : 0;
+  if (set.n_inputs != inputs)
+    throw InputError(fmt::format("{}: / attribute 'n_inputs': {} input channels, but network '{}' has {} inputs",
+                                 path, set.n_inputs, network.name, inputs));
+  if (set.n_outputs != readouts)
+    throw InputError(fmt::format("{}: / attribute 'n_outputs': {} outputs, but network '{}' has {} readouts", path,
+                                 set.n_outputs, network.name, readouts));
+  if (set.dt_ms != network.dt_ms)
+    throw InputError(fmt::format("{}: / attribute 'dt_ms': {} ms, but network '{}' steps {} ms", path, set.dt_ms,
+                                 network.name, network.dt_ms));
+  if (task.loss() == LossKind::cross_entropy && o.validation_trials > 0 && task.validation_count() == 0)
+    throw InputError(fmt::format("{}: /split: no validation trials for the per-iteration error rate; mark some 1 in "
+                                 "/split, give --validation-data FILE, or --validation-trials 0",
+                                 path));
+}
+
 }  // namespace
 
 po::options_description train_options_description() {
-  po::options_description opts("usage: nchip train --task TASK --out DIR [options]\n\noptions");
+  po::options_description opts("usage: nchip train --task TASK --out DIR [options]\n"
+                               "       nchip train --data TRIALS.h5 --net NET.json --out DIR [options]\n\noptions");
   opts.add_options()
       ("help,h", "show this help")
-      ("task", po::value<std::string>(), "pattern-generation, store-recall or evidence-accumulation")
+      ("task", po::value<std::string>(), "pattern-generation, store-recall, evidence-accumulation or fashion-mnist")
+      ("data", po::value<std::string>(), "train on the trials of this trial-set file (HDF5, docs/data.md) instead of "
+                                         "a --task; needs --net")
+      ("validation-data", po::value<std::string>(), "with --data: validate on every trial of this file (else on the "
+                                                    "training file's /split = 1 trials)")
+      ("shuffle", po::value<std::string>()->default_value("on"), "with --data or --task fashion-mnist: on (each "
+                                                                "epoch's training trials in an order drawn from "
+                                                                "--seed) or off (file order)")
       ("preset", po::value<std::string>(), "a named task configuration: nest-sine (pattern-generation as NEST's "
                                           "sine-wave regression: 100 frozen Poisson inputs at 50 Hz, 1 readout, periods "
                                           "1000, 500, 333, 200 ms; default network examples/networks/sine_waves.json)")
@@ -229,8 +267,40 @@ po::options_description train_options_description() {
        "--backend systemc: run core CORE's eligibility-trace unit on the verilated RTL (rtl/etu.sv)")
       ("quiet", "no progress lines");
   opts.add(task_shape_options_description());
+  opts.add(fashion_mnist_options_description());
   add_backend_options(opts);  // --backend functional|systemc and the SystemC flags (issue #5)
   return opts;
+}
+
+po::options_description fashion_mnist_options_description() {
+  po::options_description fm("fashion-mnist (runtime/data/fashion_mnist_task.hpp; also nchip data convert --from-fashion-mnist)");
+  fm.add_options()
+      ("encoding", po::value<std::string>(), "rows (default: 28 column channels, one row per step), pixels (the LSNN "
+                                             "paper's 784-step threshold crossings, 80 channels) or latency (784 "
+                                             "channels, one spike per pixel, brighter earlier)")
+      ("train-images", po::value<int64_t>(), "training images: the first N of the training file (59000)")
+      ("validation-images", po::value<int64_t>(), "validation images: the last N of the training file (1000)")
+      ("test-images", po::value<int64_t>(), "test images scored after training: the first N of t10k (10000)")
+      ("row-steps", po::value<int64_t>(), "rows: steps per image row (1)")
+      ("latency-steps", po::value<int64_t>(), "latency: steps of the latency code (20)")
+      ("pixel-threshold", po::value<int64_t>(), "rows, latency: grey value (of 255) at which a pixel spikes (128)")
+      ("dataset-dir", po::value<std::string>(), "directory of the IDX .gz files (/usr/share/datasets/fashion-mnist)");
+  // --recall-steps (task shape) is the decision window after the image (10).
+  return fm;
+}
+
+FashionMnistOptions fashion_mnist_options(const po::variables_map& vm) {
+  FashionMnistOptions f;
+  if (vm.count("encoding")) f.encoding = vm["encoding"].as<std::string>();
+  if (vm.count("train-images")) f.train_images = static_cast<uint32_t>(bounded(vm, "train-images", 0, 60'000));
+  if (vm.count("validation-images")) f.validation_images = static_cast<uint32_t>(bounded(vm, "validation-images", 0, 60'000));
+  if (vm.count("test-images")) f.test_images = static_cast<uint32_t>(bounded(vm, "test-images", 0, 10'000));
+  if (vm.count("row-steps")) f.row_steps = static_cast<uint32_t>(bounded(vm, "row-steps", 1, 1000));
+  if (vm.count("latency-steps")) f.latency_steps = static_cast<uint32_t>(bounded(vm, "latency-steps", 2, 10'000));
+  if (vm.count("pixel-threshold")) f.pixel_threshold = static_cast<uint32_t>(bounded(vm, "pixel-threshold", 1, 255));
+  if (vm.count("recall-steps")) f.recall_steps = static_cast<uint32_t>(bounded(vm, "recall-steps", 1, 100'000));
+  if (vm.count("dataset-dir")) f.dir = vm["dataset-dir"].as<std::string>();
+  return f;
 }
 
 namespace {
@@ -247,16 +317,73 @@ int train_main(const std::vector<std::string>& args, std::vector<std::string>* c
     std::cout << opts << "\n";
     return 0;
   }
-  if (!vm.count("task")) throw InputError("--task is required (pattern-generation, store-recall or evidence-accumulation)");
+  std::shared_ptr<TrialSetTask> data;
+  std::optional<TrialSet> data_set;
+  std::shared_ptr<FashionMnistTask> fashion;
+  if (vm.count("data")) {
+    if (vm.count("task")) throw InputError("--data and --task: the trials come from the file; give one of them");
+    if (!vm.count("net"))
+      throw InputError("--data: give the network to train with --net (its inputs and readouts must be the file's "
+                       "n_inputs and n_outputs)");
+    const po::options_description shape_flags = task_shape_options_description();
+    for (const auto& option : shape_flags.options())
+      if (vm.count(option->long_name()))
+        throw InputError(fmt::format("--{}: the trials' shape comes from --data", option->long_name()));
+    for (const char* flag : {"preset", "steps"})
+      if (vm.count(flag)) throw InputError(fmt::format("--{}: the trials' shape comes from --data", flag));
+    const std::string path = vm["data"].as<std::string>();
+    data_set = read_trial_set(path);
+    std::optional<TrialSet> validation;
+    std::string validation_path;
+    if (vm.count("validation-data")) {
+      validation_path = vm["validation-data"].as<std::string>();
+      validation = read_trial_set(validation_path);
+    }
+    const std::string shuffle = pick<std::string>("shuffle", vm["shuffle"].as<std::string>(), {{"on", "on"}, {"off", "off"}});
+    data = make_trial_set_task(*data_set, path, validation ? &*validation : nullptr, validation_path, shuffle == "on");
+  } else if (vm.count("task") && vm["task"].as<std::string>() == "fashion-mnist") {
+    // A data set rather than a generator: its task sits where --data's would (o.data).
+    const po::options_description shape_flags = task_shape_options_description();
+    for (const auto& option : shape_flags.options())
+      if (vm.count(option->long_name()) && option->long_name() != "recall-steps")
+        throw InputError(fmt::format("--{}: not a fashion-mnist option (its shape: --encoding, --row-steps, "
+                                     "--recall-steps, ...)", option->long_name()));
+    for (const char* flag : {"preset", "steps", "validation-data"})
+      if (vm.count(flag)) throw InputError(fmt::format("--{}: not a fashion-mnist option", flag));
+    FashionMnistOptions f = fashion_mnist_options(vm);
+    f.shuffle = pick<std::string>("shuffle", vm["shuffle"].as<std::string>(), {{"on", "on"}, {"off", "off"}}) == "on";
+    if (f.encoding != "rows" && !vm.count("net"))
+      throw InputError(fmt::format("--encoding {}: the default network is for rows (29 inputs); give --net with {} "
+                                   "inputs and 10 readouts", f.encoding, f.encoding == "pixels" ? 81 : 785));
+    fashion = std::make_shared<FashionMnistTask>(f);
+  } else {
+    for (const char* flag : {"validation-data"})
+      if (vm.count(flag)) throw InputError(fmt::format("--{}: only with --data", flag));
+    if (!vm["shuffle"].defaulted()) throw InputError("--shuffle: only with --data or --task fashion-mnist");
+  }
+  if (!fashion) {
+    const po::options_description fm_flags = fashion_mnist_options_description();
+    for (const auto& option : fm_flags.options())
+      if (vm.count(option->long_name()))
+        throw InputError(fmt::format("--{}: only with --task fashion-mnist", option->long_name()));
+  }
+  if (!vm.count("task") && !data)
+    throw InputError("--task is required (pattern-generation, store-recall or evidence-accumulation), or --data FILE");
   if (!vm.count("out")) throw InputError("--out DIR is required");
 
   TrainOptions o;
-  const std::string task = vm["task"].as<std::string>();
+  // With --data the task name picks the defaults only: regression as pattern generation,
+  // classification as evidence accumulation (batch 32, Adam 5e-3 in float, sign SGD on chip).
+  const std::string task = data      ? (data->loss() == LossKind::mse ? "pattern-generation" : "evidence-accumulation")
+                           : fashion ? "evidence-accumulation"
+                                     : vm["task"].as<std::string>();
   if (!is_training_task(task))
     throw InputError(fmt::format("--task: expected pattern-generation, store-recall or evidence-accumulation, got '{}'",
                                  task));
   apply_task_defaults(task, o);
   o.task_shape = task_shape_options(vm);
+  if (data) o.data = data;
+  if (fashion) o.data = fashion;
   const std::string preset = vm.count("preset") ? vm["preset"].as<std::string>() : "";
   if (vm.count("preset")) apply_task_preset(task, preset, o.task_shape);
   o.mode = pick<TrainMode>("mode", vm["mode"].as<std::string>(),
@@ -298,7 +425,8 @@ int train_main(const std::vector<std::string>& args, std::vector<std::string>* c
                                  : arith::ClassificationError::softmax_exact;
   if (vm.count("softmax")) {
     if (task == "pattern-generation")
-      throw InputError("--softmax: only for classification tasks (store-recall, evidence-accumulation)");
+      throw InputError(data ? "--softmax: only for classification data (/labels); this file has /targets"
+                            : "--softmax: only for classification tasks (store-recall, evidence-accumulation)");
     o.eprop.classification = pick<arith::ClassificationError>(
         "softmax", vm["softmax"].as<std::string>(),
         {{"exact", arith::ClassificationError::softmax_exact},
@@ -327,6 +455,10 @@ int train_main(const std::vector<std::string>& args, std::vector<std::string>* c
   if (vm.count("reg-strength")) o.eprop.reg_strength = vm["reg-strength"].as<double>();
   if (vm.count("target-rate")) o.eprop.reg_target_rate_hz = vm["target-rate"].as<double>();
   o.validation_trials = static_cast<uint32_t>(bounded(vm, "validation-trials", 0, 1'000'000));
+  if (data) o.test_trials = static_cast<uint32_t>(data->test_count());
+  if (fashion) o.test_trials = fashion->options().test_images;
+  if (fashion && o.validation_trials > 0 && fashion->options().validation_images == 0)
+    throw InputError("--validation-images 0 leaves no validation images for --validation-trials (give 0 to both)");
   o.seed = non_negative(vm, "seed");
   o.eprop.threads = static_cast<unsigned>(bounded(vm, "threads", 0, 1024));
   {
@@ -365,7 +497,11 @@ int train_main(const std::vector<std::string>& args, std::vector<std::string>* c
 
   const ir::Network network = chip_image        ? compiler::outline_network(*chip_image)
                               : vm.count("net") ? ir::read_network_file(vm["net"].as<std::string>())
-                                                : default_training_network(task, o.seed, preset);
+                                                : default_training_network(fashion ? "fashion-mnist" : task, o.seed, preset);
+  if (data) {
+    check_data_fits(vm["data"].as<std::string>(), *data_set, *data, network, o);
+    data_set.reset();  // the task holds its own copy of the trials
+  }
   if (!vm.count("lr")) apply_default_lr(o, recurrent_neuron_count(network));
   // Refused before the output directory exists: a configuration with which no weight can change.
   for (const std::string& warning : chip_image ? check_training_image(*chip_image, o) : check_training(network, o))
@@ -415,7 +551,13 @@ int train_main(const std::vector<std::string>& args, std::vector<std::string>* c
   o.on_start = [&] {
     if (!quiet)
       fmt::print("training '{}' on {} ({}, {}, storage {}, batch {}, {} lr {}, seed {}, threads {})\n", network.name,
-                 task, to_string(o.mode),
+                 data      ? fmt::format("{} ({} training, {} validation, {} test trials)", data->name(),
+                                         data->training_count(), data->validation_count(), data->test_count())
+                 : fashion ? fmt::format("fashion-mnist ({} encoding; {} training, {} validation, {} test images)",
+                                         fashion->options().encoding, fashion->options().train_images,
+                                         fashion->options().validation_images, fashion->options().test_images)
+                           : task,
+                 to_string(o.mode),
                  o.algorithm == Algorithm::bptt ? std::string("bptt") : fmt::format("feedback {}", to_string(o.eprop.feedback)),
                  to_string(o.eprop.storage), o.batch,
                  fixed && o.eprop.storage == learning::StorageScheme::factored ? std::string("online +-1 LSB rule,")
@@ -466,6 +608,22 @@ int train_main(const std::vector<std::string>& args, std::vector<std::string>* c
                                         : train(network, o, on_iteration, &g_stop);
   write_file_atomically(dir + "/curve.csv", curve_csv(result.curve, metric_name));
   nlohmann::json metrics = metrics_json(o, network.name, result);
+  if (fashion) {
+    const FashionMnistOptions& f = fashion->options();
+    metrics["task"] = "fashion-mnist";
+    metrics["dataset"] = {{"encoding", f.encoding}, {"train_images", f.train_images},
+                          {"validation_images", f.validation_images}, {"test_images", f.test_images},
+                          {"steps", fashion->steps()}, {"inputs", fashion->n_inputs()}, {"shuffle", f.shuffle}};
+  }
+  if (data) {
+    metrics["task"] = "data";
+    metrics["data"] = {{"file", vm["data"].as<std::string>()},
+                       {"validation_file", vm.count("validation-data") ? vm["validation-data"].as<std::string>() : ""},
+                       {"training_trials", data->training_count()},
+                       {"validation_trials", data->validation_count()},
+                       {"test_trials", data->test_count()},
+                       {"shuffle", vm["shuffle"].as<std::string>() == "on"}};
+  }
   if (recorder) {
     recorder->close();  // count patched, renamed into place (also when interrupted: a valid prefix)
     metrics["etu_record"] = {{"file", record_path},
@@ -481,6 +639,9 @@ int train_main(const std::vector<std::string>& args, std::vector<std::string>* c
     if (fixed)
       fmt::print("{}\n", saturation_summary(result));
     fmt::print("weights changed: {} of {} plastic synapses\n", result.weights_changed, result.plastic_synapses);
+    if (result.test_error_rate)
+      fmt::print("test accuracy {:.4f} (error rate {:.4f}) on {} held-out trials\n", 1.0 - *result.test_error_rate,
+                 *result.test_error_rate, o.test_trials);
   }
   // A configuration the start-up check lets through (some step can reach half an LSB) can still
   // leave every weight where it was in practice (e.g. 4-bit weights with nearest update rounding):

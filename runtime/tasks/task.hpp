@@ -60,6 +60,13 @@ struct TaskOptions {
 void apply_task_preset(const std::string& task, const std::string& preset, TaskOptions& options);
 std::vector<std::string> task_presets(const std::string& task);
 
+// The trainer draws training trial iteration * batch + b and validation trial
+// kValidationTrialBase + iteration * validation_trials + v: the two never coincide (up to 2^40
+// validation draws).
+inline constexpr uint64_t kValidationTrialBase = uint64_t{1} << 40;
+// After training, test trial j (TrainOptions::test_trials; tasks with a held-out test set only).
+inline constexpr uint64_t kTestTrialBase = uint64_t{1} << 41;
+
 class Task {
  public:
   virtual ~Task() = default;

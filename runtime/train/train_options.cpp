@@ -77,7 +77,28 @@ bool is_training_task(const std::string& task) {
   return task == "pattern-generation" || task == "store-recall" || task == "evidence-accumulation";
 }
 
+namespace {
+// --data: the shared trial-set task behind the unique_ptr the trainer owns.
+class SharedTask final : public Task {
+ public:
+  explicit SharedTask(std::shared_ptr<const Task> task) : task_(std::move(task)) {}
+  std::string name() const override { return task_->name(); }
+  uint32_t n_inputs() const override { return task_->n_inputs(); }
+  uint32_t n_outputs() const override { return task_->n_outputs(); }
+  LossKind loss() const override { return task_->loss(); }
+  uint32_t steps() const override { return task_->steps(); }
+  Trial make_trial(uint64_t seed, uint64_t trial_index) const override { return task_->make_trial(seed, trial_index); }
+
+ private:
+  std::shared_ptr<const Task> task_;
+};
+}  // namespace
+
 std::unique_ptr<Task> make_training_task(const TrainOptions& o) {
+  if (o.data) {
+    if (o.steps) throw InputError("--steps: the trial length comes from --data");
+    return std::make_unique<SharedTask>(o.data);
+  }
   TaskOptions shape = o.task_shape;
   if (o.steps) shape.steps = o.steps;
   return make_task(o.task, shape);

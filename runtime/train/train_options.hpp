@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -41,6 +42,10 @@ struct TrainOptions {
   // The task's shape and timing (--inputs, --outputs, --cues, ..., --preset); unset fields keep the
   // task's defaults. `steps` above overrides task_shape.steps.
   TaskOptions task_shape;
+  // --data FILE: the trials come from this task (runtime/data's TrialSetTask) instead of the
+  // generator o.task names; o.task then only picks the defaults (pattern-generation's for
+  // regression data, evidence-accumulation's for classification). Not owned exclusively.
+  std::shared_ptr<const Task> data;
   // Float reference: SGD, sign SGD or Adam on the host (Kingma & Ba 2014 defaults). Fixed: SGD
   // or sign SGD on chip with a u32.24 learning rate (hw_model/arith/weight_update.hpp); Adam is
   // refused (two more words per synapse).
@@ -51,6 +56,9 @@ struct TrainOptions {
   double lr_decay_factor = 1.0;
   uint64_t seed = 1;
   uint32_t validation_trials = 32;  // store-recall: fresh trials scored after each update
+  // Held-out test trials (kTestTrialBase + 0..test_trials-1) scored once with the final weights
+  // (classification tasks that have a test set: fashion-mnist, --data files with /split = 2).
+  uint32_t test_trials = 0;
   // --backend systemc (fixed mode): trials run on the cycle-approximate SystemC chip, compiled for
   // `chip`; results are the functional backend's bit for bit, plus the chip's timing (issue #5).
   bool systemc_backend = false;

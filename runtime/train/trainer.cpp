@@ -32,7 +32,6 @@ using arith::Num;
 
 double since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
 
-
 // A network fits a task when its input and readout counts are the task's (set by --inputs, --outputs).
 void require_task_shape(const std::string& network_name, uint32_t inputs, uint32_t readouts, const Task& task) {
   if (inputs != task.n_inputs())
@@ -202,6 +201,9 @@ class TrainingRun {
       rec.seconds = since(t0);
       result.curve.push_back(rec);
       if (on_iteration) on_iteration(rec);
+    }
+    if (o_.test_trials > 0 && !result.interrupted) {
+      result.test_error_rate = evaluate(kTestTrialBase, o_.test_trials).recall_error_rate();
     }
     result.trained = write_back(network_, model_, ops_);
     if (counts_) result.saturations = *counts_;

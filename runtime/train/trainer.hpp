@@ -41,6 +41,7 @@ struct TrainResult {
   uint64_t weight_update_saturations = 0;  // of `saturations`' weight count: in batch weight updates
   int bits_per_synapse_lif = 0, bits_per_synapse_alif = 0;  // learning state, this scheme
   std::optional<uint32_t> first_iteration_below_5_percent;  // store-recall; unset: never
+  std::optional<double> test_error_rate;  // options.test_trials > 0: on the test trials, final weights
   // Plastic synapses, and how many of them end with a weight different from their initial one
   // (a weight that moved and came back counts as unchanged).
   uint64_t plastic_synapses = 0;
@@ -55,10 +56,8 @@ struct TrainResult {
 std::vector<std::string> check_training(const ir::Network& network, const TrainOptions& options);
 std::vector<std::string> check_training_image(const image::ChipImage& image, const TrainOptions& options);
 
-// Trial indices: training trials are iteration * batch + b; validation trials never coincide with
-// them and start at kValidationTrialBase. The validation trials scored after iteration `iteration`
-// (1-based) are validation_trial_index(iteration, V) .. + V - 1.
-constexpr uint64_t kValidationTrialBase = uint64_t{1} << 40;
+// The validation trials scored after iteration `iteration` (1-based), V per iteration, are
+// validation_trial_index(iteration, V) .. + V - 1 (kValidationTrialBase: runtime/tasks/task.hpp).
 uint64_t validation_trial_index(uint32_t iteration, uint32_t validation_trials);
 
 // What `nchip eval` reports: the task's metric over `trials` trials scored without learning.
