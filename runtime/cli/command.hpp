@@ -24,6 +24,8 @@ int compile_command_main(const std::vector<std::string>& args);  // `nchip compi
 int inspect_command_main(const std::vector<std::string>& args);  // `nchip inspect`
 int validate_command_main(const std::vector<std::string>& args);  // `nchip validate`
 int sweep_command_main(const std::vector<std::string>& args);  // `nchip sweep` (runtime/sweep)
+int import_command_main(const std::vector<std::string>& args);  // `nchip import` (compiler/nir)
+int export_command_main(const std::vector<std::string>& args);  // `nchip export` (compiler/nir)
 int plot_command_main(const std::vector<std::string>& args);  // `nchip plot`
 
 // `nchip train`'s options (the table behind its --help; nchip sweep checks spec keys against it).

@@ -26,6 +26,7 @@
 #include "hw_model/learning/worker_pool.hpp"
 #include "rtl/cosim/etu_record.hpp"
 #include "runtime/cli/command.hpp"
+#include "runtime/cli/nir_options.hpp"
 #include "runtime/cli/options.hpp"
 #include "runtime/io/atomic_file.hpp"
 #include "runtime/cli/systemc_backend.hpp"
@@ -251,7 +252,7 @@ po::options_description train_options_description() {
       ("preset", po::value<std::string>(), "a named task configuration: nest-sine (pattern-generation as NEST's "
                                           "sine-wave regression: 100 frozen Poisson inputs at 50 Hz, 1 readout, periods "
                                           "1000, 500, 333, 200 ms; default network examples/networks/sine_waves.json)")
-      ("net", po::value<std::string>(), "network IR JSON or chip image (nchip compile; fixed mode, its quant config "
+      ("net", po::value<std::string>(), "network IR JSON, NIR graph (.nir, see --dt-ms) or chip image (nchip compile; fixed mode, its quant config "
                                        "and storage) (default: the task's paper network, weights drawn from --seed)")
       ("mode", po::value<std::string>()->default_value("float"), "float (double reference) or fixed (on-chip arithmetic)")
       ("quant", po::value<std::string>(), "QuantConfig JSON file (or inline JSON starting with '{') for --mode fixed (default: the built-in formats, the same as nchip compile's)")
@@ -291,6 +292,7 @@ po::options_description train_options_description() {
       ("rtl-etu", po::value<int64_t>(),
        "--backend systemc: run core CORE's eligibility-trace unit on the verilated RTL (rtl/etu.sv)")
       ("quiet", "no progress lines");
+  add_nir_import_options(opts);  // --net NET.nir: a NIR graph, imported on the fly
   po::options_description shape("task shape and timing (default: the paper's; evidence-accumulation: NEST's)");
   shape.add_options()
       ("inputs", po::value<int64_t>(), "input channels (pattern-generation 20, or 100 with --pattern-input poisson; "
@@ -452,7 +454,7 @@ int train_main(const std::vector<std::string>& args, std::vector<std::string>* c
   }
 
   const ir::Network network = chip_image        ? compiler::outline_network(*chip_image)
-                              : vm.count("net") ? ir::read_network_file(vm["net"].as<std::string>())
+                              : vm.count("net") ? read_network_any(vm["net"].as<std::string>(), vm)
                                                 : default_training_network(task, o.seed, preset);
   if (!vm.count("lr")) apply_default_lr(o, recurrent_neuron_count(network));
   // Refused before the output directory exists: a configuration with which no weight can change.

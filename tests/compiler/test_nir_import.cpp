@@ -1,0 +1,273 @@
+// NIR import and export (issue #14): discretization values, dt inference, every malformed input
+// class refused with one line, and export -> import giving back the same network.
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <fstream>
+
+#include "compiler/ir/network_json.hpp"
+#include "compiler/nir/nir_export.hpp"
+#include "compiler/nir/nir_import.hpp"
+#include "hw_model/error.hpp"
+#include "nir_fixture.hpp"
+#include "support/cli_runner.hpp"
+
+using namespace nchip;
+using nchip::test::NirFixture;
+
+namespace {
+
+nir::ImportResult import(const NirFixture& f, const std::string& name, nir::ImportOptions o) {
+  const std::string path = test::scratch_dir(name) + "/net.nir";
+  f.write(path);
+  return nir::import_nir_file(path, o);
+}
+
+nir::ImportOptions subtract(std::optional<double> dt_ms, nir::Discretization d = nir::Discretization::euler) {
+  nir::ImportOptions o;
+  o.dt_ms = dt_ms;
+  o.discretization = d;
+  o.reset = nir::ResetMode::subtract;
+  return o;
+}
+
+const ir::Projection& projection(const ir::Network& net, const std::string& src, const std::string& dst) {
+  for (const auto& p : net.projections)
+    if (p.source == src && p.target == dst) return p;
+  FAIL("no projection " << src << " -> " << dst);
+  throw;
+}
+
+std::string import_error(const NirFixture& f, const std::string& name, nir::ImportOptions o = subtract(1.0)) {
+  try {
+    import(f, name, o);
+  } catch (const InputError& e) {
+    return e.what();
+  }
+  return "no error";
+}
+
+}  // namespace
+
+TEST_CASE("NIR LIF, euler: alpha = 1 - dt/tau, weights scaled by r dt/tau, threshold kept", "[nir]") {
+  // tau = 2 ms, dt = 0.5 ms, r = 3: alpha = 0.75, input scale 3 * 0.25 = 0.75.
+  const auto res = import(test::lif_fixture(0.002, 3.0, 0.7), "nir_euler", subtract(0.5));
+  const ir::Network& net = res.network;
+  REQUIRE(net.populations.size() == 2);
+  const ir::Population& lif = *net.find("lif");
+  CHECK(lif.type == ir::PopulationType::lif);
+  CHECK(lif.size == 2);
+  CHECK(std::abs(std::exp(-net.dt_ms / lif.tau_m_ms) - 0.75) < 1e-12);
+  CHECK(lif.v_th == 0.7);
+  const std::vector<double> w = {0.5, -0.25, 1.0, 0.125, 2.0, -1.5};
+  const auto& p = projection(net, "in", "lif");
+  REQUIRE(p.weights.size() == 6);
+  for (size_t k = 0; k < 6; ++k) CHECK(p.weights[k] == Approx(w[k] * 0.75).epsilon(1e-12));
+}
+
+TEST_CASE("NIR LIF, exact: alpha = exp(-dt/tau), weights scaled by r (1 - alpha)", "[nir]") {
+  const auto res = import(test::lif_fixture(0.002, 3.0, 0.7), "nir_exact", subtract(0.5, nir::Discretization::exact));
+  const ir::Population& lif = *res.network.find("lif");
+  CHECK(lif.tau_m_ms == Approx(2.0).epsilon(1e-12));
+  const double alpha = std::exp(-0.25);
+  const auto& p = projection(res.network, "in", "lif");
+  CHECK(p.weights[0] == Approx(0.5 * 3.0 * (1 - alpha)).epsilon(1e-12));
+  CHECK(p.weights[5] == Approx(-1.5 * 3.0 * (1 - alpha)).epsilon(1e-12));
+}
+
+TEST_CASE("NIR dt is implied by r = tau/dt (snnTorch), weights then kept exactly", "[nir]") {
+  // snnTorch: beta = 0.9, dt = 1e-4 s: tau = dt / (1 - beta), r = tau / dt.
+  const double tau = 1e-4 / (1 - 0.9);
+  const auto res = import(test::lif_fixture(tau, tau / 1e-4, 1.0), "nir_infer", subtract(std::nullopt));
+  CHECK(res.network.dt_ms == Approx(0.1).epsilon(1e-12));
+  CHECK(std::abs(std::exp(-res.network.dt_ms / res.network.find("lif")->tau_m_ms) - 0.9) < 1e-12);
+  CHECK(projection(res.network, "in", "lif").weights[1] == -0.25);  // scale exactly 1
+  // Without the convention there is no dt: one line naming the flag.
+  const std::string e = import_error(test::lif_fixture(0.002, 1.0, 1.0), "nir_nodt", subtract(std::nullopt));
+  auto f = test::lif_fixture(0.002, 3.0, 1.0);
+  f.add("lif2", "LIF").scalar("tau", 0.004).scalar("r", 3.0).scalar("v_leak", 0).scalar("v_threshold", 1);
+  f.edge("w", "lif2");
+  const std::string e2 = import_error(f, "nir_nodt2", subtract(std::nullopt));
+  CHECK(e2.find("--dt-ms is required") != std::string::npos);
+  CHECK(e2.find('\n') == std::string::npos);
+  (void)e;
+}
+
+TEST_CASE("NIR Affine bias and LI become a readout with bias, Scale and Flatten fold into the weights", "[nir]") {
+  NirFixture f = test::lif_fixture(0.002, 1.0, 1.0);
+  f.add("sc", "Scale").p("scale", {2.0, -1.0});
+  f.add("fl", "Flatten").scalar("start_dim", 0).scalar("end_dim", -1);
+  f.add("fc", "Affine").matrix("weight", 1, 2, {0.5, 0.25}).p("bias", {0.1});
+  f.add("li", "LI").scalar("tau", 0.004).scalar("r", 2.0).scalar("v_leak", 0.0);
+  f.edge("lif", "sc");
+  f.edge("sc", "fl");
+  f.edge("fl", "fc");
+  f.edge("fc", "li");
+  const auto res = import(f, "nir_affine", subtract(1.0));
+  const ir::Population& li = *res.network.find("li");
+  CHECK(li.type == ir::PopulationType::readout);
+  // euler: kappa = 1 - 1/4, input scale r dt / tau = 0.5
+  CHECK(std::abs(std::exp(-1.0 / li.tau_out_ms) - 0.75) < 1e-12);
+  REQUIRE(li.bias.size() == 1);
+  CHECK(li.bias[0] == Approx(0.05).epsilon(1e-12));
+  const auto& p = projection(res.network, "lif", "li");
+  REQUIRE(p.weights.size() == 2);
+  CHECK(p.weights[0] == Approx(0.5 * 2.0 * 0.5).epsilon(1e-12));
+  CHECK(p.weights[1] == Approx(0.25 * -1.0 * 0.5).epsilon(1e-12));
+}
+
+TEST_CASE("NIR subgraphs flatten, a recurrent Linear becomes a recurrent projection", "[nir]") {
+  const std::string path = test::scratch_dir("nir_sub") + "/net.nir";
+  {
+    nir::Hdf5Writer w(path);
+    w.string("/version", "0.1.0");
+    w.group("/node");
+    w.string("/node/type", "NIRGraph");
+    w.group("/node/nodes");
+    auto node = [&](const std::string& g, const std::string& type) {
+      w.group(g);
+      w.string(g + "/type", type);
+    };
+    node("/node/nodes/in", "Input");
+    w.integers("/node/nodes/in/shape", {1}, {2});
+    node("/node/nodes/fc", "Linear");
+    w.numeric("/node/nodes/fc/weight", {2, 2}, {1, 0, 0, 1});
+    node("/node/nodes/rec", "NIRGraph");
+    w.group("/node/nodes/rec/nodes");
+    node("/node/nodes/rec/nodes/input", "Input");
+    w.integers("/node/nodes/rec/nodes/input/shape", {1}, {2});
+    node("/node/nodes/rec/nodes/lif", "LIF");
+    for (const char* k : {"tau", "r", "v_threshold"}) w.numeric(std::string("/node/nodes/rec/nodes/lif/") + k, {}, {k[0] == 'v' ? 1.0 : 0.01});
+    w.numeric("/node/nodes/rec/nodes/lif/v_leak", {2}, {0, 0});
+    node("/node/nodes/rec/nodes/w", "Linear");
+    w.numeric("/node/nodes/rec/nodes/w/weight", {2, 2}, {0, 0.3, -0.2, 0});
+    node("/node/nodes/rec/nodes/output", "Output");
+    w.integers("/node/nodes/rec/nodes/output/shape", {1}, {2});
+    w.strings("/node/nodes/rec/edges", {4, 2}, {"input", "lif", "lif", "w", "w", "lif", "lif", "output"});
+    w.strings("/node/edges", {2, 2}, {"in", "fc", "fc", "rec"});
+    w.close();
+  }
+  const auto res = nir::import_nir_file(path, subtract(1.0));
+  REQUIRE(res.network.find("rec.lif") != nullptr);
+  const auto& r = projection(res.network, "rec.lif", "rec.lif");
+  const double s = 0.01 * 0.001 / 0.01;  // euler: r dt / tau with dt = 1 ms = 0.001 s, tau = r = 0.01
+  CHECK(r.weights[0] == 0.0);
+  CHECK(r.weights[1] == Approx(0.3 * s).epsilon(1e-12));
+  CHECK(r.weights[2] == Approx(-0.2 * s).epsilon(1e-12));
+  CHECK(projection(res.network, "in", "rec.lif").weights[0] == Approx(s).epsilon(1e-12));
+  CHECK(projection(res.network, "in", "rec.lif").weights[1] == 0.0);
+}
+
+TEST_CASE("NIR malformed inputs: one line naming the HDF5 path", "[nir]") {
+  const std::string dir = test::scratch_dir("nir_bad");
+  SECTION("not HDF5") {
+    std::ofstream(dir + "/x.nir") << "{}";
+    try {
+      nir::read_nir_graph(dir + "/x.nir");
+      FAIL("accepted");
+    } catch (const InputError& e) {
+      CHECK(std::string(e.what()).find("not an HDF5 file") != std::string::npos);
+    }
+  }
+  SECTION("missing type") {
+    NirFixture f = test::lif_fixture(0.002, 1.0, 1.0);
+    f.write_types = false;
+    CHECK(import_error(f, "nir_bad_type").find("/node/nodes/in: missing 'type'") != std::string::npos);
+  }
+  SECTION("unknown type") {
+    NirFixture f = test::lif_fixture(0.002, 1.0, 1.0);
+    f.nodes[2].type = "Izhikevich";
+    const std::string e = import_error(f, "nir_bad_unknown");
+    CHECK(e.find("/node/nodes/lif: node 'lif' (Izhikevich): unknown NIR node type; supported: Input") != std::string::npos);
+  }
+  SECTION("unsupported CubaLIF says why") {
+    NirFixture f = test::lif_fixture(0.002, 1.0, 1.0);
+    f.nodes[2].type = "CubaLIF";
+    CHECK(import_error(f, "nir_bad_cuba").find("no synaptic current state") != std::string::npos);
+  }
+  SECTION("shape mismatch") {
+    NirFixture f = test::lif_fixture(0.002, 1.0, 1.0, {1, 2, 3, 4});
+    f.nodes[1].params[0].second.first = {2, 2};
+    CHECK(import_error(f, "nir_bad_shape").find("/node/nodes/w: node 'w' (Linear): shape mismatch: weight has 2 columns, its input has 3") != std::string::npos);
+  }
+  SECTION("dangling edge") {
+    NirFixture f = test::lif_fixture(0.002, 1.0, 1.0);
+    f.edge("lif", "nowhere");
+    CHECK(import_error(f, "nir_bad_edge").find("/node/edges: edge target 'nowhere' is not a node") != std::string::npos);
+  }
+  SECTION("cycle without a neuron") {
+    NirFixture f = test::lif_fixture(0.002, 1.0, 1.0);
+    f.add("a", "Linear").matrix("weight", 2, 2, {1, 0, 0, 1});
+    f.add("b", "Scale").p("scale", {1, 1});
+    f.edge("lif", "a");
+    f.edge("a", "b");
+    f.edge("b", "a");
+    f.add("li", "LI").scalar("tau", 0.01).scalar("r", 1).scalar("v_leak", 0);
+    f.edge("a", "li");
+    CHECK(import_error(f, "nir_bad_cycle").find("is on a cycle without a neuron") != std::string::npos);
+  }
+  SECTION("NaN weight") {
+    NirFixture f = test::lif_fixture(0.002, 1.0, 1.0, {1, 2, NAN, 4, 5, 6});
+    CHECK(import_error(f, "nir_bad_nan").find("/node/nodes/w: node 'w' (Linear): weight[2] is not finite") != std::string::npos);
+  }
+  SECTION("reset to zero is refused, not silently changed") {
+    nir::ImportOptions o = subtract(1.0);
+    o.reset = nir::ResetMode::zero;
+    CHECK(import_error(test::lif_fixture(0.002, 1.0, 1.0), "nir_bad_reset", o).find("--reset subtract") != std::string::npos);
+  }
+  SECTION("bias into a lif") {
+    NirFixture f = test::lif_fixture(0.002, 1.0, 1.0);
+    f.nodes[1].type = "Affine";
+    f.nodes[1].p("bias", {0.5, 0.0});
+    CHECK(import_error(f, "nir_bad_bias").find("no bias current") != std::string::npos);
+  }
+  SECTION("euler with dt >= tau") {
+    CHECK(import_error(test::lif_fixture(0.0005, 1.0, 1.0), "nir_bad_dt").find("euler needs dt < tau") != std::string::npos);
+  }
+}
+
+TEST_CASE("NIR export -> import gives back the network bit for bit (euler and exact)", "[nir]") {
+  ir::Network net;
+  net.dt_ms = 1.0;
+  net.populations = {ir::make_population("in", ir::PopulationType::input, 3),
+                     ir::make_population("rec", ir::PopulationType::lif, 4),
+                     ir::make_population("out", ir::PopulationType::readout, 2)};
+  net.populations[1].tau_m_ms = 20.0;
+  net.populations[1].v_th = 0.6;
+  net.populations[2].tau_out_ms = 30.0;
+  net.populations[2].bias = {0.01, -0.02};
+  auto dense = [](const std::string& s, const std::string& t, std::vector<double> w) {
+    ir::Projection p;
+    p.source = s;
+    p.target = t;
+    p.weights = std::move(w);
+    return p;
+  };
+  net.projections = {dense("in", "rec", {0.1, 0.2, 0.3, -0.1, -0.2, -0.3, 0.7, 0.0, 0.5, 1.1, -0.9, 0.05}),
+                     dense("rec", "rec", {0, 0.1, 0.2, 0.3, -0.1, 0, 0.4, 0.1, 0.2, 0.3, 0, 0.6, -0.3, 0.2, 0.1, 0}),
+                     dense("rec", "out", {0.3, -0.3, 0.2, 0.1, -0.5, 0.25, 0.125, 0.9})};
+  for (auto d : {nir::Discretization::euler, nir::Discretization::exact}) {
+    const std::string path = test::scratch_dir("nir_roundtrip") + "/net.nir";
+    nir::ExportOptions eo;
+    eo.discretization = d;
+    nir::export_nir(net, path, eo);
+    nir::ImportOptions io = subtract(d == nir::Discretization::euler ? std::nullopt : std::optional<double>(1.0), d);
+    const ir::Network back = nir::import_nir_file(path, io).network;
+    CHECK(back.dt_ms == net.dt_ms);
+    for (const auto& p : net.populations) {
+      const ir::Population* q = back.find(p.name);
+      REQUIRE(q != nullptr);
+      CHECK(*q == p);
+    }
+    REQUIRE(back.projections.size() == net.projections.size());
+    for (const auto& p : net.projections) CHECK(projection(back, p.source, p.target).weights == p.weights);
+  }
+  // ALIF has no NIR primitive: refused, one line.
+  net.populations[1].type = ir::PopulationType::alif;
+  try {
+    nir::export_nir(net, test::scratch_dir("nir_alif") + "/x.nir", {});
+    FAIL("alif exported");
+  } catch (const InputError& e) {
+    CHECK(std::string(e.what()).find("alif") != std::string::npos);
+  }
+}
