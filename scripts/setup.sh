@@ -6,6 +6,7 @@ cd "$(dirname "$0")/.."
 
 packages=(cmake g++ make pkg-config libsystemc-dev libboost-program-options-dev libfmt-dev
           catch2 verilator nlohmann-json3-dev libbenchmark-dev libhwy-dev libblis-dev
+          libhdf5-dev  # NIR import/export (compiler/nir)
           gnuplot-nox openmpi-bin)  # nchip sweep: gnuplot-nox draws its PNGs, openmpi-bin (mpirun) runs
                                     # it over several processes; both optional at run time
 missing=()
