@@ -68,7 +68,11 @@ struct Flattener {
           }
         continue;
       }
-      node.params[key] = file.read_numeric(child);
+      try {
+        node.params[key] = file.read_numeric(child);
+      } catch (const InputError&) {
+        node.strings[key] = file.read_string(child);  // a string parameter, or its own error
+      }
     }
   }
 

@@ -19,6 +19,7 @@ struct NirNode {
   std::string type;       // "LIF", "Affine", ...; nested Input/Output become "Identity"
   std::string hdf5_path;  // "/node/nodes/sub/nodes/lif1", for messages
   std::map<std::string, NumericArray> params;  // datasets by name; metadata as "metadata/KEY"
+  std::map<std::string, std::string> strings;  // string parameters (a Conv's padding 'same' / 'valid')
   bool top_level = true;
 };
 

@@ -18,7 +18,8 @@ const char* to_string(ResetMode r) { return r == ResetMode::zero ? "zero" : "sub
 namespace {
 
 constexpr const char* kSupported =
-    "supported: Input, Output, Affine, Linear, Scale, Flatten, Delay, LIF, IF, LI, I, NIRGraph";
+    "supported: Input, Output, Affine, Linear, Scale, Flatten, Delay, Conv1d, Conv2d, SumPool2d, AvgPool2d, LIF, IF, "
+    "LI, I, NIRGraph";
 // A time constant so long that exp(-dt/tau) is exactly 1.0 in double: IF and I have no leak.
 constexpr double kNoLeakTauSteps = 1152921504606846976.0;  // 2^60
 // Largest matrix one chain of linear nodes may build (dense doubles, 512 MiB).
@@ -42,13 +43,25 @@ struct Flow {
 
 enum class Kind { input, spiking, readout, linear, output, unsupported };
 
+// Convolution and pooling: unrolled into an explicit (sparse) matrix over flattened (C, H, W).
+bool is_unrolled(const std::string& t) {
+  return t == "Conv1d" || t == "Conv2d" || t == "SumPool2d" || t == "AvgPool2d";
+}
+
+struct Unrolled {
+  std::vector<uint32_t> out_shape;  // (C_out, H_out, W_out), or (C_out, N_out) for Conv1d
+  Matrix m;                         // out_size x in_size
+  std::vector<double> bias;         // out_size (a Conv's per-channel bias at every position)
+};
+
 Kind kind_of(const NirNode& n) {
   const std::string& t = n.type;
   if (t == "Input") return n.top_level ? Kind::input : Kind::linear;
   if (t == "Output") return n.top_level ? Kind::output : Kind::linear;
   if (t == "LIF" || t == "IF") return Kind::spiking;
   if (t == "LI" || t == "I") return Kind::readout;
-  if (t == "Affine" || t == "Linear" || t == "Scale" || t == "Flatten" || t == "Delay" || t == "Identity")
+  if (t == "Affine" || t == "Linear" || t == "Scale" || t == "Flatten" || t == "Delay" || t == "Identity" ||
+      is_unrolled(t))
     return Kind::linear;
   return Kind::unsupported;
 }
@@ -57,8 +70,6 @@ std::string why_unsupported(const std::string& type) {
   if (type == "CubaLIF" || type == "CubaLI")
     return "nchip's neurons have no synaptic current state (the CUBA neuron of issue #14 is not on the chip yet)";
   if (type == "Threshold") return "nchip has no stateless threshold unit (its spiking neurons keep a membrane)";
-  if (type == "Conv1d" || type == "Conv2d" || type == "SumPool2d" || type == "AvgPool2d")
-    return "convolution and pooling unrolling is not implemented yet";
   return "unknown NIR node type";
 }
 
@@ -149,6 +160,10 @@ class Importer {
         }
         size = checked_size(n, s);
       }
+    } else if (is_unrolled(t)) {
+      uint64_t s = 1;
+      for (uint32_t d : unroll(n).out_shape) s *= d;
+      size = checked_size(n, s);
     } else if (t == "Affine" || t == "Linear") {
       const NumericArray& w = param(n, "weight");
       if (w.shape.size() != 2) fail(n, fmt::format("weight must be a 2-D matrix, got {} dimensions", w.shape.size()));
@@ -263,6 +278,12 @@ class Importer {
         const std::vector<double> bias = values(n, "bias", out_size);
         for (size_t i = 0; i < bias.size(); ++i) in.bias[i] += bias[i];
       }
+    } else if (is_unrolled(t)) {
+      const Unrolled& u = unroll(n);
+      for (auto& [src, part] : in.parts) part.m = multiply(n, u.m, part.m);
+      Matrix b{u.m.cols, 1, in.bias};
+      in.bias = multiply(n, u.m, b).v;
+      for (size_t i = 0; i < in.bias.size(); ++i) in.bias[i] += u.bias[i];
     } else if (t == "Scale") {
       const std::vector<double> s = values(n, "scale", out_size);
       for (auto& [src, part] : in.parts)
@@ -295,6 +316,11 @@ class Importer {
 
   void infer_dt();
   void neuron(const NirNode& n, ir::Network& net);
+  std::vector<uint32_t> shape_of(const NirNode& n);
+  std::vector<int64_t> ints(const NirNode& n, const std::string& key, size_t count, int64_t fallback, int64_t min) const;
+  const Unrolled& unroll(const NirNode& n);
+  std::map<std::string, Unrolled> unrolled_;
+  std::set<std::string> shaping_;
 
   const NirGraph& g_;
   const ImportOptions& opt_;
@@ -307,6 +333,174 @@ class Importer {
   std::vector<ImportRow> rows_;
   std::string dt_note_;
 };
+
+// The multi-dimensional shape of what leaves `n` (row-major, the product is size_of(n)): convolution
+// and pooling need (C, H, W); most nodes keep their input's shape, Affine/Linear/Flatten make it 1-D.
+std::vector<uint32_t> Importer::shape_of(const NirNode& n) {
+  const uint32_t size = size_of(n);
+  const std::string& t = n.type;
+  if (is_unrolled(t)) return unroll(n).out_shape;
+  if (t == "Affine" || t == "Linear" || t == "Flatten") return {size};
+  if (t == "Input" && n.top_level) {
+    std::vector<uint32_t> dims;
+    for (double d : param(n, "shape").values) dims.push_back(static_cast<uint32_t>(d));
+    return dims;
+  }
+  // A parameter array with several dimensions gives the shape (e.g. an LIF over (C, H, W)).
+  for (const char* key : {"tau", "r", "v_threshold", "scale", "delay"}) {
+    auto it = n.params.find(key);
+    if (it != n.params.end() && it->second.shape.size() >= 2) {
+      std::vector<uint32_t> dims(it->second.shape.begin(), it->second.shape.end());
+      return dims;
+    }
+  }
+  const auto& ps = preds_.at(n.name);
+  if (ps.empty() || !shaping_.insert(n.name).second) return {size};
+  std::vector<uint32_t> dims = shape_of(node(ps[0]));
+  shaping_.erase(n.name);
+  uint64_t product = 1;
+  for (uint32_t d : dims) product *= d;
+  if (product != size) return {size};
+  return dims;
+}
+
+// An integer parameter with `count` entries (a scalar broadcasts), each >= min; `fallback` when absent.
+std::vector<int64_t> Importer::ints(const NirNode& n, const std::string& key, size_t count, int64_t fallback,
+                                    int64_t min) const {
+  if (!has(n, key)) return std::vector<int64_t>(count, fallback);
+  const NumericArray& a = param(n, key);
+  if (a.values.size() != 1 && a.values.size() != count)
+    fail(n, fmt::format("'{}' has {} entries, expected 1 or {}", key, a.values.size(), count));
+  std::vector<int64_t> out;
+  for (size_t i = 0; i < count; ++i) {
+    const double v = a.values[a.values.size() == 1 ? 0 : i];
+    if (!(v == std::floor(v) && v >= static_cast<double>(min) && v <= 1e6))
+      fail(n, fmt::format("'{}' must hold whole numbers >= {}, got {}", key, min, v));
+    out.push_back(static_cast<int64_t>(v));
+  }
+  return out;
+}
+
+// Convolution (PyTorch's definition: cross-correlation, zero padding, dilation, groups) and sum /
+// average pooling (average divides by the full kernel area, PyTorch's count_include_pad) written
+// out as a matrix from the flattened input (C_in, H, W) to the flattened output (C_out, H_out, W_out).
+const Unrolled& Importer::unroll(const NirNode& n) {
+  auto it = unrolled_.find(n.name);
+  if (it != unrolled_.end()) return it->second;
+  const std::string& t = n.type;
+  const bool one_d = t == "Conv1d";
+  const bool conv = t == "Conv1d" || t == "Conv2d";
+  // Input geometry (C, H, W); a 1-D convolution is a 2-D one with H = 1.
+  int64_t C = 0, H = 1, W = 0;
+  const uint32_t in_size = input_size(n);
+  std::vector<uint32_t> in_dims;
+  uint32_t co = 0, cig = 0, kh = 1, kw = 1;
+  const NumericArray* weight = nullptr;
+  if (conv) {
+    weight = &param(n, "weight");
+    if (weight->shape.size() != (one_d ? 3u : 4u))
+      fail(n, fmt::format("weight must have {} dimensions (C_out, C_in/groups, kernel...), got {}", one_d ? 3 : 4,
+                          weight->shape.size()));
+    co = static_cast<uint32_t>(weight->shape[0]);
+    cig = static_cast<uint32_t>(weight->shape[1]);
+    kh = one_d ? 1 : static_cast<uint32_t>(weight->shape[2]);
+    kw = static_cast<uint32_t>(weight->shape[one_d ? 2 : 3]);
+  }
+  const int64_t groups = conv ? ints(n, "groups", 1, 1, 1)[0] : 1;
+  if (conv && has(n, "input_shape")) {
+    const std::vector<int64_t> s = ints(n, "input_shape", one_d ? 1 : 2, 0, 1);
+    C = int64_t{cig} * groups;
+    H = one_d ? 1 : s[0];
+    W = s[one_d ? 0 : 1];
+  } else {
+    const std::vector<uint32_t> d = shape_of(node(preds_.at(n.name).at(0)));
+    if (d.size() != (one_d ? 2u : 3u))
+      fail(n, fmt::format("its input's shape is unknown ({}-D); give 'input_shape' ({})", d.size(),
+                          one_d ? "N" : "H, W"));
+    C = d[0];
+    H = one_d ? 1 : d[1];
+    W = d[one_d ? 1 : 2];
+  }
+  if (uint64_t(C) * H * W != in_size)
+    fail(n, fmt::format("shape mismatch: input ({}, {}, {}) has {} elements, its incoming edge carries {}", C, H, W,
+                        C * H * W, in_size));
+  const size_t dims = one_d ? 1 : 2;
+  std::vector<int64_t> stride, dil, pad_lo, pad_hi;
+  if (conv) {
+    if (C != int64_t{cig} * groups || co % groups != 0)
+      fail(n, fmt::format("groups = {} does not divide C_in = {} into {}-channel groups and C_out = {}", groups, C,
+                          cig, co));
+    stride = ints(n, "stride", dims, 1, 1);
+    dil = ints(n, "dilation", dims, 1, 1);
+  } else {
+    const std::vector<int64_t> k = ints(n, "kernel_size", 2, 0, 1);
+    kh = static_cast<uint32_t>(k[0]);
+    kw = static_cast<uint32_t>(k[1]);
+    co = static_cast<uint32_t>(C);
+    stride = ints(n, "stride", 2, k[0], 1);
+    dil = {1, 1};
+  }
+  if (one_d) {  // H is 1: no stride, dilation or padding across it
+    stride.insert(stride.begin(), 1);
+    dil.insert(dil.begin(), 1);
+  }
+  const int64_t kernel[2] = {kh, kw};
+  auto ps = n.strings.find("padding");
+  if (ps != n.strings.end()) {
+    if (ps->second != "same" && ps->second != "valid")
+      fail(n, fmt::format("padding '{}' (expected a number, 'same' or 'valid')", ps->second));
+    for (int a = 0; a < 2; ++a) {
+      int64_t total = 0;
+      if (ps->second == "same") {
+        if (stride[a] != 1) fail(n, "padding 'same' needs stride 1");
+        total = dil[a] * (kernel[a] - 1);
+      }
+      pad_lo.push_back(total / 2);  // PyTorch puts the odd one at the end
+      pad_hi.push_back(total - total / 2);
+    }
+  } else {
+    std::vector<int64_t> p = ints(n, "padding", dims, 0, 0);
+    if (one_d) p.insert(p.begin(), 0);
+    pad_lo = p;
+    pad_hi = p;
+  }
+  const int64_t extent[2] = {H, W};
+  int64_t out[2] = {0, 0};
+  for (int a = 0; a < 2; ++a) {
+    const int64_t span = extent[a] + pad_lo[a] + pad_hi[a] - dil[a] * (kernel[a] - 1) - 1;
+    if (span < 0) fail(n, fmt::format("kernel larger than the padded input ({} x {})", H, W));
+    out[a] = span / stride[a] + 1;
+  }
+  Unrolled u;
+  u.out_shape = one_d ? std::vector<uint32_t>{co, static_cast<uint32_t>(out[1])}
+                      : std::vector<uint32_t>{co, static_cast<uint32_t>(out[0]), static_cast<uint32_t>(out[1])};
+  const uint64_t rows = uint64_t{co} * out[0] * out[1];
+  if (rows * in_size > kMaxMatrixEntries) fail(n, "too large to unroll");
+  u.m = Matrix{static_cast<uint32_t>(rows), in_size, std::vector<double>(rows * in_size, 0.0)};
+  u.bias.assign(rows, 0.0);
+  const std::vector<double> bias = conv && has(n, "bias") ? values(n, "bias", co) : std::vector<double>(co, 0.0);
+  const double pool_weight = t == "AvgPool2d" ? 1.0 / (double(kh) * kw) : 1.0;
+  const uint32_t per_group_out = conv ? co / static_cast<uint32_t>(groups) : 1;
+  for (uint32_t c = 0; c < co; ++c)
+    for (int64_t oy = 0; oy < out[0]; ++oy)
+      for (int64_t ox = 0; ox < out[1]; ++ox) {
+        const size_t row = (size_t{c} * out[0] + oy) * out[1] + ox;
+        u.bias[row] = bias[c];
+        const uint32_t channels = conv ? cig : 1;
+        for (uint32_t cl = 0; cl < channels; ++cl) {
+          const int64_t ci = conv ? int64_t{c / per_group_out} * cig + cl : c;
+          for (uint32_t ky = 0; ky < kh; ++ky)
+            for (uint32_t kx = 0; kx < kw; ++kx) {
+              const int64_t iy = oy * stride[0] - pad_lo[0] + ky * dil[0];
+              const int64_t ix = ox * stride[1] - pad_lo[1] + kx * dil[1];
+              if (iy < 0 || iy >= H || ix < 0 || ix >= W) continue;  // zero padding
+              const double w = conv ? weight->values[((size_t{c} * cig + cl) * kh + ky) * kw + kx] : pool_weight;
+              u.m.v[row * in_size + size_t((ci * H + iy) * W + ix)] += w;
+            }
+        }
+      }
+  return unrolled_[n.name] = std::move(u);
+}
 
 void Importer::infer_dt() {
   if (opt_.dt_ms) {
@@ -466,6 +660,20 @@ void Importer::neuron(const NirNode& n, ir::Network& net) {
         w = 0.0;
       }
       pnote += opt_.drop_self_connections ? ", recurrent (self-connections dropped)" : ", recurrent";
+    }
+    // Mostly-zero matrices (unrolled convolutions, pooling) become sparse: the chip stores only
+    // the synapses that exist.
+    size_t nonzero = 0;
+    for (double w : proj.weights) nonzero += w != 0.0;
+    if (nonzero * 4 < proj.weights.size()) {
+      proj.dense = false;
+      for (uint32_t j = 0; j < size; ++j)
+        for (uint32_t i = 0; i < part.m.cols; ++i) {
+          const double w = proj.weights[size_t{j} * part.m.cols + i];
+          if (w != 0.0) proj.synapses.push_back({i, j, w});
+        }
+      proj.weights.clear();
+      pnote += fmt::format(", sparse ({} synapses)", nonzero);
     }
     rows_.push_back({"", "", fmt::format("projection '{}' -> '{}' ({} x {})", src, n.name, size, part.m.cols), "", "",
                      "", pnote});

@@ -271,3 +271,69 @@ TEST_CASE("NIR export -> import gives back the network bit for bit (euler and ex
     CHECK(std::string(e.what()).find("alif") != std::string::npos);
   }
 }
+
+namespace {
+
+// y = W x for an imported projection (dense or sparse).
+std::vector<double> apply(const ir::Projection& p, const std::vector<double>& x, size_t rows) {
+  std::vector<double> y(rows, 0.0);
+  if (p.dense) {
+    for (size_t r = 0; r < rows; ++r)
+      for (size_t c = 0; c < x.size(); ++c) y[r] += p.weights[r * x.size() + c] * x[c];
+  } else {
+    for (const auto& s : p.synapses) y[s.post] += s.weight * x[s.pre];
+  }
+  return y;
+}
+
+}  // namespace
+
+TEST_CASE("NIR Conv2d + SumPool2d/AvgPool2d + IF unroll to the connectivity of a direct convolution", "[nir]") {
+  // Input (2, 5, 6) -> Conv2d (4 out, 2 groups, 3x3, stride (1, 2), padding 1) -> IF -> pool 2x2 -> IF.
+  const int C = 2, H = 5, W = 6, CO = 4, HO = 5, WO = 3, PH = 2, PW = 1;
+  std::vector<double> w(CO * 1 * 3 * 3);
+  for (size_t k = 0; k < w.size(); ++k) w[k] = std::sin(0.7 * k + 0.3);  // arbitrary, non-symmetric
+  for (const std::string pool : {"SumPool2d", "AvgPool2d"}) {
+    NirFixture f;
+    f.add("in", "Input").p("shape", {C, H, W});
+    auto& conv = f.add("conv", "Conv2d");
+    conv.params.push_back({"weight", {{CO, 1, 3, 3}, w}});
+    conv.p("stride", {1, 2}).scalar("padding", 1).scalar("dilation", 1).scalar("groups", 2).p("bias", {0, 0, 0, 0});
+    conv.p("input_shape", {H, W});
+    // r dt = 1000 * 0.001 s: input scale exactly 1.
+    f.add("if1", "IF").scalar("r", 1000).scalar("v_threshold", 1);
+    f.add("pool", pool).p("kernel_size", {2, 2}).p("stride", {2, 2}).p("padding", {0, 0});
+    f.add("if2", "IF").scalar("r", 1000).scalar("v_threshold", 1);
+    for (auto [a, b] : std::vector<std::pair<const char*, const char*>>{
+             {"in", "conv"}, {"conv", "if1"}, {"if1", "pool"}, {"pool", "if2"}})
+      f.edge(a, b);
+    const auto res = import(f, "nir_conv", subtract(1.0));
+    const ir::Projection& pc = projection(res.network, "in", "if1");
+    const ir::Projection& pp = projection(res.network, "if1", "if2");
+    CHECK(!pc.dense);
+    CHECK(res.network.find("if1")->size == CO * HO * WO);
+    CHECK(res.network.find("if2")->size == CO * PH * PW);
+    std::vector<double> x(C * H * W);
+    for (size_t k = 0; k < x.size(); ++k) x[k] = std::cos(1.3 * k);
+    // Direct convolution over an explicitly zero-padded input; group g = co / 2 reads channel g.
+    auto xp = [&](int c, int y, int xx) { return y < 0 || y >= H || xx < 0 || xx >= W ? 0.0 : x[(c * H + y) * W + xx]; };
+    std::vector<double> y1(CO * HO * WO, 0.0);
+    for (int co = 0; co < CO; ++co)
+      for (int oy = 0; oy < HO; ++oy)
+        for (int ox = 0; ox < WO; ++ox)
+          for (int ky = 0; ky < 3; ++ky)
+            for (int kx = 0; kx < 3; ++kx)
+              y1[(co * HO + oy) * WO + ox] += w[(co * 3 + ky) * 3 + kx] * xp(co / 2, oy - 1 + ky, ox * 2 - 1 + kx);
+    const std::vector<double> got1 = apply(pc, x, y1.size());
+    for (size_t k = 0; k < y1.size(); ++k) CHECK(got1[k] == Approx(y1[k]).margin(1e-12));
+    std::vector<double> y2(CO * PH * PW, 0.0);
+    for (int c = 0; c < CO; ++c)
+      for (int py = 0; py < PH; ++py)
+        for (int px = 0; px < PW; ++px)
+          for (int ky = 0; ky < 2; ++ky)
+            for (int kx = 0; kx < 2; ++kx)
+              y2[(c * PH + py) * PW + px] += (pool == "AvgPool2d" ? 0.25 : 1.0) * y1[(c * HO + 2 * py + ky) * WO + 2 * px + kx];
+    const std::vector<double> got2 = apply(pp, y1, y2.size());
+    for (size_t k = 0; k < y2.size(); ++k) CHECK(got2[k] == Approx(y2[k]).margin(1e-12));
+  }
+}
