@@ -20,9 +20,6 @@ void check_exportable(const ir::Network& net) {
       throw InputError(fmt::format("population '{}' is alif: NIR has no adaptive-threshold primitive, so it cannot "
                                    "be exported (lif, readout and input can)",
                                    p.name));
-    if (p.type == ir::PopulationType::lif && p.t_ref_ms > 0)
-      throw InputError(fmt::format("population '{}' has t_ref_ms = {}: NIR's LIF has no refractory period",
-                                   p.name, p.t_ref_ms));
     if (p.type == ir::PopulationType::readout && !p.bias.empty()) {
       bool fed = false;
       for (const auto& proj : net.projections) fed = fed || proj.target == p.name;
@@ -37,7 +34,8 @@ void check_exportable(const ir::Network& net) {
 
 }  // namespace
 
-void export_nir(const ir::Network& net, const std::string& file_name, const ExportOptions& opt) {
+std::vector<std::string> export_nir(const ir::Network& net, const std::string& file_name, const ExportOptions& opt) {
+  std::vector<std::string> warnings;
   ir::validate(net, "network");
   check_exportable(net);
   Hdf5Writer w(file_name);
@@ -82,6 +80,13 @@ void export_nir(const ir::Network& net, const std::string& file_name, const Expo
     }
     w.group(g + "/metadata");
     w.numeric(g + "/metadata/nchip_tau_ms", {}, {tau_ms});
+    if (spiking && p.t_ref_ms > 0) {
+      // NIR's LIF has no refractory period: kept as an nchip extension other tools ignore.
+      w.numeric(g + "/metadata/nchip_t_ref_ms", {}, {p.t_ref_ms});
+      warnings.push_back(fmt::format("population '{}': t_ref_ms = {} written as metadata/nchip_t_ref_ms; NIR's LIF "
+                                     "has no refractory period, so other tools simulate it without one",
+                                     p.name, p.t_ref_ms));
+    }
     if (!spiking) {
       const std::string out = "/node/nodes/" + p.name + "_output";
       w.group(out);
@@ -115,6 +120,7 @@ void export_nir(const ir::Network& net, const std::string& file_name, const Expo
   }
   w.strings("/node/edges", {edges.size() / 2, 2}, edges);
   w.close();
+  return warnings;
 }
 
 }  // namespace nchip::nir

@@ -6,11 +6,14 @@
 // (tau = dt / (1 - alpha), r = tau/dt), exact writes tau = tau_m and r = 1 / (1 - alpha); either way the
 // input weight scale is 1, so weights are written as they are. Each neuron node also gets
 // metadata/nchip_tau_ms and the graph metadata/nchip_dt_ms, which nchip's import uses to restore
-// the exact time constants (other tools ignore metadata). Refused, one line each: ALIF (no NIR
-// primitive), refractory periods, a readout bias with no projection to carry it.
+// the exact time constants (other tools ignore metadata). A lif's refractory period has no NIR
+// parameter: it is written as metadata/nchip_t_ref_ms (nchip's import restores it) and reported in
+// the returned warnings. Refused, one line each: ALIF (no NIR primitive), a readout bias with no
+// projection to carry it.
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "compiler/ir/network.hpp"
 #include "compiler/nir/nir_import.hpp"
@@ -23,6 +26,6 @@ struct ExportOptions {
 };
 
 // Writes to `file_name` directly (callers wanting atomicity write to a temporary and rename).
-void export_nir(const ir::Network& network, const std::string& file_name, const ExportOptions& options);
+std::vector<std::string> export_nir(const ir::Network& network, const std::string& file_name, const ExportOptions& options);
 
 }  // namespace nchip::nir

@@ -608,8 +608,15 @@ void Importer::neuron(const NirNode& n, ir::Network& net) {
       threshold_text = "1 (per-neuron v_th folded into weights)";
     }
     pop.tau_m_ms = tau_ir_ms;
+    auto t_ref = n.params.find("metadata/nchip_t_ref_ms");  // nchip's export extension
+    if (t_ref != n.params.end() && t_ref->second.values.size() == 1) {
+      pop.t_ref_ms = t_ref->second.values[0];
+      if (!(pop.t_ref_ms >= 0 && std::isfinite(pop.t_ref_ms)))
+        fail(n, fmt::format("metadata/nchip_t_ref_ms must be >= 0, got {}", pop.t_ref_ms));
+      note = fmt::format("t_ref {} ms (nchip metadata)", pop.t_ref_ms);
+    }
     if (std::any_of(v_reset.begin(), v_reset.end(), [](double x) { return x != 0.0; }))
-      note = "v_reset ignored (reset by subtraction)";
+      note += std::string(note.empty() ? "" : "; ") + "v_reset ignored (reset by subtraction)";
   } else {
     pop.tau_out_ms = tau_ir_ms;
   }

@@ -38,8 +38,9 @@ int export_command_main(const std::vector<std::string>& args) {
   const std::string output = vm["output"].as<std::string>();
   // Whole or nothing: HDF5 writes a temporary that is renamed into place.
   const std::string temp = output + ".tmp." + std::to_string(::getpid());
+  std::vector<std::string> warnings;
   try {
-    nir::export_nir(network, temp, options);
+    warnings = nir::export_nir(network, temp, options);
   } catch (const InputError& e) {
     std::remove(temp.c_str());
     throw InputError(path + ": " + e.what());
@@ -48,6 +49,7 @@ int export_command_main(const std::vector<std::string>& args) {
     std::remove(temp.c_str());
     throw InputError(output + ": cannot write");
   }
+  for (const auto& w : warnings) fmt::print(stderr, "nchip export: warning: {}\n", w);
   fmt::print("wrote {} ({} populations, {} projections, discretization {})\n", output, network.populations.size(),
              network.projections.size(), d);
   return 0;

@@ -228,3 +228,23 @@ TEST_CASE("malformed NIR files: one line on stderr, exit code 2, nothing written
   CHECK(json_flag.exit_code == 2);
   CHECK(json_flag.err.find("only for a .nir network") != std::string::npos);
 }
+
+TEST_CASE("an example network with refractoriness exports, runs and trains from its .nir file", "[nir][cli]") {
+  const std::string dir = scratch_dir("nir_cli_tref");
+  const std::string net = source_path("examples/networks/pattern_generation_small.json");
+  const auto e = run_nchip("export " + net + " -o " + dir + "/pg.nir", dir);
+  INFO(e.err);
+  REQUIRE(e.exit_code == 0);
+  CHECK(e.err.find("t_ref_ms = 5 written as metadata/nchip_t_ref_ms") != std::string::npos);
+  const json a = run(net, "fixed", dir, "json");
+  const json b = run(dir + "/pg.nir", "fixed", dir, "nir", "--reset subtract");
+  CHECK(spike_count(a) > 0);
+  CHECK(a["spikes"] == b["spikes"]);
+  CHECK(a["readouts"] == b["readouts"]);
+  const auto t = run_nchip("train --task pattern-generation --net " + dir + "/pg.nir --reset subtract --iterations 2 "
+                           "--quiet --out " + dir + "/train",
+                           dir);
+  INFO(t.err);
+  CHECK(t.exit_code == 0);
+  CHECK(std::filesystem::exists(dir + "/train/trained.json"));
+}
