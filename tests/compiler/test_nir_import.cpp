@@ -337,3 +337,57 @@ TEST_CASE("NIR Conv2d + SumPool2d/AvgPool2d + IF unroll to the connectivity of a
     for (size_t k = 0; k < y2.size(); ++k) CHECK(got2[k] == Approx(y2[k]).margin(1e-12));
   }
 }
+
+TEST_CASE("NIR Delay: one step is the chip's synaptic delay, more steps or fractions are refused", "[nir]") {
+  auto with_delay = [](double delay_s) {
+    NirFixture f;
+    f.add("in", "Input").p("shape", {2});
+    f.add("w", "Linear").matrix("weight", 2, 2, {1, 2, 3, 4});
+    f.add("d", "Delay").p("delay", {delay_s, delay_s});
+    f.add("lif", "LIF").scalar("tau", 0.01).scalar("r", 10).scalar("v_leak", 0).scalar("v_threshold", 1);
+    f.edge("in", "w");
+    f.edge("w", "d");
+    f.edge("d", "lif");
+    return f;
+  };
+  const auto res = import(with_delay(0.001), "nir_delay1", subtract(1.0));
+  CHECK(projection(res.network, "in", "lif").weights == std::vector<double>{1, 2, 3, 4});  // r dt / tau = 1
+  bool noted = false;
+  for (const auto& r : res.rows) noted = noted || r.note == "1-step delay";
+  CHECK(noted);
+  CHECK(import_error(with_delay(0.002), "nir_delay2").find("delay of 2 steps") != std::string::npos);
+  CHECK(import_error(with_delay(0.0015), "nir_delay15").find("not a whole number") != std::string::npos);
+}
+
+TEST_CASE("NIR parameters of any integer or float type, scalars broadcast", "[nir]") {
+  const std::string path = test::scratch_dir("nir_int") + "/net.nir";
+  {
+    nir::Hdf5Writer w(path);
+    w.string("/version", "0.2.0");
+    w.group("/node");
+    w.string("/node/type", "NIRGraph");
+    w.group("/node/nodes");
+    for (const char* g : {"in", "w", "lif"}) w.group(std::string("/node/nodes/") + g);
+    w.string("/node/nodes/in/type", "Input");
+    w.integers("/node/nodes/in/shape", {1}, {2});
+    w.string("/node/nodes/w/type", "Linear");
+    w.integers("/node/nodes/w/weight", {3, 2}, {1, -2, 3, 0, 5, 7});  // integer weights
+    w.string("/node/nodes/lif/type", "LIF");
+    w.integers("/node/nodes/lif/tau", {}, {4});  // scalars, integers
+    w.integers("/node/nodes/lif/r", {}, {2});
+    w.integers("/node/nodes/lif/v_leak", {}, {0});
+    w.numeric("/node/nodes/lif/v_threshold", {3}, {0.5, 1.0, 2.0});  // per neuron: folded into the weights
+    w.strings("/node/edges", {2, 2}, {"in", "w", "w", "lif"});
+    w.close();
+  }
+  // dt = 1 ms = 0.001 in the file's seconds, exact: alpha = exp(-0.00025), scale 2 (1 - alpha).
+  const auto res = nir::import_nir_file(path, subtract(1.0, nir::Discretization::exact));
+  const ir::Population& lif = *res.network.find("lif");
+  CHECK(lif.size == 3);
+  CHECK(lif.v_th == 1.0);
+  CHECK(lif.tau_m_ms == Approx(4000.0).epsilon(1e-12));
+  const double s = 2 * (1 - std::exp(-0.001 / 4));
+  const auto& p = projection(res.network, "in", "lif");
+  const std::vector<double> expected = {1 * s / 0.5, -2 * s / 0.5, 3 * s, 0, 5 * s / 2, 7 * s / 2};
+  for (size_t k = 0; k < 6; ++k) CHECK(p.weights[k] == Approx(expected[k]).epsilon(1e-12));
+}
