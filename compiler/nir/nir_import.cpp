@@ -7,6 +7,7 @@
 #include <limits>
 #include <map>
 #include <set>
+#include <string>
 
 #include "hw_model/error.hpp"
 
@@ -532,8 +533,7 @@ void Importer::infer_dt() {
                                  g_.file_name));
   // float32 files (torch exports) carry ~7 digits: 6 significant digits are what the file says.
   const double raw_ms = *ratio * opt_.time_unit_ms;
-  const double digit = std::pow(10.0, std::floor(std::log10(raw_ms)) - 5);
-  dt_ms_ = std::round(raw_ms / digit) * digit;
+  dt_ms_ = std::stod(fmt::format("{:.6g}", raw_ms));  // the double nearest the 6-digit decimal
   // nchip's export also writes its dt; take it when it is the one implied (bit-exact round trip).
   auto meta = g_.metadata.find("nchip_dt_ms");
   if (meta != g_.metadata.end() && meta->second.values.size() == 1 &&
@@ -633,11 +633,11 @@ void Importer::neuron(const NirNode& n, ir::Network& net) {
   if (!spiking && any_bias) pop.bias = bias;
   net.populations.push_back(pop);
 
-  std::string scale_text = fmt::format("{}", scale[0]);
+  std::string scale_text = fmt::format("{:.10g}", scale[0]);
   if (!std::all_of(scale.begin(), scale.end(), [&](double s) { return s == scale[0]; }))
     scale_text = "per neuron";
   row(n, fmt::format("{} population '{}' ({})", spiking ? "lif" : "readout", n.name, size),
-      fmt::format("{}{}", alpha, leaky ? "" : " (no leak)"), threshold_text, scale_text,
+      fmt::format("{:.10g}{}", alpha, leaky ? "" : " (no leak)"), threshold_text, scale_text,
       note.empty() && any_bias ? "bias from Affine/v_leak" : note);
 
   for (auto& [src, part] : in.parts) {
