@@ -511,14 +511,17 @@ void Importer::infer_dt() {
     dt_note_ = fmt::format("dt = {} ms (--dt-ms)", dt_ms_);
     return;
   }
-  // snnTorch and Norse write r = tau / dt, so tau / r is the step they trained with.
+  // snnTorch writes r = tau / dt (its dt = 1e-4 s), so tau / r is the step it trained with. Norse writes
+  // r = 1 and no dt.
   std::optional<double> ratio;
+  bool all_r_one = true;
   for (const auto& n : g_.nodes) {
     if (n.type != "LIF" && n.type != "LI") continue;
     const uint32_t size = size_of(n);
     const auto tau = values(n, "tau", size), r = values(n, "r", size);
     for (uint32_t i = 0; i < size; ++i) {
       const double q = tau[i] / r[i];
+      all_r_one = all_r_one && r[i] == 1.0;
       if (!ratio) ratio = q;
       if (!(std::abs(q - *ratio) <= 1e-6 * std::abs(*ratio)) || !(q > 0))
         throw InputError(fmt::format(
@@ -531,6 +534,10 @@ void Importer::infer_dt() {
     throw InputError(fmt::format("{}: --dt-ms is required: NIR stores no time step and no LIF/LI node implies one "
                                  "through r = tau/dt",
                                  g_.file_name));
+  if (all_r_one)
+    throw InputError(fmt::format("{}: --dt-ms is required: every LIF/LI node has r = 1 (Norse's convention, which "
+                                 "stores no time step; Norse's default dt is 1 ms)",
+                                 g_.file_name));
   // float32 files (torch exports) carry ~7 digits: 6 significant digits are what the file says.
   const double raw_ms = *ratio * opt_.time_unit_ms;
   dt_ms_ = std::stod(fmt::format("{:.6g}", raw_ms));  // the double nearest the 6-digit decimal
@@ -539,7 +546,7 @@ void Importer::infer_dt() {
   if (meta != g_.metadata.end() && meta->second.values.size() == 1 &&
       std::abs(meta->second.values[0] - dt_ms_) <= 1e-9 * dt_ms_)
     dt_ms_ = meta->second.values[0];
-  dt_note_ = fmt::format("dt = {} ms, implied by r = tau/dt (snnTorch/Norse convention, 6 significant digits); --dt-ms overrides", dt_ms_);
+  dt_note_ = fmt::format("dt = {} ms, implied by r = tau/dt (snnTorch's export convention, 6 significant digits); --dt-ms overrides", dt_ms_);
 }
 
 // A NIR neuron node -> an nchip population and the projections into it.

@@ -7,7 +7,8 @@
 //  of those -> one projection (weights multiplied along the chain, summed over parallel paths);
 //  Affine bias -> readout bias (a lif population has no bias current: refused).
 // Discretization of tau dv/dt = (v_leak - v) + r I with the step dt:
-//  euler: alpha = 1 - dt/tau, input scale r dt/tau (snnTorch's beta = 1 - dt/tau, r = tau/dt);
+//  euler: alpha = 1 - dt/tau, input scale r dt/tau (snnTorch: beta = 1 - dt/tau, r = tau/dt, scale 1;
+//         Norse: r = 1, v += dt/tau ((v_leak - v) + I));
 //  exact: alpha = exp(-dt/tau), input scale r (1 - alpha) (input held over the step).
 //  IF, I (dv/dt = r I): alpha = 1, input scale r dt.
 #pragma once
@@ -25,7 +26,7 @@ enum class Discretization { euler, exact };
 enum class ResetMode { zero, subtract };
 
 struct ImportOptions {
-  std::optional<double> dt_ms;  // required unless every leaky node has r = tau/dt (snnTorch, Norse)
+  std::optional<double> dt_ms;  // required unless the leaky nodes share r = tau/dt (snnTorch's export)
   Discretization discretization = Discretization::euler;
   ResetMode reset = ResetMode::zero;  // NIR's v_reset; nchip's lif implements subtract only
   double time_unit_ms = 1000.0;       // NIR time constants are in seconds (snnTorch, Norse, Rockpool)

@@ -22,7 +22,7 @@ int export_command_main(const std::vector<std::string>& args) {
   po::options_description opts("usage: nchip export NET.json|NET.nchip -o MODEL.nir [options]\n\noptions");
   opts.add_options()("help,h", "show this help")("output,o", po::value<std::string>(), "NIR file to write")(
       "discretization", po::value<std::string>()->default_value("euler"),
-      "how decays become NIR's (tau, r): euler (tau = dt/(1 - alpha), r = tau/dt: snnTorch, Norse) or exact "
+      "how decays become NIR's (tau, r): euler (tau = dt/(1 - alpha), r = tau/dt, as snnTorch writes it) or exact "
       "(tau = tau_m, r = 1/(1 - alpha))");
   po::variables_map vm;
   if (!parse_command_line(args, opts, "network", vm)) return 0;

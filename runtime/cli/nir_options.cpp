@@ -14,9 +14,9 @@ namespace po = boost::program_options;
 void add_nir_import_options(po::options_description& opts) {
   opts.add_options()
       ("dt-ms", po::value<double>(),
-       "NIR: time step in ms (NIR stores none; default: implied by r = tau/dt, snnTorch's and Norse's convention)")
+       "NIR: time step in ms (NIR stores none; default: implied by r = tau/dt, snnTorch's export convention; Norse files (r = 1) need it)")
       ("discretization", po::value<std::string>()->default_value("euler"),
-       "NIR: euler (alpha = 1 - dt/tau, input scale r dt/tau; snnTorch, Norse) or exact (alpha = exp(-dt/tau), "
+       "NIR: euler (alpha = 1 - dt/tau, input scale r dt/tau; what snnTorch and Norse simulate) or exact (alpha = exp(-dt/tau), "
        "input scale r (1 - alpha))")
       ("reset", po::value<std::string>()->default_value("zero"),
        "NIR: zero (NIR's v_reset; refused, nchip's lif cannot) or subtract (v -= v_th, as e-prop and snnTorch's "

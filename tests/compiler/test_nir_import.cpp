@@ -83,14 +83,15 @@ TEST_CASE("NIR dt is implied by r = tau/dt (snnTorch), weights then kept exactly
   CHECK(std::abs(std::exp(-res.network.dt_ms / res.network.find("lif")->tau_m_ms) - 0.9) < 1e-12);
   CHECK(projection(res.network, "in", "lif").weights[1] == -0.25);  // scale exactly 1
   // Without the convention there is no dt: one line naming the flag.
+  // Norse writes r = 1 and no dt.
   const std::string e = import_error(test::lif_fixture(0.002, 1.0, 1.0), "nir_nodt", subtract(std::nullopt));
+  CHECK(e.find("--dt-ms is required: every LIF/LI node has r = 1 (Norse's convention") != std::string::npos);
   auto f = test::lif_fixture(0.002, 3.0, 1.0);
   f.add("lif2", "LIF").scalar("tau", 0.004).scalar("r", 3.0).scalar("v_leak", 0).scalar("v_threshold", 1);
   f.edge("w", "lif2");
   const std::string e2 = import_error(f, "nir_nodt2", subtract(std::nullopt));
   CHECK(e2.find("--dt-ms is required") != std::string::npos);
   CHECK(e2.find('\n') == std::string::npos);
-  (void)e;
 }
 
 TEST_CASE("NIR Affine bias and LI become a readout with bias, Scale and Flatten fold into the weights", "[nir]") {
@@ -390,4 +391,13 @@ TEST_CASE("NIR parameters of any integer or float type, scalars broadcast", "[ni
   const auto& p = projection(res.network, "in", "lif");
   const std::vector<double> expected = {1 * s / 0.5, -2 * s / 0.5, 3 * s, 0, 5 * s / 2, 7 * s / 2};
   for (size_t k = 0; k < 6; ++k) CHECK(p.weights[k] == Approx(expected[k]).epsilon(1e-12));
+}
+
+TEST_CASE("NIR from Norse (r = 1, tau = 1/tau_mem_inv): euler with --dt-ms gives Norse's update", "[nir]") {
+  // Norse's LIF box cell: v += dt * tau_mem_inv * ((v_leak - v) + I); tau_mem_inv = 50 /s, dt = 1 ms:
+  // alpha = 1 - 0.05, and the input enters scaled by 0.05.
+  const auto res = import(test::lif_fixture(1.0 / 50, 1.0, 0.3), "nir_norse", subtract(1.0));
+  const ir::Population& lif = *res.network.find("lif");
+  CHECK(std::abs(std::exp(-1.0 / lif.tau_m_ms) - 0.95) < 1e-12);
+  CHECK(projection(res.network, "in", "lif").weights[4] == Approx(2.0 * 0.05).epsilon(1e-12));
 }
