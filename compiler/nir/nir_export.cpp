@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 
 #include "compiler/nir/hdf5_file.hpp"
 #include "hw_model/error.hpp"
@@ -14,8 +15,8 @@ namespace {
 
 void check_exportable(const ir::Network& net) {
   for (const auto& p : net.populations) {
-    if (p.name.find('/') != std::string::npos || p.name.find('.') != std::string::npos)
-      throw InputError(fmt::format("population '{}': NIR node names cannot contain '/' or '.'", p.name));
+    if (p.name.find('/') != std::string::npos)
+      throw InputError(fmt::format("population '{}': NIR node names cannot contain '/' (an HDF5 path separator)", p.name));
     if (p.type == ir::PopulationType::alif)
       throw InputError(fmt::format("population '{}' is alif: NIR has no adaptive-threshold primitive, so it cannot "
                                    "be exported (lif, readout and input can)",
@@ -32,12 +33,36 @@ void check_exportable(const ir::Network& net) {
   }
 }
 
+// NIR tools read "a.b" in an edge as node b of subgraph a, so the '.' of flattened names (an
+// imported subgraph's "lif1.lif") becomes '_'.
+std::string node_name(const std::string& population) {
+  std::string name = population;
+  std::replace(name.begin(), name.end(), '.', '_');
+  return name;
+}
+
+void check_names_distinct(const ir::Network& net) {
+  std::map<std::string, std::string> seen;
+  auto claim = [&](const std::string& node, const std::string& owner) {
+    auto [it, fresh] = seen.emplace(node, owner);
+    if (!fresh && it->second != owner)
+      throw InputError(fmt::format("'{}' and '{}' would both be the NIR node '{}'", it->second, owner, node));
+  };
+  for (const auto& p : net.populations) {
+    claim(node_name(p.name), p.name);
+    if (p.type == ir::PopulationType::readout) claim(node_name(p.name) + "_output", p.name + " (output)");
+  }
+  for (const auto& proj : net.projections)
+    claim(node_name(proj.source) + "_to_" + node_name(proj.target), proj.source + " -> " + proj.target);
+}
+
 }  // namespace
 
 std::vector<std::string> export_nir(const ir::Network& net, const std::string& file_name, const ExportOptions& opt) {
   std::vector<std::string> warnings;
   ir::validate(net, "network");
   check_exportable(net);
+  check_names_distinct(net);
   Hdf5Writer w(file_name);
   w.string("/version", "1.0.0");
   w.group("/node");
@@ -49,7 +74,7 @@ std::vector<std::string> export_nir(const ir::Network& net, const std::string& f
   const double dt_nir = net.dt_ms / opt.time_unit_ms;
   auto vec = [](uint32_t n, double x) { return std::vector<double>(n, x); };
   for (const auto& p : net.populations) {
-    const std::string g = "/node/nodes/" + p.name;
+    const std::string g = "/node/nodes/" + node_name(p.name);
     w.group(g);
     const uint32_t n = p.size;
     if (p.type == ir::PopulationType::input) {
@@ -88,19 +113,19 @@ std::vector<std::string> export_nir(const ir::Network& net, const std::string& f
                                      p.name, p.t_ref_ms));
     }
     if (!spiking) {
-      const std::string out = "/node/nodes/" + p.name + "_output";
+      const std::string out = "/node/nodes/" + node_name(p.name) + "_output";
       w.group(out);
       w.string(out + "/type", "Output");
       w.integers(out + "/shape", {1}, {int64_t{n}});
-      edges.push_back(p.name);
-      edges.push_back(p.name + "_output");
+      edges.push_back(node_name(p.name));
+      edges.push_back(node_name(p.name) + "_output");
     }
   }
   std::vector<std::string> bias_done;
   for (const auto& proj : net.projections) {
     const ir::Population& pre = *net.find(proj.source);
     const ir::Population& post = *net.find(proj.target);
-    const std::string name = proj.source + "_to_" + proj.target;
+    const std::string name = node_name(proj.source) + "_to_" + node_name(proj.target);
     const std::string g = "/node/nodes/" + name;
     w.group(g);
     std::vector<double> weights = proj.weights;
@@ -116,7 +141,7 @@ std::vector<std::string> export_nir(const ir::Network& net, const std::string& f
       w.numeric(g + "/bias", {post.size}, post.bias);
       bias_done.push_back(post.name);
     }
-    for (const std::string& e : {proj.source, name, name, proj.target}) edges.push_back(e);
+    for (const std::string& e : {node_name(proj.source), name, name, node_name(proj.target)}) edges.push_back(e);
   }
   w.strings("/node/edges", {edges.size() / 2, 2}, edges);
   w.close();

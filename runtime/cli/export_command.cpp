@@ -33,8 +33,11 @@ int export_command_main(const std::vector<std::string>& args) {
   if (d == "exact") options.discretization = nir::Discretization::exact;
   else if (d != "euler") throw InputError("--discretization: expected euler or exact, got '" + d + "'");
   const std::string path = vm["network"].as<std::string>();
-  const ir::Network network = image::file_has_image_magic(path) ? compiler::outline_network(image::read_image_file(path))
-                                                                : ir::read_network_file(path);
+  // An image holds quantized constants and raw weights: exported as derived back to reals (the
+  // network `nchip train --net NET.nchip` writes back into).
+  const ir::Network network = image::file_has_image_magic(path)
+                                  ? compiler::training_network(image::read_image_file(path)).network
+                                  : ir::read_network_file(path);
   const std::string output = vm["output"].as<std::string>();
   // Whole or nothing: HDF5 writes a temporary that is renamed into place.
   const std::string temp = output + ".tmp." + std::to_string(::getpid());

@@ -152,6 +152,14 @@ TEST_CASE("an imported NIR network compiles for loihi_like and runs bit-identica
   CHECK(spike_count(functional) > 0);
   CHECK(functional["spikes"] == systemc["spikes"]);
   CHECK(functional["readouts"] == systemc["readouts"]);
+  // The image exports back to NIR (weights and constants derived back from the quantized ones;
+  // the subgraph's "lif1.lif" becomes the node "lif1_lif") and runs to the same spikes.
+  const auto e = run_nchip("export " + dir + "/net.nchip -o " + dir + "/back.nir", dir);
+  INFO(e.err);
+  REQUIRE(e.exit_code == 0);
+  const json back = run(dir + "/back.nir", "fixed", dir, "back", "--reset subtract");
+  REQUIRE(back["spikes"].contains("lif1_lif"));
+  CHECK(back["spikes"]["lif1_lif"] == functional["spikes"]["lif1.lif"]);
 }
 
 TEST_CASE("malformed NIR files: one line on stderr, exit code 2, nothing written", "[nir][cli]") {
