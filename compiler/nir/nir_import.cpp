@@ -7,8 +7,10 @@
 #include <limits>
 #include <map>
 #include <set>
+#include <stdexcept>
 #include <string>
 
+#include "compiler/nir/sparse_matrix.hpp"
 #include "hw_model/error.hpp"
 
 namespace nchip::nir {
@@ -23,14 +25,11 @@ constexpr const char* kSupported =
     "LI, I, NIRGraph";
 // A time constant so long that exp(-dt/tau) is exactly 1.0 in double: IF and I have no leak.
 constexpr double kNoLeakTauSteps = 1152921504606846976.0;  // 2^60
-// Largest matrix one chain of linear nodes may build (dense doubles, 512 MiB).
+// Most non-zero weights one chain of linear nodes may build (about 1 GiB of sparse entries), and the
+// largest dense projection written (512 MiB of doubles).
 constexpr uint64_t kMaxMatrixEntries = uint64_t{1} << 26;
 
-struct Matrix {
-  uint32_t rows = 0, cols = 0;
-  std::vector<double> v;  // row-major
-  double at(uint32_t r, uint32_t c) const { return v[size_t{r} * cols + c]; }
-};
+using Matrix = SparseMatrix;
 
 // What reaches a node through linear nodes: a matrix per source population, a bias vector.
 struct Part {
@@ -51,7 +50,7 @@ bool is_unrolled(const std::string& t) {
 
 struct Unrolled {
   std::vector<uint32_t> out_shape;  // (C_out, H_out, W_out), or (C_out, N_out) for Conv1d
-  Matrix m;                         // out_size x in_size
+  Matrix m;                         // out_size x in_size, rows sorted by column
   std::vector<double> bias;         // out_size (a Conv's per-channel bias at every position)
 };
 
@@ -183,24 +182,14 @@ class Importer {
     return size;
   }
 
-  static Matrix identity(uint32_t n) {
-    Matrix m{n, n, std::vector<double>(size_t{n} * n, 0.0)};
-    for (uint32_t i = 0; i < n; ++i) m.v[size_t{i} * n + i] = 1.0;
-    return m;
-  }
+  static Matrix identity(uint32_t n) { return Matrix::identity(n); }
 
-  Matrix multiply(const NirNode& n, const Matrix& w, const Matrix& m) const {
-    if (uint64_t{w.rows} * m.cols > kMaxMatrixEntries) fail(n, "the chain of linear nodes is too large to unroll");
-    Matrix out{w.rows, m.cols, std::vector<double>(size_t{w.rows} * m.cols, 0.0)};
-    for (uint32_t r = 0; r < w.rows; ++r)
-      for (uint32_t k = 0; k < w.cols; ++k) {
-        const double a = w.at(r, k);
-        if (a == 0.0) continue;
-        const double* src = &m.v[size_t{k} * m.cols];
-        double* dst = &out.v[size_t{r} * m.cols];
-        for (uint32_t c = 0; c < m.cols; ++c) dst[c] += a * src[c];
-      }
-    return out;
+  Matrix product(const NirNode& n, const Matrix& w, const Matrix& m) const {
+    try {
+      return multiply(w, m, kMaxMatrixEntries);
+    } catch (const std::length_error&) {
+      fail(n, fmt::format("the chain of linear nodes has more than {} non-zero weights", kMaxMatrixEntries));
+    }
   }
 
   int64_t delay_steps(const NirNode& n) {
@@ -254,7 +243,7 @@ class Importer {
     if (it->second.delay_steps != part.delay_steps)
       fail(n, fmt::format("paths from '{}' arrive with different delays ({} and {} steps)", src,
                           it->second.delay_steps, part.delay_steps));
-    for (size_t i = 0; i < part.m.v.size(); ++i) it->second.m.v[i] += part.m.v[i];
+    add_into(it->second.m, part.m);
   }
 
   // What leaves the linear node `n`.
@@ -268,34 +257,29 @@ class Importer {
     const std::string& t = n.type;
     if (t == "Affine" || t == "Linear") {
       const NumericArray& wa = param(n, "weight");
-      Matrix w{static_cast<uint32_t>(wa.shape[0]), static_cast<uint32_t>(wa.shape[1]), wa.values};
-      if (w.cols != in.bias.size())
-        fail(n, fmt::format("shape mismatch: weight has {} columns, its input has {} elements", w.cols, in.bias.size()));
-      for (auto& [src, part] : in.parts) part.m = multiply(n, w, part.m);
-      Matrix b{w.cols, 1, in.bias};
-      Matrix wb = multiply(n, w, b);
-      in.bias = wb.v;
+      if (wa.shape[1] != in.bias.size())
+        fail(n, fmt::format("shape mismatch: weight has {} columns, its input has {} elements", wa.shape[1],
+                            in.bias.size()));
+      const Matrix w = Matrix::from_dense(static_cast<uint32_t>(wa.shape[0]), static_cast<uint32_t>(wa.shape[1]),
+                                          wa.values);
+      for (auto& [src, part] : in.parts) part.m = product(n, w, part.m);
+      in.bias = multiply(w, in.bias);
       if (t == "Affine") {
         const std::vector<double> bias = values(n, "bias", out_size);
         for (size_t i = 0; i < bias.size(); ++i) in.bias[i] += bias[i];
       }
     } else if (is_unrolled(t)) {
       const Unrolled& u = unroll(n);
-      for (auto& [src, part] : in.parts) part.m = multiply(n, u.m, part.m);
-      Matrix b{u.m.cols, 1, in.bias};
-      in.bias = multiply(n, u.m, b).v;
+      for (auto& [src, part] : in.parts) part.m = product(n, u.m, part.m);
+      in.bias = multiply(u.m, in.bias);
       for (size_t i = 0; i < in.bias.size(); ++i) in.bias[i] += u.bias[i];
     } else if (t == "Scale") {
       const std::vector<double> s = values(n, "scale", out_size);
-      for (auto& [src, part] : in.parts)
-        for (uint32_t r = 0; r < part.m.rows; ++r)
-          for (uint32_t c = 0; c < part.m.cols; ++c) part.m.v[size_t{r} * part.m.cols + c] *= s[r];
+      for (auto& [src, part] : in.parts) scale_rows(part.m, s);
       for (size_t i = 0; i < in.bias.size(); ++i) in.bias[i] *= s[i];
     } else if (t == "Delay") {
       const int64_t d = delay_steps(n);
-      for (auto& [src, part] : in.parts) part.delay_steps += d;
-      if (std::any_of(in.bias.begin(), in.bias.end(), [](double b) { return b != 0.0; }))
-        row(n, "", "", "", "a constant bias passes a delay unchanged");
+      for (auto& [src, part] : in.parts) part.delay_steps += d;  // a constant bias passes unchanged
     }
     // Flatten and Identity: the same values in the same (row-major) order.
     visiting_.erase(n.name);
@@ -476,8 +460,10 @@ const Unrolled& Importer::unroll(const NirNode& n) {
   u.out_shape = one_d ? std::vector<uint32_t>{co, static_cast<uint32_t>(out[1])}
                       : std::vector<uint32_t>{co, static_cast<uint32_t>(out[0]), static_cast<uint32_t>(out[1])};
   const uint64_t rows = uint64_t{co} * out[0] * out[1];
-  if (rows * in_size > kMaxMatrixEntries) fail(n, "too large to unroll");
-  u.m = Matrix{static_cast<uint32_t>(rows), in_size, std::vector<double>(rows * in_size, 0.0)};
+  if (rows * uint64_t{kh} * kw * (conv ? cig : 1) > kMaxMatrixEntries) fail(n, "too large to unroll");
+  u.m.rows = static_cast<uint32_t>(rows);
+  u.m.cols = in_size;
+  u.m.entries.resize(rows);
   u.bias.assign(rows, 0.0);
   const std::vector<double> bias = conv && has(n, "bias") ? values(n, "bias", co) : std::vector<double>(co, 0.0);
   const double pool_weight = t == "AvgPool2d" ? 1.0 / (double(kh) * kw) : 1.0;
@@ -496,10 +482,12 @@ const Unrolled& Importer::unroll(const NirNode& n) {
               const int64_t ix = ox * stride[1] - pad_lo[1] + kx * dil[1];
               if (iy < 0 || iy >= H || ix < 0 || ix >= W) continue;  // zero padding
               const double w = conv ? weight->values[((size_t{c} * cig + cl) * kh + ky) * kw + kx] : pool_weight;
-              u.m.v[row * in_size + size_t((ci * H + iy) * W + ix)] += w;
+              if (w != 0.0) u.m.entries[row].push_back({static_cast<uint32_t>((ci * H + iy) * W + ix), w});
             }
         }
       }
+  // Distinct taps read distinct inputs (dilation >= 1), so a row only needs sorting.
+  for (auto& r : u.m.entries) std::sort(r.begin(), r.end());
   return unrolled_[n.name] = std::move(u);
 }
 
@@ -655,38 +643,37 @@ void Importer::neuron(const NirNode& n, ir::Network& net) {
     ir::Projection proj;
     proj.source = src;
     proj.target = n.name;
-    proj.dense = true;
-    proj.weights = std::move(part.m.v);
-    for (uint32_t j = 0; j < size; ++j)
-      for (uint32_t i = 0; i < part.m.cols; ++i) {
-        double& w = proj.weights[size_t{j} * part.m.cols + i];
-        w *= row_scale[j];
-        if (w == 0.0) w = 0.0;  // no -0.0 in the file
-      }
+    Matrix& m = part.m;
+    m.materialize();
+    scale_rows(m, row_scale);  // drops entries that became 0
     std::string pnote = part.delay_steps == 0 ? "NIR delay 0, nchip adds its 1-step synaptic delay" : "1-step delay";
     if (src == n.name) {
       for (uint32_t i = 0; i < size; ++i) {
-        double& w = proj.weights[size_t{i} * size + i];
-        if (w != 0.0 && !opt_.drop_self_connections)
+        auto& row = m.entries[i];
+        auto self = std::find_if(row.begin(), row.end(), [i](const auto& e) { return e.first == i; });
+        if (self == row.end()) continue;
+        if (!opt_.drop_self_connections)
           fail(n, fmt::format("recurrent weight of neuron {} onto itself is {}; nchip's recurrent projections have "
                               "no i -> i synapse (eq. 20); --drop-self-connections drops them",
-                              i, w));
-        w = 0.0;
+                              i, self->second));
+        row.erase(self);
       }
       pnote += opt_.drop_self_connections ? ", recurrent (self-connections dropped)" : ", recurrent";
     }
-    // Mostly-zero matrices (unrolled convolutions, pooling) become sparse: the chip stores only
-    // the synapses that exist.
-    size_t nonzero = 0;
-    for (double w : proj.weights) nonzero += w != 0.0;
-    if (nonzero * 4 < proj.weights.size()) {
-      proj.dense = false;
+    // Mostly-zero matrices (unrolled convolutions, pooling) become sparse projections: the chip
+    // stores only the synapses that exist.
+    const uint64_t nonzero = m.nonzeros();
+    const uint64_t cells = uint64_t{size} * m.cols;
+    proj.dense = nonzero * 4 >= cells;
+    if (proj.dense) {
+      if (cells > kMaxMatrixEntries) fail(n, fmt::format("a dense projection of {} x {} is too large", size, m.cols));
+      proj.weights.assign(cells, 0.0);
       for (uint32_t j = 0; j < size; ++j)
-        for (uint32_t i = 0; i < part.m.cols; ++i) {
-          const double w = proj.weights[size_t{j} * part.m.cols + i];
-          if (w != 0.0) proj.synapses.push_back({i, j, w});
-        }
-      proj.weights.clear();
+        for (const auto& [i, w] : m.entries[j]) proj.weights[size_t{j} * m.cols + i] = w;
+    } else {
+      proj.synapses.reserve(nonzero);
+      for (uint32_t j = 0; j < size; ++j)
+        for (const auto& [i, w] : m.entries[j]) proj.synapses.push_back({i, j, w});
       pnote += fmt::format(", sparse ({} synapses)", nonzero);
     }
     rows_.push_back({"", "", fmt::format("projection '{}' -> '{}' ({} x {})", src, n.name, size, part.m.cols), "", "",
@@ -733,6 +720,7 @@ ImportResult Importer::run() {
       std::string what = n.type == "Affine" || n.type == "Linear" ? "weights folded into the projections"
                          : n.type == "Scale"                      ? "scale folded into the projections"
                          : n.type == "Delay"                      ? "delay of the projections"
+                         : is_unrolled(n.type)                    ? "unrolled into the projections"
                                                                   : "identity (index order kept)";
       row(n, used ? what : "unused (reaches no neuron)");
     }
