@@ -299,6 +299,25 @@ class Importer {
     return v[0];
   }
 
+  // The neuron nodes an Output reads, through pass-through nodes (a subgraph's Output, Flatten).
+  std::vector<std::string> output_sources(const NirNode& n) {
+    std::vector<std::string> out;
+    for (const auto& p : preds_.at(n.name)) {
+      const NirNode& q = node(p);
+      const Kind k = kind_of(q);
+      if (k == Kind::spiking || k == Kind::readout) {
+        out.push_back(p);
+      } else if ((q.type == "Identity" || q.type == "Flatten") && sizing_.insert("output:" + p).second) {
+        for (auto& s : output_sources(q)) out.push_back(std::move(s));
+        sizing_.erase("output:" + p);
+      } else {
+        fail(n, fmt::format("is fed by the {} node '{}', not by a neuron: nchip's outputs are neuron populations",
+                            q.type, p));
+      }
+    }
+    return out;
+  }
+
   void infer_dt();
   void neuron(const NirNode& n, ir::Network& net);
   std::vector<uint32_t> shape_of(const NirNode& n);
@@ -707,13 +726,7 @@ ImportResult Importer::run() {
     const Kind k = kind_of(n);
     if (k == Kind::output) {
       std::string from;
-      for (const auto& p : preds_.at(n.name)) {
-        const Kind pk = kind_of(node(p));
-        if (pk != Kind::spiking && pk != Kind::readout)
-          fail(n, fmt::format("is fed by the {} node '{}', not by a neuron: nchip's outputs are neuron populations",
-                              node(p).type, p));
-        from += (from.empty() ? "" : ", ") + p;
-      }
+      for (const auto& p : output_sources(n)) from += (from.empty() ? "" : ", ") + p;
       row(n, from.empty() ? "nothing (no incoming edge)" : fmt::format("marks '{}' as a network output", from));
     } else if (k == Kind::linear) {
       const bool used = flows_.count(n.name) > 0;

@@ -145,11 +145,16 @@ TEST_CASE("NIR subgraphs flatten, a recurrent Linear becomes a recurrent project
     node("/node/nodes/rec/nodes/output", "Output");
     w.integers("/node/nodes/rec/nodes/output/shape", {1}, {2});
     w.strings("/node/nodes/rec/edges", {4, 2}, {"input", "lif", "lif", "w", "w", "lif", "lif", "output"});
-    w.strings("/node/edges", {2, 2}, {"in", "fc", "fc", "rec"});
+    node("/node/nodes/out", "Output");
+    w.integers("/node/nodes/out/shape", {1}, {2});
+    w.strings("/node/edges", {3, 2}, {"in", "fc", "fc", "rec", "rec", "out"});  // "rec": its Output node
     w.close();
   }
   const auto res = nir::import_nir_file(path, subtract(1.0));
   REQUIRE(res.network.find("rec.lif") != nullptr);
+  bool output_row = false;
+  for (const auto& r : res.rows) output_row = output_row || (r.node == "out" && r.became == "marks 'rec.lif' as a network output");
+  CHECK(output_row);
   const auto& r = projection(res.network, "rec.lif", "rec.lif");
   const double s = 0.01 * 0.001 / 0.01;  // euler: r dt / tau with dt = 1 ms = 0.001 s, tau = r = 0.01
   CHECK(r.weights[0] == 0.0);
