@@ -406,3 +406,35 @@ TEST_CASE("NIR from Norse (r = 1, tau = 1/tau_mem_inv): euler with --dt-ms gives
   CHECK(std::abs(std::exp(-1.0 / lif.tau_m_ms) - 0.95) < 1e-12);
   CHECK(projection(res.network, "in", "lif").weights[4] == Approx(2.0 * 0.05).epsilon(1e-12));
 }
+
+TEST_CASE("NIR files written by the NIR package itself (nir.write) import as their parameters say", "[nir]") {
+  // tests/compiler/nir_data/make_official_fixtures.py wrote these with the reference writer.
+  const std::string dir = test::source_path("tests/compiler/nir_data/");
+  {
+    const std::string path = dir + "official_rec.nir";
+    const auto res = nir::import_nir_file(path, subtract(std::nullopt));  // snnTorch's r = tau/dt implies dt
+    CHECK(res.network.dt_ms == 0.1);
+    const ir::Population& lif = *res.network.find("rec.lif");
+    CHECK(std::abs(std::exp(-0.1 / lif.tau_m_ms) - 0.9) < 1e-6);  // float32 tau
+    // The file's own numbers, read independently: weights pass with scale 1, the bias becomes the readout's.
+    nir::Hdf5Reader file(path);
+    const auto fc2 = file.read_numeric("/node/nodes/fc2/weight");
+    const auto w_rec = file.read_numeric("/node/nodes/rec/nodes/w_rec/weight");
+    CHECK(projection(res.network, "rec.lif", "li").weights == fc2.values);
+    CHECK(projection(res.network, "rec.lif", "rec.lif").weights == w_rec.values);
+    const ir::Population& li = *res.network.find("li");
+    REQUIRE(li.bias.size() == 2);
+    CHECK(li.bias[0] == Approx(0.1).epsilon(1e-6));
+    CHECK(li.bias[1] == Approx(-0.1).epsilon(1e-6));
+  }
+  {
+    const auto res = nir::import_nir_file(dir + "official_conv.nir", subtract(0.1));
+    CHECK(res.network.find("if1")->size == 72);
+    const ir::Projection& conv = projection(res.network, "input", "if1");
+    REQUIRE(!conv.dense);
+    CHECK(conv.synapses.size() == 512);  // 3x3 'same' on 6x6: 16 x 16 taps in range per channel, 2 channels
+    bool delayed = false;
+    for (const auto& r : res.rows) delayed = delayed || (r.became == "projection 'if1' -> 'lif' (4 x 72)" && r.note == "1-step delay");
+    CHECK(delayed);
+  }
+}
