@@ -50,7 +50,7 @@ void check_names_distinct(const ir::Network& net) {
   };
   for (const auto& p : net.populations) {
     claim(node_name(p.name), p.name);
-    if (p.type == ir::PopulationType::readout) claim(node_name(p.name) + "_output", p.name + " (output)");
+    if (p.type != ir::PopulationType::input) claim(node_name(p.name) + "_output", p.name + " (output)");
   }
   for (const auto& proj : net.projections)
     claim(node_name(proj.source) + "_to_" + node_name(proj.target), proj.source + " -> " + proj.target);
@@ -112,7 +112,10 @@ std::vector<std::string> export_nir(const ir::Network& net, const std::string& f
                                      "has no refractory period, so other tools simulate it without one",
                                      p.name, p.t_ref_ms));
     }
-    if (!spiking) {
+    // Readouts, and spiking populations that feed nothing, are the network's outputs.
+    bool feeds = false;
+    for (const auto& proj : net.projections) feeds = feeds || (proj.source == p.name && proj.target != p.name);
+    if (!spiking || !feeds) {
       const std::string out = "/node/nodes/" + node_name(p.name) + "_output";
       w.group(out);
       w.string(out + "/type", "Output");

@@ -1,7 +1,8 @@
 // nchip network IR -> NIR file (the layout nir.write produces: root `version`, `node` NIRGraph
 // with `nodes/<name>/` groups and an N x 2 `edges` string array; parameters as float64 arrays).
 //  input -> Input; lif -> LIF; readout -> LI; projection SRC -> TGT -> Linear node "SRC_to_TGT"
-//  (Affine when it carries a readout's bias); every readout also gets an Output node.
+//  (Affine when it carries a readout's bias); every readout, and every lif population that feeds
+// no other population, also gets an Output node "<name>_output".
 // The discretization picks how alpha becomes (tau, r): euler writes snnTorch's convention
 // (tau = dt / (1 - alpha), r = tau/dt), exact writes tau = tau_m and r = 1 / (1 - alpha); either way the
 // input weight scale is 1, so weights are written as they are. Each neuron node also gets
