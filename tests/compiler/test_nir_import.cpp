@@ -227,6 +227,56 @@ TEST_CASE("NIR malformed inputs: one line naming the HDF5 path", "[nir]") {
     f.nodes[1].p("bias", {0.5, 0.0});
     CHECK(import_error(f, "nir_bad_bias").find("no bias current") != std::string::npos);
   }
+  SECTION("edges that are not (source, target) pairs") {
+    const std::string path = dir + "/edges3.nir";
+    {
+      nir::Hdf5Writer w(path);
+      w.group("/node");
+      w.string("/node/type", "NIRGraph");
+      w.group("/node/nodes");
+      w.group("/node/nodes/in");
+      w.string("/node/nodes/in/type", "Input");
+      w.numeric("/node/nodes/in/shape", {1}, {2});
+      w.strings("/node/edges", {1, 3}, {"in", "in", "in"});
+      w.close();
+    }
+    try {
+      nir::read_nir_graph(path);
+      FAIL("accepted");
+    } catch (const InputError& e) {
+      CHECK(std::string(e.what()) == path + ": /node/edges: expected an N x 2 array of (source, target) node names");
+    }
+  }
+  SECTION("a numeric type") {
+    const std::string path = dir + "/numtype.nir";
+    {
+      nir::Hdf5Writer w(path);
+      w.group("/node");
+      w.numeric("/node/type", {}, {3});
+      w.close();
+    }
+    try {
+      nir::read_nir_graph(path);
+      FAIL("accepted");
+    } catch (const InputError& e) {
+      CHECK(std::string(e.what()) == path + ": /node/type: expected a string dataset");
+    }
+  }
+  SECTION("a 3-D Linear weight") {
+    NirFixture f = test::lif_fixture(0.002, 1.0, 1.0);
+    f.nodes[1].params[0].second.first = {1, 2, 3};
+    CHECK(import_error(f, "nir_bad_3d").find("weight must be a 2-D matrix, got 3 dimensions") != std::string::npos);
+  }
+  SECTION("an edge into an Input") {
+    NirFixture f = test::lif_fixture(0.002, 1.0, 1.0);
+    f.edge("w", "in");
+    CHECK(import_error(f, "nir_bad_into_input").find("node 'in' (Input): an Input node cannot be the target") != std::string::npos);
+  }
+  SECTION("a zero-sized Input") {
+    NirFixture f = test::lif_fixture(0.002, 1.0, 1.0);
+    f.nodes[0].params[0].second.second = {0};
+    CHECK(import_error(f, "nir_bad_zero").find("bad shape entry 0") != std::string::npos);
+  }
   SECTION("euler with dt >= tau") {
     CHECK(import_error(test::lif_fixture(0.0005, 1.0, 1.0), "nir_bad_dt").find("euler needs dt < tau") != std::string::npos);
   }
