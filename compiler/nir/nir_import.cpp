@@ -11,6 +11,7 @@
 #include <string>
 
 #include "compiler/nir/sparse_matrix.hpp"
+#include "compiler/nir/unroll.hpp"
 #include "hw_model/error.hpp"
 
 namespace nchip::nir {
@@ -48,11 +49,6 @@ bool is_unrolled(const std::string& t) {
   return t == "Conv1d" || t == "Conv2d" || t == "SumPool2d" || t == "AvgPool2d";
 }
 
-struct Unrolled {
-  std::vector<uint32_t> out_shape;  // (C_out, H_out, W_out), or (C_out, N_out) for Conv1d
-  Matrix m;                         // out_size x in_size, rows sorted by column
-  std::vector<double> bias;         // out_size (a Conv's per-channel bias at every position)
-};
 
 Kind kind_of(const NirNode& n) {
   const std::string& t = n.type;
@@ -468,45 +464,30 @@ const Unrolled& Importer::unroll(const NirNode& n) {
     pad_lo = p;
     pad_hi = p;
   }
-  const int64_t extent[2] = {H, W};
-  int64_t out[2] = {0, 0};
+  KernelGeometry geo;
+  geo.channels_in = C;
+  geo.height = H;
+  geo.width = W;
+  geo.channels_out = co;
+  geo.groups = static_cast<uint32_t>(groups);
+  geo.kernel_h = kh;
+  geo.kernel_w = kw;
   for (int a = 0; a < 2; ++a) {
-    const int64_t span = extent[a] + pad_lo[a] + pad_hi[a] - dil[a] * (kernel[a] - 1) - 1;
-    if (span < 0) fail(n, fmt::format("kernel larger than the padded input ({} x {})", H, W));
-    out[a] = span / stride[a] + 1;
+    geo.stride[a] = stride[a];
+    geo.dilation[a] = dil[a];
+    geo.pad_lo[a] = pad_lo[a];
+    geo.pad_hi[a] = pad_hi[a];
   }
+  geo.weight = conv ? &weight->values : nullptr;
+  geo.pool_weight = t == "AvgPool2d" ? 1.0 / (double(kh) * kw) : 1.0;
+  if (conv && has(n, "bias")) geo.bias = values(n, "bias", co);
+  geo.one_d = one_d;
   Unrolled u;
-  u.out_shape = one_d ? std::vector<uint32_t>{co, static_cast<uint32_t>(out[1])}
-                      : std::vector<uint32_t>{co, static_cast<uint32_t>(out[0]), static_cast<uint32_t>(out[1])};
-  const uint64_t rows = uint64_t{co} * out[0] * out[1];
-  if (rows * uint64_t{kh} * kw * (conv ? cig : 1) > kMaxMatrixEntries) fail(n, "too large to unroll");
-  u.m.rows = static_cast<uint32_t>(rows);
-  u.m.cols = in_size;
-  u.m.entries.resize(rows);
-  u.bias.assign(rows, 0.0);
-  const std::vector<double> bias = conv && has(n, "bias") ? values(n, "bias", co) : std::vector<double>(co, 0.0);
-  const double pool_weight = t == "AvgPool2d" ? 1.0 / (double(kh) * kw) : 1.0;
-  const uint32_t per_group_out = conv ? co / static_cast<uint32_t>(groups) : 1;
-  for (uint32_t c = 0; c < co; ++c)
-    for (int64_t oy = 0; oy < out[0]; ++oy)
-      for (int64_t ox = 0; ox < out[1]; ++ox) {
-        const size_t row = (size_t{c} * out[0] + oy) * out[1] + ox;
-        u.bias[row] = bias[c];
-        const uint32_t channels = conv ? cig : 1;
-        for (uint32_t cl = 0; cl < channels; ++cl) {
-          const int64_t ci = conv ? int64_t{c / per_group_out} * cig + cl : c;
-          for (uint32_t ky = 0; ky < kh; ++ky)
-            for (uint32_t kx = 0; kx < kw; ++kx) {
-              const int64_t iy = oy * stride[0] - pad_lo[0] + ky * dil[0];
-              const int64_t ix = ox * stride[1] - pad_lo[1] + kx * dil[1];
-              if (iy < 0 || iy >= H || ix < 0 || ix >= W) continue;  // zero padding
-              const double w = conv ? weight->values[((size_t{c} * cig + cl) * kh + ky) * kw + kx] : pool_weight;
-              if (w != 0.0) u.m.entries[row].push_back({static_cast<uint32_t>((ci * H + iy) * W + ix), w});
-            }
-        }
-      }
-  // Distinct taps read distinct inputs (dilation >= 1), so a row only needs sorting.
-  for (auto& r : u.m.entries) std::sort(r.begin(), r.end());
+  try {
+    u = unroll_kernel(geo, kMaxMatrixEntries);
+  } catch (const std::invalid_argument& e) {
+    fail(n, e.what());
+  }
   return unrolled_[n.name] = std::move(u);
 }
 
