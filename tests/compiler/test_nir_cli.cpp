@@ -92,6 +92,10 @@ TEST_CASE("a network imported from NIR runs spike for spike like the same networ
   CHECK(imp.out.find("dt = 1 ms, implied by r = tau/dt") != std::string::npos);
   CHECK(imp.out.find("lif population 'rec' (6)") != std::string::npos);
   CHECK(imp.out.find("marks 'out' as a network output") != std::string::npos);
+  // Same file, same bytes.
+  const auto again = run_nchip("import " + dir + "/model.nir -o " + dir + "/again.json --reset subtract", dir);
+  REQUIRE(again.exit_code == 0);
+  CHECK(slurp(dir + "/again.json") == slurp(dir + "/imported.json"));
   for (const std::string mode : {"float", "fixed"}) {
     const json hand = run(dir + "/hand.json", mode, dir, "hand_" + mode);
     const json nir_direct = run(dir + "/model.nir", mode, dir, "nir_" + mode, "--reset subtract");
