@@ -49,7 +49,6 @@ bool is_unrolled(const std::string& t) {
   return t == "Conv1d" || t == "Conv2d" || t == "SumPool2d" || t == "AvgPool2d";
 }
 
-
 Kind kind_of(const NirNode& n) {
   const std::string& t = n.type;
   if (t == "Input") return n.top_level ? Kind::input : Kind::linear;
@@ -557,7 +556,8 @@ void Importer::neuron(const NirNode& n, ir::Network& net) {
       if (!(dt_nir < tau))
         fail(n, fmt::format("euler needs dt < tau (alpha = 1 - dt/tau = {}); use --discretization exact", 1 - dt_nir / tau));
       alpha = 1.0 - dt_nir / tau;
-      tau_ir_ms = -dt_ms_ / std::log(alpha);
+      // A tau so long that alpha rounds to 1 is a neuron without leak (IF's time constant).
+      tau_ir_ms = alpha < 1.0 ? -dt_ms_ / std::log(alpha) : dt_ms_ * kNoLeakTauSteps;
     } else {
       alpha = std::exp(-dt_nir / tau);
       tau_ir_ms = tau * opt_.time_unit_ms;
