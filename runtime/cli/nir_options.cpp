@@ -21,7 +21,9 @@ void add_nir_import_options(po::options_description& opts) {
       ("reset", po::value<std::string>()->default_value("zero"),
        "NIR: zero (NIR's v_reset; refused, nchip's lif cannot) or subtract (v -= v_th, as e-prop and snnTorch's "
        "reset_mechanism='subtract')")
-      ("drop-self-connections", "NIR: drop i -> i weights of recurrent matrices (nchip has none) instead of refusing");
+      ("drop-self-connections", "NIR: drop i -> i weights of recurrent matrices (nchip has none) instead of refusing")
+      ("time-unit", po::value<std::string>()->default_value("s"),
+       "NIR: unit of the file's time constants and delays, s (snnTorch, Norse, Rockpool) or ms");
 }
 
 nir::ImportOptions nir_import_options(const po::variables_map& vm) {
@@ -36,6 +38,10 @@ nir::ImportOptions nir_import_options(const po::variables_map& vm) {
   else if (r == "subtract") o.reset = nir::ResetMode::subtract;
   else throw InputError("--reset: expected zero or subtract, got '" + r + "'");
   o.drop_self_connections = vm.count("drop-self-connections") > 0;
+  const std::string unit = vm["time-unit"].as<std::string>();
+  if (unit == "s") o.time_unit_ms = 1000.0;
+  else if (unit == "ms") o.time_unit_ms = 1.0;
+  else throw InputError("--time-unit: expected s or ms, got '" + unit + "'");
   return o;
 }
 
@@ -51,7 +57,7 @@ ir::Network read_network_any(const std::string& path, const po::variables_map& v
   if (is_nir_file(path)) return nir::import_nir_file(path, nir_import_options(vm)).network;
   for (const char* flag : {"dt-ms", "drop-self-connections"})
     if (vm.count(flag)) throw InputError(std::string("--") + flag + ": only for a .nir network, and " + path + " is not one");
-  for (const char* flag : {"discretization", "reset"})
+  for (const char* flag : {"discretization", "reset", "time-unit"})
     if (vm.count(flag) && !vm[flag].defaulted())
       throw InputError(std::string("--") + flag + ": only for a .nir network, and " + path + " is not one");
   return ir::read_network_file(path);

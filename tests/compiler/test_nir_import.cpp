@@ -488,3 +488,15 @@ TEST_CASE("NIR files written by the NIR package itself (nir.write) import as the
     CHECK(delayed);
   }
 }
+
+TEST_CASE("NIR time constants in ms (--time-unit ms) give the same network as in seconds", "[nir]") {
+  nir::ImportOptions ms = subtract(0.5);
+  ms.time_unit_ms = 1.0;
+  const auto in_s = import(test::lif_fixture(0.002, 3.0, 0.7), "nir_unit_s", subtract(0.5));
+  const auto in_ms = import(test::lif_fixture(2.0, 3.0, 0.7), "nir_unit_ms", ms);
+  CHECK(in_s.network.find("lif")->tau_m_ms == Approx(in_ms.network.find("lif")->tau_m_ms).epsilon(1e-12));
+  const auto& a = projection(in_s.network, "in", "lif").weights;
+  const auto& b = projection(in_ms.network, "in", "lif").weights;
+  REQUIRE(a.size() == b.size());
+  for (size_t k = 0; k < a.size(); ++k) CHECK(a[k] == Approx(b[k]).epsilon(1e-12));
+}
