@@ -53,13 +53,17 @@ bool is_nir_file(const std::string& path) {
   return in.gcount() == 8 && std::string(magic, 8) == std::string("\x89HDF\r\n\x1a\n", 8);
 }
 
-ir::Network read_network_any(const std::string& path, const po::variables_map& vm) {
-  if (is_nir_file(path)) return nir::import_nir_file(path, nir_import_options(vm)).network;
+void refuse_nir_flags(const std::string& path, const po::variables_map& vm) {
   for (const char* flag : {"dt-ms", "drop-self-connections"})
     if (vm.count(flag)) throw InputError(std::string("--") + flag + ": only for a .nir network, and " + path + " is not one");
   for (const char* flag : {"discretization", "reset", "time-unit"})
     if (vm.count(flag) && !vm[flag].defaulted())
       throw InputError(std::string("--") + flag + ": only for a .nir network, and " + path + " is not one");
+}
+
+ir::Network read_network_any(const std::string& path, const po::variables_map& vm) {
+  if (is_nir_file(path)) return nir::import_nir_file(path, nir_import_options(vm)).network;
+  refuse_nir_flags(path, vm);
   return ir::read_network_file(path);
 }
 

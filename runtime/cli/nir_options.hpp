@@ -19,5 +19,7 @@ bool is_nir_file(const std::string& path);
 // A .nir file through the NIR import (with the flags of `vm`), anything else through the JSON
 // reader; the NIR flags given for a JSON network are an InputError.
 ir::Network read_network_any(const std::string& path, const boost::program_options::variables_map& vm);
+// InputError when a NIR flag was given for `path`, which is not a NIR file (a chip image, a JSON network).
+void refuse_nir_flags(const std::string& path, const boost::program_options::variables_map& vm);
 
 }  // namespace nchip::runtime

@@ -146,6 +146,7 @@ int run_command_main(const std::vector<std::string>& args) {
     if (mode != "fixed" || vm.count("quant") || vm.count("random-weights"))
       throw InputError(network_path + ": a chip image runs in fixed mode with the quant config it was "
                        "compiled with; --mode float, --quant and --random-weights need the IR JSON");
+    refuse_nir_flags(network_path, vm);
     chip_image = image::read_image_file(network_path);
   }
   ir::Network network = chip_image ? compiler::outline_network(*chip_image) : read_network_any(network_path, vm);

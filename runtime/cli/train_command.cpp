@@ -371,6 +371,7 @@ int train_main(const std::vector<std::string>& args, std::vector<std::string>* c
     if (!fixed || vm.count("quant"))
       throw InputError(path + ": a chip image trains in fixed mode with the quant config it was compiled with; "
                        "--mode float and --quant need the IR JSON");
+    refuse_nir_flags(path, vm);
     chip_image = image::read_image_file(path);
     const auto storage = chip_image->storage;  // one StorageScheme for image and engine
     if (!vm["storage"].defaulted() && o.eprop.storage != storage)
@@ -453,6 +454,7 @@ int train_main(const std::vector<std::string>& args, std::vector<std::string>* c
     o.systemc.rtl_etu = rtl_unit.get();
   }
 
+  if (!vm.count("net")) refuse_nir_flags("the task's default network", vm);
   const ir::Network network = chip_image        ? compiler::outline_network(*chip_image)
                               : vm.count("net") ? read_network_any(vm["net"].as<std::string>(), vm)
                                                 : default_training_network(task, o.seed, preset);

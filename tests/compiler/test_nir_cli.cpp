@@ -151,6 +151,9 @@ TEST_CASE("an imported NIR network compiles for loihi_like and runs bit-identica
                            dir);
   INFO(c.err);
   REQUIRE(c.exit_code == 0);
+  const auto flag_on_image = run_nchip("run " + dir + "/net.nchip --reset subtract", dir);
+  CHECK(flag_on_image.exit_code == 2);
+  CHECK(flag_on_image.err.find("--reset: only for a .nir network") != std::string::npos);
   const json functional = run(dir + "/net.nchip", "fixed", dir, "functional");
   const json systemc = run(dir + "/net.nchip", "fixed", dir, "systemc", "--backend systemc");
   CHECK(spike_count(functional) > 0);
