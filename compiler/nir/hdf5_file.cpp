@@ -90,6 +90,13 @@ bool Hdf5Reader::is_group(const std::string& path) const {
   return info.type == H5O_TYPE_GROUP;
 }
 
+bool Hdf5Reader::is_string(const std::string& path) const {
+  if (!exists(path) || is_group(path)) return false;
+  Hid dataset = open_dataset(file_.get(), file_name_, path);
+  Hid type(H5Dget_type(dataset.get()), H5Tclose);
+  return H5Tget_class(type.get()) == H5T_STRING;
+}
+
 std::vector<std::string> Hdf5Reader::children(const std::string& group_path) const {
   if (!is_group(group_path)) fail(file_name_, group_path, "missing group");
   Hid group(H5Gopen2(file_.get(), group_path.c_str(), H5P_DEFAULT), H5Gclose);

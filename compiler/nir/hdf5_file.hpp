@@ -54,6 +54,7 @@ class Hdf5Reader {
   const std::string& file_name() const { return file_name_; }
   bool exists(const std::string& path) const;
   bool is_group(const std::string& path) const;
+  bool is_string(const std::string& path) const;  // a dataset of strings
   std::vector<std::string> children(const std::string& group_path) const;  // sorted by name
   NumericArray read_numeric(const std::string& path) const;
   std::string read_string(const std::string& path) const;  // a scalar (or 1-element) string

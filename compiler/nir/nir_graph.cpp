@@ -59,20 +59,19 @@ struct Flattener {
       if (file.is_group(child)) {
         if (key != "metadata") continue;  // e.g. input_type dictionaries: shapes are re-derived
         for (const std::string& m : file.children(child))
-          if (!file.is_group(child + "/" + m)) {
+          if (!file.is_group(child + "/" + m) && !file.is_string(child + "/" + m)) {
             try {
               node.params["metadata/" + m] = file.read_numeric(child + "/" + m);
             } catch (const InputError&) {
-              // metadata that is not numeric (notes, tool names) is not nchip's business
+              // metadata that is not a number (a tool's flags, enums) is not nchip's business
             }
           }
         continue;
       }
-      try {
+      if (file.is_string(child))
+        node.strings[key] = file.read_string(child);  // a Conv's padding 'same' / 'valid'
+      else
         node.params[key] = file.read_numeric(child);
-      } catch (const InputError&) {
-        node.strings[key] = file.read_string(child);  // a string parameter, or its own error
-      }
     }
   }
 
@@ -105,14 +104,13 @@ struct Flattener {
     const std::string edges_path = path + "/edges";
     if (!file.exists(edges_path)) fail(path, "a NIRGraph needs an 'edges' dataset");
     std::vector<uint64_t> shape;
-    std::vector<std::string> names;
-    try {
-      names = file.read_strings(edges_path, &shape);
-    } catch (const InputError&) {
+    if (!file.is_string(edges_path)) {
       // h5py writes an empty edge list as an empty float array
-      if (!file.read_numeric(edges_path).values.empty()) throw;
+      if (!file.read_numeric(edges_path).values.empty())
+        fail(edges_path, "expected an N x 2 array of (source, target) node names");
       return;
     }
+    const std::vector<std::string> names = file.read_strings(edges_path, &shape);
     if (names.empty()) return;
     if (shape.size() != 2 || shape[1] != 2)
       fail(edges_path, "expected an N x 2 array of (source, target) node names");
