@@ -8,7 +8,7 @@ packages=(cmake g++ make pkg-config libsystemc-dev libboost-program-options-dev 
           catch2 verilator nlohmann-json3-dev libbenchmark-dev libhwy-dev libblis-dev
           gnuplot-nox openmpi-bin  # nchip sweep: gnuplot-nox draws its PNGs, openmpi-bin (mpirun) runs
                                    # it over several processes; both optional at run time
-          libhdf5-dev zlib1g-dev   # the trial-set container (runtime/data); gunzip of the IDX files
+          libhdf5-dev zlib1g-dev   # NIR import/export (compiler/nir), the trial-set container (runtime/data); gunzip of the IDX files
           python3-h5py             # the docs' h5py snippet (its test skips without it)
           dataset-fashion-mnist)   # --task fashion-mnist (optional at run time; its tests skip without it)
 missing=()

@@ -29,6 +29,8 @@ int inspect_command_main(const std::vector<std::string>& args);  // `nchip inspe
 int validate_command_main(const std::vector<std::string>& args);  // `nchip validate`
 int eval_command_main(const std::vector<std::string>& args);  // `nchip eval`
 int sweep_command_main(const std::vector<std::string>& args);  // `nchip sweep` (runtime/sweep)
+int import_command_main(const std::vector<std::string>& args);  // `nchip import` (compiler/nir)
+int export_command_main(const std::vector<std::string>& args);  // `nchip export` (compiler/nir)
 int plot_command_main(const std::vector<std::string>& args);  // `nchip plot`
 int data_command_main(const std::vector<std::string>& args);  // `nchip data` (runtime/data)
 

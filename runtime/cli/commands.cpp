@@ -9,6 +9,8 @@ const std::vector<Command>& commands() {
       {"cosim", "co-simulate the RTL eligibility-trace unit against the C++ model", cosim_command_main},
       {"compile", "map a network onto a chip and write its chip image and report", compile_command_main},
       {"inspect", "print the compile report of a chip image", inspect_command_main},
+      {"import", "convert a NIR graph (snnTorch, Norse, Rockpool, ...) into an nchip network JSON", import_command_main},
+      {"export", "write an nchip network (JSON or chip image) as a NIR graph", export_command_main},
       {"validate", "check a network file without compiling it", validate_command_main},
       {"eval", "score a (trained) network on fresh trials of a task: NMSE or recall error rate", eval_command_main},
       {"sweep", "train over a grid of settings (bits, rounding, lr, seeds...) in parallel; tables and plots",

@@ -12,6 +12,7 @@
 #include "compiler/report.hpp"
 #include "hw_model/error.hpp"
 #include "runtime/cli/command.hpp"
+#include "runtime/cli/nir_options.hpp"
 #include "runtime/cli/options.hpp"
 #include "runtime/io/atomic_file.hpp"
 
@@ -31,6 +32,7 @@ int compile_command_main(const std::vector<std::string>& args) {
       ("output,o", po::value<std::string>(), "chip image to write")
       ("report", po::value<std::string>(), "also write the compile report as JSON to this file")
       ("json", "print the report as JSON instead of text");
+  add_nir_import_options(opts);  // NET.nir: a NIR graph, imported on the fly
   po::variables_map vm;
   if (!parse_command_line(args, opts, "network", vm)) return 0;
   if (!vm.count("network")) throw InputError("missing network file (usage: nchip compile NET.json --chip CHIP.json -o NET.nchip)");
@@ -44,7 +46,7 @@ int compile_command_main(const std::vector<std::string>& args) {
   const image::ChipConfig chip = compiler::read_chip_file(vm["chip"].as<std::string>());
   arith::QuantConfig quant;
   if (vm.count("quant")) quant = compiler::read_quant_config_file(vm["quant"].as<std::string>());
-  const ir::Network network = ir::read_network_file(vm["network"].as<std::string>());
+  const ir::Network network = read_network_any(vm["network"].as<std::string>(), vm);
 
   // Progress on stderr for networks that take more than a moment.
   const auto start = std::chrono::steady_clock::now();

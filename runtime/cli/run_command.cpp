@@ -15,6 +15,7 @@
 #include "hw_model/error.hpp"
 #include "hw_model/functional/run.hpp"
 #include "runtime/cli/command.hpp"
+#include "runtime/cli/nir_options.hpp"
 #include "runtime/cli/options.hpp"
 #include "runtime/cli/systemc_backend.hpp"
 #include "runtime/io/atomic_file.hpp"
@@ -129,7 +130,8 @@ int run_command_main(const std::vector<std::string>& args) {
       ("out", po::value<std::string>(), "write the results JSON to this file")
       ("record-voltages", "include membrane voltages in the results JSON")
       ("json", "print the summary as JSON instead of text");
-  add_backend_options(opts);  // --backend functional|systemc and the SystemC flags (issue #5)
+  add_backend_options(opts);
+  add_nir_import_options(opts);  // NET.nir: a NIR graph, imported on the fly  // --backend functional|systemc and the SystemC flags (issue #5)
   po::variables_map vm;
   if (!parse_command_line(args, opts, "network", vm)) return 0;
   if (!vm.count("network")) throw InputError("missing network file (usage: nchip run NET.json ...)");
@@ -145,9 +147,10 @@ int run_command_main(const std::vector<std::string>& args) {
     if (mode != "fixed" || vm.count("quant") || vm.count("random-weights"))
       throw InputError(network_path + ": a chip image runs in fixed mode with the quant config it was "
                        "compiled with; --mode float, --quant and --random-weights need the IR JSON");
+    refuse_nir_flags(network_path, vm);
     chip_image = image::read_image_file(network_path);
   }
-  ir::Network network = chip_image ? compiler::outline_network(*chip_image) : ir::read_network_file(network_path);
+  ir::Network network = chip_image ? compiler::outline_network(*chip_image) : read_network_any(network_path, vm);
   if (vm.count("random-weights")) ir::randomize_all_weights(network, seed);
   arith::QuantConfig quant;
   if (vm.count("quant")) {

@@ -26,6 +26,7 @@
 #include "hw_model/learning/worker_pool.hpp"
 #include "rtl/cosim/etu_record.hpp"
 #include "runtime/cli/command.hpp"
+#include "runtime/cli/nir_options.hpp"
 #include "runtime/cli/options.hpp"
 #include "runtime/cli/task_flags.hpp"
 #include "runtime/data/fashion_mnist_task.hpp"
@@ -226,7 +227,7 @@ po::options_description train_options_description() {
       ("preset", po::value<std::string>(), "a named task configuration: nest-sine (pattern-generation as NEST's "
                                           "sine-wave regression: 100 frozen Poisson inputs at 50 Hz, 1 readout, periods "
                                           "1000, 500, 333, 200 ms; default network examples/networks/sine_waves.json)")
-      ("net", po::value<std::string>(), "network IR JSON or chip image (nchip compile; fixed mode, its quant config "
+      ("net", po::value<std::string>(), "network IR JSON, NIR graph (.nir, see --dt-ms) or chip image (nchip compile; fixed mode, its quant config "
                                        "and storage) (default: the task's paper network, weights drawn from --seed)")
       ("mode", po::value<std::string>()->default_value("float"), "float (double reference) or fixed (on-chip arithmetic)")
       ("quant", po::value<std::string>(), "QuantConfig JSON file (or inline JSON starting with '{') for --mode fixed (default: the built-in formats, the same as nchip compile's)")
@@ -266,6 +267,7 @@ po::options_description train_options_description() {
       ("rtl-etu", po::value<int64_t>(),
        "--backend systemc: run core CORE's eligibility-trace unit on the verilated RTL (rtl/etu.sv)")
       ("quiet", "no progress lines");
+  add_nir_import_options(opts);  // --net NET.nir: a NIR graph, imported on the fly
   opts.add(task_shape_options_description());
   opts.add(fashion_mnist_options_description());
   add_backend_options(opts);  // --backend functional|systemc and the SystemC flags (issue #5)
@@ -408,6 +410,7 @@ int train_main(const std::vector<std::string>& args, std::vector<std::string>* c
     if (!fixed || vm.count("quant"))
       throw InputError(path + ": a chip image trains in fixed mode with the quant config it was compiled with; "
                        "--mode float and --quant need the IR JSON");
+    refuse_nir_flags(path, vm);
     chip_image = image::read_image_file(path);
     const auto storage = chip_image->storage;  // one StorageScheme for image and engine
     if (!vm["storage"].defaulted() && o.eprop.storage != storage)
@@ -495,8 +498,9 @@ int train_main(const std::vector<std::string>& args, std::vector<std::string>* c
     o.systemc.rtl_etu = rtl_unit.get();
   }
 
+  if (!vm.count("net")) refuse_nir_flags("the task's default network", vm);
   const ir::Network network = chip_image        ? compiler::outline_network(*chip_image)
-                              : vm.count("net") ? ir::read_network_file(vm["net"].as<std::string>())
+                              : vm.count("net") ? read_network_any(vm["net"].as<std::string>(), vm)
                                                 : default_training_network(fashion ? "fashion-mnist" : task, o.seed, preset);
   if (data) {
     check_data_fits(vm["data"].as<std::string>(), *data_set, *data, network, o);

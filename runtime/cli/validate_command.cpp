@@ -9,6 +9,7 @@
 #include "compiler/ir/network_json.hpp"
 #include "hw_model/error.hpp"
 #include "runtime/cli/command.hpp"
+#include "runtime/cli/nir_options.hpp"
 #include "runtime/cli/options.hpp"
 
 namespace nchip::runtime {
@@ -35,11 +36,12 @@ std::string neuron_text(const ir::Network& net) {
 int validate_command_main(const std::vector<std::string>& args) {
   po::options_description opts("usage: nchip validate NET.json\n\noptions");
   opts.add_options()("help,h", "show this help");
+  add_nir_import_options(opts);  // NET.nir: a NIR graph, imported on the fly
   po::variables_map vm;
   if (!parse_command_line(args, opts, "network", vm)) return 0;
   if (!vm.count("network")) throw InputError("missing network file (usage: nchip validate NET.json)");
   const std::string path = vm["network"].as<std::string>();
-  const ir::Network net = ir::read_network_file(path);
+  const ir::Network net = read_network_any(path, vm);
   uint64_t synapses = 0, plastic = 0;
   for (const auto& p : net.projections) {
     // A dense projection onto its own source has no self-connections (its zero diagonal).

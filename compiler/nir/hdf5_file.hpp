@@ -1,0 +1,85 @@
+// A small RAII layer over the HDF5 C API, just what NIR files need: groups, numeric datasets of
+// any integer or float type (read as double, with their shape), and string datasets (variable- or
+// fixed-length, scalar or N x 2 for NIR's edge lists). Every failure throws nchip::InputError
+// naming the file and the HDF5 path; HDF5's own error stack printing is switched off.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace nchip::nir {
+
+// An HDF5 identifier closed by the function given (H5Fclose, H5Gclose, ...) when it goes.
+class Hid {
+ public:
+  using Closer = int (*)(int64_t);
+  Hid() = default;
+  Hid(int64_t id, Closer close) : id_(id), close_(close) {}
+  Hid(Hid&& o) noexcept : id_(std::exchange(o.id_, -1)), close_(o.close_) {}
+  Hid& operator=(Hid&& o) noexcept {
+    if (this != &o) {
+      reset();
+      id_ = std::exchange(o.id_, -1);
+      close_ = o.close_;
+    }
+    return *this;
+  }
+  Hid(const Hid&) = delete;
+  Hid& operator=(const Hid&) = delete;
+  ~Hid() { reset(); }
+  int64_t get() const { return id_; }
+  bool valid() const { return id_ >= 0; }
+
+ private:
+  void reset() {
+    if (id_ >= 0 && close_) close_(id_);
+    id_ = -1;
+  }
+  int64_t id_ = -1;
+  Closer close_ = nullptr;
+};
+
+// A numeric dataset: values in row-major order and the shape ({} for a scalar).
+struct NumericArray {
+  std::vector<uint64_t> shape;
+  std::vector<double> values;
+};
+
+// Read access to one file. Paths are absolute HDF5 paths ("/node/nodes/lif1/tau").
+class Hdf5Reader {
+ public:
+  explicit Hdf5Reader(const std::string& file_name);  // InputError if missing or not HDF5
+  const std::string& file_name() const { return file_name_; }
+  bool exists(const std::string& path) const;
+  bool is_group(const std::string& path) const;
+  bool is_string(const std::string& path) const;  // a dataset of strings
+  std::vector<std::string> children(const std::string& group_path) const;  // sorted by name
+  NumericArray read_numeric(const std::string& path) const;
+  std::string read_string(const std::string& path) const;  // a scalar (or 1-element) string
+  std::vector<std::string> read_strings(const std::string& path, std::vector<uint64_t>* shape) const;
+
+ private:
+  std::string file_name_;
+  Hid file_;
+};
+
+// Write access, for `nchip export` and for tests building NIR files: creates (truncates) the file.
+class Hdf5Writer {
+ public:
+  explicit Hdf5Writer(const std::string& file_name);
+  void group(const std::string& path);
+  void numeric(const std::string& path, const std::vector<uint64_t>& shape, const std::vector<double>& values);
+  void integers(const std::string& path, const std::vector<uint64_t>& shape, const std::vector<int64_t>& values);
+  // Variable-length UTF-8 strings, as h5py's string_dtype() writes them ({} shape = scalar).
+  void strings(const std::string& path, const std::vector<uint64_t>& shape, const std::vector<std::string>& values);
+  void string(const std::string& path, const std::string& value) { strings(path, {}, {value}); }
+  void close();  // flush and close; the destructor closes too (without reporting errors)
+
+ private:
+  std::string file_name_;
+  Hid file_;
+};
+
+}  // namespace nchip::nir
