@@ -16,7 +16,9 @@
 #include "hw_model/error.hpp"
 #include "runtime/cli/command.hpp"
 #include "runtime/cli/options.hpp"
+#include "runtime/io/atomic_file.hpp"
 #include "runtime/sweep/sweep_plots.hpp"
+#include "runtime/sweep/sweep_report.hpp"
 #include "runtime/sweep/sweep_results.hpp"
 #include "runtime/sweep/sweep_runner.hpp"
 #include "runtime/sweep/sweep_spec.hpp"
@@ -126,7 +128,8 @@ struct TablesLock {
 
 int sweep_command_main(const std::vector<std::string>& args) {
   po::options_description opts(
-      "usage: nchip sweep SPEC.json --out DIR [--jobs N] [--shard I/K]\n\n"
+      "usage: nchip sweep SPEC.json --out DIR [--jobs N] [--shard I/K]\n"
+      "       nchip sweep --report DIR   (smallest widths within 10 % of float; also DIR/report.txt)\n\n"
       "SPEC.json: nchip train options as JSON keys (\"task\", \"mode\", \"iterations\", \"quant\", ...) plus\n"
       "\"axes\": {OPTION or quant.FIELD: [values...]} (cartesian product) or \"points\": [{...}, ...];\n"
       "optional \"criterion\" (metric threshold for 'first iteration below'). See runtime/sweep/README.md.\n\n"
@@ -137,11 +140,19 @@ int sweep_command_main(const std::vector<std::string>& args) {
       ("jobs", po::value<int64_t>(), "points trained at once, each on one thread (default: the cores)")
       ("shard", po::value<std::string>(), "I/K: run only the points with index % K == I (Slurm job arrays); "
                                           "every shard writes into the same DIR")
+      ("report", po::value<std::string>(), "DIR: print the report of a sweep's results (DIR/sweep.json): per task, "
+                                           "the smallest widths within 10 % of the float reference")
       ("list", "check the spec and print its points (index, id, axis values); runs and writes nothing")
       ("no-plots", "write the tables only")
       ("quiet", "no progress lines");
   po::variables_map vm;
   if (!parse_command_line(args, opts, "spec", vm)) return 0;
+  if (vm.count("report")) {
+    if (vm.count("spec") || vm.count("out"))
+      throw InputError("--report DIR takes no spec and no --out (usage: nchip sweep --report DIR)");
+    fmt::print("{}", sweep::sweep_report_of_dir(vm["report"].as<std::string>()));
+    return 0;
+  }
   if (!vm.count("spec")) throw InputError("missing spec file (usage: nchip sweep SPEC.json --out DIR)");
   const bool list = vm.count("list") > 0;
   if (!vm.count("out") && !list) throw InputError("--out DIR is required");
@@ -186,14 +197,20 @@ int sweep_command_main(const std::vector<std::string>& args) {
     fmt::print("wrote {0}/sweep.csv, {0}/sweep.json{1} ({2} of {3} points have results)\n", settings.out_dir,
                spec.has_seed_axis() ? fmt::format(", {}/summary.csv", settings.out_dir) : "", present,
                spec.points.size());
+  if (present > 0) {
+    const std::string report = settings.out_dir + "/report.txt";
+    write_file_atomically(report, sweep::sweep_report_of_dir(settings.out_dir));
+    if (!settings.quiet) fmt::print("wrote {} (nchip sweep --report {})\n", report, settings.out_dir);
+  }
   if (!vm.count("no-plots") && present > 0) {
     const std::string gnuplot = sweep::find_gnuplot();
     if (gnuplot.empty()) {
       fmt::print("plots: gnuplot not found (apt-get install gnuplot-nox); tables written without plots\n");
     } else {
       try {
-        const auto pngs = sweep::plot_sweep(spec, results, settings.out_dir, gnuplot);
-        if (!settings.quiet) fmt::print("plots: {} PNG files in {}/plots\n", pngs.size(), settings.out_dir);
+        const auto files = sweep::plot_sweep(spec, results, settings.out_dir, gnuplot);
+        if (!settings.quiet)
+          fmt::print("plots: {} figures (PNG and SVG) in {}/plots\n", files.size() / 2, settings.out_dir);
       } catch (const InputError& e) {
         fmt::print(stderr, "nchip sweep: warning: plots not drawn: {}\n", e.what());
       }

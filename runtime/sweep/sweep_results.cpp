@@ -189,6 +189,7 @@ void write_tables(const SweepSpec& spec, const std::vector<PointResult>& results
   }
   json doc = {{"spec", spec.path}, {"axes", spec.axis_names}, {"points_total", spec.points.size()},
               {"points", rows}, {"missing", missing}};
+  if (!spec.reference.is_null()) doc["reference"] = spec.reference;  // nchip sweep --report reads it
   if (spec.has_seed_axis()) {
     std::string sum_csv;
     for (const auto& name : spec.axis_names)

@@ -66,6 +66,20 @@ bool is_png(const std::string& path) {
   return head == std::string("\x89PNG\r\n\x1a\n", 8);
 }
 
+// An SVG file as gnuplot's svg terminal writes it: the XML declaration, the <svg> root, closed.
+bool is_svg(const std::string& path) {
+  const std::string text = slurp(path);
+  const auto root = text.find("<svg");
+  return text.rfind("<?xml", 0) == 0 && root != std::string::npos && text.find("xmlns=\"http://www.w3.org/2000/svg\"", root) != std::string::npos &&
+         text.find("</svg>") != std::string::npos;
+}
+
+size_t count_of(const std::string& text, const std::string& what) {
+  size_t n = 0;
+  for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
+  return n;
+}
+
 }  // namespace
 
 TEST_CASE("nchip sweep refuses a bad spec whole: one line naming the JSON path, exit 2, nothing written") {
@@ -212,25 +226,48 @@ TEST_CASE("nchip sweep --shard I/K runs its share and the shards together fill t
   CHECK_FALSE(fs::exists(dir + "/bad"));
 }
 
-TEST_CASE("nchip sweep and nchip plot draw PNGs with gnuplot") {
+TEST_CASE("nchip sweep and nchip plot draw PNGs and SVGs with gnuplot") {
   if (!fs::exists("/usr/bin/gnuplot") && std::system("command -v gnuplot >/dev/null 2>&1") != 0) {
     WARN("gnuplot not installed (gnuplot-nox): plot test skipped");
     return;
   }
   const std::string dir = nchip::test::scratch_dir("sweep_cli_plots");
-  const std::string spec = write_spec(dir, small_spec());
+  // With a float reference: 2 float points (one per seed) and 4 fixed ones.
+  const std::string spec = write_spec(dir, small_spec(R"(, "mode": ["float", "fixed"])"));
   const CliResult r = nchip::test::run_nchip("sweep " + spec + " --out " + dir + "/out --jobs 2", dir);
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
-  for (const char* png : {"curves.png", "nmse_vs_quant_formats_weight_width.png"}) {
-    INFO(png);
-    CHECK(is_png(dir + "/out/plots/" + png));
+  CHECK_THAT(r.out, Catch::Contains("plots: 3 figures (PNG and SVG)"));
+  for (const std::string stem : {"curves", "nmse_vs_quant_formats_weight_width", "nmse_vs_bits_per_synapse"}) {
+    INFO(stem);
+    CHECK(is_png(dir + "/out/plots/" + stem + ".png"));
+    CHECK(is_svg(dir + "/out/plots/" + stem + ".svg"));
   }
+  // The float reference is a band (min to max over its two seeds) behind the metric-vs-width lines
+  // and the memory-vs-accuracy plot.
+  const std::string script = slurp(dir + "/out/plots/plots.gp");
+  CHECK(count_of(script, "set object 1 rectangle from graph 0, first ") == 2);
+  CHECK_THAT(script, Catch::Contains("(mean; band: min to max over seeds)"));
+  // Memory vs accuracy: 12- and 16-bit weights (full scheme: + eligibility + accumulator bits),
+  // and the Pareto front, which holds the 12-bit configuration (fewest bits) first.
+  const std::string pareto = slurp(dir + "/out/plots/nmse_vs_bits_per_synapse.dat");
+  INFO(pareto);
+  const auto front = pareto.find("# Pareto front\n");
+  REQUIRE(front != std::string::npos);
+  CHECK(count_of(pareto.substr(0, front), " mode=fixed\n") == 2);
+  const auto table = nlohmann::json::parse(slurp(dir + "/out/sweep.json"));
+  int bits12 = 0;
+  for (const auto& row : table["points"])
+    if (row["axes"]["quant.formats.weight.width"] == 12) bits12 = row["bits_per_synapse"]["lif_target"].get<int>();
+  CHECK(bits12 > 12);
+  CHECK_THAT(pareto.substr(front), Catch::Contains("\n" + std::to_string(bits12) + ","));
+
   const std::string point = dir + "/out/points/" + point_ids(dir + "/out")[0];
   const CliResult plot = nchip::test::run_nchip("plot " + point, dir);
   INFO(plot.err);
   REQUIRE(plot.exit_code == 0);
   CHECK(is_png(point + "/curve.png"));
+  CHECK(is_svg(point + "/curve.svg"));
   const CliResult bad = nchip::test::run_nchip("plot " + dir, dir);
   CHECK(bad.exit_code == 2);
   CHECK(line_count(bad.err) == 1);
