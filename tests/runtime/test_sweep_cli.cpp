@@ -102,6 +102,9 @@ TEST_CASE("nchip sweep refuses a bad spec whole: one line naming the JSON path, 
        "axes.optimizer[1]:"},
       {"{" + base + R"(, "threads": 4, "axes": {"seed": [1]}})", "threads: 'threads' is set by nchip sweep"},
       {"{" + base + R"(, "axes": {"seed": [1, 1]}})", "axes.seed[1]: repeats an earlier value"},
+      {"{" + base + R"(, "reference": {"store-recal": 0.1}, "axes": {"seed": [1]}})",
+       "reference.store-recal: no point of the sweep has this task"},
+      {"{" + base + R"(, "reference": "float", "axes": {"seed": [1]}})", "reference: expected the float reference's"},
   };
   for (size_t i = 0; i < cases.size(); ++i) {
     const std::string spec = write_spec(dir, cases[i].first, "spec" + std::to_string(i) + ".json");
