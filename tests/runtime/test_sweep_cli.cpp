@@ -364,5 +364,19 @@ TEST_CASE("every shipped spec in examples/sweeps passes the sweep's checks") {
     CHECK_THAT(r.out, Catch::Contains(" points\n"));
     ++specs;
   }
-  CHECK(specs >= 3);
+  CHECK(specs >= 4);
+  // The grid: weight bits {4, 6, 8, 10, 12, 16} x update rounding x 3 seeds, plus float
+  // per seed; store-recall without the nearest points train refuses (4-8 bits: no weight moves).
+  const auto grid = [&](const std::string& name) {
+    return nchip::test::run_nchip("sweep " + nchip::test::source_path("examples/sweeps/" + name) + " --list", dir).out;
+  };
+  const std::string pg = grid("pattern_generation_bits.json"), sr = grid("store_recall_bits.json");
+  CHECK_THAT(pg, Catch::EndsWith("\n39 points\n"));
+  CHECK_THAT(sr, Catch::EndsWith("\n30 points\n"));
+  for (const char* w : {"=4 ", "=6 ", "=8 ", "=10 ", "=12 ", "=16 "}) {
+    CHECK_THAT(pg, Catch::Contains(std::string("weight.width") + w + "update_rounding=nearest seed=3"));
+    CHECK_THAT(sr, Catch::Contains(std::string("weight.width") + w + "update_rounding=stochastic seed=3"));
+  }
+  CHECK_THAT(sr, Catch::Contains("weight.width=10 update_rounding=nearest seed=3"));
+  CHECK_THAT(pg, Catch::Contains("mode=float seed=3"));
 }
