@@ -17,6 +17,7 @@
 #include "runtime/cli/command.hpp"
 #include "runtime/cli/options.hpp"
 #include "runtime/io/atomic_file.hpp"
+#include "runtime/sweep/mpi_gather.hpp"
 #include "runtime/sweep/sweep_plots.hpp"
 #include "runtime/sweep/sweep_report.hpp"
 #include "runtime/sweep/sweep_results.hpp"
@@ -160,11 +161,14 @@ int sweep_command_main(const std::vector<std::string>& args) {
   sweep::RunSettings settings;
   settings.jobs = vm.count("jobs") ? static_cast<unsigned>(bounded(vm, "jobs", 1, 4096)) : cores;
   std::string launcher;
+  bool gather = false;  // mpirun with MPI built in: rank 0 gathers the points and writes the tables
   if (vm.count("shard")) {
     parse_shard(vm["shard"].as<std::string>(), settings.shard_index, settings.shard_count);
   } else if (launcher_rank(settings.shard_index, settings.shard_count, launcher)) {
-    fmt::print("nchip sweep: rank {} of {} ({}): shard {}/{}\n", settings.shard_index, settings.shard_count, launcher,
-               settings.shard_index, settings.shard_count);
+    gather = sweep::mpi_built_in();
+    fmt::print("nchip sweep: rank {} of {} ({}): shard {}/{}{}\n", settings.shard_index, settings.shard_count, launcher,
+               settings.shard_index, settings.shard_count,
+               gather ? "; rank 0 gathers (MPI)" : "; nchip built without MPI: every rank writes the tables into DIR");
   }
   settings.quiet = vm.count("quiet") > 0;
   if (!list) settings.out_dir = vm["out"].as<std::string>();
@@ -185,7 +189,20 @@ int sweep_command_main(const std::vector<std::string>& args) {
   std::filesystem::create_directories(settings.out_dir, ec);
   if (ec) throw InputError(fmt::format("--out {}: cannot create directory: {}", settings.out_dir, ec.message()));
   std::vector<sweep::PointResult> results;
-  const auto outcome = sweep::run_points(spec, settings, results);
+  auto outcome = sweep::run_points(spec, settings, results);
+  if (gather) {
+    const auto g = sweep::gather_points_to_rank0(spec, settings.out_dir, outcome);
+    if (g.rank != 0) {  // rank 0 writes the tables; this rank's exit status is its own points'
+      if (!settings.quiet) fmt::print("nchip sweep: rank {}: {} points run, sent to rank 0\n", g.rank, outcome.ran);
+      return outcome.interrupted ? 130 : outcome.failed > 0 ? 1 : 0;
+    }
+    if (!settings.quiet)
+      fmt::print("nchip sweep: rank 0 gathered {} ranks: {} points run in all, {} failed{}\n", g.ranks, g.total.ran,
+                 g.total.failed,
+                 g.received ? fmt::format(", {} published from other ranks' files (DIR not shared)", g.received) : "");
+    outcome.failed = g.total.failed;
+    outcome.interrupted = g.total.interrupted;
+  }
   TablesLock lock(settings.out_dir);
   // Read again under the lock: other processes sharing DIR may have published points meanwhile.
   for (const auto& p : spec.points)

@@ -99,7 +99,9 @@ std::string sweep_report(const json& doc, const std::string& where) {
   const json reference = doc.value("reference", json());
   const size_t missing = doc.contains("missing") ? doc["missing"].size() : 0;
 
-  std::string out = fmt::format("nchip sweep report: {} ({} points{})\n", where, doc["points"].size(),
+  // Named by its spec, not its folder: the report of two runs of one sweep is the same bytes.
+  const std::string name = doc.contains("spec") && doc["spec"].is_string() ? doc["spec"].get<std::string>() : where;
+  std::string out = fmt::format("nchip sweep report: {} ({} points{})\n", name, doc["points"].size(),
                                 missing ? fmt::format(", {} not finished", missing) : "");
   out += fmt::format("smallest width per axis whose final metric (mean over seeds) is within {:.0f} % of the float "
                      "reference, with every wider setting too\n",

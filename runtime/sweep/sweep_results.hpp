@@ -45,7 +45,8 @@ struct ConfigSummary {
 };
 std::vector<ConfigSummary> summarize(const SweepSpec& spec, const std::vector<PointResult>& results);
 
-// sweep.csv, sweep.json (and summary.csv with a seed axis), each written atomically. Points
+// sweep.csv, sweep.json (and summary.csv with a seed axis), each written atomically, and the
+// wall time per iteration in timing.csv (the only output that differs between two runs). Points
 // without results are left out of the rows and listed in sweep.json's "missing".
 void write_tables(const SweepSpec& spec, const std::vector<PointResult>& results, const std::string& out_dir);
 

@@ -45,12 +45,14 @@ CliResult run_env(const std::string& env, const std::string& args, const std::st
   return r;
 }
 
-// sweep.csv without its last column (seconds_per_iteration, the only one that is timing).
-std::string without_time(const std::string& csv) {
-  std::istringstream in(csv);
-  std::string line, out;
-  while (std::getline(in, line)) out += line.substr(0, line.rfind(',')) + "\n";
-  return out;
+// The outputs of a sweep that must be the same bytes whatever the --jobs, shards, ranks or
+// interruptions (timing.csv holds the wall times and is left out).
+void check_same_tables(const std::string& a, const std::string& b) {
+  for (const char* f : {"sweep.csv", "sweep.json", "summary.csv", "report.txt"}) {
+    INFO(f);
+    REQUIRE(fs::exists(a + "/" + f));
+    CHECK(slurp(a + "/" + f) == slurp(b + "/" + f));
+  }
 }
 
 std::vector<std::string> point_ids(const std::string& out) {
@@ -145,8 +147,8 @@ TEST_CASE("nchip sweep: each point is nchip train's run, and --jobs 1 and --jobs
   REQUIRE(one.exit_code == 0);
   const std::string csv2 = slurp(dir + "/j2/sweep.csv"), csv1 = slurp(dir + "/j1/sweep.csv");
   CHECK(line_count(csv2) == 5);
-  CHECK(without_time(csv1) == without_time(csv2));
-  CHECK(slurp(dir + "/j1/summary.csv") == slurp(dir + "/j2/summary.csv"));
+  check_same_tables(dir + "/j1", dir + "/j2");
+  CHECK(line_count(slurp(dir + "/j1/timing.csv")) == 5);
   CHECK(line_count(slurp(dir + "/j1/summary.csv")) == 3);  // two widths, mean over two seeds
   CHECK_THAT(csv2, Catch::StartsWith("index,id,quant.formats.weight.width,seed,metric,final_metric"));
 
@@ -206,7 +208,7 @@ TEST_CASE("nchip sweep resumes: only missing points run, half-written ones are n
   CHECK(fs::last_write_time(out + "/points/" + ids[0] + "/metrics.json") == kept_time);
   CHECK_FALSE(fs::exists(leftover));
   CHECK(point_ids(out) == ids);
-  CHECK(without_time(slurp(out + "/sweep.csv")) == without_time(csv));
+  CHECK(slurp(out + "/sweep.csv") == csv);
   // Everything there: a third run runs nothing.
   const CliResult third = run_env("NCHIP_GNUPLOT=/nonexistent", "sweep " + spec + " --out " + out, dir);
   CHECK_THAT(third.out, Catch::Contains("0 to run, 4 already done"));
@@ -307,7 +309,7 @@ TEST_CASE("nchip sweep killed with kill -9 resumes to the tables of an uninterru
                                           " already done"));
   const CliResult clean = run_env("NCHIP_GNUPLOT=/nonexistent", "sweep " + spec + " --out " + dir + "/clean --jobs 2", dir);
   REQUIRE(clean.exit_code == 0);
-  CHECK(without_time(slurp(out + "/sweep.csv")) == without_time(slurp(dir + "/clean/sweep.csv")));
+  check_same_tables(out, dir + "/clean");
   CHECK(point_ids(out) == point_ids(dir + "/clean"));
 }
 
@@ -330,7 +332,7 @@ TEST_CASE("nchip sweep over the backend axis: SystemC points add cycles and ener
   CHECK(systemc["final_metric"] == functional["final_metric"]);  // the two chip models agree bit for bit
 }
 
-TEST_CASE("mpirun -np 2 nchip sweep: each rank runs its shard, the tables equal a one-process sweep") {
+TEST_CASE("mpirun -np 2 nchip sweep: each rank runs its shard, rank 0 gathers, the tables equal a one-process sweep") {
   if (std::system("command -v mpirun >/dev/null 2>&1") != 0) {
     WARN("mpirun not installed (openmpi-bin): MPI launch test skipped");
     return;
@@ -339,9 +341,10 @@ TEST_CASE("mpirun -np 2 nchip sweep: each rank runs its shard, the tables equal 
   const std::string spec = write_spec(dir, small_spec());
   // CI runs as root, which Open MPI refuses without these.
   const std::string env = "OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 NCHIP_GNUPLOT=/nonexistent";
+  const std::string nchip = std::string(NCHIP_BINARY_DIR) + "/nchip";
   const std::string out = dir + "/mpi";
-  const std::string cmd = env + " mpirun --oversubscribe -np 2 " + std::string(NCHIP_BINARY_DIR) + "/nchip sweep " +
-                          spec + " --out " + out + " --jobs 1 >" + dir + "/mpi.log 2>&1";
+  const std::string cmd = env + " mpirun --oversubscribe -np 2 " + nchip + " sweep " + spec + " --out " + out +
+                          " --jobs 1 >" + dir + "/mpi.log 2>&1";
   REQUIRE(std::system(cmd.c_str()) == 0);
   const std::string log = slurp(dir + "/mpi.log");
   INFO(log);
@@ -349,8 +352,28 @@ TEST_CASE("mpirun -np 2 nchip sweep: each rank runs its shard, the tables equal 
   CHECK_THAT(log, Catch::Contains("2 to run, 0 already done, 2 in other shards"));
   const CliResult one = run_env("NCHIP_GNUPLOT=/nonexistent", "sweep " + spec + " --out " + dir + "/one --jobs 1", dir);
   REQUIRE(one.exit_code == 0);
-  CHECK(without_time(slurp(out + "/sweep.csv")) == without_time(slurp(dir + "/one/sweep.csv")));
-  CHECK(slurp(out + "/summary.csv") == slurp(dir + "/one/summary.csv"));
+  check_same_tables(out, dir + "/one");
+
+  // With MPI built in, rank 0 gathers through MPI: ranks that do not share a folder (each its own
+  // --out, as on machines without a shared file system) still give rank 0 every point.
+  if (log.find("rank 0 gathers (MPI)") == std::string::npos) {
+    WARN("nchip built without MPI (libopenmpi-dev): ranks met through DIR; gather test skipped");
+    return;
+  }
+  CHECK_THAT(log, Catch::Contains("rank 0 gathered 2 ranks: 4 points run in all, 0 failed"));
+  const std::string split = env + " mpirun --oversubscribe -np 2 sh -c 'exec " + nchip + " sweep " + spec + " --out " +
+                            dir + "/rank$OMPI_COMM_WORLD_RANK --jobs 1' >" + dir + "/split.log 2>&1";
+  REQUIRE(std::system(split.c_str()) == 0);
+  const std::string split_log = slurp(dir + "/split.log");
+  INFO(split_log);
+  CHECK_THAT(split_log, Catch::Contains("2 published from other ranks' files (DIR not shared)"));
+  CHECK(point_ids(dir + "/rank1").size() == 2);  // rank 1 kept only its own points
+  CHECK_FALSE(fs::exists(dir + "/rank1/sweep.csv"));  // and wrote no tables
+  check_same_tables(dir + "/rank0", dir + "/one");
+  CHECK(point_ids(dir + "/rank0") == point_ids(dir + "/one"));
+  for (const auto& id : point_ids(dir + "/rank1"))  // the gathered files are the bytes rank 1 wrote
+    for (const char* f : {"curve.csv", "metrics.json", "trained.json", "point.json"})
+      CHECK(slurp(dir + "/rank0/points/" + id + "/" + f) == slurp(dir + "/rank1/points/" + id + "/" + f));
 }
 
 TEST_CASE("every shipped spec in examples/sweeps passes the sweep's checks") {
