@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <map>
 #include <optional>
+#include <set>
 #include <tuple>
 #include <vector>
 
@@ -59,7 +60,7 @@ bool is_width_axis(const std::string& name, const std::vector<Config>& configs) 
   return true;
 }
 
-// "name=value ..." of the axes other than `skip` (and seed), "all" when there are none.
+// "name=value ..." of the axes in `order` other than `skip` (and seed), "all" when there are none.
 std::string others_text(const json& axes, const std::vector<std::string>& order, const std::string& skip) {
   std::string out;
   for (const auto& name : order) {
@@ -133,10 +134,12 @@ std::string sweep_report(const json& doc, const std::string& where) {
       ref_source = "the spec's \"reference\"." + task;
     } else if (best_float) {
       ref = best_float->mean();
+      std::vector<std::string> named;  // the float configuration's settings, but task and mode
+      for (const auto& a : axis_order)
+        if (a != "task" && a != "mode") named.push_back(a);
+      const std::string settings = others_text(best_float->axes, named, "");
       ref_source = fmt::format("mode float, {} point{}{}", best_float->points, best_float->points == 1 ? "" : "s",
-                               others_text(best_float->axes, axis_order, "") == "all"
-                                   ? std::string()
-                                   : ", " + others_text(best_float->axes, axis_order, ""));
+                               settings == "all" ? std::string() : ", " + settings);
     }
     if (!ref) {
       out += "  no float reference: add \"mode\": [\"float\", \"fixed\"] to the axes, or \"reference\": VALUE to "
@@ -146,6 +149,13 @@ std::string sweep_report(const json& doc, const std::string& where) {
     const double limit = *ref * (1.0 + kReportTolerance);
     out += fmt::format("  float reference {} ({}); within {:.0f} %: {} <= {}\n", number(*ref), ref_source,
                        kReportTolerance * 100, metric, number(limit));
+    // Lines are named by the axes that vary among this task's fixed configurations.
+    std::vector<std::string> varying;
+    for (const auto& a : axis_order) {
+      std::set<std::string> values;
+      for (const auto& c : fixed) values.insert(c.axes.value(a, json()).dump());
+      if (values.size() > 1) varying.push_back(a);
+    }
     bool any_axis = false;
     for (const auto& axis : axis_order) {
       if (!is_width_axis(axis, fixed)) continue;
@@ -155,7 +165,7 @@ std::string sweep_report(const json& doc, const std::string& where) {
       std::map<std::string, std::vector<std::tuple<double, std::string, double>>> lines;
       for (const auto& c : fixed) {
         if (!c.axes.contains(axis) || c.axes[axis].is_null()) continue;
-        const std::string key = others_text(c.axes, axis_order, axis);
+        const std::string key = others_text(c.axes, varying, axis);
         if (!lines.count(key)) line_order.push_back(key);
         lines[key].emplace_back(*width_of(c.axes[axis]), value_text(c.axes[axis]), c.mean());
       }

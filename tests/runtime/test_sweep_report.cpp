@@ -73,19 +73,19 @@ TEST_CASE("sweep report: smallest width within 10 % of float per setting, float 
   INFO(text);
   CHECK_THAT(text, Catch::StartsWith("nchip sweep report: synthetic (26 points)\n"));
   CHECK_THAT(text, Catch::Contains("task pattern-generation (final nmse):\n"
-                                   "  float reference 0.42 (mode float, 2 points, task=pattern-generation mode=float); "
+                                   "  float reference 0.42 (mode float, 2 points); "
                                    "within 10 %: nmse <= 0.462\n"
                                    "  weight.width:\n"
-                                   "    task=pattern-generation mode=fixed update_rounding=nearest: 12  "
+                                   "    update_rounding=nearest: 12  "
                                    "[4: 1.2, 8: 0.5, 12: 0.45, 16: 0.43]\n"
-                                   "    task=pattern-generation mode=fixed update_rounding=stochastic: 16  "
+                                   "    update_rounding=stochastic: 16  "
                                    "[4: 0.6, 8: 0.45, 12: 0.47, 16: 0.41]\n"
-                                   "    smallest: 12 (task=pattern-generation mode=fixed update_rounding=nearest)\n"));
+                                   "    smallest: 12 (update_rounding=nearest)\n"));
   CHECK_THAT(text, Catch::Contains("task store-recall (final recall_error_rate):\n"
                                    "  float reference 0.02 (the spec's \"reference\".store-recall); "
                                    "within 10 %: recall_error_rate <= 0.022\n"
                                    "  weight.width:\n"
-                                   "    task=store-recall mode=fixed update_rounding=nearest: 12  "
+                                   "    all: 12  "
                                    "[8: 0.05, 12: 0.021, 16: 0.02]\n"));
 }
 
@@ -99,7 +99,7 @@ TEST_CASE("sweep report: no float reference, nothing within 10 %, format-object 
   CHECK_THAT(sweep_report(doc, "x"), Catch::Contains("no float reference: add"));
   doc["reference"] = 0.001;  // a number: every task's reference
   CHECK_THAT(sweep_report(doc, "x"),
-             Catch::Contains("update_rounding=nearest: none within 10 %  [8: 0.05, 12: 0.021, 16: 0.02]"));
+             Catch::Contains("    all: none within 10 %  [8: 0.05, 12: 0.021, 16: 0.02]\n"));
 
   // A whole-format axis (quant.formats.trace) is reported by width, its value with its fraction.
   json fmt_doc = {{"axes", {"quant.formats.trace"}}, {"reference", 1.0}, {"points", json::array()}};
