@@ -71,8 +71,23 @@ Reference reference_bands(const std::vector<std::pair<std::string, const ConfigS
 // One configuration of the memory-vs-accuracy plot: bits per plastic synapse and final metric.
 struct ParetoPoint {
   double bits, mean, std;
-  std::string label;
+  std::string label;  // every axis (the .dat file)
+  std::string tag;    // the values of the axes that vary (the label on the plot)
 };
+
+// An axis value, short: strings bare, numbers as JSON, a format object as WIDTH/FRAC.
+std::string short_value(const json& v) {
+  if (v.is_string()) return v.get<std::string>();
+  if (v.is_object() && v.contains("width"))
+    return v["width"].dump() + (v.contains("frac") ? "/" + v["frac"].dump() : std::string());
+  return v.dump();
+}
+
+// Commas would split a CSV cell of the .dat files.
+std::string no_commas(std::string text) {
+  std::replace(text.begin(), text.end(), ',', ';');
+  return text;
+}
 
 // The configurations no other one beats on both memory and metric, fewest bits first.
 std::vector<ParetoPoint> pareto_front(std::vector<ParetoPoint> points) {
@@ -123,6 +138,14 @@ std::vector<std::string> plot_sweep(const SweepSpec& spec, const std::vector<Poi
   // Final metric versus each numeric axis: one line per setting of the other axes (seed
   // excluded: its spread is the error bar).
   const auto summaries = summarize(spec, results);
+  // Final metrics get a log axis only when they span a decade or more (a linear axis within one
+  // decade has readable ticks; gnuplot's log axis would show one).
+  double lowest = 0, highest = 0;
+  for (size_t i = 0; i < summaries.size(); ++i) {
+    lowest = i ? std::min(lowest, summaries[i].min) : summaries[i].min;
+    highest = i ? std::max(highest, summaries[i].max) : summaries[i].max;
+  }
+  const std::string log_final = positive && lowest > 0 && highest >= 10 * lowest ? "set logscale y\n" : "unset logscale y\n";
   for (size_t a = 0; a < spec.axis_names.size(); ++a) {
     std::set<double> xs;
     bool by_width = false;
@@ -156,19 +179,20 @@ std::vector<std::string> plot_sweep(const SweepSpec& spec, const std::vector<Poi
     const bool log_x = *xs.begin() > 0 && *xs.rbegin() / *xs.begin() >= 100;
     const Reference ref = reference_bands(references);
     std::string setup = fmt::format(
-        "set title {}\nset xlabel {}\nset ylabel {}\n{}{}", 
+        "set title {}\nset xlabel {}\nset ylabel {}\n{}{}",
         gnuplot_quoted(fmt::format("final {} vs {}{}", metric, spec.axis_names[a],
                                    spec.has_seed_axis() ? " (mean, error bars: std over seeds)" : "")),
         gnuplot_quoted(x_label), gnuplot_quoted("final " + metric), log_x ? "set logscale x\n" : "unset logscale x\n",
-        log_y);
-    setup += "set offsets graph 0.05, graph 0.05, graph 0.05, graph 0.05\n";  // end points' error bars visible
+        log_final);
+    // Ranges fit the data (no rounding out to whole decades) plus a margin for the end points' error bars.
+    setup += "set autoscale fix\nset offsets graph 0.05, graph 0.05, graph 0.05, graph 0.05\n";
     setup += ref.setup;
     std::string p;
     for (size_t i = 0; i < order.size(); ++i)
       p += fmt::format("{}{} index {} using 1:2:3 with yerrorlines title {}", i ? ", \\\n  " : "plot ",
                        gnuplot_quoted(dat), i, gnuplot_quoted(order[i].empty() ? "all" : order[i]));
     add_figure(script, (plots / stem).string(), setup, p + ref.plot,
-               "unset logscale x\nunset logscale y\nset offsets 0, 0, 0, 0\n" + ref.cleanup, outputs);
+               "unset logscale x\nunset logscale y\nset autoscale\nset offsets 0, 0, 0, 0\n" + ref.cleanup, outputs);
   }
 
   // Memory versus accuracy: bits per plastic synapse (weight + learning state, onto a LIF target)
@@ -176,41 +200,55 @@ std::vector<std::string> plot_sweep(const SweepSpec& spec, const std::vector<Poi
   // configuration has fewer bits and a lower metric) joined by a line and labelled.
   std::vector<ParetoPoint> pareto;
   std::vector<std::pair<std::string, const ConfigSummary*>> floats;
+  auto is_fixed = [&](const ConfigSummary& s) {
+    return spec.points[s.members.front()].settings.value("mode", std::string()) == "fixed";
+  };
+  std::vector<size_t> varying;  // axes (not seed) with more than one value among fixed configurations
+  for (size_t a = 0; a < spec.axis_names.size(); ++a) {
+    std::set<std::string> values;
+    for (const auto& s : summaries)
+      if (is_fixed(s)) values.insert(s.axis_values[a].dump());
+    if (spec.axis_names[a] != "seed" && values.size() > 1) varying.push_back(a);
+  }
   for (const auto& s : summaries) {
     const SweepPoint& first = spec.points[s.members.front()];
     SweepPoint named;
     named.axis_values = s.axis_values;
     const std::string text = describe_axes(spec, named);
-    if (first.settings.value("mode", std::string()) != "fixed") {
+    if (!is_fixed(s)) {
       floats.emplace_back(text.empty() ? "float" : text, &s);
       continue;
     }
-    std::string label = text.empty() ? "all" : text;
-    std::replace(label.begin(), label.end(), ',', ';');  // a format object's commas would split the CSV
-    pareto.push_back({static_cast<double>(results[s.members.front()].bits_per_synapse_lif), s.mean, s.std, label});
+    std::string tag;
+    for (size_t a : varying)
+      if (!s.axis_values[a].is_null()) tag += (tag.empty() ? "" : " ") + short_value(s.axis_values[a]);
+    pareto.push_back({static_cast<double>(results[first.index].bits_per_synapse_lif), s.mean, s.std,
+                      no_commas(text.empty() ? "all" : text), no_commas(tag)});
   }
   if (pareto.size() >= 2) {
-    std::string data = "# bits_per_synapse,final_mean,final_std,configuration\n";
-    for (const auto& q : pareto) data += fmt::format("{:.9g},{:.9g},{:.9g},{}\n", q.bits, q.mean, q.std, q.label);
+    std::string data = "# bits_per_synapse,final_mean,final_std,configuration,tag\n";
+    for (const auto& q : pareto)
+      data += fmt::format("{:.9g},{:.9g},{:.9g},{},{}\n", q.bits, q.mean, q.std, q.label, q.tag);
     data += "\n\n# Pareto front\n";
-    for (const auto& q : pareto_front(pareto)) data += fmt::format("{:.9g},{:.9g},{:.9g},{}\n", q.bits, q.mean, q.std, q.label);
+    for (const auto& q : pareto_front(pareto))
+      data += fmt::format("{:.9g},{:.9g},{:.9g},{},{}\n", q.bits, q.mean, q.std, q.label, q.tag);
     const std::string stem = file_name_part(metric + "_vs_bits_per_synapse");
     const std::string dat = (plots / (stem + ".dat")).string();
     write_file_atomically(dat, data);
     const Reference ref = reference_bands(floats);
     std::string setup = fmt::format(
         "set title {}\nset xlabel 'bits per plastic synapse (weight + learning state, LIF target)'\nset ylabel {}\n{}"
-        "set offsets graph 0.08, graph 0.08, graph 0.05, graph 0.05\n{}",
+        "set autoscale fix\nset offsets graph 0.08, graph 0.15, graph 0.15, graph 0.05\n{}",
         gnuplot_quoted(fmt::format("memory vs accuracy: final {} per configuration{}, Pareto front", metric,
                                    spec.has_seed_axis() ? " (mean over seeds)" : "")),
-        gnuplot_quoted("final " + metric), log_y, ref.setup);
+        gnuplot_quoted("final " + metric), log_final, ref.setup);
     const std::string p = fmt::format(
         "plot {0} index 0 using 1:2:3 with yerrorbars pt 7 ps 0.8 title 'configurations', \\\n"
         "  {0} index 1 using 1:2 with linespoints pt 6 ps 1.8 lw 2 title 'Pareto front', \\\n"
-        "  {0} index 1 using 1:2:4 with labels left offset 1,0.6 font 'sans,8' notitle{1}",
+        "  {0} index 1 using 1:2:5 with labels left rotate by 30 offset 0.8,0.8 font 'sans,8' notitle{1}",
         gnuplot_quoted(dat), ref.plot);
     add_figure(script, (plots / stem).string(), setup, p,
-               "unset logscale y\nset offsets 0, 0, 0, 0\n" + ref.cleanup, outputs);
+               "unset logscale y\nset autoscale\nset offsets 0, 0, 0, 0\n" + ref.cleanup, outputs);
   }
   run_gnuplot(gnuplot, plots / "plots.gp", script, outputs);
   return outputs;
