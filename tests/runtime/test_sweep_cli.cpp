@@ -259,7 +259,8 @@ TEST_CASE("nchip sweep and nchip plot draw PNGs and SVGs with gnuplot") {
   INFO(pareto);
   const auto front = pareto.find("# Pareto front\n");
   REQUIRE(front != std::string::npos);
-  CHECK(count_of(pareto.substr(0, front), " mode=fixed\n") == 2);
+  CHECK(count_of(pareto.substr(0, front), " mode=fixed,") == 2);  // then its tag: the varying axis value
+  CHECK_THAT(pareto.substr(0, front), Catch::Contains("weight.width=12 mode=fixed,12\n"));
   const auto table = nlohmann::json::parse(slurp(dir + "/out/sweep.json"));
   int bits12 = 0;
   for (const auto& row : table["points"])
