@@ -247,7 +247,7 @@ int sweep_command_main(const std::vector<std::string>& args) {
 
 int plot_command_main(const std::vector<std::string>& args) {
   po::options_description opts(
-      "usage: nchip plot DIR\n\ndraws DIR/curve.png from a nchip train output directory (needs gnuplot)\n\noptions");
+      "usage: nchip plot DIR\n\ndraws DIR/curve.png and DIR/curve.svg from a nchip train output directory (needs gnuplot)\n\noptions");
   opts.add_options()("help,h", "show this help");
   po::variables_map vm;
   if (!parse_command_line(args, opts, "dir", vm)) return 0;
@@ -259,7 +259,8 @@ int plot_command_main(const std::vector<std::string>& args) {
                                  dir));
   const std::string gnuplot = sweep::find_gnuplot();
   if (gnuplot.empty()) throw InputError("gnuplot not found (apt-get install gnuplot-nox)");
-  fmt::print("wrote {}\n", sweep::plot_train_dir(dir, gnuplot));
+  const std::string png = sweep::plot_train_dir(dir, gnuplot);
+  fmt::print("wrote {} and {}.svg\n", png, png.substr(0, png.size() - 4));
   return 0;
 }
 
