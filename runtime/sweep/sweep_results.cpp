@@ -65,6 +65,18 @@ PointResult read_point_result(const std::string& dir, double criterion) {
       throw InputError(fmt::format("{}: not a SystemC statistics file: {}", stats_path, e.what()));
     }
   }
+  const std::string memory_path = dir + "/synapse_memory.json";
+  if (std::filesystem::exists(memory_path)) {
+    try {
+      r.synapse_memory = json::parse(read_text_file(memory_path));
+      if (r.synapse_memory.contains("max_core_bits")) {
+        r.synapse_memory_max_core_bits = r.synapse_memory.at("max_core_bits").get<uint64_t>();
+        r.cores_used = r.synapse_memory.at("cores").get<uint32_t>();
+      }
+    } catch (const json::exception& e) {
+      throw InputError(fmt::format("{}: not a synapse memory file of nchip sweep: {}", memory_path, e.what()));
+    }
+  }
   const std::string curve_path = dir + "/curve.csv";
   std::istringstream curve(read_text_file(curve_path));
   std::string line;
@@ -146,7 +158,8 @@ void write_tables(const SweepSpec& spec, const std::vector<PointResult>& results
   for (const auto& name : spec.axis_names) csv += "," + csv_cell(json(name));
   csv += ",metric,final_metric,best_metric,first_iteration_below_criterion,criterion,mean_last_10,iterations,"
          "weights_changed,plastic_synapses,saturations,weight_update_saturations,bits_per_synapse_lif,"
-         "bits_per_synapse_alif,cycles_per_iteration,energy_pj_per_iteration\n";
+         "bits_per_synapse_alif,synapse_memory_bits_max_core,cores_used,cycles_per_iteration,"
+         "energy_pj_per_iteration\n";
   // Wall time differs between two runs of the same sweep: it goes to timing.csv alone, so the
   // other tables are the same bytes for every --jobs, shard split or MPI run.
   std::string timing = "index,id,seconds_per_iteration\n";
@@ -165,11 +178,13 @@ void write_tables(const SweepSpec& spec, const std::vector<PointResult>& results
     }
     auto optional_number = [](const std::optional<double>& v) { return v ? fmt::format("{:.9g}", *v) : std::string(); };
     timing += fmt::format("{},{},{:.6g}\n", p.index, p.id, r.seconds_per_iteration);
-    csv += fmt::format(",{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", r.metric_name, number(r.final_metric),
+    auto optional_count = [](const auto& v) { return v ? std::to_string(*v) : std::string(); };
+    csv += fmt::format(",{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", r.metric_name, number(r.final_metric),
                        number(r.best_metric), r.first_below ? std::to_string(*r.first_below) : "",
                        number(p.criterion), number(r.mean_last_10), r.iterations, r.weights_changed,
                        r.plastic_synapses, r.saturations, r.weight_update_saturations, r.bits_per_synapse_lif,
-                       r.bits_per_synapse_alif, optional_number(r.cycles_per_iteration),
+                       r.bits_per_synapse_alif, optional_count(r.synapse_memory_max_core_bits),
+                       optional_count(r.cores_used), optional_number(r.cycles_per_iteration),
                        optional_number(r.energy_pj_per_iteration));
     rows.push_back({{"index", p.index},
                     {"id", p.id},
@@ -186,6 +201,7 @@ void write_tables(const SweepSpec& spec, const std::vector<PointResult>& results
                     {"saturations", r.saturations},
                     {"weight_update_saturations", r.weight_update_saturations},
                     {"bits_per_synapse", {{"lif_target", r.bits_per_synapse_lif}, {"alif_target", r.bits_per_synapse_alif}}},
+                    {"synapse_memory", r.synapse_memory},
                     {"cycles_per_iteration", r.cycles_per_iteration ? json(*r.cycles_per_iteration) : json()},
                     {"energy_pj_per_iteration", r.energy_pj_per_iteration ? json(*r.energy_pj_per_iteration) : json()},
                     {"settings", p.settings}});

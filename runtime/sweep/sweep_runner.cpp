@@ -17,6 +17,7 @@
 #include "hw_model/error.hpp"
 #include "runtime/io/atomic_file.hpp"
 #include "runtime/sweep/child_process.hpp"
+#include "runtime/sweep/point_memory.hpp"
 
 namespace nchip::runtime::sweep {
 
@@ -167,6 +168,14 @@ RunOutcome run_points(const SweepSpec& spec, const RunSettings& settings, std::v
       fs::remove_all(r.tmp);
       continue;
     }
+    // Synapse memory per core (its compile onto the point's chip), a file of the point like the rest.
+    nlohmann::json memory;
+    try {
+      memory = point_synapse_memory(p, r.tmp.string());
+    } catch (const std::exception& e) {
+      memory = {{"error", e.what()}};
+    }
+    if (!memory.is_null()) write_file_atomically((r.tmp / "synapse_memory.json").string(), memory.dump(2) + "\n");
     sync_dir(r.tmp);
     const fs::path final_dir = point_dir(settings.out_dir, p);
     std::error_code ec;

@@ -152,6 +152,24 @@ TEST_CASE("nchip sweep: each point is nchip train's run, and --jobs 1 and --jobs
   CHECK(line_count(slurp(dir + "/j1/summary.csv")) == 3);  // two widths, mean over two seeds
   CHECK_THAT(csv2, Catch::StartsWith("index,id,quant.formats.weight.width,seed,metric,final_metric"));
 
+  // Synapse memory per core: each point's trained network compiled onto the built-in chip with its
+  // formats. 16- vs 12-bit weights add 4 bits per synapse; the learning state (full scheme) is
+  // bits_per_synapse - weight width on each of the 100-LIF network's plastic synapses.
+  const auto table = nlohmann::json::parse(slurp(dir + "/j1/sweep.json"));
+  REQUIRE(table["points"].size() == 4);
+  const auto& m12 = table["points"][0]["synapse_memory"];
+  const auto& m16 = table["points"][2]["synapse_memory"];
+  INFO(m12.dump() << "\n" << m16.dump());
+  const uint64_t synapses = table["points"][0]["plastic_synapses"].get<uint64_t>();
+  CHECK(m16["total_bits"].get<uint64_t>() - m12["total_bits"].get<uint64_t>() == 4 * synapses);
+  CHECK(m12["learning_bits"].get<uint64_t>() ==
+        synapses * (table["points"][0]["bits_per_synapse"]["lif_target"].get<uint64_t>() - 12));
+  CHECK(m12["cores"].get<int>() >= 1);
+  CHECK(m12["max_core_bits"].get<uint64_t>() >= m12["total_bits"].get<uint64_t>() / m12["cores"].get<uint64_t>());
+  CHECK(m12["max_core_bits"].get<uint64_t>() <= m12["core_capacity_bits"].get<uint64_t>());
+  CHECK_THAT(csv2, Catch::Contains("," + std::to_string(m12["max_core_bits"].get<uint64_t>()) + "," +
+                                   std::to_string(m12["cores"].get<int>()) + ","));
+
   const auto ids = point_ids(dir + "/j2");
   REQUIRE(ids.size() == 4);
   const std::string point = dir + "/j2/points/" + ids[0];
