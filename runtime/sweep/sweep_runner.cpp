@@ -193,10 +193,13 @@ RunOutcome run_points(const SweepSpec& spec, const RunSettings& settings, std::v
       const auto& res = results[p.index];
       const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
       const size_t left = todo.size() - finished;
-      fmt::print("[{}/{}] {}  {} {:.4g}  below {} at {}  {:.1f} s  | done {}/{}, ETA {}\n", finished, todo.size(), p.id,
-                 res.metric_name, res.final_metric, fmt::format("{:g}", p.criterion),
-                 res.first_below ? std::to_string(*res.first_below) : "-", seconds,
-                 outcome.skipped + finished, todo.size() + outcome.skipped,
+      // The overall bar: 20 cells over this process's points (skipped ones count as done).
+      const size_t total = todo.size() + outcome.skipped, done = outcome.skipped + finished;
+      const size_t cells = total ? done * 20 / total : 20;
+      fmt::print("[{}/{}] {}  {} {:.4g}  below {} at {}  {:.1f} s  | {}{} done {}/{}, ETA {}\n", finished, todo.size(),
+                 p.id, res.metric_name, res.final_metric, fmt::format("{:g}", p.criterion),
+                 res.first_below ? std::to_string(*res.first_below) : "-", seconds, std::string(cells, '#'),
+                 std::string(20 - cells, '.'), done, total,
                  clock_text(elapsed / static_cast<double>(finished) * static_cast<double>(left)));
       std::fflush(stdout);
     }

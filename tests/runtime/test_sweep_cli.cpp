@@ -141,6 +141,8 @@ TEST_CASE("nchip sweep: each point is nchip train's run, and --jobs 1 and --jobs
   REQUIRE(two.exit_code == 0);
   CHECK_THAT(two.out, Catch::Contains("4 to run, 0 already done"));
   CHECK_THAT(two.out, Catch::Contains("[4/4] "));
+  CHECK_THAT(two.out, Catch::Contains("| ##########.......... done 2/4, ETA "));  // the overall bar
+  CHECK_THAT(two.out, Catch::Contains("| #################### done 4/4, ETA 0:00\n"));
   CHECK_THAT(two.out, Catch::Contains("gnuplot not found"));  // one line, tables still written
   CHECK_FALSE(fs::exists(dir + "/j2/plots"));
   const CliResult one = run_env("NCHIP_GNUPLOT=/nonexistent", "sweep " + spec + " --out " + dir + "/j1 --jobs 1 --quiet", dir);
