@@ -3,6 +3,7 @@
 // point runs only that point; plots (PNG) when gnuplot is there, one line when it is not.
 #include <catch2/catch.hpp>
 
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -297,6 +298,31 @@ TEST_CASE("nchip sweep and nchip plot draw PNGs and SVGs with gnuplot") {
   const CliResult bad = nchip::test::run_nchip("plot " + dir, dir);
   CHECK(bad.exit_code == 2);
   CHECK(line_count(bad.err) == 1);
+}
+
+TEST_CASE("nchip sweep writes report.txt at the end: the text of --report, its float reference the float points' mean") {
+  const std::string dir = nchip::test::scratch_dir("sweep_cli_report");
+  const std::string spec = write_spec(dir, small_spec(R"(, "mode": ["float", "fixed"])"));
+  const std::string out = dir + "/out";
+  const CliResult r = run_env("NCHIP_GNUPLOT=/nonexistent", "sweep " + spec + " --out " + out + " --jobs 2", dir);
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK_THAT(r.out, Catch::Contains("wrote " + out + "/report.txt (nchip sweep --report " + out + ")"));
+  const std::string report = slurp(out + "/report.txt");
+  const CliResult printed = nchip::test::run_nchip("sweep --report " + out, dir);
+  REQUIRE(printed.exit_code == 0);
+  CHECK(printed.out == report);
+  const auto table = nlohmann::json::parse(slurp(out + "/sweep.json"));
+  double float_sum = 0;
+  int floats = 0;
+  for (const auto& row : table["points"])
+    if (row["axes"]["mode"] == "float") float_sum += row["final_metric"].get<double>(), ++floats;
+  REQUIRE(floats == 2);
+  char expected[64];
+  std::snprintf(expected, sizeof expected, "float reference %.4g (mode float, 2 points)", float_sum / 2);
+  INFO(report);
+  CHECK_THAT(report, Catch::Contains(expected));
+  CHECK_THAT(report, Catch::Contains("  weight.width:\n    all: "));
 }
 
 TEST_CASE("nchip sweep killed with kill -9 resumes to the tables of an uninterrupted sweep") {
