@@ -6,8 +6,9 @@ cd "$(dirname "$0")/.."
 
 packages=(cmake g++ make pkg-config libsystemc-dev libboost-program-options-dev libfmt-dev
           catch2 verilator nlohmann-json3-dev libbenchmark-dev libhwy-dev libblis-dev
-          gnuplot-nox openmpi-bin  # nchip sweep: gnuplot-nox draws its PNGs, openmpi-bin (mpirun) runs
-                                   # it over several processes; both optional at run time
+          gnuplot-nox openmpi-bin libopenmpi-dev  # nchip sweep: gnuplot-nox draws its plots, openmpi-bin
+                                   # (mpirun) runs it over several processes, libopenmpi-dev lets rank 0
+                                   # gather them through MPI; all optional (the build works without MPI)
           libhdf5-dev zlib1g-dev   # NIR import/export (compiler/nir), the trial-set container (runtime/data); gunzip of the IDX files
           python3-h5py             # the docs' h5py snippet (its test skips without it)
           dataset-fashion-mnist)   # --task fashion-mnist (optional at run time; its tests skip without it)

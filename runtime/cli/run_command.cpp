@@ -17,6 +17,7 @@
 #include "runtime/cli/command.hpp"
 #include "runtime/cli/nir_options.hpp"
 #include "runtime/cli/options.hpp"
+#include "runtime/cli/run_plot.hpp"
 #include "runtime/cli/systemc_backend.hpp"
 #include "runtime/io/atomic_file.hpp"
 #include "runtime/tasks/task.hpp"
@@ -129,9 +130,11 @@ int run_command_main(const std::vector<std::string>& args) {
        "seed of generated inputs, random weights and stochastic rounding")
       ("out", po::value<std::string>(), "write the results JSON to this file")
       ("record-voltages", "include membrane voltages in the results JSON")
-      ("json", "print the summary as JSON instead of text");
-  add_backend_options(opts);
-  add_nir_import_options(opts);  // NET.nir: a NIR graph, imported on the fly  // --backend functional|systemc and the SystemC flags (issue #5)
+      ("json", "print the summary as JSON instead of text")
+      ("plot", po::value<std::string>(), "DIR or PREFIX: draw the spike raster and readout traces (PNG and SVG, "
+                                         "gnuplot) as DIR/raster.png, DIR/readouts.png or PREFIX_raster.png, ...");
+  add_backend_options(opts);  // --backend functional|systemc and the SystemC flags (issue #5)
+  add_nir_import_options(opts);  // NET.nir: a NIR graph, imported on the fly
   po::variables_map vm;
   if (!parse_command_line(args, opts, "network", vm)) return 0;
   if (!vm.count("network")) throw InputError("missing network file (usage: nchip run NET.json ...)");
@@ -158,6 +161,7 @@ int run_command_main(const std::vector<std::string>& args) {
     quant = compiler::read_quant_config_file(vm["quant"].as<std::string>());
   }
 
+  if (vm.count("plot")) check_run_plot_target(vm["plot"].as<std::string>());
   const Trial trial = load_input(vm, network, seed);
   uint32_t steps = trial.steps;
   if (vm.count("steps")) steps = static_cast<uint32_t>(bounded(vm, "steps", 1, 100'000'000));
@@ -173,6 +177,8 @@ int run_command_main(const std::vector<std::string>& args) {
       : chip_image ? functional::run_image(*chip_image, trial.input_spikes, steps, seed, vm.count("record-voltages") > 0)
                  : simulate(network, mode, quant, trial.input_spikes, steps, seed, vm.count("record-voltages") > 0);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  if (vm.count("plot"))  // with --json, its line goes to stderr so stdout stays JSON
+    plot_run_recording(vm["plot"].as<std::string>(), network, mode, rec, vm.count("json") ? stderr : stdout);
 
   std::vector<PopulationSummary> summary;
   uint32_t first = 0;

@@ -16,7 +16,10 @@
 #include "hw_model/error.hpp"
 #include "runtime/cli/command.hpp"
 #include "runtime/cli/options.hpp"
+#include "runtime/io/atomic_file.hpp"
+#include "runtime/sweep/mpi_gather.hpp"
 #include "runtime/sweep/sweep_plots.hpp"
+#include "runtime/sweep/sweep_report.hpp"
 #include "runtime/sweep/sweep_results.hpp"
 #include "runtime/sweep/sweep_runner.hpp"
 #include "runtime/sweep/sweep_spec.hpp"
@@ -126,7 +129,8 @@ struct TablesLock {
 
 int sweep_command_main(const std::vector<std::string>& args) {
   po::options_description opts(
-      "usage: nchip sweep SPEC.json --out DIR [--jobs N] [--shard I/K]\n\n"
+      "usage: nchip sweep SPEC.json --out DIR [--jobs N] [--shard I/K]\n"
+      "       nchip sweep --report DIR   (smallest widths within 10 % of float; also DIR/report.txt)\n\n"
       "SPEC.json: nchip train options as JSON keys (\"task\", \"mode\", \"iterations\", \"quant\", ...) plus\n"
       "\"axes\": {OPTION or quant.FIELD: [values...]} (cartesian product) or \"points\": [{...}, ...];\n"
       "optional \"criterion\" (metric threshold for 'first iteration below'). See runtime/sweep/README.md.\n\n"
@@ -137,11 +141,19 @@ int sweep_command_main(const std::vector<std::string>& args) {
       ("jobs", po::value<int64_t>(), "points trained at once, each on one thread (default: the cores)")
       ("shard", po::value<std::string>(), "I/K: run only the points with index % K == I (Slurm job arrays); "
                                           "every shard writes into the same DIR")
+      ("report", po::value<std::string>(), "DIR: print the report of a sweep's results (DIR/sweep.json): per task, "
+                                           "the smallest widths within 10 % of the float reference")
       ("list", "check the spec and print its points (index, id, axis values); runs and writes nothing")
       ("no-plots", "write the tables only")
       ("quiet", "no progress lines");
   po::variables_map vm;
   if (!parse_command_line(args, opts, "spec", vm)) return 0;
+  if (vm.count("report")) {
+    if (vm.count("spec") || vm.count("out"))
+      throw InputError("--report DIR takes no spec and no --out (usage: nchip sweep --report DIR)");
+    fmt::print("{}", sweep::sweep_report_of_dir(vm["report"].as<std::string>()));
+    return 0;
+  }
   if (!vm.count("spec")) throw InputError("missing spec file (usage: nchip sweep SPEC.json --out DIR)");
   const bool list = vm.count("list") > 0;
   if (!vm.count("out") && !list) throw InputError("--out DIR is required");
@@ -149,11 +161,14 @@ int sweep_command_main(const std::vector<std::string>& args) {
   sweep::RunSettings settings;
   settings.jobs = vm.count("jobs") ? static_cast<unsigned>(bounded(vm, "jobs", 1, 4096)) : cores;
   std::string launcher;
+  bool gather = false;  // mpirun with MPI built in: rank 0 gathers the points and writes the tables
   if (vm.count("shard")) {
     parse_shard(vm["shard"].as<std::string>(), settings.shard_index, settings.shard_count);
   } else if (launcher_rank(settings.shard_index, settings.shard_count, launcher)) {
-    fmt::print("nchip sweep: rank {} of {} ({}): shard {}/{}\n", settings.shard_index, settings.shard_count, launcher,
-               settings.shard_index, settings.shard_count);
+    gather = sweep::mpi_built_in();
+    fmt::print("nchip sweep: rank {} of {} ({}): shard {}/{}{}\n", settings.shard_index, settings.shard_count, launcher,
+               settings.shard_index, settings.shard_count,
+               gather ? "; rank 0 gathers (MPI)" : "; nchip built without MPI: every rank writes the tables into DIR");
   }
   settings.quiet = vm.count("quiet") > 0;
   if (!list) settings.out_dir = vm["out"].as<std::string>();
@@ -174,7 +189,20 @@ int sweep_command_main(const std::vector<std::string>& args) {
   std::filesystem::create_directories(settings.out_dir, ec);
   if (ec) throw InputError(fmt::format("--out {}: cannot create directory: {}", settings.out_dir, ec.message()));
   std::vector<sweep::PointResult> results;
-  const auto outcome = sweep::run_points(spec, settings, results);
+  auto outcome = sweep::run_points(spec, settings, results);
+  if (gather) {
+    const auto g = sweep::gather_points_to_rank0(spec, settings.out_dir, outcome);
+    if (g.rank != 0) {  // rank 0 writes the tables; this rank's exit status is its own points'
+      if (!settings.quiet) fmt::print("nchip sweep: rank {}: {} points run, sent to rank 0\n", g.rank, outcome.ran);
+      return outcome.interrupted ? 130 : outcome.failed > 0 ? 1 : 0;
+    }
+    if (!settings.quiet)
+      fmt::print("nchip sweep: rank 0 gathered {} ranks: {} points run in all, {} failed{}\n", g.ranks, g.total.ran,
+                 g.total.failed,
+                 g.received ? fmt::format(", {} published from other ranks' files (DIR not shared)", g.received) : "");
+    outcome.failed = g.total.failed;
+    outcome.interrupted = g.total.interrupted;
+  }
   TablesLock lock(settings.out_dir);
   // Read again under the lock: other processes sharing DIR may have published points meanwhile.
   for (const auto& p : spec.points)
@@ -186,14 +214,20 @@ int sweep_command_main(const std::vector<std::string>& args) {
     fmt::print("wrote {0}/sweep.csv, {0}/sweep.json{1} ({2} of {3} points have results)\n", settings.out_dir,
                spec.has_seed_axis() ? fmt::format(", {}/summary.csv", settings.out_dir) : "", present,
                spec.points.size());
+  if (present > 0) {
+    const std::string report = settings.out_dir + "/report.txt";
+    write_file_atomically(report, sweep::sweep_report_of_dir(settings.out_dir));
+    if (!settings.quiet) fmt::print("wrote {} (nchip sweep --report {})\n", report, settings.out_dir);
+  }
   if (!vm.count("no-plots") && present > 0) {
     const std::string gnuplot = sweep::find_gnuplot();
     if (gnuplot.empty()) {
       fmt::print("plots: gnuplot not found (apt-get install gnuplot-nox); tables written without plots\n");
     } else {
       try {
-        const auto pngs = sweep::plot_sweep(spec, results, settings.out_dir, gnuplot);
-        if (!settings.quiet) fmt::print("plots: {} PNG files in {}/plots\n", pngs.size(), settings.out_dir);
+        const auto files = sweep::plot_sweep(spec, results, settings.out_dir, gnuplot);
+        if (!settings.quiet)
+          fmt::print("plots: {} figures (PNG and SVG) in {}/plots\n", files.size() / 2, settings.out_dir);
       } catch (const InputError& e) {
         fmt::print(stderr, "nchip sweep: warning: plots not drawn: {}\n", e.what());
       }
@@ -213,7 +247,7 @@ int sweep_command_main(const std::vector<std::string>& args) {
 
 int plot_command_main(const std::vector<std::string>& args) {
   po::options_description opts(
-      "usage: nchip plot DIR\n\ndraws DIR/curve.png from a nchip train output directory (needs gnuplot)\n\noptions");
+      "usage: nchip plot DIR\n\ndraws DIR/curve.png and DIR/curve.svg from a nchip train output directory (needs gnuplot)\n\noptions");
   opts.add_options()("help,h", "show this help");
   po::variables_map vm;
   if (!parse_command_line(args, opts, "dir", vm)) return 0;
@@ -225,7 +259,8 @@ int plot_command_main(const std::vector<std::string>& args) {
                                  dir));
   const std::string gnuplot = sweep::find_gnuplot();
   if (gnuplot.empty()) throw InputError("gnuplot not found (apt-get install gnuplot-nox)");
-  fmt::print("wrote {}\n", sweep::plot_train_dir(dir, gnuplot));
+  const std::string png = sweep::plot_train_dir(dir, gnuplot);
+  fmt::print("wrote {} and {}.svg\n", png, png.substr(0, png.size() - 4));
   return 0;
 }
 

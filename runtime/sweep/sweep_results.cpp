@@ -65,6 +65,18 @@ PointResult read_point_result(const std::string& dir, double criterion) {
       throw InputError(fmt::format("{}: not a SystemC statistics file: {}", stats_path, e.what()));
     }
   }
+  const std::string memory_path = dir + "/synapse_memory.json";
+  if (std::filesystem::exists(memory_path)) {
+    try {
+      r.synapse_memory = json::parse(read_text_file(memory_path));
+      if (r.synapse_memory.contains("max_core_bits")) {
+        r.synapse_memory_max_core_bits = r.synapse_memory.at("max_core_bits").get<uint64_t>();
+        r.cores_used = r.synapse_memory.at("cores").get<uint32_t>();
+      }
+    } catch (const json::exception& e) {
+      throw InputError(fmt::format("{}: not a synapse memory file of nchip sweep: {}", memory_path, e.what()));
+    }
+  }
   const std::string curve_path = dir + "/curve.csv";
   std::istringstream curve(read_text_file(curve_path));
   std::string line;
@@ -146,7 +158,11 @@ void write_tables(const SweepSpec& spec, const std::vector<PointResult>& results
   for (const auto& name : spec.axis_names) csv += "," + csv_cell(json(name));
   csv += ",metric,final_metric,best_metric,first_iteration_below_criterion,criterion,mean_last_10,iterations,"
          "weights_changed,plastic_synapses,saturations,weight_update_saturations,bits_per_synapse_lif,"
-         "bits_per_synapse_alif,cycles_per_iteration,energy_pj_per_iteration,seconds_per_iteration\n";
+         "bits_per_synapse_alif,synapse_memory_bits_max_core,cores_used,cycles_per_iteration,"
+         "energy_pj_per_iteration\n";
+  // Wall time differs between two runs of the same sweep: it goes to timing.csv alone, so the
+  // other tables are the same bytes for every --jobs, shard split or MPI run.
+  std::string timing = "index,id,seconds_per_iteration\n";
   json rows = json::array(), missing = json::array();
   for (const auto& p : spec.points) {
     const PointResult& r = results[p.index];
@@ -161,12 +177,15 @@ void write_tables(const SweepSpec& spec, const std::vector<PointResult>& results
       axes[spec.axis_names[a]] = p.axis_values[a];
     }
     auto optional_number = [](const std::optional<double>& v) { return v ? fmt::format("{:.9g}", *v) : std::string(); };
-    csv += fmt::format(",{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", r.metric_name, number(r.final_metric),
+    timing += fmt::format("{},{},{:.6g}\n", p.index, p.id, r.seconds_per_iteration);
+    auto optional_count = [](const auto& v) { return v ? std::to_string(*v) : std::string(); };
+    csv += fmt::format(",{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", r.metric_name, number(r.final_metric),
                        number(r.best_metric), r.first_below ? std::to_string(*r.first_below) : "",
                        number(p.criterion), number(r.mean_last_10), r.iterations, r.weights_changed,
                        r.plastic_synapses, r.saturations, r.weight_update_saturations, r.bits_per_synapse_lif,
-                       r.bits_per_synapse_alif, optional_number(r.cycles_per_iteration),
-                       optional_number(r.energy_pj_per_iteration), fmt::format("{:.6g}", r.seconds_per_iteration));
+                       r.bits_per_synapse_alif, optional_count(r.synapse_memory_max_core_bits),
+                       optional_count(r.cores_used), optional_number(r.cycles_per_iteration),
+                       optional_number(r.energy_pj_per_iteration));
     rows.push_back({{"index", p.index},
                     {"id", p.id},
                     {"axes", axes},
@@ -182,13 +201,14 @@ void write_tables(const SweepSpec& spec, const std::vector<PointResult>& results
                     {"saturations", r.saturations},
                     {"weight_update_saturations", r.weight_update_saturations},
                     {"bits_per_synapse", {{"lif_target", r.bits_per_synapse_lif}, {"alif_target", r.bits_per_synapse_alif}}},
+                    {"synapse_memory", r.synapse_memory},
                     {"cycles_per_iteration", r.cycles_per_iteration ? json(*r.cycles_per_iteration) : json()},
                     {"energy_pj_per_iteration", r.energy_pj_per_iteration ? json(*r.energy_pj_per_iteration) : json()},
-                    {"seconds_per_iteration", r.seconds_per_iteration},
                     {"settings", p.settings}});
   }
   json doc = {{"spec", spec.path}, {"axes", spec.axis_names}, {"points_total", spec.points.size()},
               {"points", rows}, {"missing", missing}};
+  if (!spec.reference.is_null()) doc["reference"] = spec.reference;  // nchip sweep --report reads it
   if (spec.has_seed_axis()) {
     std::string sum_csv;
     for (const auto& name : spec.axis_names)
@@ -211,6 +231,7 @@ void write_tables(const SweepSpec& spec, const std::vector<PointResult>& results
     doc["summary"] = summary;
     write_file_atomically(out_dir + "/summary.csv", sum_csv);
   }
+  write_file_atomically(out_dir + "/timing.csv", timing);
   write_file_atomically(out_dir + "/sweep.csv", csv);
   write_file_atomically(out_dir + "/sweep.json", doc.dump(2) + "\n");
 }

@@ -23,6 +23,11 @@ struct PointResult {
   uint64_t weights_changed = 0, plastic_synapses = 0;
   uint64_t saturations = 0, weight_update_saturations = 0;  // fixed mode; 0 in float
   int bits_per_synapse_lif = 0, bits_per_synapse_alif = 0;
+  // Synapse memory of the most loaded core and the cores used, the network compiled onto the
+  // point's chip (synapse_memory.json; fixed points that map; runtime/sweep/point_memory).
+  std::optional<uint64_t> synapse_memory_max_core_bits;
+  std::optional<uint32_t> cores_used;
+  nlohmann::json synapse_memory;  // the file as it is (null: none)
   // SystemC backend (DIR/points/ID/systemc_stats.json): chip cycles and energy per iteration.
   std::optional<double> cycles_per_iteration, energy_pj_per_iteration;
   double seconds_per_iteration = 0;
@@ -45,7 +50,8 @@ struct ConfigSummary {
 };
 std::vector<ConfigSummary> summarize(const SweepSpec& spec, const std::vector<PointResult>& results);
 
-// sweep.csv, sweep.json (and summary.csv with a seed axis), each written atomically. Points
+// sweep.csv, sweep.json (and summary.csv with a seed axis), each written atomically, and the
+// wall time per iteration in timing.csv (the only output that differs between two runs). Points
 // without results are left out of the rows and listed in sweep.json's "missing".
 void write_tables(const SweepSpec& spec, const std::vector<PointResult>& results, const std::string& out_dir);
 

@@ -17,6 +17,7 @@
 #include "hw_model/error.hpp"
 #include "runtime/io/atomic_file.hpp"
 #include "runtime/sweep/child_process.hpp"
+#include "runtime/sweep/point_memory.hpp"
 
 namespace nchip::runtime::sweep {
 
@@ -167,6 +168,14 @@ RunOutcome run_points(const SweepSpec& spec, const RunSettings& settings, std::v
       fs::remove_all(r.tmp);
       continue;
     }
+    // Synapse memory per core (its compile onto the point's chip), a file of the point like the rest.
+    nlohmann::json memory;
+    try {
+      memory = point_synapse_memory(p, r.tmp.string());
+    } catch (const std::exception& e) {
+      memory = {{"error", e.what()}};
+    }
+    if (!memory.is_null()) write_file_atomically((r.tmp / "synapse_memory.json").string(), memory.dump(2) + "\n");
     sync_dir(r.tmp);
     const fs::path final_dir = point_dir(settings.out_dir, p);
     std::error_code ec;
@@ -184,10 +193,13 @@ RunOutcome run_points(const SweepSpec& spec, const RunSettings& settings, std::v
       const auto& res = results[p.index];
       const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
       const size_t left = todo.size() - finished;
-      fmt::print("[{}/{}] {}  {} {:.4g}  below {} at {}  {:.1f} s  | done {}/{}, ETA {}\n", finished, todo.size(), p.id,
-                 res.metric_name, res.final_metric, fmt::format("{:g}", p.criterion),
-                 res.first_below ? std::to_string(*res.first_below) : "-", seconds,
-                 outcome.skipped + finished, todo.size() + outcome.skipped,
+      // The overall bar: 20 cells over this process's points (skipped ones count as done).
+      const size_t total = todo.size() + outcome.skipped, done = outcome.skipped + finished;
+      const size_t cells = total ? done * 20 / total : 20;
+      fmt::print("[{}/{}] {}  {} {:.4g}  below {} at {}  {:.1f} s  | {}{} done {}/{}, ETA {}\n", finished, todo.size(),
+                 p.id, res.metric_name, res.final_metric, fmt::format("{:g}", p.criterion),
+                 res.first_below ? std::to_string(*res.first_below) : "-", seconds, std::string(cells, '#'),
+                 std::string(20 - cells, '.'), done, total,
                  clock_text(elapsed / static_cast<double>(finished) * static_cast<double>(left)));
       std::fflush(stdout);
     }

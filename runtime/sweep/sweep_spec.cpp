@@ -19,7 +19,6 @@ using ojson = nlohmann::ordered_json;
 using json = nlohmann::json;
 
 // Spec keys that are not train options, and train options a sweep sets itself.
-const std::set<std::string> kSpecKeys = {"axes", "points", "criterion", "description"};
 const std::set<std::string> kSweepOwned = {"help", "out", "threads", "quiet", "record-etu", "record-etu-limit",
                                            "stats", "trace", "trace-tile"};
 // Options whose value is a path (resolved against the spec file's folder when relative).
@@ -231,6 +230,15 @@ SweepSpec read_sweep_spec(const std::string& path, const std::function<bool(cons
     const std::string& key = it.key();
     const json value = json::parse(it.value().dump());
     if (key == "axes" || key == "points" || key == "description") continue;
+    if (key == "reference") {  // checked against the points' tasks below
+      if (!(value.is_number() && value.get<double>() >= 0) && !value.is_object())
+        c.fail(key, "expected the float reference's metric (a number >= 0) or an object {TASK: number}");
+      for (auto r = value.begin(); value.is_object() && r != value.end(); ++r)
+        if (!r.value().is_number() || r.value().get<double>() < 0)
+          c.fail(key + "." + r.key(), "expected the float reference's metric (a number >= 0)");
+      spec.reference = value;
+      continue;
+    }
     if (key == "criterion") {
       if (!value.is_number() || value.get<double>() <= 0) c.fail(key, "expected a positive number");
       criterion = value.get<double>();
@@ -334,6 +342,9 @@ SweepSpec read_sweep_spec(const std::string& path, const std::function<bool(cons
       add(std::move(p));
     }
   }
+  for (auto r = spec.reference.begin(); spec.reference.is_object() && r != spec.reference.end(); ++r)
+    if (std::none_of(spec.points.begin(), spec.points.end(), [&](const SweepPoint& p) { return p.task == r.key(); }))
+      c.fail("reference." + r.key(), "no point of the sweep has this task");
   return spec;
 }
 

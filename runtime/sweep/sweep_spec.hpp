@@ -31,6 +31,9 @@ struct SweepSpec {
   std::vector<std::string> axis_names;  // table columns, in spec order
   bool cartesian = true;                // "axes" (product) or "points" (explicit list)
   std::vector<SweepPoint> points;       // distinct points (duplicates of an earlier id dropped)
+  // "reference": the float reference of the report (a number, or {task: number}); null: the
+  // sweep's own float points are the reference.
+  nlohmann::json reference;
   bool has_seed_axis() const;
 };
 
