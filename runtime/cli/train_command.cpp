@@ -199,7 +199,7 @@ po::options_description train_options_description() {
       ("iterations", po::value<int64_t>()->default_value(100), "training iterations (weight updates)")
       ("batch", po::value<int64_t>(), "trials per iteration (default: pattern-generation 1, store-recall 128, evidence-accumulation 32)")
       ("steps", po::value<int64_t>(), "trial length in steps (default: the task's)")
-      ("optimizer", po::value<std::string>(), "adam, sgd or sign (lr * sign of the batch gradient; default: adam in float; in fixed, which allows sgd and sign: sgd for pattern-generation, sign for store-recall and evidence-accumulation)")
+      ("optimizer", po::value<std::string>(), "adam, sgd, sign (lr * sign of the batch gradient) or lion (lr * sign of an interpolated momentum, one more word per synapse; lr default 0.003); default: adam in float; in fixed, which allows sgd, sign and lion: sgd for pattern-generation, sign for store-recall and evidence-accumulation)")
       ("lr", po::value<double>(), "learning rate (default float/Adam: pattern-generation 0.003, store-recall 0.01, evidence-accumulation 0.005; fixed/SGD: "
                                   "0.9 / (steps x batch x N) and 61.44 / (steps x batch x N), N the LIF + ALIF neurons, i.e. 1.5e-6 and 1e-5 "
                                   "on the paper's networks; sign: 0.003; factored: 3e-4)")
@@ -293,7 +293,8 @@ int train_main(const std::vector<std::string>& args, std::vector<std::string>* c
   const bool optimizer_chosen = vm.count("optimizer") > 0;
   if (optimizer_chosen)
     o.optimizer = pick<OptimizerKind>("optimizer", vm["optimizer"].as<std::string>(),
-                                      {{"adam", OptimizerKind::adam}, {"sgd", OptimizerKind::sgd}, {"sign", OptimizerKind::sign}});
+                                      {{"adam", OptimizerKind::adam}, {"sgd", OptimizerKind::sgd}, {"sign", OptimizerKind::sign},
+                                       {"lion", OptimizerKind::lion}});
   o.eprop.classification = fixed ? arith::ClassificationError::softmax_exp_lut
                                  : arith::ClassificationError::softmax_exact;
   if (vm.count("softmax")) {

@@ -12,6 +12,13 @@ void SignOptimizer::update(std::vector<double>& params, const std::vector<double
   for (size_t i = 0; i < params.size(); ++i) params[i] -= grad[i] > 0 ? lr : grad[i] < 0 ? -lr : 0.0;
 }
 
+void LionOptimizer::update(std::vector<double>& params, const std::vector<double>& grad, double lr) {
+  for (size_t i = 0; i < params.size(); ++i) {
+    params[i] -= lr * arith::lion_direction(m_[i], grad[i], betas_);
+    m_[i] = arith::lion_momentum(m_[i], grad[i], betas_);
+  }
+}
+
 AdamOptimizer::AdamOptimizer(size_t n, double beta1, double beta2, double epsilon)
     : beta1_(beta1), beta2_(beta2), epsilon_(epsilon), m_(n, 0.0), v_(n, 0.0) {}
 

@@ -6,6 +6,8 @@
 #include <cstddef>
 #include <vector>
 
+#include "hw_model/arith/lion_update.hpp"
+
 namespace nchip::runtime {
 
 class Optimizer {
@@ -24,6 +26,17 @@ class SgdOptimizer final : public Optimizer {
 class SignOptimizer final : public Optimizer {
  public:
   void update(std::vector<double>& params, const std::vector<double>& grad, double lr) override;
+};
+
+// Lion with the chip's betas (1 - 2^-shift) and rule, hw_model/arith/lion_update.hpp.
+class LionOptimizer final : public Optimizer {
+ public:
+  explicit LionOptimizer(size_t n, arith::LionBetas betas = {}) : betas_(betas), m_(n, 0.0) {}
+  void update(std::vector<double>& params, const std::vector<double>& grad, double lr) override;
+
+ private:
+  arith::LionBetas betas_;
+  std::vector<double> m_;
 };
 
 class AdamOptimizer final : public Optimizer {

@@ -131,6 +131,8 @@ class TrainingRun {
         optimizer_ = std::make_unique<AdamOptimizer>(n, o.adam_beta1, o.adam_beta2, o.adam_epsilon);
       else if (o.optimizer == OptimizerKind::sign)
         optimizer_ = std::make_unique<SignOptimizer>();
+      else if (o.optimizer == OptimizerKind::lion)
+        optimizer_ = std::make_unique<LionOptimizer>(n, o.lion);
       else
         optimizer_ = std::make_unique<SgdOptimizer>();
     }
@@ -212,12 +214,15 @@ class TrainingRun {
       for (size_t s = 0; s < m->size(); ++s)
         if (m->plastic[s]) result.weights_changed += m->weight[s] != initial_weights_[i++];
     if constexpr (std::is_same_v<Ops, arith::FixedOps>) {
-      result.bits_per_synapse_lif = model::plastic_synapse_bits(o_.quant, o_.eprop.storage, false);
-      result.bits_per_synapse_alif = model::plastic_synapse_bits(o_.quant, o_.eprop.storage, true);
+      const uint32_t state = optimizer_state_bits(o_.optimizer, o_.quant);
+      result.bits_per_synapse_lif = model::plastic_synapse_bits(o_.quant, o_.eprop.storage, false) + state;
+      result.bits_per_synapse_alif = model::plastic_synapse_bits(o_.quant, o_.eprop.storage, true) + state;
     } else {
-      // The float reference keeps doubles: 64-bit weight, filtered e, accumulator (+ eps_a).
-      result.bits_per_synapse_lif = 3 * 64;
-      result.bits_per_synapse_alif = 4 * 64;
+      // The float reference keeps doubles: 64-bit weight, filtered e, accumulator (+ eps_a), and
+      // the optimizer's state (Adam m and v, Lion m).
+      const int state = o_.optimizer == OptimizerKind::adam ? 2 * 64 : o_.optimizer == OptimizerKind::lion ? 64 : 0;
+      result.bits_per_synapse_lif = 3 * 64 + state;
+      result.bits_per_synapse_alif = 4 * 64 + state;
     }
     return result;
   }
@@ -311,10 +316,9 @@ class TrainingRun {
         for (size_t s = 0; s < m->size(); ++s)
           if (m->plastic[s]) m->weight[s] = params[i++];
     } else {
-      // On chip: the engine's batch weight-update unit (w - lr * acc or w - lr * sign(acc)).
-      const learning::BatchRule rule =
-          o_.optimizer == OptimizerKind::sign ? learning::BatchRule::sign : learning::BatchRule::sgd;
-      weight_update_saturations_ += engine_->apply_batch_update({rule, lr, o_.seed, iteration});
+      // On chip: the engine's batch weight-update unit (w - lr * acc, w - lr * sign(acc) or Lion).
+      const learning::BatchUpdate update{batch_rule(o_.optimizer), lr, o_.seed, iteration, o_.lion};
+      weight_update_saturations_ += engine_->apply_batch_update(update);
     }
   }
 
