@@ -28,10 +28,11 @@ namespace nchip::runtime {
 
 class TrainerChip {
  public:
-  // Compiles `network` for `chip` (the placement and routes) and loads `model` (the trainer's).
+  // Compiles `network` for `chip` (the placement and routes, with `optimizer_state_bits` per
+  // plastic synapse reserved in synapse memory) and loads `model` (the trainer's).
   TrainerChip(const ir::Network& network, const model::NetworkModel<arith::FixedOps>& model,
               const arith::FixedOps& ops, const image::ChipConfig& chip, const arith::QuantConfig& quant,
-              const systemc::SystemcParams& params);
+              const systemc::SystemcParams& params, uint32_t optimizer_state_bits = 0);
   // Uses `image` (nchip compile) as compiled: its chip, placement and routes; loads `model`.
   TrainerChip(const image::ChipImage& image, const model::NetworkModel<arith::FixedOps>& model,
               const arith::FixedOps& ops, const systemc::SystemcParams& params);

@@ -11,6 +11,7 @@
 #include "compiler/quant_config_json.hpp"
 #include "compiler/report.hpp"
 #include "hw_model/error.hpp"
+#include "hw_model/learning/batch_update.hpp"
 #include "runtime/cli/command.hpp"
 #include "runtime/cli/options.hpp"
 #include "runtime/io/atomic_file.hpp"
@@ -28,6 +29,9 @@ int compile_command_main(const std::vector<std::string>& args) {
       ("quant", po::value<std::string>(), "QuantConfig JSON (default: built-in formats)")
       ("storage", po::value<std::string>()->default_value("full"),
        "on-chip learning state: full (per-synapse eligibility and accumulator) or factored (none per synapse)")
+      ("optimizer", po::value<std::string>()->default_value("sgd"),
+       "the chip's batch optimizer, whose per-synapse state is reserved in synapse memory (full storage): "
+       "sgd or sign (none) or lion (m, the update_accumulator width)")
       ("output,o", po::value<std::string>(), "chip image to write")
       ("report", po::value<std::string>(), "also write the compile report as JSON to this file")
       ("json", "print the report as JSON instead of text");
@@ -44,6 +48,11 @@ int compile_command_main(const std::vector<std::string>& args) {
   const image::ChipConfig chip = compiler::read_chip_file(vm["chip"].as<std::string>());
   arith::QuantConfig quant;
   if (vm.count("quant")) quant = compiler::read_quant_config_file(vm["quant"].as<std::string>());
+  const std::string optimizer = vm["optimizer"].as<std::string>();
+  if (optimizer != "sgd" && optimizer != "sign" && optimizer != "lion")
+    throw InputError("--optimizer: expected sgd, sign or lion, got '" + optimizer + "'");
+  options.optimizer_state_bits =
+      learning::optimizer_state_bits(optimizer == "lion" ? learning::BatchRule::lion : learning::BatchRule::sgd, quant);
   const ir::Network network = ir::read_network_file(vm["network"].as<std::string>());
 
   // Progress on stderr for networks that take more than a moment.

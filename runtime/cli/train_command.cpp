@@ -208,6 +208,8 @@ po::options_description train_options_description() {
       ("adam-beta1", po::value<double>()->default_value(0.9, "0.9"), "Adam beta1")
       ("adam-beta2", po::value<double>()->default_value(0.999, "0.999"), "Adam beta2")
       ("adam-epsilon", po::value<double>()->default_value(1e-8, "1e-8"), "Adam epsilon")
+      ("lion-beta1-shift", po::value<int>()->default_value(3), "Lion beta1 = 1 - 2^-N (3: 0.875)")
+      ("lion-beta2-shift", po::value<int>()->default_value(7), "Lion beta2 = 1 - 2^-N (7: 0.9922)")
       ("reg-strength", po::value<double>(), "firing-rate regularization strength c (default 1; 0 = off)")
       ("target-rate", po::value<double>(), "regularization target rate in Hz (default 10)")
       ("softmax", po::value<std::string>(), "classification error: exact (float), lut (fixed, default) or hard-sigmoid")
@@ -325,6 +327,7 @@ int train_main(const std::vector<std::string>& args, std::vector<std::string>* c
   o.adam_beta1 = vm["adam-beta1"].as<double>();
   o.adam_beta2 = vm["adam-beta2"].as<double>();
   o.adam_epsilon = vm["adam-epsilon"].as<double>();
+  o.lion = {vm["lion-beta1-shift"].as<int>(), vm["lion-beta2-shift"].as<int>()};
   if (vm.count("reg-strength")) o.eprop.reg_strength = vm["reg-strength"].as<double>();
   if (vm.count("target-rate")) o.eprop.reg_target_rate_hz = vm["target-rate"].as<double>();
   o.validation_trials = static_cast<uint32_t>(bounded(vm, "validation-trials", 0, 1'000'000));

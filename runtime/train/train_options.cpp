@@ -106,6 +106,9 @@ void validate(const TrainOptions& o) {
   if (!(o.adam_beta1 >= 0 && o.adam_beta1 < 1) || !(o.adam_beta2 >= 0 && o.adam_beta2 < 1))
     throw InputError("--adam-beta1/--adam-beta2 must be in [0, 1)");
   if (!(o.adam_epsilon > 0)) throw InputError("--adam-epsilon must be > 0");
+  if (o.lion.beta1_shift < 1 || o.lion.beta1_shift > 16 || o.lion.beta2_shift < 1 || o.lion.beta2_shift > 16)
+    throw InputError(fmt::format("--lion-beta1-shift/--lion-beta2-shift must be in 1..16, got {} and {}",
+                                 o.lion.beta1_shift, o.lion.beta2_shift));
   if (o.eprop.reg_strength < 0) throw InputError("--reg-strength must be >= 0");
   if (o.eprop.reg_target_rate_hz < 0) throw InputError("--target-rate must be >= 0 Hz");
   if (o.steps && *o.steps == 0) throw InputError("--steps must be at least 1");

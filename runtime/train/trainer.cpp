@@ -122,7 +122,8 @@ class TrainingRun {
     if constexpr (std::is_same_v<Ops, arith::FixedOps>)
       if (o.systemc_backend)
         chip_ = image ? std::make_unique<TrainerChip>(*image, model_, ops_, o.systemc)
-                      : std::make_unique<TrainerChip>(network, model_, ops_, o.chip, o.quant, o.systemc);
+                      : std::make_unique<TrainerChip>(network, model_, ops_, o.chip, o.quant, o.systemc,
+                                                      optimizer_state_bits(o.optimizer, o.quant));
     if constexpr (std::is_same_v<Ops, arith::FloatOps>) {
       size_t n = 0;
       for (auto* m : matrices())
@@ -440,6 +441,11 @@ TrainResult train_image(const image::ChipImage& image, const TrainOptions& optio
   if (static_cast<int>(options.eprop.storage) != static_cast<int>(image.storage))
     throw InputError(fmt::format("a chip image compiled for --storage {} trains with that storage scheme",
                                  image::to_string(image.storage)));
+  if (image.optimizer_state_bits < optimizer_state_bits(options.optimizer, options.quant))
+    throw InputError(fmt::format("--optimizer {} keeps {} bits per plastic synapse the image does not reserve "
+                                 "(it has {}): compile it with nchip compile --optimizer {}",
+                                 to_string(options.optimizer), optimizer_state_bits(options.optimizer, options.quant),
+                                 image.optimizer_state_bits, to_string(options.optimizer)));
   compiler::ImageTrainingNetwork net = compiler::training_network(image);
   arith::SaturationCounts counts;
   const arith::FixedOps ops(options.quant, counts);
