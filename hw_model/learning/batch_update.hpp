@@ -9,6 +9,7 @@
 
 #include <cstdint>
 
+#include <algorithm>
 #include <array>
 #include <vector>
 
@@ -36,6 +37,9 @@ struct BatchUpdate {
   uint64_t seed = 0;        // keys the stochastic update rounding: {mix(seed ^ (0x5700 + set)), ...}
   uint64_t iteration = 0;   // the batch's number (the draw key's step)
   arith::LionBetas lion;    // BatchRule::lion only
+  // Per-projection rate shifts (projection_lr_shift.hpp), indexed by IR projection; empty: none.
+  // Projection p's rate register is lr_raw >> shift[p] (at least 1).
+  std::vector<uint8_t> lr_shift;
 };
 
 inline constexpr uint32_t kStreamBatchUpdate = 0x5344;
@@ -58,6 +62,10 @@ uint64_t apply_batch_update(const arith::FixedOps& ops, model::NetworkModel<arit
   const auto step = update.rule == BatchRule::sign ? &arith::sign_step : &arith::sgd_step;
   const bool lion = update.rule == BatchRule::lion;
   const uint32_t lr_raw = arith::learning_rate_raw(update.lr);
+  const auto lr_raw_of = [&](uint32_t projection) {
+    if (projection >= update.lr_shift.size() || update.lr_shift[projection] == 0) return lr_raw;
+    return std::max<uint32_t>(1, lr_raw >> update.lr_shift[projection]);
+  };
   const uint64_t before = (*ops.sat)[Quantity::weight];
   model::SynapseMatrix<arith::FixedOps>* matrices[3] = {&model.input_synapses, &model.recurrent_synapses,
                                                         &model.readout_synapses};
@@ -71,9 +79,10 @@ uint64_t apply_batch_update(const arith::FixedOps& ops, model::NetworkModel<arit
     for (size_t s = 0; s < m.size(); ++s) {
       if (!m.plastic[s]) continue;
       key.index = static_cast<uint32_t>(s);
+      const uint32_t lr_s = lr_raw_of(m.origin[s].projection);
       m.weight[s] = lion ? arith::lion_step(ops, m.weight[s], m.exponent[s], gradient(kSets[set], s), momentum[s],
-                                            lr_raw, update.lion, key)
-                         : step(ops, m.weight[s], m.exponent[s], gradient(kSets[set], s), lr_raw, key);
+                                            lr_s, update.lion, key)
+                         : step(ops, m.weight[s], m.exponent[s], gradient(kSets[set], s), lr_s, key);
     }
   }
   return (*ops.sat)[Quantity::weight] - before;

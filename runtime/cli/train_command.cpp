@@ -210,6 +210,7 @@ po::options_description train_options_description() {
       ("adam-epsilon", po::value<double>()->default_value(1e-8, "1e-8"), "Adam epsilon")
       ("lion-beta1-shift", po::value<int>()->default_value(3), "Lion beta1 = 1 - 2^-N (3: 0.875)")
       ("lion-beta2-shift", po::value<int>()->default_value(7), "Lion beta2 = 1 - 2^-N (7: 0.9922)")
+      ("lr-shifts", po::value<std::string>()->default_value("none"), "none, or fan-in: projection p learns at lr x 2^-shift_p, shift_p = round(log2 sqrt(fan-in_p / smallest fan-in)), capped so no step rounds to 0 (one line per projection in the header)")
       ("reg-strength", po::value<double>(), "firing-rate regularization strength c (default 1; 0 = off)")
       ("target-rate", po::value<double>(), "regularization target rate in Hz (default 10)")
       ("softmax", po::value<std::string>(), "classification error: exact (float), lut (fixed, default) or hard-sigmoid")
@@ -328,6 +329,7 @@ int train_main(const std::vector<std::string>& args, std::vector<std::string>* c
   o.adam_beta2 = vm["adam-beta2"].as<double>();
   o.adam_epsilon = vm["adam-epsilon"].as<double>();
   o.lion = {vm["lion-beta1-shift"].as<int>(), vm["lion-beta2-shift"].as<int>()};
+  o.lr_shifts = pick<bool>("lr-shifts", vm["lr-shifts"].as<std::string>(), {{"none", false}, {"fan-in", true}});
   if (vm.count("reg-strength")) o.eprop.reg_strength = vm["reg-strength"].as<double>();
   if (vm.count("target-rate")) o.eprop.reg_target_rate_hz = vm["target-rate"].as<double>();
   o.validation_trials = static_cast<uint32_t>(bounded(vm, "validation-trials", 0, 1'000'000));
@@ -444,6 +446,7 @@ int train_main(const std::vector<std::string>& args, std::vector<std::string>* c
       fmt::print("core {}'s eligibility-trace unit: the verilated RTL (rtl/etu.sv), the other cores the C++ unit\n",
                  o.systemc.rtl_etu_core);
   };
+  if (!quiet && o.lr_shifts) o.on_lr_shift = [](const std::string& line) { fmt::print("{}\n", line); };
   std::vector<IterationRecord> curve;
   const std::string metric_name = task == "pattern-generation" ? "nmse" : "recall_error_rate";
   SigintGuard guard;

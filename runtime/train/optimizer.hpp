@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstddef>
+#include <utility>
 #include <vector>
 
 #include "hw_model/arith/lion_update.hpp"
@@ -13,8 +14,16 @@ namespace nchip::runtime {
 class Optimizer {
  public:
   virtual ~Optimizer() = default;
-  // params -= step(grad); `lr` is the current (possibly decayed) learning rate.
+  // params -= step(grad); `lr` is the current (possibly decayed) learning rate, times
+  // lr_scale(i) for parameter i (per-projection rate shifts, --lr-shifts).
   virtual void update(std::vector<double>& params, const std::vector<double>& grad, double lr) = 0;
+  void set_lr_scales(std::vector<double> scales) { lr_scale_ = std::move(scales); }
+
+ protected:
+  double lr_scale(size_t i) const { return lr_scale_.empty() ? 1.0 : lr_scale_[i]; }
+
+ private:
+  std::vector<double> lr_scale_;  // empty: 1 for every parameter
 };
 
 class SgdOptimizer final : public Optimizer {

@@ -49,6 +49,9 @@ struct TrainOptions {
   double lr = 0.01;
   double adam_beta1 = 0.9, adam_beta2 = 0.999, adam_epsilon = 1e-8;
   arith::LionBetas lion;  // --optimizer lion: beta = 1 - 2^-shift (hw_model/arith/lion_update.hpp)
+  // --lr-shifts fan-in: projection p learns at lr * 2^-shift_p (hw_model/learning/
+  // projection_lr_shift.hpp), sgd, sign, lion and adam, float and fixed. Off by default.
+  bool lr_shifts = false;
   uint32_t lr_decay_every = 0;  // 0: never
   double lr_decay_factor = 1.0;
   uint64_t seed = 1;
@@ -65,6 +68,9 @@ struct TrainOptions {
   // Called once, after every check has passed and the run is set up, before iteration 1 (nchip
   // train prints its header there, so an error never follows the header). May be empty.
   std::function<void()> on_start;
+  // With lr_shifts: called right after on_start with one line per plastic projection
+  // ("lr shift: in->rec fan-in 20 exponent -1: 2^-0"). May be empty.
+  std::function<void(const std::string&)> on_lr_shift;
 };
 
 // SGD learning rate of the fixed-point chip for o.task, o.steps (unset: the task's), o.batch and

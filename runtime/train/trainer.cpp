@@ -14,6 +14,7 @@
 #include "hw_model/error.hpp"
 #include "hw_model/functional/simulator.hpp"
 #include "hw_model/learning/eprop_engine.hpp"
+#include "hw_model/learning/projection_lr_shift.hpp"
 #include "runtime/backend/systemc_trainer_backend.hpp"
 #include "runtime/tasks/task.hpp"
 #include "runtime/train/bptt_learner.hpp"
@@ -137,6 +138,7 @@ class TrainingRun {
       else
         optimizer_ = std::make_unique<SgdOptimizer>();
     }
+    if (o.lr_shifts) set_up_lr_shifts();
   }
 
   // Scores trials first_trial .. first_trial + trials - 1 of the task without learning, each
@@ -156,6 +158,12 @@ class TrainingRun {
     TrainResult result;
     result.metric_name = task_->loss() == LossKind::mse ? "nmse" : "recall_error_rate";
     if (o_.on_start) o_.on_start();
+    if (o_.on_lr_shift)
+      for (const auto& p : lr_shifts_) {
+        const auto& proj = network_.projections.at(p.projection);
+        o_.on_lr_shift(fmt::format("lr shift: {}->{} fan-in {:.4g} exponent {}: lr x 2^-{}", proj.source, proj.target,
+                                   p.fan_in, p.exponent, p.shift));
+      }
     for (uint32_t it = 0; it < o_.iterations; ++it) {
       if (stop && stop->load()) {
         result.interrupted = true;
@@ -231,6 +239,25 @@ class TrainingRun {
  private:
   std::array<model::SynapseMatrix<Ops>*, 3> matrices() {
     return {&model_.input_synapses, &model_.recurrent_synapses, &model_.readout_synapses};
+  }
+
+  // --lr-shifts: one shift per plastic projection (projection_lr_shift.hpp); the chip's update
+  // unit takes them by projection, the host optimizer as a per-parameter scale 2^-shift.
+  void set_up_lr_shifts() {
+    int weight_frac = -1;  // float: no exponent cap
+    if constexpr (std::is_same_v<Ops, arith::FixedOps>) weight_frac = o_.quant[Quantity::weight].frac;
+    lr_shifts_ = learning::projection_lr_shifts(model_, o_.lr, weight_frac);
+    for (const auto& p : lr_shifts_) {
+      if (lr_shift_.size() <= p.projection) lr_shift_.resize(p.projection + 1, 0);
+      lr_shift_[p.projection] = static_cast<uint8_t>(p.shift);
+    }
+    if (optimizer_) {
+      std::vector<double> scales;
+      for (auto* m : matrices())
+        for (size_t s = 0; s < m->size(); ++s)
+          if (m->plastic[s]) scales.push_back(std::ldexp(1.0, -lr_shift_[m->origin[s].projection]));
+      optimizer_->set_lr_scales(std::move(scales));
+    }
   }
 
   const learning::EpropTimers& timers() const { return bptt_ ? bptt_->timers() : engine_->timers(); }
@@ -318,7 +345,7 @@ class TrainingRun {
           if (m->plastic[s]) m->weight[s] = params[i++];
     } else {
       // On chip: the engine's batch weight-update unit (w - lr * acc, w - lr * sign(acc) or Lion).
-      const learning::BatchUpdate update{batch_rule(o_.optimizer), lr, o_.seed, iteration, o_.lion};
+      const learning::BatchUpdate update{batch_rule(o_.optimizer), lr, o_.seed, iteration, o_.lion, lr_shift_};
       weight_update_saturations_ += engine_->apply_batch_update(update);
     }
   }
@@ -333,6 +360,8 @@ class TrainingRun {
   std::unique_ptr<BpttLearner> bptt_;                      // --algorithm bptt (float only)
   std::unique_ptr<TrainerChip> chip_;  // --backend systemc (fixed mode only)
   std::unique_ptr<Optimizer> optimizer_;
+  std::vector<learning::ProjectionLrShift> lr_shifts_;  // --lr-shifts, plastic projections
+  std::vector<uint8_t> lr_shift_;                      // by IR projection index (empty: none)
   uint64_t weight_update_saturations_ = 0;
   std::vector<Num<Ops, Quantity::weight>> initial_weights_;  // plastic synapses, matrices() order
 };
