@@ -50,7 +50,7 @@ void TrainerChip::attach(learning::EpropEngine<arith::FixedOps>& engine) {
 
 void TrainerChip::step(const std::vector<uint32_t>& inputs) { chip_->step(inputs, false); }
 
-void TrainerChip::end_batch() { chip_->end_batch(); }
+void TrainerChip::end_batch(uint32_t optimizer_state_words) { chip_->end_batch(optimizer_state_words); }
 
 std::vector<double> TrainerChip::readouts_real() const {
   std::vector<double> y;

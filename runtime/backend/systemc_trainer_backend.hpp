@@ -42,7 +42,7 @@ class TrainerChip {
   void eprop_step(learning::EpropEngine<arith::FixedOps>& engine, const std::vector<uint32_t>& inputs,
                   const arith::Num<arith::FixedOps, arith::Quantity::voltage>* target, bool has_target);
   void step(const std::vector<uint32_t>& inputs);  // no learning (validation trials)
-  void end_batch();                                // times the batch's weight update
+  void end_batch(uint32_t optimizer_state_words = 0);  // times the batch's weight update (+ Lion's m)
   std::vector<double> readouts_real() const;
 
  private:

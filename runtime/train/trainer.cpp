@@ -327,7 +327,7 @@ class TrainingRun {
 
   void apply_updates(uint32_t iteration, double lr) {
     if (o_.eprop.storage == learning::StorageScheme::factored) return;  // applied online
-    if (chip_) chip_->end_batch();  // the chip's time for the batch's weight update
+    if (chip_) chip_->end_batch(o_.optimizer == OptimizerKind::lion ? 1 : 0);  // the update's time (+ Lion's m)
     if constexpr (std::is_same_v<Ops, arith::FloatOps>) {
       std::vector<double> params, grads;
       for (int set = 0; set < 3; ++set) {

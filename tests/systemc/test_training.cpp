@@ -119,4 +119,17 @@ TEST_CASE("Lion trains bit-identically on the SystemC backend for 3 batches", "[
   const runtime::TrainResult sign = runtime::train(net, o, {}, nullptr);
   CHECK(!(lion.trained == sign.trained));
   CHECK(lion.bits_per_synapse_lif == sign.bits_per_synapse_lif + 32);  // m: the s32.16 accumulator format
+  // The update unit's time: Lion read-modify-writes m beside w, so its batch update phase takes
+  // exactly twice the sign update's cycles and counts one optimizer-state update per weight update.
+  o.systemc_backend = true;
+  o.chip = chip;
+  (void)runtime::train(net, o, {}, nullptr);  // sign
+  const systemc::ChipStats sign_stats = systemc::TimedChip::existing()->stats();
+  o.optimizer = runtime::OptimizerKind::lion;
+  (void)runtime::train(net, o, {}, nullptr);
+  const systemc::ChipStats lion_stats = systemc::TimedChip::existing()->stats();
+  REQUIRE(sign_stats.weight_update_cycles > 0);
+  CHECK(lion_stats.weight_update_cycles == 2 * sign_stats.weight_update_cycles);
+  CHECK(sign_stats.sum_optimizer_state_updates() == 0);
+  CHECK(lion_stats.sum_optimizer_state_updates() == lion_stats.sum_weight_updates());
 }
