@@ -25,7 +25,7 @@ image::ChipImage compile_network(const ir::Network& network, const image::ChipCo
   Partition part;
   {
     const IncomingSynapses in = incoming_synapses(quantized.network);
-    part = partition(quantized.network, in, chip, quant, options.storage);
+    part = partition(quantized.network, in, chip, quant, options.storage, options.optimizer_state_bits);
   }
   const SliceTraffic traffic = slice_traffic(quantized.network, part.slices);
   check_fan_out(quantized.network, part.slices, traffic, chip);
@@ -38,9 +38,11 @@ image::ChipImage compile_network(const ir::Network& network, const image::ChipCo
   pass("route");
   Routing routing = route(part.slices, placement.tile, traffic, chip);
   pass("emit");
-  return emit({chip, quant, options.storage, options.host_tile, options.default_rate_hz,
-               network.dt_ms, network.default_input},
-              std::move(quantized), std::move(part), placement, std::move(routing));
+  image::ChipImage im = emit({chip, quant, options.storage, options.host_tile, options.default_rate_hz,
+                              network.dt_ms, network.default_input},
+                             std::move(quantized), std::move(part), placement, std::move(routing));
+  im.optimizer_state_bits = options.storage == image::StorageScheme::full ? options.optimizer_state_bits : 0;
+  return im;
 }
 
 }  // namespace nchip::compiler

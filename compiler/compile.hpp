@@ -12,6 +12,9 @@ namespace nchip::compiler {
 
 struct CompileOptions {
   image::StorageScheme storage = image::StorageScheme::full;
+  // Batch optimizer state per plastic synapse reserved in synapse memory (full scheme):
+  // learning::optimizer_state_bits of the optimizer the chip will train with (Lion: 32 by default).
+  uint32_t optimizer_state_bits = 0;
   double default_rate_hz = 10.0;  // placement's traffic estimate (see passes/place.hpp)
   uint32_t host_tile = 0;
   // Called with the name of each pass as it starts (progress output); may be empty.

@@ -31,7 +31,8 @@ CompileReport make_report(const image::ChipImage& im) {
   r.projections = im.projections;
   r.placement = im.placement;
   const IncomingSynapses in = incoming_synapses(im.network);
-  UsageCounter counter(in, im.chip, im.quant, im.storage);
+  r.optimizer_state_bits = im.optimizer_state_bits;
+  UsageCounter counter(in, im.chip, im.quant, im.storage, im.optimizer_state_bits);
   for (const auto& s : im.slices) {
     const auto& pop = im.network.populations[s.population];
     if (pop.role == PopulationRole::input) {
@@ -66,9 +67,12 @@ std::string report_text(const CompileReport& r, size_t max_rows) {
   const auto& chip = r.chip;
   std::string out;
   const auto line = [&](const std::string& s) { out += s + "\n"; };
-  line(fmt::format("network '{}' on chip '{}': {} x {} mesh, {} cores; learning state: {} storage",
+  line(fmt::format("network '{}' on chip '{}': {} x {} mesh, {} cores; learning state: {} storage{}",
                    r.network, chip.name, chip.mesh_width, chip.mesh_height, chip.tiles(),
-                   image::to_string(r.storage)));
+                   image::to_string(r.storage),
+                   r.optimizer_state_bits ? fmt::format(", optimizer state {} bits per plastic synapse",
+                                                        r.optimizer_state_bits)
+                                          : std::string()));
   line(fmt::format("cores: {} of {} used", r.cores.size(), chip.tiles()));
   line(fmt::format("  {:<7} {:<12} {:>15} {:>10} {:>27} {:>7} {:>7}", "tile", "population", "neurons",
                    "synapses", "memory used / available", "fan-in", "traces"));
@@ -131,6 +135,7 @@ nlohmann::ordered_json report_json(const CompileReport& r) {
                  {"core_synapse_memory_bits", chip.core_synapse_memory_bits},
                  {"router_table_entries", chip.router_table_entries}};
   out["storage"] = image::to_string(r.storage);
+  out["optimizer_state_bits_per_plastic_synapse"] = r.optimizer_state_bits;
   J cores = J::array();
   for (const auto& c : r.cores)
     cores.push_back({{"tile", c.tile}, {"x", c.tile % chip.mesh_width}, {"y", c.tile / chip.mesh_width},

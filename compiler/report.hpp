@@ -36,6 +36,7 @@ struct CompileReport {
   image::ChipConfig chip;
   std::string network;
   image::StorageScheme storage = image::StorageScheme::full;
+  uint32_t optimizer_state_bits = 0;  // per plastic synapse (Lion's m), included in learning_bits
   arith::QuantConfig quant;
   std::vector<CoreReport> cores;      // used cores, by tile
   std::vector<RouterReport> routers;  // routers with at least one entry, by tile

@@ -23,6 +23,6 @@ struct Partition {
 // needs 3 cores of 512 neurons; 2 are free on chip 'small' (4 cores)").
 Partition partition(const model::NetworkModel<arith::FixedOps>& network, const IncomingSynapses& in,
                     const image::ChipConfig& chip, const arith::QuantConfig& quant,
-                    image::StorageScheme storage);
+                    image::StorageScheme storage, uint32_t optimizer_state_bits = 0);
 
 }  // namespace nchip::compiler

@@ -52,12 +52,14 @@ IncomingSynapses incoming_synapses(const model::NetworkModel<arith::FixedOps>& n
 }
 
 UsageCounter::UsageCounter(const IncomingSynapses& in, const image::ChipConfig& chip,
-                           const arith::QuantConfig& quant, image::StorageScheme storage)
+                           const arith::QuantConfig& quant, image::StorageScheme storage,
+                           uint32_t optimizer_state_bits)
     : in_(in), chip_(chip) {
   for (int plastic = 0; plastic < 2; ++plastic)
     for (int adaptive = 0; adaptive < 2; ++adaptive) {
-      bits_static_[plastic][adaptive] = image::synapse_bits(chip, quant, storage, plastic, adaptive);
-      learning_[plastic][adaptive] = model::learning_state_bits(quant, storage, plastic, adaptive);
+      bits_static_[plastic][adaptive] =
+          image::synapse_bits(chip, quant, storage, plastic, adaptive, optimizer_state_bits);
+      learning_[plastic][adaptive] = model::learning_state_bits(quant, storage, plastic, adaptive, optimizer_state_bits);
     }
   source_stamp_.assign(in.n_sources, 0);
   plastic_stamp_.assign(in.n_sources, 0);

@@ -49,7 +49,7 @@ struct CoreUsage {
 class UsageCounter {
  public:
   UsageCounter(const IncomingSynapses& in, const image::ChipConfig& chip, const arith::QuantConfig& quant,
-               image::StorageScheme storage);
+               image::StorageScheme storage, uint32_t optimizer_state_bits = 0);
   void start_slice();
   void add(uint32_t unit);
   void undo_last();

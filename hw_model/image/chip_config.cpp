@@ -69,9 +69,9 @@ uint32_t target_index_bits(const ChipConfig& chip) {
 }
 
 uint32_t synapse_bits(const ChipConfig& chip, const arith::QuantConfig& quant, StorageScheme storage,
-                      bool plastic, bool adaptive_target) {
+                      bool plastic, bool adaptive_target, uint32_t optimizer_state_bits) {
   return static_cast<uint32_t>(quant[arith::Quantity::weight].width) + target_index_bits(chip) +
-         model::learning_state_bits(quant, storage, plastic, adaptive_target);
+         model::learning_state_bits(quant, storage, plastic, adaptive_target, optimizer_state_bits);
 }
 
 }  // namespace nchip::image

@@ -93,6 +93,6 @@ inline constexpr uint32_t kGroupHeaderBits = 8;  // 5-bit exponent in [-8, 8], p
 
 uint32_t target_index_bits(const ChipConfig& chip);  // ceil(log2(core_max_neurons)), >= 1
 uint32_t synapse_bits(const ChipConfig& chip, const arith::QuantConfig& quant, StorageScheme storage,
-                      bool plastic, bool adaptive_target);
+                      bool plastic, bool adaptive_target, uint32_t optimizer_state_bits = 0);
 
 }  // namespace nchip::image

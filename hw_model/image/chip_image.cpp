@@ -144,6 +144,7 @@ std::string section_payload(const ChipImage& im, uint32_t section) {
       w.u8(static_cast<uint8_t>(im.quant[Quantity::update_accumulator].width));
       w.u8(static_cast<uint8_t>(im.quant[Quantity::trace].width));
       w.u8(0);  // initial value of every learning word: zero
+      w.u8(static_cast<uint8_t>(im.optimizer_state_bits));  // version 2
       break;
     case 7:
       w.vec(im.routers, [](ByteWriter& o, const RouterTable& t) {
@@ -326,6 +327,10 @@ void read_section(ByteReader& r, uint32_t section, ChipImage& im, std::vector<Sl
           accumulator != im.quant[Quantity::update_accumulator].width ||
           trace != im.quant[Quantity::trace].width || initial != 0)
         r.fail("learning-state layout does not match the quant config");
+      im.optimizer_state_bits = r.u8();
+      if (im.optimizer_state_bits != 0 &&
+          im.optimizer_state_bits != static_cast<uint32_t>(im.quant[Quantity::update_accumulator].width))
+        r.fail("optimizer state bits must be 0 or the update_accumulator width (Lion's m)");
       break;
     }
     case 7:

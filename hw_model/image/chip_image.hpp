@@ -16,7 +16,7 @@
 namespace nchip::image {
 
 inline constexpr char kImageMagic[8] = {'N', 'C', 'H', 'I', 'P', 'I', 'M', 'G'};
-inline constexpr uint32_t kImageFormatVersion = 1;
+inline constexpr uint32_t kImageFormatVersion = 2;  // 2: LERN ends with the optimizer state bits
 
 // Router output ports; a route is a bit set of them. Tile (x, y): east is x + 1, south is y + 1.
 enum RoutePort : uint8_t { kEast = 1, kWest = 2, kNorth = 4, kSouth = 8, kLocal = 16 };
@@ -68,6 +68,7 @@ struct ChipImage {
   uint64_t chip_hash = 0;
   arith::QuantConfig quant;
   StorageScheme storage = StorageScheme::full;
+  uint32_t optimizer_state_bits = 0;  // per plastic synapse, reserved in synapse memory (Lion's m: 32)
   uint32_t host_tile = 0;
   uint32_t key_neuron_bits = 1;
   model::NetworkModel<arith::FixedOps> network;

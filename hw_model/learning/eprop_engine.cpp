@@ -217,7 +217,7 @@ uint64_t EpropEngine<Ops>::apply_batch_update(const BatchUpdate& update) {
     if (config_.storage != StorageScheme::full)
       throw InputError("the batch weight update applies the full scheme's accumulators; the factored "
                        "scheme updates its weights online");
-    return learning::apply_batch_update(ops_, model_, update,
+    return learning::apply_batch_update(ops_, model_, update, batch_state_,
                                         [&](SynapseSet set, size_t s) { return gradient(set, s); });
   } else {
     (void)update;

@@ -129,6 +129,7 @@ class EpropEngine {
   std::vector<uint64_t> batch_spikes_;  // per neuron, this batch
   uint64_t batch_steps_ = 0, trial_spikes_ = 0;
   EpropTimers timers_;
+  BatchOptimizerState batch_state_;  // the batch update unit's optimizer state (Lion's m)
 
   // The datapath: the engine's own unless an owner was attached (then `owner_` is that one).
   std::unique_ptr<NetworkDatapath<Ops>> own_;

@@ -35,15 +35,16 @@ enum class SynapseSet : uint8_t { input, recurrent, readout };
 
 // Bits of learning state (weight not included) a synapse needs beside its weight: none for a
 // non-plastic synapse or the factored scheme; in the full scheme the filtered eligibility and the
-// accumulator, plus eps_a onto an ALIF target.
+// accumulator, plus eps_a onto an ALIF target, plus the batch optimizer's state
+// (`optimizer_state_bits`, learning::optimizer_state_bits: Lion's m).
 inline uint32_t learning_state_bits(const arith::QuantConfig& quant, StorageScheme storage, bool plastic,
-                                    bool adaptive_target) {
+                                    bool adaptive_target, uint32_t optimizer_state_bits = 0) {
   if (storage == StorageScheme::factored || !plastic) return 0;
   const auto width = [&](arith::Quantity q) { return static_cast<uint32_t>(quant[q].width); };
   uint32_t bits = width(arith::Quantity::eligibility)           // kappa-filtered eligibility
                   + width(arith::Quantity::update_accumulator);  // batch weight change
   if (adaptive_target) bits += width(arith::Quantity::eligibility);  // eps_a (eq. 27)
-  return bits;
+  return bits + optimizer_state_bits;
 }
 
 // Bits per plastic synapse of a scheme, weight included (what `nchip train` reports).

@@ -108,10 +108,10 @@ void Chip::run_step(uint64_t step, uint64_t seed, const std::vector<uint32_t>& i
   if (!done_) throw std::logic_error("SystemC chip: the step did not finish (deadlock in the NoC?)");
 }
 
-void Chip::run_weight_update() {
+void Chip::run_weight_update(uint32_t optimizer_state_words) {
   uint64_t slowest = 0;
   for (uint32_t t = 0; t < program_->cores.size(); ++t)
-    slowest = std::max(slowest, tiles_[tile_map_[t]]->core.apply_weight_updates());
+    slowest = std::max(slowest, tiles_[tile_map_[t]]->core.apply_weight_updates(optimizer_state_words));
   stats_.weight_update_cycles += slowest;
   stats_.total_cycles += slowest;
 }

@@ -42,7 +42,7 @@ class Chip : public sc_core::sc_module {
   void run_step(uint64_t step, uint64_t seed, const std::vector<uint32_t>& input_keys, bool learning,
                 std::vector<uint32_t>& fired);
   // The end-of-batch weight update (SGD on every plastic synapse, cores in parallel).
-  void run_weight_update();
+  void run_weight_update(uint32_t optimizer_state_words = 0);
 
   // The plasticity engine of image tile t (after load).
   PlasticityEngine& plasticity(uint32_t image_tile) { return tiles_[tile_map_.at(image_tile)]->core.plasticity; }

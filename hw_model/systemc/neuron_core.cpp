@@ -92,11 +92,12 @@ uint64_t NeuronCore::compute(uint64_t step, uint64_t seed, bool learning, uint32
   return cycles;
 }
 
-uint64_t NeuronCore::apply_weight_updates() {
+uint64_t NeuronCore::apply_weight_updates(uint32_t optimizer_state_words) {
   if (!program_) return 0;
   const uint64_t n = program_->plastic_synapses + program_->plastic_readout_synapses;
   stats_.weight_updates += n;
-  const uint64_t cycles = n * chip_->cycles_weight_update;
+  stats_.optimizer_state_updates += n * optimizer_state_words;
+  const uint64_t cycles = n * (1 + uint64_t{optimizer_state_words}) * chip_->cycles_weight_update;
   stats_.compute_cycles += cycles;
   return cycles;
 }

@@ -32,8 +32,11 @@ class NeuronCore : public sc_core::sc_module {
   // learning work when `learning`, returns the cycles it takes this core.
   uint64_t compute(uint64_t step, uint64_t seed, bool learning, uint32_t n_readouts,
                    std::vector<uint32_t>& fired);
-  // End-of-batch SGD over this core's plastic synapses; returns its cycles.
-  uint64_t apply_weight_updates();
+  // End-of-batch update over this core's plastic synapses; returns its cycles. Each synapse costs
+  // cycles_weight_update for its weight and as much again for each of its `optimizer_state_words`
+  // (Lion's m: one more read-modify-write of a word per synapse, the same unit, learning::
+  // optimizer_state_bits), and counts them (weight_updates, optimizer_state_updates) for energy.
+  uint64_t apply_weight_updates(uint32_t optimizer_state_words = 0);
 
   PlasticityEngine plasticity;  // learning state of the plastic synapses onto this core's neurons
   PacketFifo receive;

@@ -27,6 +27,11 @@ uint64_t ChipStats::sum_weight_updates() const {
   for (const auto& t : tiles) n += t.weight_updates;
   return n;
 }
+uint64_t ChipStats::sum_optimizer_state_updates() const {
+  uint64_t n = 0;
+  for (const auto& t : tiles) n += t.optimizer_state_updates;
+  return n;
+}
 StallStats ChipStats::sum_stalls() const {
   StallStats s;
   for (const auto& t : tiles) {
@@ -40,7 +45,7 @@ StallStats ChipStats::sum_stalls() const {
 double ChipStats::energy_pj() const {
   return sum_synaptic_events() * energy_synaptic_op_pj + sum_neuron_updates() * energy_neuron_update_pj +
          sum_eligibility_updates() * energy_eligibility_update_pj +
-         sum_weight_updates() * energy_weight_update_pj + hops * energy_hop_pj;
+         (sum_weight_updates() + sum_optimizer_state_updates()) * energy_weight_update_pj + hops * energy_hop_pj;
 }
 
 }  // namespace nchip::systemc

@@ -36,6 +36,7 @@ struct TileStats {
   uint64_t neuron_updates = 0;          // spiking neurons and readouts
   uint64_t eligibility_updates = 0;
   uint64_t weight_updates = 0;
+  uint64_t optimizer_state_updates = 0;  // words of optimizer state (Lion's m) updated, end of batch
   uint64_t compute_cycles = 0;          // neuron, learning-signal and plasticity work
   uint64_t synaptic_cycles = 0;         // integrating arriving packets
   uint64_t critical_steps = 0;          // steps in which this core's compute phase was the longest
@@ -51,7 +52,7 @@ struct ChipStats {
   uint64_t compute_phase_cycles = 0;    // sum over steps: slowest core's neuron + learning work
   uint64_t noc_bound_steps = 0;         // steps whose spike phase was longer than their compute phase
   uint64_t core_bound_steps = 0;
-  uint64_t weight_update_cycles = 0;    // end-of-batch SGD phases
+  uint64_t weight_update_cycles = 0;    // end-of-batch weight (and optimizer state) update phases
   std::vector<uint64_t> step_cycle_histogram;  // bucket b: cycles in [2^b, 2^(b+1)) (b = 0: [0, 2))
   uint64_t packets = 0;                 // injected (host and cores)
   uint64_t hops = 0;                    // router-to-router link traversals
@@ -66,6 +67,7 @@ struct ChipStats {
   uint64_t sum_neuron_updates() const;
   uint64_t sum_eligibility_updates() const;
   uint64_t sum_weight_updates() const;
+  uint64_t sum_optimizer_state_updates() const;
   StallStats sum_stalls() const;
   double energy_pj() const;
   double emulated_seconds() const { return clock_mhz > 0 ? total_cycles / (clock_mhz * 1e6) : 0.0; }

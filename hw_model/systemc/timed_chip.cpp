@@ -113,7 +113,7 @@ void TimedChip::step(const std::vector<uint32_t>& active_inputs, bool learning) 
   ++m.step;
 }
 
-void TimedChip::end_batch() { impl_->chip.run_weight_update(); }
+void TimedChip::end_batch(uint32_t optimizer_state_words) { impl_->chip.run_weight_update(optimizer_state_words); }
 
 learning::EligibilityOwner<arith::FixedOps>& TimedChip::eligibility() { return impl_->eligibility; }
 

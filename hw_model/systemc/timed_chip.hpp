@@ -42,8 +42,9 @@ class TimedChip {
   // One step with the inputs x[t] (sorted input indices). `learning` adds the learning-signal and
   // eligibility work of an e-prop step to the step's time (its values are the e-prop engine's).
   void step(const std::vector<uint32_t>& active_inputs, bool learning = false);
-  // Times the end-of-batch weight update (SGD on every plastic synapse).
-  void end_batch();
+  // Times the end-of-batch weight update of every plastic synapse, plus `optimizer_state_words`
+  // words of optimizer state per synapse (Lion: 1).
+  void end_batch(uint32_t optimizer_state_words = 0);
 
   // The cores' plasticity engines as the e-prop engine's owner of the full scheme's per-synapse
   // state (EpropEngine::set_eligibility_owner); rebuilt by load().

@@ -7,8 +7,14 @@ namespace nchip::runtime {
 
 TrainerChip::TrainerChip(const ir::Network& network, const model::NetworkModel<arith::FixedOps>& model,
                          const arith::FixedOps& ops, const image::ChipConfig& chip,
-                         const arith::QuantConfig& quant, const systemc::SystemcParams& params)
-    : image_(compiler::compile_network(network, chip, quant)), ops_(ops) {
+                         const arith::QuantConfig& quant, const systemc::SystemcParams& params,
+                         uint32_t optimizer_state_bits)
+    : image_(compiler::compile_network(network, chip, quant, [&] {
+        compiler::CompileOptions options;
+        options.optimizer_state_bits = optimizer_state_bits;
+        return options;
+      }())),
+      ops_(ops) {
   chip_ = &systemc::TimedChip::instance(chip.mesh_width, chip.mesh_height, params);
   chip_->load(image_, model, ops_);  // the placement from the image, the state from `model`
   if (params.rtl_etu_core >= 0) chip_->set_etu_unit(static_cast<uint32_t>(params.rtl_etu_core), params.rtl_etu);
@@ -44,7 +50,7 @@ void TrainerChip::attach(learning::EpropEngine<arith::FixedOps>& engine) {
 
 void TrainerChip::step(const std::vector<uint32_t>& inputs) { chip_->step(inputs, false); }
 
-void TrainerChip::end_batch() { chip_->end_batch(); }
+void TrainerChip::end_batch(uint32_t optimizer_state_words) { chip_->end_batch(optimizer_state_words); }
 
 std::vector<double> TrainerChip::readouts_real() const {
   std::vector<double> y;

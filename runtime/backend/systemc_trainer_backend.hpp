@@ -28,10 +28,11 @@ namespace nchip::runtime {
 
 class TrainerChip {
  public:
-  // Compiles `network` for `chip` (the placement and routes) and loads `model` (the trainer's).
+  // Compiles `network` for `chip` (the placement and routes, with `optimizer_state_bits` per
+  // plastic synapse reserved in synapse memory) and loads `model` (the trainer's).
   TrainerChip(const ir::Network& network, const model::NetworkModel<arith::FixedOps>& model,
               const arith::FixedOps& ops, const image::ChipConfig& chip, const arith::QuantConfig& quant,
-              const systemc::SystemcParams& params);
+              const systemc::SystemcParams& params, uint32_t optimizer_state_bits = 0);
   // Uses `image` (nchip compile) as compiled: its chip, placement and routes; loads `model`.
   TrainerChip(const image::ChipImage& image, const model::NetworkModel<arith::FixedOps>& model,
               const arith::FixedOps& ops, const systemc::SystemcParams& params);
@@ -41,7 +42,7 @@ class TrainerChip {
   void eprop_step(learning::EpropEngine<arith::FixedOps>& engine, const std::vector<uint32_t>& inputs,
                   const arith::Num<arith::FixedOps, arith::Quantity::voltage>* target, bool has_target);
   void step(const std::vector<uint32_t>& inputs);  // no learning (validation trials)
-  void end_batch();                                // times the batch's weight update
+  void end_batch(uint32_t optimizer_state_words = 0);  // times the batch's weight update (+ Lion's m)
   std::vector<double> readouts_real() const;
 
  private:

@@ -11,6 +11,7 @@
 #include "compiler/quant_config_json.hpp"
 #include "compiler/report.hpp"
 #include "hw_model/error.hpp"
+#include "hw_model/learning/batch_update.hpp"
 #include "runtime/cli/command.hpp"
 #include "runtime/cli/nir_options.hpp"
 #include "runtime/cli/options.hpp"
@@ -29,6 +30,9 @@ int compile_command_main(const std::vector<std::string>& args) {
       ("quant", po::value<std::string>(), "QuantConfig JSON (default: built-in formats)")
       ("storage", po::value<std::string>()->default_value("full"),
        "on-chip learning state: full (per-synapse eligibility and accumulator) or factored (none per synapse)")
+      ("optimizer", po::value<std::string>()->default_value("sgd"),
+       "the chip's batch optimizer, whose per-synapse state is reserved in synapse memory (full storage): "
+       "sgd or sign (none) or lion (m, the update_accumulator width)")
       ("output,o", po::value<std::string>(), "chip image to write")
       ("report", po::value<std::string>(), "also write the compile report as JSON to this file")
       ("json", "print the report as JSON instead of text");
@@ -46,6 +50,10 @@ int compile_command_main(const std::vector<std::string>& args) {
   const image::ChipConfig chip = compiler::read_chip_file(vm["chip"].as<std::string>());
   arith::QuantConfig quant;
   if (vm.count("quant")) quant = compiler::read_quant_config_file(vm["quant"].as<std::string>());
+  const std::string optimizer = pick<std::string>("optimizer", vm["optimizer"].as<std::string>(),
+                                                  {{"sgd", "sgd"}, {"sign", "sign"}, {"lion", "lion"}});
+  options.optimizer_state_bits =
+      learning::optimizer_state_bits(optimizer == "lion" ? learning::BatchRule::lion : learning::BatchRule::sgd, quant);
   const ir::Network network = read_network_any(vm["network"].as<std::string>(), vm);
 
   // Progress on stderr for networks that take more than a moment.

@@ -50,7 +50,8 @@ nlohmann::ordered_json systemc_stats_json(const systemc::ChipStats& s, double dt
   out["operations"] = {{"synaptic_ops", s.sum_synaptic_events()},
                        {"neuron_updates", s.sum_neuron_updates()},
                        {"eligibility_updates", s.sum_eligibility_updates()},
-                       {"weight_updates", s.sum_weight_updates()}};
+                       {"weight_updates", s.sum_weight_updates()},
+                       {"optimizer_state_updates", s.sum_optimizer_state_updates()}};
   out["noc"] = {{"packets", s.packets},
                 {"host_packets", s.host_packets},
                 {"hops", s.hops},
@@ -62,7 +63,8 @@ nlohmann::ordered_json systemc_stats_json(const systemc::ChipStats& s, double dt
                    {"synaptic_pj", s.sum_synaptic_events() * s.energy_synaptic_op_pj},
                    {"neuron_pj", s.sum_neuron_updates() * s.energy_neuron_update_pj},
                    {"eligibility_pj", s.sum_eligibility_updates() * s.energy_eligibility_update_pj},
-                   {"weight_update_pj", s.sum_weight_updates() * s.energy_weight_update_pj},
+                   {"weight_update_pj",  // weights and optimizer state (Lion's m)
+                    (s.sum_weight_updates() + s.sum_optimizer_state_updates()) * s.energy_weight_update_pj},
                    {"noc_pj", s.hops * s.energy_hop_pj}};
   out["emulated_time_s"] = s.emulated_seconds();
   out["network_time_s"] = network_seconds(s, dt_ms);

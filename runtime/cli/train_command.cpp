@@ -238,7 +238,7 @@ po::options_description train_options_description() {
       ("iterations", po::value<int64_t>()->default_value(100), "training iterations (weight updates)")
       ("batch", po::value<int64_t>(), "trials per iteration (default: pattern-generation 1, store-recall 128, evidence-accumulation 32)")
       ("steps", po::value<int64_t>(), "trial length in steps (default: the task's)")
-      ("optimizer", po::value<std::string>(), "adam, sgd or sign (lr * sign of the batch gradient; default: adam in float; in fixed, which allows sgd and sign: sgd for pattern-generation, sign for store-recall and evidence-accumulation)")
+      ("optimizer", po::value<std::string>(), "adam, sgd, sign (lr * sign of the batch gradient) or lion (lr * sign of an interpolated momentum, one more word per synapse; lr default 0.003); default: adam in float; in fixed, which allows sgd, sign and lion: sgd for pattern-generation, sign for store-recall and evidence-accumulation)")
       ("lr", po::value<double>(), "learning rate (default float/Adam: pattern-generation 0.003, store-recall 0.01, evidence-accumulation 0.005; fixed/SGD: "
                                   "0.9 / (steps x batch x N) and 61.44 / (steps x batch x N), N the LIF + ALIF neurons, i.e. 1.5e-6 and 1e-5 "
                                   "on the paper's networks; sign: 0.003; factored: 3e-4)")
@@ -247,6 +247,9 @@ po::options_description train_options_description() {
       ("adam-beta1", po::value<double>()->default_value(0.9, "0.9"), "Adam beta1")
       ("adam-beta2", po::value<double>()->default_value(0.999, "0.999"), "Adam beta2")
       ("adam-epsilon", po::value<double>()->default_value(1e-8, "1e-8"), "Adam epsilon")
+      ("lion-beta1-shift", po::value<int>()->default_value(3), "Lion beta1 = 1 - 2^-N (3: 0.875)")
+      ("lion-beta2-shift", po::value<int>()->default_value(7), "Lion beta2 = 1 - 2^-N (7: 0.9922)")
+      ("lr-shifts", po::value<std::string>()->default_value("none"), "none, or fan-in: projection p learns at lr x 2^-shift_p, shift_p = round(log2 sqrt(fan-in_p / smallest fan-in)), capped so no step rounds to 0 (one line per projection in the header)")
       ("reg-strength", po::value<double>(), "firing-rate regularization strength c (default 1; 0 = off)")
       ("target-rate", po::value<double>(), "regularization target rate in Hz (default 10)")
       ("softmax", po::value<std::string>(), "classification error: exact (float), lut (fixed, default) or hard-sigmoid")
@@ -423,7 +426,8 @@ int train_main(const std::vector<std::string>& args, std::vector<std::string>* c
   const bool optimizer_chosen = vm.count("optimizer") > 0;
   if (optimizer_chosen)
     o.optimizer = pick<OptimizerKind>("optimizer", vm["optimizer"].as<std::string>(),
-                                      {{"adam", OptimizerKind::adam}, {"sgd", OptimizerKind::sgd}, {"sign", OptimizerKind::sign}});
+                                      {{"adam", OptimizerKind::adam}, {"sgd", OptimizerKind::sgd}, {"sign", OptimizerKind::sign},
+                                       {"lion", OptimizerKind::lion}});
   o.eprop.classification = fixed ? arith::ClassificationError::softmax_exp_lut
                                  : arith::ClassificationError::softmax_exact;
   if (vm.count("softmax")) {
@@ -455,6 +459,8 @@ int train_main(const std::vector<std::string>& args, std::vector<std::string>* c
   o.adam_beta1 = vm["adam-beta1"].as<double>();
   o.adam_beta2 = vm["adam-beta2"].as<double>();
   o.adam_epsilon = vm["adam-epsilon"].as<double>();
+  o.lion = {vm["lion-beta1-shift"].as<int>(), vm["lion-beta2-shift"].as<int>()};
+  o.lr_shifts = pick<bool>("lr-shifts", vm["lr-shifts"].as<std::string>(), {{"none", false}, {"fan-in", true}});
   if (vm.count("reg-strength")) o.eprop.reg_strength = vm["reg-strength"].as<double>();
   if (vm.count("target-rate")) o.eprop.reg_target_rate_hz = vm["target-rate"].as<double>();
   o.validation_trials = static_cast<uint32_t>(bounded(vm, "validation-trials", 0, 1'000'000));
@@ -586,6 +592,7 @@ int train_main(const std::vector<std::string>& args, std::vector<std::string>* c
       fmt::print("core {}'s eligibility-trace unit: the verilated RTL (rtl/etu.sv), the other cores the C++ unit\n",
                  o.systemc.rtl_etu_core);
   };
+  if (!quiet && o.lr_shifts) o.on_lr_shift = [](const std::string& line) { fmt::print("{}\n", line); };
   std::vector<IterationRecord> curve;
   const std::string metric_name = task == "pattern-generation" ? "nmse" : "recall_error_rate";
   SigintGuard guard;

@@ -5,11 +5,21 @@
 namespace nchip::runtime {
 
 void SgdOptimizer::update(std::vector<double>& params, const std::vector<double>& grad, double lr) {
-  for (size_t i = 0; i < params.size(); ++i) params[i] -= lr * grad[i];
+  for (size_t i = 0; i < params.size(); ++i) params[i] -= lr * lr_scale(i) * grad[i];
 }
 
 void SignOptimizer::update(std::vector<double>& params, const std::vector<double>& grad, double lr) {
-  for (size_t i = 0; i < params.size(); ++i) params[i] -= grad[i] > 0 ? lr : grad[i] < 0 ? -lr : 0.0;
+  for (size_t i = 0; i < params.size(); ++i) {
+    const double step = lr * lr_scale(i);
+    params[i] -= grad[i] > 0 ? step : grad[i] < 0 ? -step : 0.0;
+  }
+}
+
+void LionOptimizer::update(std::vector<double>& params, const std::vector<double>& grad, double lr) {
+  for (size_t i = 0; i < params.size(); ++i) {
+    params[i] -= lr * lr_scale(i) * arith::lion_direction(m_[i], grad[i], betas_);
+    m_[i] = arith::lion_momentum(m_[i], grad[i], betas_);
+  }
 }
 
 AdamOptimizer::AdamOptimizer(size_t n, double beta1, double beta2, double epsilon)
@@ -23,7 +33,7 @@ void AdamOptimizer::update(std::vector<double>& params, const std::vector<double
   for (size_t i = 0; i < params.size(); ++i) {
     m_[i] = beta1_ * m_[i] + (1.0 - beta1_) * grad[i];
     v_[i] = beta2_ * v_[i] + (1.0 - beta2_) * grad[i] * grad[i];
-    params[i] -= step * m_[i] / (std::sqrt(v_[i]) + epsilon_);
+    params[i] -= step * lr_scale(i) * m_[i] / (std::sqrt(v_[i]) + epsilon_);
   }
 }
 

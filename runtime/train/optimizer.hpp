@@ -4,15 +4,26 @@
 #pragma once
 
 #include <cstddef>
+#include <utility>
 #include <vector>
+
+#include "hw_model/arith/lion_update.hpp"
 
 namespace nchip::runtime {
 
 class Optimizer {
  public:
   virtual ~Optimizer() = default;
-  // params -= step(grad); `lr` is the current (possibly decayed) learning rate.
+  // params -= step(grad); `lr` is the current (possibly decayed) learning rate, times
+  // lr_scale(i) for parameter i (per-projection rate shifts, --lr-shifts).
   virtual void update(std::vector<double>& params, const std::vector<double>& grad, double lr) = 0;
+  void set_lr_scales(std::vector<double> scales) { lr_scale_ = std::move(scales); }
+
+ protected:
+  double lr_scale(size_t i) const { return lr_scale_.empty() ? 1.0 : lr_scale_[i]; }
+
+ private:
+  std::vector<double> lr_scale_;  // empty: 1 for every parameter
 };
 
 class SgdOptimizer final : public Optimizer {
@@ -24,6 +35,17 @@ class SgdOptimizer final : public Optimizer {
 class SignOptimizer final : public Optimizer {
  public:
   void update(std::vector<double>& params, const std::vector<double>& grad, double lr) override;
+};
+
+// Lion with the chip's betas (1 - 2^-shift) and rule, hw_model/arith/lion_update.hpp.
+class LionOptimizer final : public Optimizer {
+ public:
+  explicit LionOptimizer(size_t n, arith::LionBetas betas = {}) : betas_(betas), m_(n, 0.0) {}
+  void update(std::vector<double>& params, const std::vector<double>& grad, double lr) override;
+
+ private:
+  arith::LionBetas betas_;
+  std::vector<double> m_;
 };
 
 class AdamOptimizer final : public Optimizer {

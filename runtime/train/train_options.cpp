@@ -61,6 +61,7 @@ double fixed_sgd_default_lr(const TrainOptions& o, uint32_t recurrent_neurons) {
 
 void apply_default_lr(TrainOptions& o, uint32_t recurrent_neurons) {
   if (o.optimizer == OptimizerKind::sign) o.lr = kSignDefaultLr;
+  else if (o.optimizer == OptimizerKind::lion) o.lr = kLionDefaultLr;
   else if (o.mode != TrainMode::fixed_chip) return;
   else if (o.eprop.storage == learning::StorageScheme::factored) o.lr = kFactoredDefaultLr;
   else if (o.optimizer == OptimizerKind::sgd) o.lr = fixed_sgd_default_lr(o, recurrent_neurons);
@@ -112,10 +113,13 @@ void validate(const TrainOptions& o) {
   if (o.batch == 0) throw InputError("--batch must be at least 1");
   if (!(o.lr > 0) || o.lr >= 256) throw InputError(fmt::format("--lr must be in (0, 256), got {}", o.lr));
   if (o.mode == TrainMode::fixed_chip && o.optimizer == OptimizerKind::adam)
-    throw InputError("--optimizer adam: the chip applies sgd or sign; Adam runs only in --mode float");
-  if (o.eprop.storage == learning::StorageScheme::factored && o.optimizer == OptimizerKind::sign)
-    throw InputError("--optimizer sign: --storage factored moves each weight online by +-1 LSB, there is no "
-                     "batch update to take the sign of");
+    throw InputError("--optimizer adam: the chip applies sgd, sign or lion; Adam runs only in --mode float");
+  if (o.eprop.storage == learning::StorageScheme::factored &&
+      (o.optimizer == OptimizerKind::sign || o.optimizer == OptimizerKind::lion))
+    throw InputError(fmt::format("--optimizer {}: --storage factored moves each weight online by +-1 LSB, there is "
+                                 "no batch update to take the sign of", o.optimizer == OptimizerKind::sign ? "sign" : "lion"));
+  if (o.algorithm == Algorithm::bptt && o.optimizer == OptimizerKind::lion && o.mode != TrainMode::float_reference)
+    throw InputError("--optimizer lion with --algorithm bptt: use --mode float");
   if (o.mode == TrainMode::float_reference && o.eprop.storage == learning::StorageScheme::factored)
     throw InputError("--storage factored is an on-chip scheme: use it with --mode fixed");
   if (o.lr_decay_every > 0 && !(o.lr_decay_factor > 0 && o.lr_decay_factor <= 1))
@@ -123,6 +127,9 @@ void validate(const TrainOptions& o) {
   if (!(o.adam_beta1 >= 0 && o.adam_beta1 < 1) || !(o.adam_beta2 >= 0 && o.adam_beta2 < 1))
     throw InputError("--adam-beta1/--adam-beta2 must be in [0, 1)");
   if (!(o.adam_epsilon > 0)) throw InputError("--adam-epsilon must be > 0");
+  if (o.lion.beta1_shift < 1 || o.lion.beta1_shift > 16 || o.lion.beta2_shift < 1 || o.lion.beta2_shift > 16)
+    throw InputError(fmt::format("--lion-beta1-shift/--lion-beta2-shift must be in 1..16, got {} and {}",
+                                 o.lion.beta1_shift, o.lion.beta2_shift));
   if (o.eprop.reg_strength < 0) throw InputError("--reg-strength must be >= 0");
   if (o.eprop.reg_target_rate_hz < 0) throw InputError("--target-rate must be >= 0 Hz");
   if (o.steps && *o.steps == 0) throw InputError("--steps must be at least 1");
@@ -151,11 +158,22 @@ const char* to_string(TrainMode mode) {
 const char* to_string(Algorithm algorithm) {
   return algorithm == Algorithm::eprop ? "eprop" : "bptt";
 }
+learning::BatchRule batch_rule(OptimizerKind kind) {
+  return kind == OptimizerKind::sign ? learning::BatchRule::sign
+         : kind == OptimizerKind::lion ? learning::BatchRule::lion
+                                       : learning::BatchRule::sgd;
+}
+
+uint32_t optimizer_state_bits(OptimizerKind kind, const arith::QuantConfig& quant) {
+  return learning::optimizer_state_bits(batch_rule(kind), quant);
+}
+
 const char* to_string(OptimizerKind kind) {
   switch (kind) {
     case OptimizerKind::sgd: return "sgd";
     case OptimizerKind::sign: return "sign";
     case OptimizerKind::adam: return "adam";
+    case OptimizerKind::lion: return "lion";
   }
   return "?";
 }

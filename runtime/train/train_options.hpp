@@ -11,6 +11,7 @@
 #include "compiler/ir/network.hpp"
 #include "hw_model/arith/ops.hpp"
 #include "hw_model/arith/quant_config.hpp"
+#include "hw_model/learning/batch_update.hpp"
 #include "hw_model/learning/eligibility_owner.hpp"
 #include "hw_model/learning/eprop_config.hpp"
 #include "hw_model/image/chip_config.hpp"
@@ -25,7 +26,7 @@ class EtuObserver;  // hw_model/learning/eprop_engine.hpp
 namespace nchip::runtime {
 
 enum class TrainMode : uint8_t { float_reference, fixed_chip };
-enum class OptimizerKind : uint8_t { sgd, sign, adam };
+enum class OptimizerKind : uint8_t { sgd, sign, adam, lion };
 // How gradients are formed: e-prop (the chip's rule, float or fixed) or BPTT (the float
 // reference's exact gradient, the baseline e-prop is compared with).
 enum class Algorithm : uint8_t { eprop, bptt };
@@ -52,6 +53,10 @@ struct TrainOptions {
   OptimizerKind optimizer = OptimizerKind::adam;
   double lr = 0.01;
   double adam_beta1 = 0.9, adam_beta2 = 0.999, adam_epsilon = 1e-8;
+  arith::LionBetas lion;  // --optimizer lion: beta = 1 - 2^-shift (hw_model/arith/lion_update.hpp)
+  // --lr-shifts fan-in: projection p learns at lr * 2^-shift_p (hw_model/learning/
+  // projection_lr_shift.hpp), sgd, sign, lion and adam, float and fixed. Off by default.
+  bool lr_shifts = false;
   uint32_t lr_decay_every = 0;  // 0: never
   double lr_decay_factor = 1.0;
   uint64_t seed = 1;
@@ -71,6 +76,9 @@ struct TrainOptions {
   // Called once, after every check has passed and the run is set up, before iteration 1 (nchip
   // train prints its header there, so an error never follows the header). May be empty.
   std::function<void()> on_start;
+  // With lr_shifts: called right after on_start with one line per plastic projection
+  // ("lr shift: in->rec fan-in 20 exponent -1: 2^-0"). May be empty.
+  std::function<void(const std::string&)> on_lr_shift;
 };
 
 // SGD learning rate of the fixed-point chip for o.task, o.steps (unset: the task's), o.batch and
@@ -104,6 +112,10 @@ OptimizerKind default_optimizer(const TrainOptions& o);
 // 5 % error at iteration 53, 0.01 at 102 (noisier), 0.001 still 0.32 at 120 (bench/README.md).
 inline constexpr double kSignDefaultLr = 0.003;
 
+// Learning rate of Lion (--optimizer lion, hw_model/arith/lion_update.hpp): a sign step like
+// --optimizer sign, so the same scale; measured on pattern generation (bench/README.md).
+inline constexpr double kLionDefaultLr = 0.003;
+
 // Paper defaults per task (lr, decay, batch, regularization), applied before command-line flags.
 void apply_task_defaults(const std::string& task, TrainOptions& options);
 
@@ -119,6 +131,11 @@ void validate(const TrainOptions& options);
 const char* to_string(TrainMode mode);
 const char* to_string(Algorithm algorithm);
 const char* to_string(OptimizerKind kind);
+
+// The chip's batch rule of an optimizer (adam has none: float only, maps to sgd).
+learning::BatchRule batch_rule(OptimizerKind kind);
+// Optimizer state bits per plastic synapse on chip (learning::optimizer_state_bits).
+uint32_t optimizer_state_bits(OptimizerKind kind, const arith::QuantConfig& quant);
 const char* to_string(learning::FeedbackKind kind);
 using model::to_string;  // StorageScheme (hw_model/model/learning_state.hpp)
 

@@ -14,6 +14,7 @@
 #include "hw_model/error.hpp"
 #include "hw_model/functional/simulator.hpp"
 #include "hw_model/learning/eprop_engine.hpp"
+#include "hw_model/learning/projection_lr_shift.hpp"
 #include "runtime/backend/systemc_trainer_backend.hpp"
 #include "runtime/tasks/task.hpp"
 #include "runtime/train/bptt_learner.hpp"
@@ -121,7 +122,8 @@ class TrainingRun {
     if constexpr (std::is_same_v<Ops, arith::FixedOps>)
       if (o.systemc_backend)
         chip_ = image ? std::make_unique<TrainerChip>(*image, model_, ops_, o.systemc)
-                      : std::make_unique<TrainerChip>(network, model_, ops_, o.chip, o.quant, o.systemc);
+                      : std::make_unique<TrainerChip>(network, model_, ops_, o.chip, o.quant, o.systemc,
+                                                      optimizer_state_bits(o.optimizer, o.quant));
     if constexpr (std::is_same_v<Ops, arith::FloatOps>) {
       size_t n = 0;
       for (auto* m : matrices())
@@ -130,9 +132,12 @@ class TrainingRun {
         optimizer_ = std::make_unique<AdamOptimizer>(n, o.adam_beta1, o.adam_beta2, o.adam_epsilon);
       else if (o.optimizer == OptimizerKind::sign)
         optimizer_ = std::make_unique<SignOptimizer>();
+      else if (o.optimizer == OptimizerKind::lion)
+        optimizer_ = std::make_unique<LionOptimizer>(n, o.lion);
       else
         optimizer_ = std::make_unique<SgdOptimizer>();
     }
+    if (o.lr_shifts) set_up_lr_shifts();
   }
 
   // Scores trials first_trial .. first_trial + trials - 1 of the task without learning, each
@@ -152,6 +157,12 @@ class TrainingRun {
     TrainResult result;
     result.metric_name = task_->loss() == LossKind::mse ? "nmse" : "recall_error_rate";
     if (o_.on_start) o_.on_start();
+    if (o_.on_lr_shift)
+      for (const auto& p : lr_shifts_) {
+        const auto& proj = network_.projections.at(p.projection);
+        o_.on_lr_shift(fmt::format("lr shift: {}->{} fan-in {:.4g} exponent {}: lr x 2^-{}", proj.source, proj.target,
+                                   p.fan_in, p.exponent, p.shift));
+      }
     for (uint32_t it = 0; it < o_.iterations; ++it) {
       if (stop && stop->load()) {
         result.interrupted = true;
@@ -214,12 +225,15 @@ class TrainingRun {
       for (size_t s = 0; s < m->size(); ++s)
         if (m->plastic[s]) result.weights_changed += m->weight[s] != initial_weights_[i++];
     if constexpr (std::is_same_v<Ops, arith::FixedOps>) {
-      result.bits_per_synapse_lif = model::plastic_synapse_bits(o_.quant, o_.eprop.storage, false);
-      result.bits_per_synapse_alif = model::plastic_synapse_bits(o_.quant, o_.eprop.storage, true);
+      const uint32_t state = optimizer_state_bits(o_.optimizer, o_.quant);
+      result.bits_per_synapse_lif = model::plastic_synapse_bits(o_.quant, o_.eprop.storage, false) + state;
+      result.bits_per_synapse_alif = model::plastic_synapse_bits(o_.quant, o_.eprop.storage, true) + state;
     } else {
-      // The float reference keeps doubles: 64-bit weight, filtered e, accumulator (+ eps_a).
-      result.bits_per_synapse_lif = 3 * 64;
-      result.bits_per_synapse_alif = 4 * 64;
+      // The float reference keeps doubles: 64-bit weight, filtered e, accumulator (+ eps_a), and
+      // the optimizer's state (Adam m and v, Lion m).
+      const int state = o_.optimizer == OptimizerKind::adam ? 2 * 64 : o_.optimizer == OptimizerKind::lion ? 64 : 0;
+      result.bits_per_synapse_lif = 3 * 64 + state;
+      result.bits_per_synapse_alif = 4 * 64 + state;
     }
     return result;
   }
@@ -227,6 +241,25 @@ class TrainingRun {
  private:
   std::array<model::SynapseMatrix<Ops>*, 3> matrices() {
     return {&model_.input_synapses, &model_.recurrent_synapses, &model_.readout_synapses};
+  }
+
+  // --lr-shifts: one shift per plastic projection (projection_lr_shift.hpp); the chip's update
+  // unit takes them by projection, the host optimizer as a per-parameter scale 2^-shift.
+  void set_up_lr_shifts() {
+    int weight_frac = -1;  // float: no exponent cap
+    if constexpr (std::is_same_v<Ops, arith::FixedOps>) weight_frac = o_.quant[Quantity::weight].frac;
+    lr_shifts_ = learning::projection_lr_shifts(model_, o_.lr, weight_frac);
+    for (const auto& p : lr_shifts_) {
+      if (lr_shift_.size() <= p.projection) lr_shift_.resize(p.projection + 1, 0);
+      lr_shift_[p.projection] = static_cast<uint8_t>(p.shift);
+    }
+    if (optimizer_) {
+      std::vector<double> scales;
+      for (auto* m : matrices())
+        for (size_t s = 0; s < m->size(); ++s)
+          if (m->plastic[s]) scales.push_back(std::ldexp(1.0, -lr_shift_[m->origin[s].projection]));
+      optimizer_->set_lr_scales(std::move(scales));
+    }
   }
 
   const learning::EpropTimers& timers() const { return bptt_ ? bptt_->timers() : engine_->timers(); }
@@ -296,7 +329,7 @@ class TrainingRun {
 
   void apply_updates(uint32_t iteration, double lr) {
     if (o_.eprop.storage == learning::StorageScheme::factored) return;  // applied online
-    if (chip_) chip_->end_batch();  // the chip's time for the batch's weight update
+    if (chip_) chip_->end_batch(o_.optimizer == OptimizerKind::lion ? 1 : 0);  // the update's time (+ Lion's m)
     if constexpr (std::is_same_v<Ops, arith::FloatOps>) {
       std::vector<double> params, grads;
       for (int set = 0; set < 3; ++set) {
@@ -313,10 +346,9 @@ class TrainingRun {
         for (size_t s = 0; s < m->size(); ++s)
           if (m->plastic[s]) m->weight[s] = params[i++];
     } else {
-      // On chip: the engine's batch weight-update unit (w - lr * acc or w - lr * sign(acc)).
-      const learning::BatchRule rule =
-          o_.optimizer == OptimizerKind::sign ? learning::BatchRule::sign : learning::BatchRule::sgd;
-      weight_update_saturations_ += engine_->apply_batch_update({rule, lr, o_.seed, iteration});
+      // On chip: the engine's batch weight-update unit (w - lr * acc, w - lr * sign(acc) or Lion).
+      const learning::BatchUpdate update{batch_rule(o_.optimizer), lr, o_.seed, iteration, o_.lion, lr_shift_};
+      weight_update_saturations_ += engine_->apply_batch_update(update);
     }
   }
 
@@ -330,6 +362,8 @@ class TrainingRun {
   std::unique_ptr<BpttLearner> bptt_;                      // --algorithm bptt (float only)
   std::unique_ptr<TrainerChip> chip_;  // --backend systemc (fixed mode only)
   std::unique_ptr<Optimizer> optimizer_;
+  std::vector<learning::ProjectionLrShift> lr_shifts_;  // --lr-shifts, plastic projections
+  std::vector<uint8_t> lr_shift_;                      // by IR projection index (empty: none)
   uint64_t weight_update_saturations_ = 0;
   std::vector<Num<Ops, Quantity::weight>> initial_weights_;  // plastic synapses, matrices() order
 };
@@ -438,6 +472,11 @@ TrainResult train_image(const image::ChipImage& image, const TrainOptions& optio
   if (static_cast<int>(options.eprop.storage) != static_cast<int>(image.storage))
     throw InputError(fmt::format("a chip image compiled for --storage {} trains with that storage scheme",
                                  image::to_string(image.storage)));
+  if (image.optimizer_state_bits < optimizer_state_bits(options.optimizer, options.quant))
+    throw InputError(fmt::format("--optimizer {} keeps {} bits per plastic synapse the image does not reserve "
+                                 "(it has {}): compile it with nchip compile --optimizer {}",
+                                 to_string(options.optimizer), optimizer_state_bits(options.optimizer, options.quant),
+                                 image.optimizer_state_bits, to_string(options.optimizer)));
   compiler::ImageTrainingNetwork net = compiler::training_network(image);
   arith::SaturationCounts counts;
   const arith::FixedOps ops(options.quant, counts);

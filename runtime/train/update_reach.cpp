@@ -31,7 +31,7 @@ FrozenProjection reach_of(const std::string& name, int exponent, const TrainOpti
   const double lsb = std::ldexp(1.0, exponent - q[Quantity::weight].frac);  // real value of one LSB
   FrozenProjection p;
   p.name = name;
-  if (o.optimizer == OptimizerKind::sign) {
+  if (o.optimizer == OptimizerKind::sign || o.optimizer == OptimizerKind::lion) {  // both step by lr
     p.largest_step_lsb = lr / lsb;
     p.lr_to_move = (mode == Rounding::nearest ? 0.5 : 1.0) * lsb;
     *frozen = rounds_to_zero(p.largest_step_lsb, mode);
@@ -56,7 +56,8 @@ double round_up_3_digits(double x) {
 
 // "the sign update's step (lr 0.003)" / "the SGD step (lr 1e-07 x the largest accumulator 32768)".
 std::string step_text(const TrainOptions& o) {
-  if (o.optimizer == OptimizerKind::sign) return fmt::format("the sign update's step (lr {:g})", o.lr);
+  if (o.optimizer == OptimizerKind::sign || o.optimizer == OptimizerKind::lion)
+    return fmt::format("the {} update's step (lr {:g})", to_string(o.optimizer), o.lr);
   return fmt::format("the SGD step (lr {:g} x the largest accumulator {:g})", o.lr,
                      -o.quant[Quantity::update_accumulator].min_real());
 }
@@ -84,7 +85,7 @@ UpdateReach update_reach(const ir::Network& network, const model::NetworkModel<a
   if (reach.frozen.empty()) return reach;
   const arith::QuantConfig& q = o.quant;
   std::string formats = "weight " + q[Quantity::weight].describe();
-  if (o.optimizer != OptimizerKind::sign) formats += ", update_accumulator " + q[Quantity::update_accumulator].describe();
+  if (o.optimizer == OptimizerKind::sgd) formats += ", update_accumulator " + q[Quantity::update_accumulator].describe();
   double largest_step = 0;
   std::string names;
   for (const auto& p : reach.frozen) {

@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "compiler/lower.hpp"
+#include "compiler/report.hpp"
 #include "hw_model/image/chip_image.hpp"
 #include "image_test_helpers.hpp"
 #include "mapping_test_helpers.hpp"
@@ -74,6 +75,27 @@ TEST_CASE("the image keeps its QuantConfig") {
   CHECK(back.quant.rounding == arith::Rounding::stochastic);
 }
 
+TEST_CASE("the image keeps the optimizer state bits it reserves (format version 2)") {
+  compiler::CompileOptions lion;
+  lion.optimizer_state_bits = 32;
+  const auto im = compiler::compile_network(mixed_network(), test::tiny_chip(3, 2, 8), arith::QuantConfig{}, lion);
+  CHECK(im.optimizer_state_bits == 32);
+  const auto back = image::read_image(image::write_image(im), "x");
+  CHECK(back.optimizer_state_bits == 32);
+  CHECK(compiled().optimizer_state_bits == 0);
+  CHECK(image::write_image(im) != image::write_image(compiled()));
+  // The compile report counts m in the learning state, per plastic synapse.
+  uint64_t plastic = 0;
+  for (const auto* m : {&im.network.input_synapses, &im.network.recurrent_synapses, &im.network.readout_synapses})
+    for (size_t s = 0; s < m->size(); ++s) plastic += m->plastic[s];
+  REQUIRE(plastic > 0);
+  const auto with_m = compiler::make_report(im), without = compiler::make_report(compiled());
+  CHECK(with_m.learning_bits == without.learning_bits + 32 * plastic);
+  CHECK(with_m.memory_bits == without.memory_bits + 32 * plastic);
+  CHECK(compiler::report_text(with_m, 100).find("optimizer state 32 bits per plastic synapse") != std::string::npos);
+  CHECK(compiler::report_json(with_m)["optimizer_state_bits_per_plastic_synapse"] == 32);
+}
+
 TEST_CASE("corrupt images are refused with one clear line") {
   const std::string good = image::write_image(compiled());
   REQUIRE(read_error(good) == "<no error>");
@@ -86,7 +108,7 @@ TEST_CASE("corrupt images are refused with one clear line") {
   std::string bad_version = good;
   bad_version[8] = 9;
   CHECK(read_error(bad_version) ==
-        "net.nchip: image format version 9 is not supported (this nchip reads version 1; recompile the network)");
+        "net.nchip: image format version 9 is not supported (this nchip reads version 2; recompile the network)");
 
   const std::string truncated = good.substr(0, good.size() - 100);
   CHECK(read_error(truncated) == "net.nchip: truncated image (" + std::to_string(truncated.size()) + " of " +

@@ -63,6 +63,28 @@ TEST_CASE("factored storage keeps no learning state per synapse, so more fits") 
   CHECK(compile_error(net, chip).find("core_synapse_memory_bits") != std::string::npos);
 }
 
+// Issue #17: Lion's per-synapse m (learning::optimizer_state_bits, the update_accumulator's 32
+// bits) counts against synapse memory: a core that holds 40 plastic synapses with SGD's state
+// no longer does with Lion's.
+TEST_CASE("the optimizer's state bits count against synapse memory in partitioning") {
+  auto chip = test::tiny_chip(1, 1, 4);
+  const arith::QuantConfig q;
+  const uint64_t sgd_bits = 40ull * image::synapse_bits(chip, q, image::StorageScheme::full, true, false) +
+                            image::kGroupHeaderBits;
+  CHECK(image::synapse_bits(chip, q, image::StorageScheme::full, true, false, 32) ==
+        image::synapse_bits(chip, q, image::StorageScheme::full, true, false) + 32);
+  CHECK(image::synapse_bits(chip, q, image::StorageScheme::full, false, false, 32) ==
+        image::synapse_bits(chip, q, image::StorageScheme::full, false, false));  // not plastic: no state
+  compiler::CompileOptions lion;
+  lion.optimizer_state_bits = 32;
+  chip.core_synapse_memory_bits = sgd_bits;
+  const auto net = in_to_rec(10, 4);
+  CHECK(compile_error(net, chip) == "<no error>");
+  CHECK(compile_error(net, chip, lion).find("core_synapse_memory_bits") != std::string::npos);
+  chip.core_synapse_memory_bits = sgd_bits + 40 * 32;
+  CHECK(compile_error(net, chip, lion) == "<no error>");
+}
+
 TEST_CASE("fan-in and trace slots: a neuron over the limit on its own is named") {
   auto chip = test::tiny_chip(4, 1, 8);
   chip.core_max_fan_in = 10;

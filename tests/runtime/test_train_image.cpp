@@ -286,3 +286,30 @@ TEST_CASE("compile and train use one set of default formats: an image compiled w
   CHECK(a.out.find(header) != std::string::npos);
   CHECK(b.out.find(header) != std::string::npos);
 }
+
+// Issue #17: Lion's m must be reserved in the image (nchip compile --optimizer lion); an image
+// compiled without it refuses --optimizer lion with one line, one compiled with it trains as its
+// IR on both chip models, and metrics.json counts m in bits_per_synapse.
+TEST_CASE("nchip train --net NET.nchip --optimizer lion needs an image compiled with --optimizer lion") {
+  const Setup plain = compile("train_image_lion_plain", nchip::ir::network_to_json(test_network()), "");
+  const std::string flags = "--task pattern-generation --steps 100 --iterations 2 --seed 7 --optimizer lion";
+  const auto refused = run_nchip("train --net " + plain.image + " --mode fixed " + flags + " --quiet --out " +
+                                     plain.dir + "/o",
+                                 plain.dir);
+  CHECK(refused.exit_code == 2);
+  CHECK(nchip::test::line_count(refused.err) == 1);
+  CHECK(refused.err.find("nchip compile --optimizer lion") != std::string::npos);
+
+  const Setup s = compile("train_image_lion", nchip::ir::network_to_json(test_network()), "--optimizer lion");
+  check_same_training(s, flags, "");
+  const auto sc = run_nchip("train --net " + s.image + " --mode fixed --backend systemc " + flags + " --quiet --out " +
+                                s.dir + "/sc",
+                            s.dir);
+  INFO(sc.err);
+  REQUIRE(sc.exit_code == 0);
+  CHECK(slurp(s.dir + "/from_image/trained.json") == slurp(s.dir + "/sc/trained.json"));
+  const auto metrics = nlohmann::json::parse(slurp(s.dir + "/from_image/metrics.json"));
+  // s16 weight + s24 eligibility + s32 accumulator (+ s24 eps_a onto ALIF) + s32 m.
+  CHECK(metrics["bits_per_synapse"]["lif_target"] == 16 + 24 + 32 + 32);
+  CHECK(metrics["bits_per_synapse"]["alif_target"] == 16 + 24 + 32 + 24 + 32);
+}
