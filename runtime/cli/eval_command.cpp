@@ -18,6 +18,7 @@
 #include "hw_model/error.hpp"
 #include "hw_model/image/chip_image.hpp"
 #include "runtime/cli/command.hpp"
+#include "runtime/cli/nir_options.hpp"
 #include "runtime/cli/options.hpp"
 #include "runtime/cli/task_flags.hpp"
 #include "runtime/train/trainer.hpp"
@@ -31,7 +32,7 @@ namespace {
 po::options_description eval_options_description() {
   po::options_description opts(
       "usage: nchip eval NET --task TASK [options]\n"
-      "  NET: network IR JSON (e.g. a train run's trained.json) or chip image (fixed mode)\n\noptions");
+      "  NET: network IR JSON (e.g. a train run's trained.json), NIR file or chip image (fixed mode)\n\noptions");
   opts.add_options()
       ("help,h", "show this help")
       ("task", po::value<std::string>(), "pattern-generation, store-recall or evidence-accumulation")
@@ -48,6 +49,7 @@ po::options_description eval_options_description() {
        "score the validation trials nchip train scored after iteration N (with --validation-trials = --trials)")
       ("json", "print the result as JSON");
   opts.add(task_shape_options_description());
+  add_nir_import_options(opts);  // NET.nir: a NIR graph, imported on the fly
   return opts;
 }
 
@@ -98,11 +100,12 @@ int eval_command_main(const std::vector<std::string>& args) {
     if (!fixed || vm.count("quant"))
       throw InputError(path + ": a chip image runs in fixed mode with the quant config it was compiled with; "
                        "use --mode fixed without --quant, or the IR JSON");
+    refuse_nir_flags(path, vm);
     const image::ChipImage chip_image = image::read_image_file(path);
     network_name = chip_image.network.name;
     r = evaluate_image(chip_image, o, first_trial, trials);
   } else {
-    const ir::Network network = ir::read_network_file(path);
+    const ir::Network network = read_network_any(path, vm);
     network_name = network.name;
     r = evaluate(network, o, first_trial, trials);
   }

@@ -92,3 +92,20 @@ TEST_CASE("nchip eval prints the metric in one line per quantity and checks its 
     CHECK(e.out.empty());
   }
 }
+
+TEST_CASE("nchip eval takes a NIR file: the same metric as the network it was exported from") {
+  const std::string dir = scratch_dir("cli_eval_nir");
+  const std::string net = source_path("examples/networks/pattern_generation_small.json");
+  REQUIRE(run_nchip("export " + net + " -o " + dir + "/net.nir", dir).exit_code == 0);
+  const std::string task = " --task pattern-generation --trials 2 --json";
+  const auto json = run_nchip("eval " + net + task, dir);
+  const auto nir = run_nchip("eval " + dir + "/net.nir --reset subtract" + task, dir);
+  INFO(nir.err);
+  REQUIRE(json.exit_code == 0);
+  REQUIRE(nir.exit_code == 0);
+  CHECK(nlohmann::json::parse(nir.out)["metric"] == nlohmann::json::parse(json.out)["metric"]);
+  // NIR flags for a JSON network are refused.
+  const auto bad = run_nchip("eval " + net + " --dt-ms 1" + task, dir);
+  CHECK(bad.exit_code == 2);
+  CHECK(bad.err.find("--dt-ms: only for a .nir network") != std::string::npos);
+}
