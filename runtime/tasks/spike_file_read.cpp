@@ -15,6 +15,7 @@
 #include <utility>
 #include <vector>
 
+#include "compiler/json_reader.hpp"
 #include "hw_model/error.hpp"
 #include "runtime/tasks/message_text.hpp"
 #include "runtime/tasks/spike_file.hpp"
@@ -223,24 +224,21 @@ class Reader {
   std::string path_;
 };
 
-std::string parse_error_text(const json::parse_error& e) {
-  // Drop nlohmann's "[json.exception.parse_error.101] " prefix: the user needs line and column.
-  std::string what = e.what();
-  const auto close = what.find("] ");
-  return close == std::string::npos ? what : what.substr(close + 2);
-}
-
 }  // namespace
 
 Trial parse_spike_file(const std::string& text, const std::string& path) {
   const Reader reader(path);
-  json doc;
+  // The shared JSON reader turns every parse failure into one InputError line: syntax errors with
+  // line and column, a number too large for a double ("1e999") and duplicate keys (which nlohmann
+  // would resolve silently, last wins) with their JSON pointer, as for networks and quant configs.
+  const json doc = json_reader::Reader(detail::printable(path)).parse(text);
   try {
-    doc = json::parse(text);
-  } catch (const json::parse_error& e) {
-    reader.fail(kDocument, "bad JSON: " + parse_error_text(e));
+    return reader.read(doc);
+  } catch (const json::exception& e) {
+    // The checks above test each value's type before reading it; should one slip through,
+    // it is still the file that is wrong.
+    reader.fail(kDocument, std::string("unexpected JSON value: ") + e.what());
   }
-  return reader.read(doc);
 }
 
 Trial read_spike_file(const std::string& path) {
