@@ -11,6 +11,7 @@
 #include "compiler/ir/network_json.hpp"
 #include "compiler/ir/random_init.hpp"
 #include "compiler/lower.hpp"
+#include "compiler/passes/quantize.hpp"
 #include "compiler/quant_config_json.hpp"
 #include "hw_model/error.hpp"
 #include "hw_model/functional/run.hpp"
@@ -44,7 +45,7 @@ functional::Recording simulate(const ir::Network& network, const std::string& mo
   }
   arith::SaturationCounts counts;
   const arith::FixedOps ops(quant, counts);
-  const auto model = compiler::lower(network, ops);
+  const auto model = compiler::lower_for_fixed_point(network, quant);  // compile's checks (issue #15)
   counts = {};  // report what the run saturated; quantization of constants is the compiler's report
   return functional::run_network(model, ops, input, steps, seed, record_voltages);
 }

@@ -9,6 +9,7 @@
 
 #include "compiler/image_network.hpp"
 #include "compiler/lower.hpp"
+#include "compiler/passes/quantize.hpp"
 #include "compiler/quant_config_json.hpp"
 #include "hw_model/arith/weight_update.hpp"
 #include "hw_model/error.hpp"
@@ -399,9 +400,8 @@ std::vector<std::string> check_training(const ir::Network& network, const TrainO
   validate(options);
   check_fits_task(network, options);
   if (options.mode != TrainMode::fixed_chip) return {};
-  arith::SaturationCounts counts;
-  const arith::FixedOps ops(options.quant, counts);
-  return reach_warnings(update_reach(network, compiler::lower(network, ops), options));
+  // compile's checks (parameters and weights representable, issue #15 rows 6-8), not a quiet saturation.
+  return reach_warnings(update_reach(network, compiler::lower_for_fixed_point(network, options.quant), options));
 }
 
 std::vector<std::string> check_training_image(const image::ChipImage& image, const TrainOptions& options) {
