@@ -150,7 +150,8 @@ class TrainingRun {
 
   arith::SaturationCounts saturations() const { return counts_ ? *counts_ : arith::SaturationCounts{}; }
 
-  TrainResult run(const IterationCallback& on_iteration, const std::atomic<bool>* stop) {
+  TrainResult run(const IterationCallback& on_iteration, const std::atomic<bool>* stop,
+                  const std::atomic<bool>* stop_now = nullptr) {
     TrainResult result;
     result.metric_name = task_->loss() == LossKind::mse ? "nmse" : "recall_error_rate";
     for (uint32_t it = 0; it < o_.iterations; ++it) {
@@ -168,11 +169,20 @@ class TrainingRun {
       clear_gradients();
       TrialScore batch_score;
       uint64_t spikes = 0, steps = 0;
+      bool abandoned = false;
       for (uint32_t b = 0; b < o_.batch; ++b) {
+        if (stop_now && stop_now->load()) {
+          abandoned = true;
+          break;
+        }
         const Trial trial = task_->make_trial(o_.seed, uint64_t{it} * o_.batch + b);
         batch_score += run_trial(trial, arith::splitmix64_mix(o_.seed ^ (uint64_t{it} * o_.batch + b)), true);
         spikes += bptt_ ? bptt_->trial_spikes() : engine_->trial_spikes();
         steps += trial.steps;
+      }
+      if (abandoned) {  // a second signal: keep the weights of the last finished iteration
+        result.interrupted = true;
+        break;
       }
       if (bptt_) bptt_->end_batch();
       else engine_->end_batch();
@@ -412,21 +422,23 @@ std::vector<std::string> check_training_image(const image::ChipImage& image, con
 }
 
 TrainResult train(const ir::Network& network, const TrainOptions& options,
-                  const IterationCallback& on_iteration, const std::atomic<bool>* stop) {
+                  const IterationCallback& on_iteration, const std::atomic<bool>* stop,
+                  const std::atomic<bool>* stop_now) {
   validate(options);
   if (options.mode == TrainMode::float_reference) {
     const arith::FloatOps ops;
     TrainingRun<arith::FloatOps> run(network, compiler::lower(network, ops), options, ops, nullptr);
-    return run.run(on_iteration, stop);
+    return run.run(on_iteration, stop, stop_now);
   }
   arith::SaturationCounts counts;
   const arith::FixedOps ops(options.quant, counts);
   TrainingRun<arith::FixedOps> run(network, compiler::lower(network, ops), options, ops, &counts);
-  return run.run(on_iteration, stop);
+  return run.run(on_iteration, stop, stop_now);
 }
 
 TrainResult train_image(const image::ChipImage& image, const TrainOptions& options,
-                        const IterationCallback& on_iteration, const std::atomic<bool>* stop) {
+                        const IterationCallback& on_iteration, const std::atomic<bool>* stop,
+                        const std::atomic<bool>* stop_now) {
   validate(options);
   if (options.mode != TrainMode::fixed_chip)
     throw InputError("a chip image trains in fixed mode only (it holds no float weights)");
@@ -439,7 +451,7 @@ TrainResult train_image(const image::ChipImage& image, const TrainOptions& optio
   arith::SaturationCounts counts;
   const arith::FixedOps ops(options.quant, counts);
   TrainingRun<arith::FixedOps> run(net.network, std::move(net.model), options, ops, &counts, &image);
-  return run.run(on_iteration, stop);
+  return run.run(on_iteration, stop, stop_now);
 }
 
 }  // namespace nchip::runtime
