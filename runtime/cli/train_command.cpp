@@ -23,6 +23,7 @@
 #include "compiler/ir/network_json.hpp"
 #include "compiler/quant_config_json.hpp"
 #include "hw_model/error.hpp"
+#include "hw_model/text_check.hpp"
 #include "hw_model/learning/eprop_engine.hpp"
 #include "hw_model/learning/worker_pool.hpp"
 #include "rtl/cosim/etu_record.hpp"
@@ -507,7 +508,7 @@ int train_main(const std::vector<std::string>& args, std::vector<std::string>* c
   nlohmann::json metrics = metrics_json(o, network.name, result);
   if (recorder) {
     recorder->close();  // count patched, renamed into place (also when interrupted: a valid prefix)
-    metrics["etu_record"] = {{"file", record_path},
+    metrics["etu_record"] = {{"file", escaped_text(record_path)},  // JSON needs UTF-8; a path may not be
                              {"updates_recorded", recorder->recorded()},
                              {"updates_seen", recorder->seen()},
                              {"limit", recorder->limit()},

@@ -109,6 +109,15 @@ TEST_CASE("hardening rows 3-4: names with bad UTF-8 or a newline are refused in 
         dir + "/net2.json: /name: network name contains control character 0x01 at byte 1");
 }
 
+TEST_CASE("hardening rows 3-4: user text in any message is escaped to one line", "[cli][hardening]") {
+  const std::string dir = scratch_dir("hardening_escaped");
+  // A path with a newline and a byte that is not UTF-8 (printf makes them; the shell is sh).
+  CHECK(input_error("run \"$(printf 'no\\nsuch\\377.json')\"", dir) == "no\\x0asuch\\xff.json: cannot read file");
+  const CliResult unknown = run_nchip("\"$(printf 'bad\\377')\"", dir);
+  CHECK(unknown.exit_code == 2);
+  CHECK(unknown.err == "nchip: error: unknown command 'bad\\xff' (see nchip --help)\n");
+}
+
 TEST_CASE("hardening row 5: spike files with 1e999 or duplicate keys", "[cli][hardening]") {
   const std::string dir = scratch_dir("hardening_spike_files");
   const std::string net = network(dir + "/net.json", R"("v_th": 1)", "[[1, 1], [1, 1]]");
