@@ -81,12 +81,16 @@ void check_network_size(const Network& network, const std::string& source_name) 
       throw InputError(fmt::format("{}: the network has {} neurons of one kind; the models index at most {}",
                                    escaped_text(source_name), n, std::numeric_limits<uint32_t>::max()));
   const NetworkSize size = network_size(network);
+  check_memory(size.bytes(), fmt::format("{}: a network of {} synapses and {} neurons", escaped_text(source_name),
+                                         size.synapses, size.neurons));
+}
+
+void check_memory(double bytes, const std::string& what) {
   std::string why;
   const uint64_t limit = memory_limit_bytes(&why);
-  if (size.bytes() > static_cast<double>(limit))
-    throw InputError(fmt::format("{}: network needs about {} ({} synapses, {} neurons), more than the limit of {} ({})",
-                                 escaped_text(source_name), gigabytes(size.bytes()), size.synapses, size.neurons,
-                                 gigabytes(limit), why));
+  if (bytes > static_cast<double>(limit))
+    throw InputError(fmt::format("{} needs about {}, more than the limit of {} ({})", what, gigabytes(bytes),
+                                 gigabytes(static_cast<double>(limit)), why));
 }
 
 }  // namespace nchip::ir

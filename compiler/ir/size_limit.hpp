@@ -33,8 +33,13 @@ NetworkSize network_size(const Network& network);
 // machine's physical memory. `why` says which, for the error message.
 uint64_t memory_limit_bytes(std::string* why = nullptr);
 
-// Throws nchip::InputError "SOURCE: network needs about X GB (N synapses, M neurons), more than
-// the limit of Y GB (...)" when network_size(network).bytes() exceeds memory_limit_bytes(), or when
+// Throws nchip::InputError "WHAT needs about X GB, more than the limit of Y GB (...)" when
+// `bytes` exceeds memory_limit_bytes(). Shared by the network check and the trial-length checks
+// of `nchip run` and `nchip train` (issue #15 row 12).
+void check_memory(double bytes, const std::string& what);
+
+// Throws nchip::InputError "SOURCE: a network of N synapses and M neurons needs about X GB, more
+// than the limit of Y GB (...)" when network_size(network).bytes() exceeds memory_limit_bytes(), or when
 // one role's neurons overflow the models' 32-bit indices.
 void check_network_size(const Network& network, const std::string& source_name);
 

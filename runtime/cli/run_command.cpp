@@ -159,6 +159,7 @@ int run_command_main(const std::vector<std::string>& args) {
   uint32_t steps = trial.steps;
   if (vm.count("steps")) steps = static_cast<uint32_t>(bounded(vm, "steps", 1, 100'000'000));
   check_input_width(trial, network, vm.count("input") ? vm["input"].as<std::string>() : "--input-task");
+  check_run_length(network, steps, vm.count("record-voltages") > 0, vm.count("out") || vm.count("json"));
 
   const auto start = std::chrono::steady_clock::now();
   const functional::Recording rec =

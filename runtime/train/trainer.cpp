@@ -8,6 +8,7 @@
 #include <type_traits>
 
 #include "compiler/image_network.hpp"
+#include "compiler/ir/size_limit.hpp"
 #include "compiler/lower.hpp"
 #include "compiler/passes/quantize.hpp"
 #include "compiler/quant_config_json.hpp"
@@ -350,7 +351,17 @@ void check_fits_task(const ir::Network& network, const TrainOptions& o) {
     if (p.type == ir::PopulationType::input) inputs += p.size;
     if (p.type == ir::PopulationType::readout) readouts += p.size;
   }
-  require_task_shape(network.name, inputs, readouts, *make_training_task(o));
+  const auto task = make_training_task(o);
+  require_task_shape(network.name, inputs, readouts, *task);
+  // One trial lives in memory at a time: per step its input spikes, target and mask, the readouts
+  // and errors kept for the loss, per-neuron state (BPTT keeps every step's). A rough, generous
+  // figure: 10^8 steps of store-recall measured about 8 GB (issue #15 row 12).
+  uint64_t neurons = 0;
+  for (const auto& p : network.populations)
+    if (p.type == ir::PopulationType::lif || p.type == ir::PopulationType::alif) neurons += p.size;
+  const double per_step = 64.0 + 16.0 * static_cast<double>(task->n_outputs() + readouts) +
+                          (o.algorithm == Algorithm::bptt ? 56.0 : 8.0) * static_cast<double>(neurons);
+  ir::check_memory(per_step * task->steps(), fmt::format("a trial of {} steps", task->steps()));
 }
 
 std::vector<std::string> reach_warnings(const UpdateReach& reach) {

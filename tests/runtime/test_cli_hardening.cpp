@@ -170,8 +170,8 @@ TEST_CASE("hardening row 9: absurd sizes are refused before allocating", "[cli][
       {"name": "in", "type": "input", "size": 4294967295},
       {"name": "rec", "type": "lif", "size": 2, "tau_m_ms": 20, "v_th": 1}]})");
   CHECK(input_error("run " + dir + "/huge.json --steps 5", dir)
-            .rfind(dir + "/huge.json: network needs about 2199.0 GB (0 synapses, 4294967297 neurons), more than "
-                         "the limit of ",
+            .rfind(dir + "/huge.json: a network of 0 synapses and 4294967297 neurons needs about 2199.0 GB, more "
+                         "than the limit of ",
                    0) == 0);
   write(dir + "/wide.json", R"({"name": "t", "populations": [{"name": "in", "type": "input", "size": 200000},
       {"name": "rec", "type": "lif", "size": 1000, "tau_m_ms": 20, "v_th": 1}],
@@ -179,13 +179,29 @@ TEST_CASE("hardening row 9: absurd sizes are refused before allocating", "[cli][
   ::setenv("NCHIP_MAX_MEMORY", "1G", 1);
   const std::string wide = input_error("run " + dir + "/wide.json --steps 5", dir);
   ::unsetenv("NCHIP_MAX_MEMORY");
-  CHECK(wide == dir + "/wide.json: network needs about 12.9 GB (200000000 synapses, 201000 neurons), more than the "
-                      "limit of 1.0 GB (NCHIP_MAX_MEMORY)");
+  CHECK(wide == dir + "/wide.json: a network of 200000000 synapses and 201000 neurons needs about 12.9 GB, more "
+                      "than the limit of 1.0 GB (NCHIP_MAX_MEMORY)");
   // Three kinds of neurons together beyond 2^32 fit no index either.
   write(dir + "/split.json", R"({"name": "t", "populations": [{"name": "a", "type": "lif", "size": 4294967295,
       "tau_m_ms": 20, "v_th": 1}, {"name": "b", "type": "lif", "size": 2, "tau_m_ms": 20, "v_th": 1}]})");
   CHECK(input_error("run " + dir + "/split.json --steps 5", dir) ==
         dir + "/split.json: the network has 4294967297 neurons of one kind; the models index at most 4294967295");
+}
+
+TEST_CASE("hardening row 12: a trial or run too long for memory is refused with the figure", "[cli][hardening]") {
+  const std::string dir = scratch_dir("hardening_long");
+  const std::string net = network(dir + "/net.json", R"("v_th": 1)", "[[1, 1], [1, 1]]");
+  write(dir + "/long.json", R"({"steps": 10000000, "n_inputs": 2, "spikes": [[9999999, 1]]})");
+  ::setenv("NCHIP_MAX_MEMORY", "100M", 1);
+  const std::string train = input_error("train --task store-recall --steps 100000000 --out " + dir + "/t", dir);
+  const std::string run = input_error("run " + net + " --steps 100000000", dir);
+  const std::string spike_file = input_error("run " + net + " --input " + dir + "/long.json --out " + dir + "/r.json", dir);
+  ::unsetenv("NCHIP_MAX_MEMORY");
+  CHECK(train == "a trial of 100000000 steps needs about 28.8 GB, more than the limit of 0.1 GB (NCHIP_MAX_MEMORY)");
+  CHECK(run == "a run of 100000000 steps needs about 7.2 GB, more than the limit of 0.1 GB (NCHIP_MAX_MEMORY)");
+  CHECK(spike_file == "a run of 10000000 steps needs about 3.6 GB, more than the limit of 0.1 GB (NCHIP_MAX_MEMORY)");
+  CHECK(!fs::exists(dir + "/t"));
+  CHECK(!fs::exists(dir + "/r.json"));
 }
 
 TEST_CASE("hardening row 10: a train error after start-up leaves no --out directory", "[cli][hardening]") {
