@@ -31,6 +31,7 @@
 #include "runtime/cli/options.hpp"
 #include "runtime/cli/task_flags.hpp"
 #include "runtime/io/atomic_file.hpp"
+#include "runtime/io/output_directory.hpp"
 #include "runtime/cli/systemc_backend.hpp"
 #include "runtime/train/default_networks.hpp"
 #include "runtime/backend/rtl_etu_unit.hpp"
@@ -257,24 +258,6 @@ po::options_description train_options_description() {
 
 namespace {
 
-std::filesystem::path without_trailing_separator(const std::string& dir) {
-  std::filesystem::path p(dir);
-  while (!p.has_filename() && p.has_relative_path()) p = p.parent_path();
-  return p;
-}
-
-// The outermost directory of `dir`'s chain that does not exist yet (empty when `dir` exists).
-std::filesystem::path first_missing_directory(const std::string& dir) {
-  std::filesystem::path top;
-  std::error_code e;
-  for (std::filesystem::path p = without_trailing_separator(dir); !p.empty() && !std::filesystem::exists(p, e);
-       p = p.parent_path()) {
-    top = p;
-    if (p == p.parent_path()) break;
-  }
-  return top;
-}
-
 // `nchip train` up to the point where it would create --out: with `check` set it returns there
 // (nothing written, warnings collected instead of printed), so `nchip sweep` validates a point
 // with exactly train's parsing and checks.
@@ -415,23 +398,8 @@ int train_main(const std::vector<std::string>& args, std::vector<std::string>* c
       fmt::print(stderr, "nchip train: warning: {}\n", warning);
   if (check) return 0;
   const std::string dir = vm["out"].as<std::string>();
-  std::error_code ec;
-  const std::filesystem::path first_created = first_missing_directory(dir);
-  std::filesystem::create_directories(dir, ec);
-  if (ec) throw InputError(fmt::format("--out {}: cannot create directory: {}", dir, ec.message()));
-  // A run that fails before writing anything leaves no empty directory it created behind: --out
-  // and any parents created for it (issue #15 row 10).
-  struct RemoveIfEmpty {
-    std::filesystem::path dir, top;
-    ~RemoveIfEmpty() {
-      if (top.empty()) return;
-      std::error_code e;
-      for (std::filesystem::path p = dir; !p.empty(); p = p.parent_path()) {
-        if (!std::filesystem::is_empty(p, e) || e || !std::filesystem::remove(p, e)) return;
-        if (p == top) return;
-      }
-    }
-  } remove_if_empty{without_trailing_separator(dir), first_created};
+  // A run that fails before writing anything leaves no directory it created behind (issue #15 row 10).
+  const OutputDirectory out_dir(dir, "--out");
   const bool quiet = vm.count("quiet") > 0;
   std::unique_ptr<EtuRecorder> recorder;
   std::string record_path;

@@ -135,6 +135,13 @@ TEST_CASE("hardening row 5: spike files with 1e999 or duplicate keys", "[cli][ha
   }
 }
 
+TEST_CASE("hardening row 5: a sweep spec with 1e999 is an input error", "[cli][hardening]") {
+  const std::string dir = scratch_dir("hardening_sweep_spec");
+  write(dir + "/spec.json", R"({"task": "store-recall", "iterations": 1, "lr": 1e999, "axes": {"seed": [1]}})");
+  CHECK(input_error("sweep " + dir + "/spec.json --out " + dir + "/out", dir).rfind(dir + "/spec.json: not valid JSON: ", 0) == 0);
+  CHECK(!fs::exists(dir + "/out"));
+}
+
 TEST_CASE("hardening rows 6-8: run refuses what compile refuses, with the same words", "[cli][hardening]") {
   const std::string dir = scratch_dir("hardening_run_like_compile");
   struct Case {
