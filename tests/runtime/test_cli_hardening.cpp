@@ -263,7 +263,7 @@ pid_t start_nchip(const std::vector<std::string>& args, const std::string& dir) 
   return pid;
 }
 
-// Waits until `path` exists (the first iteration has finished) or `seconds` pass.
+// Waits until `path` exists or `seconds` pass.
 bool wait_for(const std::string& path, double seconds) {
   const auto end = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
   while (std::chrono::steady_clock::now() < end) {
@@ -296,7 +296,9 @@ TEST_CASE("hardening row 15: a second SIGINT stops within one trial", "[cli][har
   const pid_t pid = start_nchip({"train", "--task", "store-recall", "--iterations", "2", "--batch", "100000", "--quiet",
                                  "--out", dir + "/t"},
                                 dir);
-  std::this_thread::sleep_for(std::chrono::milliseconds(1500));  // past start-up: the handler is installed
+  // --out is created a few statements before the handlers are installed; then give them time.
+  REQUIRE(wait_for(dir + "/t", 60));
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
   ::kill(pid, SIGINT);
   std::this_thread::sleep_for(std::chrono::milliseconds(200));
   const auto t0 = std::chrono::steady_clock::now();
