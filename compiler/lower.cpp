@@ -6,7 +6,11 @@
 #include <type_traits>
 #include <vector>
 
+#include <fmt/format.h>
+
 #include "hw_model/arith/ops.hpp"
+#include "hw_model/arith/real_to_int.hpp"
+#include "hw_model/error.hpp"
 
 namespace nchip::compiler {
 
@@ -31,9 +35,10 @@ int choose_exponent(const arith::FloatOps&, double) { return 0; }
 int choose_exponent(const arith::FixedOps& ops, double max_abs) {
   const arith::QuantConfig& q = *ops.q;
   if (!q.weight_exponents || max_abs == 0.0) return 0;
-  const double needed = max_abs * std::ldexp(1.0, q.weight_headroom_bits) / q[Quantity::weight].max_real();
-  const int e = static_cast<int>(std::ceil(std::log2(needed)));
-  return std::clamp(e, arith::kWeightExponentMin, arith::kWeightExponentMax);
+  // In the log domain: max_abs * 2^headroom overflows to inf for weights near DBL_MAX.
+  const double needed_log2 =
+      std::log2(max_abs) + q.weight_headroom_bits - std::log2(q[Quantity::weight].max_real());
+  return arith::saturating_cast(std::ceil(needed_log2), arith::kWeightExponentMin, arith::kWeightExponentMax);
 }
 
 // One projection's share of a synapse matrix: its IR, where its source and target populations
@@ -135,6 +140,13 @@ model::SynapseMatrix<Ops> build_matrix(uint32_t n_sources, uint32_t n_targets,
 
 }  // namespace
 
+uint16_t refractory_steps(const ir::Population& population, double dt_ms) {
+  const double steps = population.t_ref_ms / dt_ms;
+  if (const auto counter = arith::checked_round<uint16_t>(steps, 0, 65535)) return *counter;
+  throw InputError(fmt::format("population '{}': t_ref_ms = {} is {} steps; the refractory counter holds 0 to 65535",
+                               population.name, population.t_ref_ms, std::round(steps)));
+}
+
 template <class Ops>
 model::NetworkModel<Ops> lower(const ir::Network& network, const Ops& ops) {
   model::NetworkModel<Ops> out;
@@ -160,7 +172,7 @@ model::NetworkModel<Ops> lower(const ir::Network& network, const Ops& ops) {
       p.v_th = arith::from_real<Quantity::voltage>(ops, pop.v_th);
       p.inv_v_th = arith::from_real<Quantity::gain>(ops, 1.0 / pop.v_th);
       p.gamma = arith::from_real<Quantity::pseudo_derivative>(ops, kPseudoDerivativeGamma);
-      p.refractory_steps = static_cast<uint16_t>(std::lround(pop.t_ref_ms / dt));
+      p.refractory_steps = refractory_steps(pop, dt);
       p.adaptive = span.adaptive;
       if (p.adaptive) {
         p.rho = arith::from_real<Quantity::decay>(ops, std::exp(-dt / pop.tau_a_ms));

@@ -12,6 +12,11 @@ namespace nchip::compiler {
 template <class Ops>
 model::NetworkModel<Ops> lower(const ir::Network& network, const Ops& ops);
 
+// A population's refractory period in steps, t_ref_ms / dt_ms rounded to nearest: throws
+// nchip::InputError naming the population when it does not fit the 16-bit refractory counter.
+// lower() and the compiler's validate pass both use it, so float and fixed runs refuse alike.
+uint16_t refractory_steps(const ir::Population& population, double dt_ms);
+
 // Gamma of the pseudo-derivative used in all of the paper's simulations (Methods, e-prop 1).
 inline constexpr double kPseudoDerivativeGamma = 0.3;
 

@@ -8,6 +8,7 @@
 
 #include "compiler/json_reader.hpp"
 #include "hw_model/error.hpp"
+#include "hw_model/text_check.hpp"
 
 namespace nchip::ir {
 
@@ -90,6 +91,9 @@ std::optional<NetworkProblem> positive_ms(double x, std::string pointer, const c
 std::optional<NetworkProblem> population_problem(const Population& p, size_t i) {
   const bool spiking = p.type == PopulationType::lif || p.type == PopulationType::alif;
   if (p.name.empty()) return NetworkProblem{at_population(i, "name"), "population name is empty"};
+  // Names are quoted in one-line messages and written to JSON outputs.
+  if (const std::string bad = text_problem(p.name); !bad.empty())
+    return NetworkProblem{at_population(i, "name"), "population name " + bad};
   if (p.size == 0)
     return NetworkProblem{
         at_population(i, "size"),
@@ -217,6 +221,8 @@ std::optional<NetworkProblem> projection_problem(const Network& net, size_t i) {
 }  // namespace
 
 std::optional<NetworkProblem> find_problem(const Network& net) {
+  if (const std::string bad = text_problem(net.name); !bad.empty())
+    return NetworkProblem{"/name", "network name " + bad};
   if (!(net.dt_ms > 0 && std::isfinite(net.dt_ms)))
     return NetworkProblem{"/dt_ms",
                           fmt::format("dt_ms must be a finite time > 0 ms, got {}", net.dt_ms)};
@@ -254,7 +260,7 @@ std::optional<NetworkProblem> find_problem(const Network& net) {
 
 void validate(const Network& network, const std::string& source_name) {
   if (const auto problem = find_problem(network))
-    throw InputError(source_name + ": " + problem->pointer + ": " + problem->what);
+    throw InputError(escaped_text(source_name) + ": " + problem->pointer + ": " + problem->what);
 }
 
 }  // namespace nchip::ir

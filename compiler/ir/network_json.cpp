@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "compiler/ir/random_init.hpp"
+#include "compiler/ir/size_limit.hpp"
 #include "compiler/json_reader.hpp"
 
 namespace nchip::ir {
@@ -393,6 +394,7 @@ Network parse_network_json(const std::string& text, const std::string& source_na
     for (size_t i = 0; i < projs->size(); ++i)
       net.projections.push_back(read_projection(r, (*projs)[i], child("/projections", i), net));
   }
+  check_network_size(net, source_name);  // before random init allocates the weights
   materialise_random_init(net);
   validate(net, source_name);
   return net;

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "compiler/lower.hpp"
+#include "compiler/passes/validate_chip.hpp"
 #include "hw_model/error.hpp"
 
 namespace nchip::compiler {
@@ -79,6 +80,11 @@ Quantized quantize(const ir::Network& network, const arith::QuantConfig& quant) 
     out.projections.push_back(q);
   }
   return out;
+}
+
+model::NetworkModel<arith::FixedOps> lower_for_fixed_point(const ir::Network& network, const arith::QuantConfig& quant) {
+  validate_for_quant(network, quant);
+  return quantize(network, quant).network;
 }
 
 }  // namespace nchip::compiler

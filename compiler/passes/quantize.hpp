@@ -19,4 +19,9 @@ struct Quantized {
 // Throws nchip::InputError when a weight is out of the representable range after scaling.
 Quantized quantize(const ir::Network& network, const arith::QuantConfig& quant);
 
+// The fixed-point model of a network with compile's checks and no chip: validate_for_quant, then
+// quantize (weights in range after scaling). What `nchip run` / `nchip train` use in fixed mode
+// on an IR, so they refuse exactly what `nchip compile` refuses instead of saturating quietly.
+model::NetworkModel<arith::FixedOps> lower_for_fixed_point(const ir::Network& network, const arith::QuantConfig& quant);
+
 }  // namespace nchip::compiler

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "compiler/lower.hpp"
 #include "hw_model/error.hpp"
 
 namespace nchip::compiler {
@@ -27,6 +28,20 @@ void check_range(const ir::Population& pop, const char* parameter, double value,
 
 }  // namespace
 
+void validate_for_quant(const ir::Network& network, const arith::QuantConfig& quant) {
+  for (const auto& pop : network.populations) {
+    if (pop.type == ir::PopulationType::input) continue;
+    if (pop.type == ir::PopulationType::readout) {
+      for (double b : pop.bias) check_range(pop, "bias", b, quant, Quantity::voltage, false);
+      continue;
+    }
+    check_range(pop, "v_th", pop.v_th, quant, Quantity::voltage, true);
+    check_range(pop, "1 / v_th", 1.0 / pop.v_th, quant, Quantity::gain, true);
+    if (pop.type == ir::PopulationType::alif) check_range(pop, "beta", pop.beta, quant, Quantity::voltage, false);
+    refractory_steps(pop, network.dt_ms);  // throws beyond the counter
+  }
+}
+
 void validate_for_chip(const ir::Network& network, const image::ChipConfig& chip,
                        const arith::QuantConfig& quant) {
   for (const auto& pop : network.populations) {
@@ -40,19 +55,8 @@ void validate_for_chip(const ir::Network& network, const image::ChipConfig& chip
           "population '{}' uses neuron type '{}', which chip '{}' does not support (neuron_models: {})",
           pop.name, model, chip.name, list.empty() ? "none" : list));
     }
-    if (pop.type == ir::PopulationType::readout) {
-      for (double b : pop.bias) check_range(pop, "bias", b, quant, Quantity::voltage, false);
-      continue;
-    }
-    check_range(pop, "v_th", pop.v_th, quant, Quantity::voltage, true);
-    check_range(pop, "1 / v_th", 1.0 / pop.v_th, quant, Quantity::gain, true);
-    if (pop.type == ir::PopulationType::alif) check_range(pop, "beta", pop.beta, quant, Quantity::voltage, false);
-    const double steps = std::round(pop.t_ref_ms / network.dt_ms);
-    if (steps > 65535)
-      throw InputError(fmt::format("population '{}': t_ref_ms = {} is {} steps; the refractory counter "
-                                   "holds at most 65535",
-                                   pop.name, pop.t_ref_ms, steps));
   }
+  validate_for_quant(network, quant);
 }
 
 }  // namespace nchip::compiler

@@ -8,6 +8,11 @@
 
 namespace nchip::compiler {
 
+// The parameter checks alone (no chip): every constant representable in its format, the
+// refractory period within the counter. `nchip run --mode fixed` and `nchip train --mode fixed`
+// on an IR apply them (with quantize's weight check, see lower_for_fixed_point) exactly as compile does.
+void validate_for_quant(const ir::Network& network, const arith::QuantConfig& quant);
+
 // Throws nchip::InputError naming the population, the parameter and the chip or format field.
 void validate_for_chip(const ir::Network& network, const image::ChipConfig& chip,
                        const arith::QuantConfig& quant);

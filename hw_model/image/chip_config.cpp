@@ -7,6 +7,7 @@
 
 #include "hw_model/error.hpp"
 #include "hw_model/image/checksum.hpp"
+#include "hw_model/text_check.hpp"
 
 namespace nchip::image {
 
@@ -16,6 +17,7 @@ bool ChipConfig::supports(const std::string& neuron_model) const {
 
 std::string ChipConfig::problem() const {
   if (name.empty()) return "name: must not be empty";
+  if (const std::string bad = text_problem(name); !bad.empty()) return "name: " + bad;
   std::string why;
   // Every count must be >= 1 (a zero-sized resource can hold nothing), every cost >= 0.
   for_each_number(*this, [&](const char* field, const auto& value, const char*, const char*) {
@@ -33,6 +35,8 @@ std::string ChipConfig::problem() const {
   // Keys are (source slice, neuron) packed into 32 bits; tile indices must fit too.
   if (uint64_t{mesh_width} * mesh_height > 65536) return "mesh_width x mesh_height: at most 65536 tiles";
   if (core_max_neurons > (1u << 20)) return "core_max_neurons: at most 1048576";
+  for (const auto& m : neuron_models)
+    if (const std::string bad = text_problem(m); !bad.empty()) return "neuron_models: a name " + bad;
   for (const auto& m : neuron_models)
     if (m != "lif" && m != "alif" && m != "readout")
       return "neuron_models: unknown model '" + m + "' (expected lif, alif or readout)";

@@ -9,6 +9,7 @@
 #include "hw_model/error.hpp"
 #include "hw_model/image/byte_io.hpp"
 #include "hw_model/image/checksum.hpp"
+#include "hw_model/text_check.hpp"
 
 namespace nchip::image {
 
@@ -182,15 +183,22 @@ std::string section_payload(const ChipImage& im, uint32_t section) {
 }
 
 // ---- readers -----------------------------------------------------------------------------------
+// Names reach one-line messages and JSON output: valid UTF-8 without control characters only.
+std::string get_name(ByteReader& r, const char* what) {
+  std::string name = r.str();
+  if (const std::string bad = text_problem(name); !bad.empty()) r.fail(std::string(what) + " " + bad);
+  return name;
+}
+
 ChipConfig get_chip(ByteReader& r) {
   ChipConfig chip;
-  chip.name = r.str();
+  chip.name = get_name(r, "chip name");
   for_each_number(chip, [&](const char*, auto& value, const char*, const char*) {
     using T = std::decay_t<decltype(value)>;
     if constexpr (std::is_floating_point_v<T>) value = r.f64();
     else value = static_cast<T>(r.u64());
   });
-  chip.neuron_models = r.vec<std::string>(8, [](ByteReader& i) { return i.str(); });
+  chip.neuron_models = r.vec<std::string>(8, [](ByteReader& i) { return get_name(i, "neuron model name"); });
   return chip;
 }
 
@@ -244,8 +252,11 @@ model::SynapseMatrix<arith::FixedOps> get_matrix(ByteReader& r) {
   return m;
 }
 
+// `per_projection[p]` counts the synapses whose origin names projection p (each origin must name
+// one of the image's projections: passes and the trainer index per-projection tables with it).
 void check_matrix(const model::SynapseMatrix<arith::FixedOps>& m, uint32_t n_sources,
-                  uint32_t n_targets, const char* which, const ByteReader& r) {
+                  uint32_t n_targets, const char* which, std::vector<uint64_t>& per_projection,
+                  const ByteReader& r) {
   const auto bad = [&](const std::string& what) { r.fail(std::string(which) + " synapses: " + what); };
   if (m.n_sources != n_sources || m.n_targets != n_targets) bad("dimensions do not match the neurons");
   if (m.row_start.size() != size_t{n_sources} + 1 || m.row_start.front() != 0 ||
@@ -260,6 +271,11 @@ void check_matrix(const model::SynapseMatrix<arith::FixedOps>& m, uint32_t n_sou
     if (m.target[i] >= n_targets) bad("target out of range");
     if (m.exponent[i] < arith::kWeightExponentMin || m.exponent[i] > arith::kWeightExponentMax)
       bad("weight exponent out of range");
+    const uint32_t projection = m.origin[i].projection;
+    if (projection >= per_projection.size())
+      bad("synapse " + std::to_string(i) + " names projection " + std::to_string(projection) + ", but the image has " +
+          std::to_string(per_projection.size()) + " projections");
+    ++per_projection[projection];
   }
 }
 
@@ -270,12 +286,12 @@ void read_section(ByteReader& r, uint32_t section, ChipImage& im, std::vector<Sl
     case 0: im.chip = get_chip(r); break;
     case 1: im.quant = get_quant(r); break;
     case 2:
-      net.name = r.str();
+      net.name = get_name(r, "network name");
       net.seed = r.u64();
       net.n_inputs = r.u32();
       net.populations = r.vec<model::PopulationSpan>(18, [](ByteReader& i) {
         model::PopulationSpan p;
-        p.name = i.str();
+        p.name = get_name(i, "population name");
         const uint8_t role = i.u8();
         if (role > 2) i.fail("unknown population role");
         p.role = static_cast<PopulationRole>(role);
@@ -288,7 +304,7 @@ void read_section(ByteReader& r, uint32_t section, ChipImage& im, std::vector<Sl
       im.key_neuron_bits = r.u32();
       im.dt_ms = r.f64();
       if (!(im.dt_ms > 0) || !(im.dt_ms < 1e9)) r.fail("dt_ms out of range");
-      im.default_input = r.str();
+      im.default_input = get_name(r, "default input");
       break;
     case 3: core_slices = r.vec<Slice>(21, get_slice); break;
     case 4:
@@ -351,7 +367,7 @@ void read_section(ByteReader& r, uint32_t section, ChipImage& im, std::vector<Sl
     case 9:
       im.projections = r.vec<ProjectionQuantization>(52, [](ByteReader& i) {
         ProjectionQuantization p;
-        p.name = i.str();
+        p.name = get_name(i, "projection name");
         p.exponent = i.i32();
         p.synapses = i.u64();
         p.max_abs_weight = i.f64();
@@ -375,7 +391,7 @@ void check_consistency(const ChipImage& im, const ByteReader& r) {
   if (!why.empty()) r.fail("chip description: " + why);
   if (chip_hash(im.chip) != im.chip_hash) r.fail("chip description does not match its hash");
   const auto& net = im.network;
-  uint32_t counts[3] = {0, 0, 0};
+  uint64_t counts[3] = {0, 0, 0};  // 64 bits: sizes summed in 32 would wrap and match by accident
   for (const auto& p : net.populations) {
     auto& c = counts[static_cast<int>(p.role)];
     if (p.first != c) r.fail("population '" + p.name + "' does not start where the previous ended");
@@ -383,9 +399,14 @@ void check_consistency(const ChipImage& im, const ByteReader& r) {
   }
   if (counts[0] != net.n_inputs || counts[1] != net.neurons.size() || counts[2] != net.readouts.size())
     r.fail("population sizes do not match the neuron tables");
-  check_matrix(net.input_synapses, net.n_inputs, net.n_neurons(), "input", r);
-  check_matrix(net.recurrent_synapses, net.n_neurons(), net.n_neurons(), "recurrent", r);
-  check_matrix(net.readout_synapses, net.n_neurons(), net.n_readouts(), "readout", r);
+  std::vector<uint64_t> per_projection(im.projections.size(), 0);
+  check_matrix(net.input_synapses, net.n_inputs, net.n_neurons(), "input", per_projection, r);
+  check_matrix(net.recurrent_synapses, net.n_neurons(), net.n_neurons(), "recurrent", per_projection, r);
+  check_matrix(net.readout_synapses, net.n_neurons(), net.n_readouts(), "readout", per_projection, r);
+  for (size_t p = 0; p < per_projection.size(); ++p)
+    if (per_projection[p] != im.projections[p].synapses)
+      r.fail("projection " + std::to_string(p) + " lists " + std::to_string(im.projections[p].synapses) +
+             " synapses, the synapse memory holds " + std::to_string(per_projection[p]));
   if (im.routers.size() != im.chip.tiles()) r.fail("router count does not match the mesh");
   if (im.host_tile >= im.chip.tiles()) r.fail("host tile outside the mesh");
   if (im.key_neuron_bits == 0 || im.key_neuron_bits > 20) r.fail("key layout out of range");

@@ -147,11 +147,16 @@ std::string record_range_problem(const EtuRecord& r, const arith::QuantConfig& q
 // ---- writer -------------------------------------------------------------------------------
 EtuRecordWriter::EtuRecordWriter(const std::string& path, const arith::QuantConfig& quant)
     : path_(path), temp_path_(path + ".tmp") {
-  file_ = std::fopen(temp_path_.c_str(), "wb");
-  if (!file_) throw InputError(temp_path_ + ": cannot create ETU record file: " + system_error());
+  OwnedFile owned(std::fopen(temp_path_.c_str(), "wb"));
+  if (!owned) throw InputError(temp_path_ + ": cannot create ETU record file: " + system_error());
   const auto header = encode_header(quant, 0);
-  if (std::fwrite(header.data(), header.size(), 1, file_) != 1)
-    throw InputError(temp_path_ + ": write failed: " + system_error());
+  if (std::fwrite(header.data(), header.size(), 1, owned.get()) != 1) {
+    const std::string why = system_error();
+    owned.reset();
+    std::remove(temp_path_.c_str());
+    throw InputError(temp_path_ + ": write failed: " + why);
+  }
+  file_ = owned.release();
 }
 
 EtuRecordWriter::~EtuRecordWriter() {
@@ -188,10 +193,13 @@ void EtuRecordWriter::close() {
 
 // ---- reader -------------------------------------------------------------------------------
 EtuRecordReader::EtuRecordReader(const std::string& path) : path_(path) {
-  file_ = std::fopen(path.c_str(), "rb");
-  if (!file_) throw InputError(path + ": cannot open ETU record file: " + system_error());
+  // Owned here until every check has passed: a rejected file is closed by the throw (RAII), not
+  // leaked (issue #15 row 13: one descriptor per rejected file).
+  OwnedFile owned(std::fopen(path.c_str(), "rb"));
+  std::FILE* const file = owned.get();
+  if (!file) throw InputError(path + ": cannot open ETU record file: " + system_error());
   std::array<uint8_t, kEtuRecordHeaderBytes> h{};
-  if (std::fread(h.data(), h.size(), 1, file_) != 1)
+  if (std::fread(h.data(), h.size(), 1, file) != 1)
     throw InputError(path + ": not an ETU record file (shorter than its 64-byte header)");
   if (std::memcmp(&h[0], kEtuRecordMagic, sizeof kEtuRecordMagic) != 0)
     throw InputError(path + ": not an ETU record file (magic is not NCHIPETU)");
@@ -215,14 +223,15 @@ EtuRecordReader::EtuRecordReader(const std::string& path) : path_(path) {
   if (!problem.empty()) throw InputError(path + ": header: " + problem);
 
   // The count must match the file's size: a truncated copy is an error, not a shorter stream.
-  if (std::fseek(file_, 0, SEEK_END) != 0) throw InputError(path + ": cannot seek: " + system_error());
-  const long size = std::ftell(file_);
-  std::fseek(file_, static_cast<long>(kEtuRecordHeaderBytes), SEEK_SET);
+  if (std::fseek(file, 0, SEEK_END) != 0) throw InputError(path + ": cannot seek: " + system_error());
+  const long size = std::ftell(file);
+  std::fseek(file, static_cast<long>(kEtuRecordHeaderBytes), SEEK_SET);
   const uint64_t payload = static_cast<uint64_t>(size) - kEtuRecordHeaderBytes;
   if (payload % kEtuRecordBytes != 0 || payload / kEtuRecordBytes != count_)
     throw InputError(path + ": header says " + std::to_string(count_) + " records but the file " +
                      "holds " + std::to_string(payload / kEtuRecordBytes) +
                      (payload % kEtuRecordBytes ? " and a partial one" : "") + " (truncated?)");
+  file_ = owned.release();
 }
 
 EtuRecordReader::~EtuRecordReader() {

@@ -19,6 +19,7 @@
 
 #include <cstdint>
 #include <cstdio>
+#include <memory>
 #include <string>
 
 #include "hw_model/arith/eligibility.hpp"
@@ -70,6 +71,12 @@ class EtuRecordWriter {
   std::FILE* file_ = nullptr;
   uint64_t count_ = 0;
 };
+
+// Closes the file when a constructor throws before handing it to its owner.
+struct FileCloser {
+  void operator()(std::FILE* f) const { std::fclose(f); }
+};
+using OwnedFile = std::unique_ptr<std::FILE, FileCloser>;
 
 class EtuRecordReader {
  public:

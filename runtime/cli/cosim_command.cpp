@@ -143,7 +143,12 @@ int cosim_command_main(const std::vector<std::string>& args) {
   std::string file;
   if (stimulus == "recorded") {
     file = vm["file"].as<std::string>();
-    recorded = rtl::EtuRecordReader(file).quant();
+    const rtl::EtuRecordReader reader(file);
+    // An empty record would compare nothing and report "every field matches" (issue #15 row 14).
+    if (reader.count() == 0)
+      throw InputError(file + ": the record holds 0 updates, so there is nothing to compare (the training run "
+                              "stopped before any eligibility update)");
+    recorded = reader.quant();
   }
   const rtl::VerilatedEtuVariant& variant = choose_variant(vm, recorded ? &*recorded : nullptr);
   const arith::QuantConfig quant = variant.quant;

@@ -8,6 +8,7 @@
 
 #include <iostream>
 
+#include "compiler/ir/size_limit.hpp"
 #include "compiler/json_reader.hpp"
 #include "hw_model/error.hpp"
 
@@ -119,6 +120,19 @@ std::string saturation_text(const arith::SaturationCounts& counts) {
     text += fmt::format("{} {}", arith::to_string(q), counts[q]);
   }
   return text.empty() ? "none" : text;
+}
+
+void check_run_length(const ir::Network& network, uint32_t steps, bool record_voltages, bool writes_json) {
+  uint64_t neurons = 0, readouts = 0;
+  for (const auto& p : network.populations) {
+    if (p.type == ir::PopulationType::readout) readouts += p.size;
+    else if (p.type != ir::PopulationType::input) neurons += p.size;
+  }
+  // A step's vectors (input spikes, output spikes: 24 B each plus a few entries), its readouts and
+  // voltages as doubles; as JSON each number costs about four times that again.
+  double per_step = 64.0 + 8.0 * static_cast<double>(readouts) + (record_voltages ? 8.0 * static_cast<double>(neurons) : 0);
+  if (writes_json) per_step *= 5;
+  ir::check_memory(per_step * steps, fmt::format("a run of {} steps", steps));
 }
 
 }  // namespace nchip::runtime

@@ -65,6 +65,11 @@ Trial load_input(const boost::program_options::variables_map& vm, const ir::Netw
 uint32_t network_input_count(const ir::Network& network);
 void check_input_width(const Trial& trial, const ir::Network& network, const std::string& where);
 
+// Refuses (InputError, one line with the figure and the limit, see compiler/ir/size_limit.hpp) a
+// run whose recording of `steps` steps would not fit in memory: per step the spikes, the
+// readouts, the voltages when recorded, and the JSON of --out / --json (issue #15 row 12).
+void check_run_length(const ir::Network& network, uint32_t steps, bool record_voltages, bool writes_json);
+
 nlohmann::json saturation_json(const arith::SaturationCounts& counts);
 std::string saturation_text(const arith::SaturationCounts& counts);
 

@@ -11,6 +11,7 @@
 #include "compiler/ir/network_json.hpp"
 #include "compiler/ir/random_init.hpp"
 #include "compiler/lower.hpp"
+#include "compiler/passes/quantize.hpp"
 #include "compiler/quant_config_json.hpp"
 #include "hw_model/error.hpp"
 #include "hw_model/functional/run.hpp"
@@ -46,7 +47,7 @@ functional::Recording simulate(const ir::Network& network, const std::string& mo
   }
   arith::SaturationCounts counts;
   const arith::FixedOps ops(quant, counts);
-  const auto model = compiler::lower(network, ops);
+  const auto model = compiler::lower_for_fixed_point(network, quant);  // compile's checks (issue #15)
   counts = {};  // report what the run saturated; quantization of constants is the compiler's report
   return functional::run_network(model, ops, input, steps, seed, record_voltages);
 }
@@ -168,6 +169,7 @@ int run_command_main(const std::vector<std::string>& args) {
   check_input_width(trial, network, vm.count("input")  ? vm["input"].as<std::string>()
                                     : vm.count("data") ? vm["data"].as<std::string>()
                                                        : "--input-task");
+  check_run_length(network, steps, vm.count("record-voltages") > 0, vm.count("out") || vm.count("json"));
 
   const auto start = std::chrono::steady_clock::now();
   const functional::Recording rec =

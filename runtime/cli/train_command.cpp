@@ -1,7 +1,8 @@
 // `nchip train`: on-chip e-prop learning of a task (float reference or fixed-point chip), one
 // progress line per iteration, DIR/curve.csv (rewritten after every iteration), DIR/metrics.json
 // and DIR/trained.json (IR JSON with the learned weights, replayable with `nchip run`).
-// Ctrl-C stops after the current iteration and still writes all three files.
+// Ctrl-C or SIGTERM stops after the current iteration (a second one within one trial) and still
+// writes all three files; exit code 130 (SIGINT) or 143 (SIGTERM).
 // --net accepts an IR JSON or a chip image (nchip compile): an image trains in fixed mode from its
 // own raw weights and constants, with the QuantConfig and storage scheme it was compiled with, and
 // its trained.json is an IR rebuilt from the image (compiler::training_network).
@@ -22,6 +23,7 @@
 #include "compiler/ir/network_json.hpp"
 #include "compiler/quant_config_json.hpp"
 #include "hw_model/error.hpp"
+#include "hw_model/text_check.hpp"
 #include "hw_model/learning/eprop_engine.hpp"
 #include "hw_model/learning/worker_pool.hpp"
 #include "rtl/cosim/etu_record.hpp"
@@ -33,6 +35,7 @@
 #include "runtime/data/trial_set_h5.hpp"
 #include "runtime/data/trial_set_task.hpp"
 #include "runtime/io/atomic_file.hpp"
+#include "runtime/io/output_directory.hpp"
 #include "runtime/cli/systemc_backend.hpp"
 #include "runtime/train/default_networks.hpp"
 #include "runtime/backend/rtl_etu_unit.hpp"
@@ -81,15 +84,35 @@ class EtuRecorder final : public learning::EtuObserver<arith::FixedOps> {
 
 constexpr int64_t kDefaultRecordEtuLimit = 1'000'000;  // 64 MB of records
 
-std::atomic<bool> g_stop{false};
-extern "C" void on_sigint(int) { g_stop.store(true); }
+// SIGINT (Ctrl-C) and SIGTERM (kill, a batch system's time limit) alike: the first stops after the
+// current iteration, a second one within one trial (abandoning that iteration); all three files
+// are written either way and the exit code is 128 + the first signal (130 or 143).
+std::atomic<bool> g_stop{false}, g_stop_now{false};
+std::atomic<int> g_stop_signal{0};
+extern "C" void on_train_stop_signal(int signal) {
+  if (g_stop.load()) {
+    g_stop_now.store(true);
+  } else {
+    g_stop_signal.store(signal);
+    g_stop.store(true);
+  }
+}
 
-// Installs the SIGINT handler for the lifetime of the training, then restores the previous one.
+// Installs the handlers for the lifetime of the training, then restores the previous ones.
 struct SigintGuard {
   using Handler = void (*)(int);
-  Handler previous;
-  SigintGuard() : previous(std::signal(SIGINT, on_sigint)) { g_stop.store(false); }
-  ~SigintGuard() { std::signal(SIGINT, previous == SIG_ERR ? SIG_DFL : previous); }
+  Handler previous_int, previous_term;
+  SigintGuard() {
+    g_stop.store(false);
+    g_stop_now.store(false);
+    g_stop_signal.store(0);
+    previous_int = std::signal(SIGINT, on_train_stop_signal);
+    previous_term = std::signal(SIGTERM, on_train_stop_signal);
+  }
+  ~SigintGuard() {
+    std::signal(SIGINT, previous_int == SIG_ERR ? SIG_DFL : previous_int);
+    std::signal(SIGTERM, previous_term == SIG_ERR ? SIG_DFL : previous_term);
+  }
 };
 
 std::string curve_csv(const std::vector<IterationRecord>& curve, const std::string& metric_name) {
@@ -521,19 +544,8 @@ int train_main(const std::vector<std::string>& args, std::vector<std::string>* c
       fmt::print(stderr, "nchip train: warning: {}\n", warning);
   if (check) return 0;
   const std::string dir = vm["out"].as<std::string>();
-  std::error_code ec;
-  const bool dir_existed = std::filesystem::exists(dir, ec);
-  std::filesystem::create_directories(dir, ec);
-  if (ec) throw InputError(fmt::format("--out {}: cannot create directory: {}", dir, ec.message()));
-  // A run that fails before writing anything leaves no empty directory it created behind.
-  struct RemoveIfEmpty {
-    std::string dir;
-    bool armed;
-    ~RemoveIfEmpty() {
-      std::error_code e;
-      if (armed && std::filesystem::is_empty(dir, e) && !e) std::filesystem::remove(dir, e);
-    }
-  } remove_if_empty{dir, !dir_existed};
+  // A run that fails before writing anything leaves no directory it created behind (issue #15 row 10).
+  const OutputDirectory out_dir(dir, "--out");
   const bool quiet = vm.count("quiet") > 0;
   std::unique_ptr<EtuRecorder> recorder;
   std::string record_path;
@@ -615,8 +627,8 @@ int train_main(const std::vector<std::string>& args, std::vector<std::string>* c
           std::fflush(stdout);
         }
       };
-  const TrainResult result = chip_image ? train_image(*chip_image, o, on_iteration, &g_stop)
-                                        : train(network, o, on_iteration, &g_stop);
+  const TrainResult result = chip_image ? train_image(*chip_image, o, on_iteration, &g_stop, &g_stop_now)
+                                        : train(network, o, on_iteration, &g_stop, &g_stop_now);
   write_file_atomically(dir + "/curve.csv", curve_csv(result.curve, metric_name));
   nlohmann::json metrics = metrics_json(o, network.name, result);
   if (fashion) {
@@ -637,7 +649,7 @@ int train_main(const std::vector<std::string>& args, std::vector<std::string>* c
   }
   if (recorder) {
     recorder->close();  // count patched, renamed into place (also when interrupted: a valid prefix)
-    metrics["etu_record"] = {{"file", record_path},
+    metrics["etu_record"] = {{"file", escaped_text(record_path)},  // JSON needs UTF-8; a path may not be
                              {"updates_recorded", recorder->recorded()},
                              {"updates_seen", recorder->seen()},
                              {"limit", recorder->limit()},
@@ -674,7 +686,7 @@ int train_main(const std::vector<std::string>& args, std::vector<std::string>* c
       fmt::print("ETU record: all {} updates written to {}\n", recorder->recorded(), record_path);
   }
   if (o.systemc_backend) report_systemc(vm, quiet, network.dt_ms);
-  return result.interrupted ? 130 : 0;
+  return result.interrupted ? 128 + (g_stop_signal.load() ? g_stop_signal.load() : SIGINT) : 0;
 }
 
 }  // namespace

@@ -217,7 +217,7 @@ SweepSpec read_sweep_spec(const std::string& path, const std::function<bool(cons
   ojson doc;
   try {
     doc = ojson::parse(read_text_file(path));
-  } catch (const ojson::parse_error& e) {
+  } catch (const ojson::exception& e) {  // parse_error, and out_of_range for a number such as 1e999
     throw InputError(fmt::format("{}: not valid JSON: {}", path, e.what()));
   }
   if (!doc.is_object()) c.fail("(top level)", "expected an object of nchip train options plus \"axes\" or \"points\"");

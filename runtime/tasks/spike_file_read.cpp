@@ -11,10 +11,12 @@
 #include <nlohmann/json.hpp>
 #include <iterator>
 #include <optional>
+#include <tuple>
 #include <system_error>
 #include <utility>
 #include <vector>
 
+#include "compiler/json_reader.hpp"
 #include "hw_model/error.hpp"
 #include "runtime/tasks/message_text.hpp"
 #include "runtime/tasks/spike_file.hpp"
@@ -130,8 +132,11 @@ class Reader {
 
   void read_spikes(const json& spikes, Trial& t) const {
     array(spikes, "/spikes");
-    // Per step: (input, position in the file), to name the later copy of a duplicate.
-    std::vector<std::vector<std::pair<uint32_t, size_t>>> by_step(t.steps);
+    // (step, input, position in the file), sorted: one flat list as long as the file's spikes
+    // rather than a list per step (10^7 steps of an empty file cost nothing extra); the position
+    // names the later copy of a duplicate.
+    std::vector<std::tuple<uint32_t, uint32_t, size_t>> entries;
+    entries.reserve(spikes.size());
     for (size_t k = 0; k < spikes.size(); ++k) {
       const std::string where = at("/spikes", k);
       const json& pair = spikes[k];
@@ -139,19 +144,16 @@ class Reader {
         fail(where, fmt::format("expected [step, input_index], got {}", describe(pair)));
       const auto step = read_uint(pair[0], at(where, 0), "step", t.steps);
       const auto input = read_uint(pair[1], at(where, 1), "input index", t.n_inputs);
-      by_step[step].emplace_back(static_cast<uint32_t>(input), k);
+      entries.emplace_back(static_cast<uint32_t>(step), static_cast<uint32_t>(input), k);
     }
+    std::sort(entries.begin(), entries.end());
     t.input_spikes.resize(t.steps);
-    for (uint32_t s = 0; s < t.steps; ++s) {
-      auto& entries = by_step[s];
-      std::sort(entries.begin(), entries.end());
-      for (size_t k = 0; k < entries.size(); ++k) {
-        if (k > 0 && entries[k].first == entries[k - 1].first)
-          fail(at("/spikes", entries[k].second),
-               fmt::format("duplicate spike (step {}, input {}), first at /spikes/{}", s,
-                           entries[k].first, entries[k - 1].second));
-        t.input_spikes[s].push_back(entries[k].first);
-      }
+    for (size_t k = 0; k < entries.size(); ++k) {
+      const auto [step, input, position] = entries[k];
+      if (k > 0 && std::get<0>(entries[k - 1]) == step && std::get<1>(entries[k - 1]) == input)
+        fail(at("/spikes", position), fmt::format("duplicate spike (step {}, input {}), first at /spikes/{}", step,
+                                                  input, std::get<2>(entries[k - 1])));
+      t.input_spikes[step].push_back(input);
     }
   }
 
@@ -223,24 +225,21 @@ class Reader {
   std::string path_;
 };
 
-std::string parse_error_text(const json::parse_error& e) {
-  // Drop nlohmann's "[json.exception.parse_error.101] " prefix: the user needs line and column.
-  std::string what = e.what();
-  const auto close = what.find("] ");
-  return close == std::string::npos ? what : what.substr(close + 2);
-}
-
 }  // namespace
 
 Trial parse_spike_file(const std::string& text, const std::string& path) {
   const Reader reader(path);
-  json doc;
+  // The shared JSON reader turns every parse failure into one InputError line: syntax errors with
+  // line and column, a number too large for a double ("1e999") and duplicate keys (which nlohmann
+  // would resolve silently, last wins) with their JSON pointer, as for networks and quant configs.
+  const json doc = json_reader::Reader(detail::printable(path)).parse(text);
   try {
-    doc = json::parse(text);
-  } catch (const json::parse_error& e) {
-    reader.fail(kDocument, "bad JSON: " + parse_error_text(e));
+    return reader.read(doc);
+  } catch (const json::exception& e) {
+    // The checks above test each value's type before reading it; should one slip through,
+    // it is still the file that is wrong.
+    reader.fail(kDocument, std::string("unexpected JSON value: ") + e.what());
   }
-  return reader.read(doc);
 }
 
 Trial read_spike_file(const std::string& path) {

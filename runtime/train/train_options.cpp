@@ -1,5 +1,7 @@
 #include "runtime/train/train_options.hpp"
 
+#include <cmath>
+
 #include <fmt/core.h>
 
 #include <algorithm>
@@ -126,12 +128,17 @@ void validate(const TrainOptions& o) {
     throw InputError(fmt::format("--lr-decay-factor must be in (0, 1], got {}", o.lr_decay_factor));
   if (!(o.adam_beta1 >= 0 && o.adam_beta1 < 1) || !(o.adam_beta2 >= 0 && o.adam_beta2 < 1))
     throw InputError("--adam-beta1/--adam-beta2 must be in [0, 1)");
-  if (!(o.adam_epsilon > 0)) throw InputError("--adam-epsilon must be > 0");
+  // Written so that NaN fails too (every comparison with NaN is false): a NaN strength or rate
+  // would train on NaN and record null metrics (issue #15 row 11).
+  if (!(o.adam_epsilon > 0 && std::isfinite(o.adam_epsilon)))
+    throw InputError(fmt::format("--adam-epsilon must be a finite number > 0, got {}", o.adam_epsilon));
   if (o.lion.beta1_shift < 1 || o.lion.beta1_shift > 16 || o.lion.beta2_shift < 1 || o.lion.beta2_shift > 16)
     throw InputError(fmt::format("--lion-beta1-shift/--lion-beta2-shift must be in 1..16, got {} and {}",
                                  o.lion.beta1_shift, o.lion.beta2_shift));
-  if (o.eprop.reg_strength < 0) throw InputError("--reg-strength must be >= 0");
-  if (o.eprop.reg_target_rate_hz < 0) throw InputError("--target-rate must be >= 0 Hz");
+  if (!(o.eprop.reg_strength >= 0 && std::isfinite(o.eprop.reg_strength)))
+    throw InputError(fmt::format("--reg-strength must be a finite number >= 0, got {}", o.eprop.reg_strength));
+  if (!(o.eprop.reg_target_rate_hz >= 0 && std::isfinite(o.eprop.reg_target_rate_hz)))
+    throw InputError(fmt::format("--target-rate must be a finite rate >= 0 Hz, got {}", o.eprop.reg_target_rate_hz));
   if (o.steps && *o.steps == 0) throw InputError("--steps must be at least 1");
   (void)make_training_task(o);  // the task's shape options
   if (o.mode == TrainMode::fixed_chip) {

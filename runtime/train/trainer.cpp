@@ -8,7 +8,9 @@
 #include <type_traits>
 
 #include "compiler/image_network.hpp"
+#include "compiler/ir/size_limit.hpp"
 #include "compiler/lower.hpp"
+#include "compiler/passes/quantize.hpp"
 #include "compiler/quant_config_json.hpp"
 #include "hw_model/arith/weight_update.hpp"
 #include "hw_model/error.hpp"
@@ -153,7 +155,8 @@ class TrainingRun {
 
   arith::SaturationCounts saturations() const { return counts_ ? *counts_ : arith::SaturationCounts{}; }
 
-  TrainResult run(const IterationCallback& on_iteration, const std::atomic<bool>* stop) {
+  TrainResult run(const IterationCallback& on_iteration, const std::atomic<bool>* stop,
+                  const std::atomic<bool>* stop_now = nullptr) {
     TrainResult result;
     result.metric_name = task_->loss() == LossKind::mse ? "nmse" : "recall_error_rate";
     if (o_.on_start) o_.on_start();
@@ -178,11 +181,20 @@ class TrainingRun {
       clear_gradients();
       TrialScore batch_score;
       uint64_t spikes = 0, steps = 0;
+      bool abandoned = false;
       for (uint32_t b = 0; b < o_.batch; ++b) {
+        if (stop_now && stop_now->load()) {
+          abandoned = true;
+          break;
+        }
         const Trial trial = task_->make_trial(o_.seed, uint64_t{it} * o_.batch + b);
         batch_score += run_trial(trial, arith::splitmix64_mix(o_.seed ^ (uint64_t{it} * o_.batch + b)), true);
         spikes += bptt_ ? bptt_->trial_spikes() : engine_->trial_spikes();
         steps += trial.steps;
+      }
+      if (abandoned) {  // a second signal: keep the weights of the last finished iteration
+        result.interrupted = true;
+        break;
       }
       if (bptt_) bptt_->end_batch();
       else engine_->end_batch();
@@ -376,7 +388,17 @@ void check_fits_task(const ir::Network& network, const TrainOptions& o) {
     if (p.type == ir::PopulationType::input) inputs += p.size;
     if (p.type == ir::PopulationType::readout) readouts += p.size;
   }
-  require_task_shape(network.name, inputs, readouts, *make_training_task(o));
+  const auto task = make_training_task(o);
+  require_task_shape(network.name, inputs, readouts, *task);
+  // One trial lives in memory at a time: per step its input spikes, target and mask, the readouts
+  // and errors kept for the loss, per-neuron state (BPTT keeps every step's). A rough, generous
+  // figure: 10^8 steps of store-recall measured about 8 GB (issue #15 row 12).
+  uint64_t neurons = 0;
+  for (const auto& p : network.populations)
+    if (p.type == ir::PopulationType::lif || p.type == ir::PopulationType::alif) neurons += p.size;
+  const double per_step = 64.0 + 16.0 * static_cast<double>(task->n_outputs() + readouts) +
+                          (o.algorithm == Algorithm::bptt ? 56.0 : 8.0) * static_cast<double>(neurons);
+  ir::check_memory(per_step * task->steps(), fmt::format("a trial of {} steps", task->steps()));
 }
 
 std::vector<std::string> reach_warnings(const UpdateReach& reach) {
@@ -436,9 +458,8 @@ std::vector<std::string> check_training(const ir::Network& network, const TrainO
   validate(options);
   check_fits_task(network, options);
   if (options.mode != TrainMode::fixed_chip) return {};
-  arith::SaturationCounts counts;
-  const arith::FixedOps ops(options.quant, counts);
-  return reach_warnings(update_reach(network, compiler::lower(network, ops), options));
+  // compile's checks (parameters and weights representable, issue #15 rows 6-8), not a quiet saturation.
+  return reach_warnings(update_reach(network, compiler::lower_for_fixed_point(network, options.quant), options));
 }
 
 std::vector<std::string> check_training_image(const image::ChipImage& image, const TrainOptions& options) {
@@ -449,21 +470,23 @@ std::vector<std::string> check_training_image(const image::ChipImage& image, con
 }
 
 TrainResult train(const ir::Network& network, const TrainOptions& options,
-                  const IterationCallback& on_iteration, const std::atomic<bool>* stop) {
+                  const IterationCallback& on_iteration, const std::atomic<bool>* stop,
+                  const std::atomic<bool>* stop_now) {
   validate(options);
   if (options.mode == TrainMode::float_reference) {
     const arith::FloatOps ops;
     TrainingRun<arith::FloatOps> run(network, compiler::lower(network, ops), options, ops, nullptr);
-    return run.run(on_iteration, stop);
+    return run.run(on_iteration, stop, stop_now);
   }
   arith::SaturationCounts counts;
   const arith::FixedOps ops(options.quant, counts);
   TrainingRun<arith::FixedOps> run(network, compiler::lower(network, ops), options, ops, &counts);
-  return run.run(on_iteration, stop);
+  return run.run(on_iteration, stop, stop_now);
 }
 
 TrainResult train_image(const image::ChipImage& image, const TrainOptions& options,
-                        const IterationCallback& on_iteration, const std::atomic<bool>* stop) {
+                        const IterationCallback& on_iteration, const std::atomic<bool>* stop,
+                        const std::atomic<bool>* stop_now) {
   validate(options);
   if (options.mode != TrainMode::fixed_chip)
     throw InputError("a chip image trains in fixed mode only (it holds no float weights)");
@@ -481,7 +504,7 @@ TrainResult train_image(const image::ChipImage& image, const TrainOptions& optio
   arith::SaturationCounts counts;
   const arith::FixedOps ops(options.quant, counts);
   TrainingRun<arith::FixedOps> run(net.network, std::move(net.model), options, ops, &counts, &image);
-  return run.run(on_iteration, stop);
+  return run.run(on_iteration, stop, stop_now);
 }
 
 }  // namespace nchip::runtime

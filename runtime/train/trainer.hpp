@@ -85,9 +85,12 @@ EvaluationResult evaluate_image(const image::ChipImage& image, const TrainOption
 using IterationCallback = std::function<void(const IterationRecord&)>;
 
 // Throws nchip::InputError if the network does not fit the task (input count, readout count) or
-// the options are unusable. `stop` (may be null) is polled between iterations.
+// the options are unusable. `stop` (may be null) is polled between iterations; `stop_now` (may be
+// null) between trials: when it is set the current iteration is abandoned (no update applied, no
+// curve row) and the result holds the weights after the last finished iteration.
 TrainResult train(const ir::Network& network, const TrainOptions& options,
-                  const IterationCallback& on_iteration, const std::atomic<bool>* stop);
+                  const IterationCallback& on_iteration, const std::atomic<bool>* stop,
+                  const std::atomic<bool>* stop_now = nullptr);
 
 // Trains a chip image (nchip compile) in fixed mode, starting exactly from its raw weights and
 // constants: bit-identical to train() of the IR it was compiled from with the same options when
@@ -97,6 +100,7 @@ TrainResult train(const ir::Network& network, const TrainOptions& options,
 // Throws nchip::InputError unless options are fixed mode with the image's quant config and
 // storage scheme.
 TrainResult train_image(const image::ChipImage& image, const TrainOptions& options,
-                        const IterationCallback& on_iteration, const std::atomic<bool>* stop);
+                        const IterationCallback& on_iteration, const std::atomic<bool>* stop,
+                        const std::atomic<bool>* stop_now = nullptr);
 
 }  // namespace nchip::runtime

@@ -80,3 +80,16 @@ TEST_CASE("nchip cosim: bad input gets one line and exit code 2", "[cli][rtl]") 
     REQUIRE(line_count(r.err) == 1);
   }
 }
+
+TEST_CASE("nchip cosim: a record with 0 updates is an input error, not a pass (issue #15 row 14)", "[cli][rtl]") {
+  const std::string dir = scratch_dir("cli_cosim_empty_record");
+  {
+    nchip::rtl::EtuRecordWriter writer(dir + "/empty.etu", nchip::arith::QuantConfig{});
+    writer.close();
+  }
+  const auto r = run_nchip("cosim --stimulus recorded " + dir + "/empty.etu", dir);
+  INFO(r.out << r.err);
+  CHECK(r.exit_code == 2);
+  CHECK(r.err == "nchip cosim: error: " + dir + "/empty.etu: the record holds 0 updates, so there is nothing to "
+                 "compare (the training run stopped before any eligibility update)\n");
+}

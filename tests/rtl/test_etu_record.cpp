@@ -137,3 +137,22 @@ TEST_CASE("bad record files are input errors and an unclosed writer leaves nothi
   EtuRecord r;
   REQUIRE_THROWS_WITH(reader.next(r), Catch::Contains("record 0: h = -1"));
 }
+
+namespace {
+size_t open_descriptors() {
+  size_t n = 0;
+  for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator("/proc/self/fd")) ++n;
+  return n;
+}
+}  // namespace
+
+TEST_CASE("a rejected record file is closed: no descriptor leaks (issue #15 row 13)", "[rtl][record]") {
+  const std::string path = scratch("leak.etu");
+  std::ofstream(path, std::ios::binary) << std::string(100, 'x');  // a header's length, wrong magic
+  const size_t before = open_descriptors();
+  for (int i = 0; i < 50; ++i) REQUIRE_THROWS_AS(EtuRecordReader(path), InputError);
+  record_stream(path, arith::QuantConfig{}, 2);
+  std::filesystem::resize_file(path, std::filesystem::file_size(path) - 10);  // truncated: fails late
+  for (int i = 0; i < 50; ++i) REQUIRE_THROWS_AS(EtuRecordReader(path), InputError);
+  CHECK(open_descriptors() == before);
+}

@@ -79,9 +79,17 @@ TEST_CASE("spike file: each malformed file is one line naming the path and JSON 
   const std::vector<Case> cases = {
       // bad JSON
       // (nlohmann's wording after the position may change between versions: "..." matches a prefix)
-      {"{\"steps\": 3,", "in.json: (document): bad JSON: parse error at line 1, column 13: ..."},
-      {"{\"steps\": 3,\n \"n_inputs\": x}", "in.json: (document): bad JSON: parse error at line 2, column 14: ..."},
-      {"", "in.json: (document): bad JSON: parse error at line 1, column 1: ..."},
+      {"{\"steps\": 3,", "in.json: line 1, column 13: ..."},
+      {"{\"steps\": 3,\n \"n_inputs\": x}", "in.json: line 2, column 14: ..."},
+      {"", "in.json: line 1, column 1: ..."},
+      // issue #15 row 5: every JSON failure is an input error (these were exit 1 or silently last-wins)
+      {R"({"steps": 1e999, "n_inputs": 2, "spikes": []})",
+       "in.json: /steps: expected a finite number, got 1e999 (too large for a double)"},
+      {R"({"steps": 3, "n_inputs": 2, "spikes": [[0, 1], [1e999, 0]]})",
+       "in.json: /spikes/1/0: expected a finite number, got 1e999 (too large for a double)"},
+      {R"([1e999])", "in.json: /0: expected a finite number, got 1e999 (too large for a double)"},
+      {R"({"steps": 3, "n_inputs": 2, "steps": 2, "spikes": []})",
+       "in.json: /steps: duplicate key 'steps' (JSON would silently keep only the last one)"},
       {"[1, 2]", "in.json: (document): expected a JSON object, got an array of 2"},
       // missing and unknown fields
       {R"({"n_inputs": 2, "spikes": []})", "in.json: /steps: missing field"},
