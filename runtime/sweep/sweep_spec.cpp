@@ -88,15 +88,25 @@ std::string sanitize(const std::string& text) {
   return out;
 }
 
-// "weight-width8" for quant.formats.weight.width = 8, "stochastic" for a string value, "lr0.001".
+// A format object as nchip writes formats: "s4.0" (signed, width 4, frac 0), "u12.7"; "w8.4" when
+// it does not say whether it is signed; "" when it lacks width or frac.
+std::string format_text(const json& value) {
+  if (!value.is_object() || !value.contains("width") || !value.contains("frac")) return {};
+  const std::string sign = !value.contains("signed") ? "w" : value["signed"] == true ? "s" : "u";
+  return sign + value["width"].dump() + "." + value["frac"].dump();
+}
+
+// "weight-width8" for quant.formats.weight.width = 8, "weight-s8.4" for a whole format,
+// "stochastic" for a string value, "lr0.001".
 std::string readable(const std::string& axis, const json& value) {
   if (value.is_null()) return {};
   if (value.is_string()) return sanitize(value.get<std::string>());
   std::string name = axis;
   std::string text = value.dump();
-  if (value.is_object()) {  // a format: "f16w24" (first letters of its keys, sorted, and values)
-    text.clear();
-    for (auto it = value.begin(); it != value.end(); ++it) text += it.key().substr(0, 1) + it.value().dump();
+  if (value.is_object()) {  // a format: "s8.4", else "f16w24" (first letters of its keys, sorted, and values)
+    text = format_text(value);
+    if (text.empty())
+      for (auto it = value.begin(); it != value.end(); ++it) text += it.key().substr(0, 1) + it.value().dump();
     name += "-";
   }
   if (name.rfind("quant.formats.", 0) == 0) {
@@ -207,7 +217,9 @@ std::string describe_axes(const SweepSpec& spec, const SweepPoint& point, const 
     std::string name = spec.axis_names[a];
     if (name.rfind("quant.formats.", 0) == 0) name = name.substr(14);
     else if (name.rfind("quant.", 0) == 0) name = name.substr(6);
-    out += fmt::format("{}{}={}", out.empty() ? "" : " ", name, v.is_string() ? v.get<std::string>() : v.dump());
+    const std::string format = format_text(v);
+    out += fmt::format("{}{}={}", out.empty() ? "" : " ", name,
+                       v.is_string() ? v.get<std::string>() : !format.empty() ? format : v.dump());
   }
   return out;
 }

@@ -446,10 +446,13 @@ TEST_CASE("every shipped spec in examples/sweeps passes the sweep's checks") {
   const std::string pg = grid("pattern_generation_bits.json"), sr = grid("store_recall_bits.json");
   CHECK_THAT(pg, Catch::EndsWith("\n39 points\n"));
   CHECK_THAT(sr, Catch::EndsWith("\n30 points\n"));
-  for (const char* w : {"=4 ", "=6 ", "=8 ", "=10 ", "=12 ", "=16 "}) {
-    CHECK_THAT(pg, Catch::Contains(std::string("weight.width") + w + "update_rounding=nearest seed=3"));
-    CHECK_THAT(sr, Catch::Contains(std::string("weight.width") + w + "update_rounding=stochastic seed=3"));
+  // Whole weight formats, frac = width - 4 (so the weight exponent can scale 4-bit weights to the
+  // network's; at the default frac 12 they would be refused as out of range).
+  for (const char* w : {"=s4.0 ", "=s6.2 ", "=s8.4 ", "=s10.6 ", "=s12.8 ", "=s16.12 "}) {
+    CHECK_THAT(pg, Catch::Contains(std::string("weight") + w + "update_rounding=nearest seed=3"));
+    CHECK_THAT(sr, Catch::Contains(std::string("weight") + w + "update_rounding=stochastic seed=3"));
   }
-  CHECK_THAT(sr, Catch::Contains("weight.width=10 update_rounding=nearest seed=3"));
+  CHECK_THAT(pg, Catch::Contains("fixed_weight-s4.0_nearest_seed1-"));  // readable point ids
+  CHECK_THAT(sr, Catch::Contains("weight=s10.6 update_rounding=nearest seed=3"));
   CHECK_THAT(pg, Catch::Contains("mode=float seed=3"));
 }
