@@ -4,6 +4,17 @@
 
 namespace nchip::runtime {
 
+void TrialSet::shape_trials(size_t n) {
+  trials.assign(n, Trial{});
+  for (Trial& t : trials) {
+    t.steps = steps;
+    t.n_inputs = n_inputs;
+    t.n_outputs = n_outputs;
+    t.loss = loss;
+    t.input_spikes.resize(steps);
+  }
+}
+
 size_t TrialSet::count(TrialSplit which) const {
   size_t n = 0;
   for (TrialSplit s : split) n += s == which;

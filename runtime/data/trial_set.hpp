@@ -22,6 +22,9 @@ struct TrialSet {
   std::vector<Trial> trials;      // each trials[i] has this set's steps, n_inputs, n_outputs, loss
   std::vector<TrialSplit> split;  // one per trial
 
+  // n trials of this set's shape (steps, n_inputs, n_outputs, loss), no input spikes yet: what a
+  // reader fills in.
+  void shape_trials(size_t n);
   size_t count(TrialSplit which) const;
   // The trials of one split, in file order.
   std::vector<Trial> subset(TrialSplit which) const;

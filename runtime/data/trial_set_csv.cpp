@@ -120,14 +120,9 @@ TrialSet read_trial_set_csv(const std::string& spikes_path, const std::string& l
     per_trial[trial].emplace_back(line, cells);
   }
   if (n_trials == 0) throw InputError(target_csv.path + ": no rows (an empty trial set)");
-  set.trials.resize(n_trials);
+  set.shape_trials(n_trials);
   for (uint64_t i = 0; i < n_trials; ++i) {
     Trial& t = set.trials[i];
-    t.steps = set.steps;
-    t.n_inputs = set.n_inputs;
-    t.n_outputs = set.n_outputs;
-    t.loss = set.loss;
-    t.input_spikes.resize(set.steps);
     const auto it = per_trial.find(i);
     if (it == per_trial.end())
       throw InputError(fmt::format("{}: trial {} has no rows (trials are 0..{})", target_csv.path, i, n_trials - 1));

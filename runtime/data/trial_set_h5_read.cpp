@@ -179,14 +179,9 @@ TrialSet Reader::read_all() {
     fail("/", regression ? "both /targets (regression) and /labels (classification); keep one"
                          : "neither /targets (regression) nor /labels (classification)");
   set.loss = regression ? LossKind::mse : LossKind::cross_entropy;
-  set.trials.resize(n_trials);
+  set.shape_trials(n_trials);
   for (size_t i = 0; i < n_trials; ++i) {
     Trial& t = set.trials[i];
-    t.steps = set.steps;
-    t.n_inputs = set.n_inputs;
-    t.n_outputs = set.n_outputs;
-    t.loss = set.loss;
-    t.input_spikes.resize(set.steps);
     for (auto e = static_cast<size_t>(offsets[i]); e < static_cast<size_t>(offsets[i + 1]); ++e) {
       if (times[e] < 0 || times[e] >= set.steps)
         fail(fmt::format("/spikes/times[{}]", e),

@@ -19,6 +19,7 @@
 
 namespace {
 
+using nchip::test::curve_without_times;
 using nchip::test::line_count;
 using nchip::test::run_nchip;
 using nchip::test::scratch_dir;
@@ -28,24 +29,6 @@ using nchip::test::source_path;
 const std::string kShape = "--inputs 8 --cues 2 --cue-steps 10 --cue-spacing-steps 5 --delay-steps 20 --recall-steps 10";
 
 std::string tiny_net() { return source_path("examples/networks/evidence_accumulation_tiny.json"); }
-
-// curve.csv without its wall-time columns (seconds and the per-phase *_s).
-std::string curve_without_times(const std::string& csv) {
-  std::istringstream in(csv);
-  std::string line, out;
-  std::vector<bool> keep;
-  while (std::getline(in, line)) {
-    std::vector<std::string> cells;
-    std::stringstream cs(line);
-    for (std::string c; std::getline(cs, c, ',');) cells.push_back(c);
-    if (keep.empty())
-      for (const auto& c : cells) keep.push_back(c != "seconds" && (c.size() < 2 || c.substr(c.size() - 2) != "_s"));
-    for (size_t i = 0; i < cells.size() && i < keep.size(); ++i)
-      if (keep[i]) out += cells[i] + ",";
-    out += "\n";
-  }
-  return out;
-}
 
 // metrics.json without wall times and without what names the source of the trials.
 nlohmann::json metrics_without_times_and_source(const std::string& text) {

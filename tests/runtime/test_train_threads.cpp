@@ -17,28 +17,11 @@
 
 namespace {
 
+using nchip::test::curve_without_times;
 using nchip::test::run_nchip;
 using nchip::test::scratch_dir;
 using nchip::test::slurp;
 using nchip::test::source_path;
-
-// curve.csv without its wall-time columns (seconds and the per-phase *_s).
-std::string curve_without_times(const std::string& csv) {
-  std::istringstream in(csv);
-  std::string line, out;
-  std::vector<bool> keep;
-  while (std::getline(in, line)) {
-    std::vector<std::string> cells;
-    std::stringstream cs(line);
-    for (std::string c; std::getline(cs, c, ',');) cells.push_back(c);
-    if (keep.empty())
-      for (const auto& c : cells) keep.push_back(c != "seconds" && (c.size() < 2 || c.substr(c.size() - 2) != "_s"));
-    for (size_t i = 0; i < cells.size() && i < keep.size(); ++i)
-      if (keep[i]) out += cells[i] + ",";
-    out += "\n";
-  }
-  return out;
-}
 
 // metrics.json without the fields that hold wall times.
 nlohmann::json metrics_without_times(const std::string& text) {

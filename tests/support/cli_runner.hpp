@@ -8,6 +8,7 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <vector>
 
 namespace nchip::test {
 
@@ -46,6 +47,25 @@ inline CliResult run_nchip(const std::string& args, const std::string& scratch) 
   r.out = slurp(out);
   r.err = slurp(err);
   return r;
+}
+
+// curve.csv of nchip train without its wall-time columns ("seconds" and the per-phase "*_s"), so
+// two runs that must learn the same can be compared byte for byte.
+inline std::string curve_without_times(const std::string& csv) {
+  std::istringstream in(csv);
+  std::string line, out;
+  std::vector<bool> keep;
+  while (std::getline(in, line)) {
+    std::vector<std::string> cells;
+    std::stringstream cs(line);
+    for (std::string c; std::getline(cs, c, ',');) cells.push_back(c);
+    if (keep.empty())
+      for (const auto& c : cells) keep.push_back(c != "seconds" && (c.size() < 2 || c.substr(c.size() - 2) != "_s"));
+    for (size_t i = 0; i < cells.size() && i < keep.size(); ++i)
+      if (keep[i]) out += cells[i] + ",";
+    out += "\n";
+  }
+  return out;
 }
 
 inline int line_count(const std::string& text) {

@@ -19,22 +19,6 @@ const std::string kTrain = "train --task store-recall --mode fixed --iterations 
 // neurons (plastic input and recurrent synapses), tile 2 only readouts.
 constexpr int kPlasticCore = 1, kNoPlasticCore = 2;
 
-// curve.csv without its wall-time columns ("seconds" and the "*_s" phase times).
-std::string curve_without_times(const std::string& csv) {
-  std::istringstream in(csv);
-  std::string line, out;
-  std::vector<bool> keep;
-  while (std::getline(in, line)) {
-    std::istringstream cells(line);
-    std::string cell;
-    for (size_t c = 0; std::getline(cells, cell, ','); ++c) {
-      if (keep.size() <= c) keep.push_back(cell != "seconds" && !(cell.size() > 2 && cell.substr(cell.size() - 2) == "_s"));
-      if (keep[c]) out += cell + ",";
-    }
-    out += "\n";
-  }
-  return out;
-}
 }  // namespace
 
 TEST_CASE("RTL in the loop: the RTL unit in a core learns the C++ unit's weights", "[systemc][rtl][cli]") {
