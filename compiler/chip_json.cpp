@@ -15,8 +15,12 @@ using nlohmann::json;
 using json_reader::child;
 using json_reader::Reader;
 
+// Shorthand for one hop energy in both directions (chip files written before the east-west /
+// north-south split, and chips whose mesh links are alike).
+constexpr const char* kEnergyHopBoth = "energy_hop_pj";
+
 std::vector<std::string> allowed_keys() {
-  std::vector<std::string> keys{"name", "description", "neuron_models"};
+  std::vector<std::string> keys{"name", "description", "neuron_models", kEnergyHopBoth};
   image::ChipConfig probe;
   image::for_each_number(probe, [&](const char* name, auto&, const char*, const char*) {
     keys.emplace_back(name);
@@ -52,23 +56,33 @@ image::ChipConfig parse_chip_json(const std::string& text, const std::string& so
     for (size_t i = 0; i < models->size(); ++i)
       chip.neuron_models.push_back(reader.string((*models)[i], child("/neuron_models", i)));
   }
-  image::for_each_number(chip, [&](const char* name, auto& field, const char*, const char*) {
-    const json* raw = Reader::optional(root, name);
-    if (!raw) return;
+  const auto read_figure = [&](const json& raw, const std::string& name, auto& field) {
     const std::string pointer = child("", name);
-    const json& value = figure_value(reader, *raw, pointer);
-    const std::string value_pointer = raw->is_object() ? child(pointer, "value") : pointer;
+    const json& value = figure_value(reader, raw, pointer);
+    const std::string value_pointer = raw.is_object() ? child(pointer, "value") : pointer;
     using T = std::decay_t<decltype(field)>;
     if constexpr (std::is_floating_point_v<T>) {
       field = reader.finite_number(value, value_pointer);
     } else {
       field = static_cast<T>(reader.unsigned_integer(value, value_pointer, std::numeric_limits<T>::max()));
     }
+  };
+  if (const json* both = Reader::optional(root, kEnergyHopBoth)) {
+    if (root.contains("energy_hop_east_west_pj") || root.contains("energy_hop_north_south_pj"))
+      reader.fail(child("", kEnergyHopBoth),
+                  "give either energy_hop_pj (both directions) or energy_hop_east_west_pj and "
+                  "energy_hop_north_south_pj, not both");
+    read_figure(*both, kEnergyHopBoth, chip.energy_hop_east_west_pj);
+    chip.energy_hop_north_south_pj = chip.energy_hop_east_west_pj;
+  }
+  image::for_each_number(chip, [&](const char* name, auto& field, const char*, const char*) {
+    if (const json* raw = Reader::optional(root, name)) read_figure(*raw, name, field);
   });
   const std::string why = chip.problem();
   if (!why.empty()) {
     // problem() starts with the field name; point at it.
-    const std::string field = why.substr(0, why.find(':'));
+    std::string field = why.substr(0, why.find(':'));
+    if (field.rfind("energy_hop_", 0) == 0 && root.contains(kEnergyHopBoth)) field = kEnergyHopBoth;
     const bool is_key = root.contains(field);
     reader.fail(is_key ? child("", field) : "", why);
   }

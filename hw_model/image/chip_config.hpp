@@ -43,7 +43,10 @@ struct ChipConfig {
   double energy_neuron_update_pj = 52.0;
   double energy_eligibility_update_pj = 30.0;
   double energy_weight_update_pj = 30.0;
-  double energy_hop_pj = 4.0;
+  // A router-to-router hop along x (east-west) and along y (north-south): Loihi's mesh is not
+  // square per tile, and its published hop energies differ by direction (loihi_like.json).
+  double energy_hop_east_west_pj = 4.0;
+  double energy_hop_north_south_pj = 4.0;
   // Neuron models the cores implement: any of "lif", "alif", "readout".
   std::vector<std::string> neuron_models{"lif", "alif", "readout"};
 
@@ -78,7 +81,8 @@ void for_each_number(Chip& c, Visit&& visit) {
   visit("energy_neuron_update_pj", c.energy_neuron_update_pj, "pJ", "per neuron per step");
   visit("energy_eligibility_update_pj", c.energy_eligibility_update_pj, "pJ", "per eligibility update");
   visit("energy_weight_update_pj", c.energy_weight_update_pj, "pJ", "per weight update");
-  visit("energy_hop_pj", c.energy_hop_pj, "pJ", "per packet per hop");
+  visit("energy_hop_east_west_pj", c.energy_hop_east_west_pj, "pJ", "per packet per east or west hop");
+  visit("energy_hop_north_south_pj", c.energy_hop_north_south_pj, "pJ", "per packet per north or south hop");
 }
 
 // 64-bit FNV-1a over the canonical binary form of the description (name, numbers, models); the

@@ -51,7 +51,8 @@ void Chip::load(const ChipProgram& program, const image::ChipConfig& chip,
   stats_.energy_neuron_update_pj = chip.energy_neuron_update_pj;
   stats_.energy_eligibility_update_pj = chip.energy_eligibility_update_pj;
   stats_.energy_weight_update_pj = chip.energy_weight_update_pj;
-  stats_.energy_hop_pj = chip.energy_hop_pj;
+  stats_.energy_hop_east_west_pj = chip.energy_hop_east_west_pj;
+  stats_.energy_hop_north_south_pj = chip.energy_hop_north_south_pj;
   tile_map_.assign(program.cores.size(), 0);
   std::vector<uint8_t> used(tiles_.size(), 0);
   for (uint32_t t = 0; t < program.cores.size(); ++t) {
@@ -198,7 +199,8 @@ void Chip::clear_stats() {
   fresh.energy_neuron_update_pj = stats_.energy_neuron_update_pj;
   fresh.energy_eligibility_update_pj = stats_.energy_eligibility_update_pj;
   fresh.energy_weight_update_pj = stats_.energy_weight_update_pj;
-  fresh.energy_hop_pj = stats_.energy_hop_pj;
+  fresh.energy_hop_east_west_pj = stats_.energy_hop_east_west_pj;
+  fresh.energy_hop_north_south_pj = stats_.energy_hop_north_south_pj;
   stats_ = fresh;
   for (auto& t : tile_stats_) t = TileStats{};
   host_->packets = 0;

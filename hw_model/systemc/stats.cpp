@@ -42,10 +42,23 @@ StallStats ChipStats::sum_stalls() const {
   }
   return s;
 }
+uint64_t ChipStats::hops_east_west() const {
+  uint64_t n = 0;
+  for (const auto& t : tiles) n += t.out[kPortEast].packets + t.out[kPortWest].packets;
+  return n;
+}
+uint64_t ChipStats::hops_north_south() const {
+  uint64_t n = 0;
+  for (const auto& t : tiles) n += t.out[kPortNorth].packets + t.out[kPortSouth].packets;
+  return n;
+}
+double ChipStats::noc_energy_pj() const {
+  return hops_east_west() * energy_hop_east_west_pj + hops_north_south() * energy_hop_north_south_pj;
+}
 double ChipStats::energy_pj() const {
   return sum_synaptic_events() * energy_synaptic_op_pj + sum_neuron_updates() * energy_neuron_update_pj +
          sum_eligibility_updates() * energy_eligibility_update_pj +
-         (sum_weight_updates() + sum_optimizer_state_updates()) * energy_weight_update_pj + hops * energy_hop_pj;
+         (sum_weight_updates() + sum_optimizer_state_updates()) * energy_weight_update_pj + noc_energy_pj();
 }
 
 }  // namespace nchip::systemc

@@ -55,19 +55,22 @@ struct ChipStats {
   uint64_t weight_update_cycles = 0;    // end-of-batch weight (and optimizer state) update phases
   std::vector<uint64_t> step_cycle_histogram;  // bucket b: cycles in [2^b, 2^(b+1)) (b = 0: [0, 2))
   uint64_t packets = 0;                 // injected (host and cores)
-  uint64_t hops = 0;                    // router-to-router link traversals
+  uint64_t hops = 0;                    // router-to-router link traversals (both directions)
   uint64_t host_packets = 0;
   uint64_t lsu_cycles = 0;
   std::vector<TileStats> tiles;         // elaborated mesh, index y * width + x
   // Energy per operation (pJ) from the chip description, for the estimate.
   double energy_synaptic_op_pj = 0, energy_neuron_update_pj = 0, energy_eligibility_update_pj = 0,
-         energy_weight_update_pj = 0, energy_hop_pj = 0;
+         energy_weight_update_pj = 0, energy_hop_east_west_pj = 0, energy_hop_north_south_pj = 0;
 
   uint64_t sum_synaptic_events() const;
   uint64_t sum_neuron_updates() const;
   uint64_t sum_eligibility_updates() const;
   uint64_t sum_weight_updates() const;
   uint64_t sum_optimizer_state_updates() const;
+  uint64_t hops_east_west() const;    // hops out of east and west router ports (x)
+  uint64_t hops_north_south() const;  // hops out of north and south router ports (y)
+  double noc_energy_pj() const;
   StallStats sum_stalls() const;
   double energy_pj() const;
   double emulated_seconds() const { return clock_mhz > 0 ? total_cycles / (clock_mhz * 1e6) : 0.0; }

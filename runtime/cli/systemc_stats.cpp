@@ -55,6 +55,8 @@ nlohmann::ordered_json systemc_stats_json(const systemc::ChipStats& s, double dt
   out["noc"] = {{"packets", s.packets},
                 {"host_packets", s.host_packets},
                 {"hops", s.hops},
+                {"hops_east_west", s.hops_east_west()},
+                {"hops_north_south", s.hops_north_south()},
                 {"stalls", {{"link_busy_waits", stalls.link_busy_waits},
                             {"link_busy_cycles", stalls.link_busy_cycles},
                             {"backpressure_waits", stalls.backpressure_waits},
@@ -65,7 +67,7 @@ nlohmann::ordered_json systemc_stats_json(const systemc::ChipStats& s, double dt
                    {"eligibility_pj", s.sum_eligibility_updates() * s.energy_eligibility_update_pj},
                    {"weight_update_pj",  // weights and optimizer state (Lion's m)
                     (s.sum_weight_updates() + s.sum_optimizer_state_updates()) * s.energy_weight_update_pj},
-                   {"noc_pj", s.hops * s.energy_hop_pj}};
+                   {"noc_pj", s.noc_energy_pj()}};
   out["emulated_time_s"] = s.emulated_seconds();
   out["network_time_s"] = network_seconds(s, dt_ms);
   out["real_time_factor"] = real_time_factor(s, dt_ms);

@@ -60,3 +60,16 @@ TEST_CASE("chip JSON errors name the file, the field and the problem") {
   CHECK(chip_error(R"({"neuron_models": ["lif", "izhikevich"]})").find("unknown model 'izhikevich'") != std::string::npos);
   CHECK(chip_error(R"({"clock_mhz": 0})").find("clock_mhz: must be > 0") != std::string::npos);
 }
+
+TEST_CASE("chip JSON: one hop energy for both directions, or one per direction, not both") {
+  const auto both = compiler::parse_chip_json(R"({"energy_hop_pj": {"value": 3.5, "source": "s"}})", "chip.json");
+  CHECK(both.energy_hop_east_west_pj == 3.5);
+  CHECK(both.energy_hop_north_south_pj == 3.5);
+  const auto split = compiler::parse_chip_json(R"({"energy_hop_east_west_pj": 3, "energy_hop_north_south_pj": 4})", "chip.json");
+  CHECK(split.energy_hop_east_west_pj == 3.0);
+  CHECK(split.energy_hop_north_south_pj == 4.0);
+  CHECK(chip_error(R"({"energy_hop_pj": 3, "energy_hop_north_south_pj": 4})") ==
+        "chip.json: /energy_hop_pj: give either energy_hop_pj (both directions) or energy_hop_east_west_pj and "
+        "energy_hop_north_south_pj, not both");
+  CHECK(chip_error(R"({"energy_hop_pj": -1})").rfind("chip.json: /energy_hop_pj: ", 0) == 0);
+}

@@ -125,7 +125,7 @@ TEST_CASE("twice the synaptic events take twice the synaptic cycles, and the ste
   CHECK(s.hops == 2);
   // Energy: 6 synaptic ops, 6 neuron updates, 2 hops at the description's per-op energies.
   const image::ChipConfig c = timing_chip(3, 1);
-  CHECK(s.energy_pj() == Approx(6 * c.energy_synaptic_op_pj + 6 * c.energy_neuron_update_pj + 2 * c.energy_hop_pj));
+  CHECK(s.energy_pj() == Approx(6 * c.energy_synaptic_op_pj + 6 * c.energy_neuron_update_pj + 2 * c.energy_hop_east_west_pj));
   CHECK(s.emulated_seconds() == Approx(s.total_cycles / (c.clock_mhz * 1e6)));
 }
 
