@@ -20,7 +20,7 @@ image::ChipImage compile_network(const ir::Network& network, const image::ChipCo
   ir::validate(network, network.name);
   validate_for_chip(network, chip, quant);
   pass("quantize");
-  Quantized quantized = quantize(network, quant);
+  Quantized quantized = quantize(network, quant, options.threads);
   pass("partition");
   Partition part;
   {
