@@ -152,7 +152,7 @@ int main(int argc, char** argv) {
   Stat compile_s, compile_cpu_s, write_s;
   std::vector<std::string> pass_names;
   std::vector<Stat> pass_s;
-  double image_mb = 0, cost = 0, naive_cost = 0;
+  double image_mb = 0, cost = 0, naive_cost = 0, compile_peak_mb = 0;
   for (uint32_t r = 0; r < repeats; ++r) {
     std::vector<std::pair<std::string, Clock::time_point>> marks;
     compiler::CompileOptions options;
@@ -164,6 +164,7 @@ int main(int argc, char** argv) {
     const auto t2 = Clock::now();
     compile_cpu_s.v.push_back(cpu_s() - c1);
     compile_s.v.push_back(std::chrono::duration<double>(t2 - t1).count());
+    if (r == 0) compile_peak_mb = peak_rss_mb();
     std::string bytes = image::write_image(im);
     write_s.v.push_back(since(t2));
     pass_s.resize(marks.size());
@@ -196,6 +197,7 @@ int main(int argc, char** argv) {
              compile_s.median() * 1e6 / per_syn);
   fmt::print("  peak_rss_mb={:.0f} ({:.1f} bytes/synapse; without the bench's IR, {:.0f} MB: {:.1f} bytes/synapse)\n",
              peak, peak * 1048576.0 / per_syn, ir_rss_mb, (peak - ir_rss_mb) * 1048576.0 / per_syn);
+  fmt::print("  peak_rss_mb after compile_network, before writing the image: {:.0f}\n", compile_peak_mb);
   fmt::print("  passes (min / median s):{}\n", passes);
   const auto old = kOld.find({neurons, per_neuron});
   if (old != kOld.end())

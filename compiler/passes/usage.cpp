@@ -6,6 +6,8 @@ namespace {
 
 using model::PopulationRole;
 
+constexpr uint32_t kPrefetchAhead = 16;
+
 template <class Matrix, class Visit>
 void for_each_synapse(const Matrix& m, Visit&& visit) {
   for (uint32_t s = 0; s < m.n_sources; ++s)
@@ -40,9 +42,11 @@ IncomingSynapses incoming_synapses(const model::NetworkModel<arith::FixedOps>& n
   const auto fill = [&](uint32_t source_offset, uint32_t unit_offset,
                         const model::SynapseMatrix<arith::FixedOps>& m) {
     for_each_synapse(m, [&](uint32_t s, uint32_t i) {
+      // The write is scattered: request its line early (a hint; changes nothing).
+      if (i + kPrefetchAhead < m.size()) __builtin_prefetch(&in.entries[next[unit_offset + m.target[i + kPrefetchAhead]]], 1);
       const uint32_t projection = m.origin[i].projection;
       if (projection + 1 > in.n_projections) in.n_projections = projection + 1;
-      in.entries[next[unit_offset + m.target[i]]++] = {source_offset + s, projection, m.plastic[i] != 0};
+      in.entries[next[unit_offset + m.target[i]]++] = {source_offset + s, projection, m.plastic[i] != 0 ? 1u : 0u};
     });
   };
   fill(0, 0, net.input_synapses);
