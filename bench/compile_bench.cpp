@@ -92,13 +92,15 @@ struct Stat {
 
 // Before issue #16 (one thread, full learning state): compile s (min / median), write s, peak RSS MB.
 // 10^5 x 100 measured 2026-12-03 on the shared, loaded 2-core machine with the old code (3 runs);
-// 10^6 x 100 and 10^5 x 1000 are the issue's figures.
+// the others are bench/README.md's single runs of 2026-11-23 (10^6 x 100 and 10^5 x 1000: the issue's).
 struct OldFigures {
   const char* compile_s;
   const char* write_s;
   double peak_mb;
 };
 const std::map<std::pair<uint32_t, uint32_t>, OldFigures> kOld = {
+    {{10000, 100}, {"0.67 (1 run, 2026-11-23)", "0.12", 91}},
+    {{10000, 1000}, {"6.8 (1 run, 2026-11-23)", "1.4", 717}},
     {{100000, 100}, {"6.56 / 8.14", "3.52 / 3.68", 756}},
     {{100000, 1000}, {"163 (1 run)", "10.6 (1 run)", 6790}},
     {{1000000, 100}, {"230 (1 run)", "-", 7500}},

@@ -24,7 +24,7 @@ image::ChipImage compile_network(const ir::Network& network, const image::ChipCo
   pass("partition");
   Partition part;
   {
-    const IncomingSynapses in = incoming_synapses(quantized.network);
+    const IncomingSynapses in = incoming_synapses(quantized.network, options.threads);
     part = partition(quantized.network, in, chip, quant, options.storage, options.optimizer_state_bits);
   }
   const SliceTraffic traffic = slice_traffic(quantized.network, part.slices);

@@ -29,7 +29,8 @@ struct IncomingSynapses {
   uint32_t n_projections = 0;
 };
 
-IncomingSynapses incoming_synapses(const model::NetworkModel<arith::FixedOps>& network);
+// `threads` (0: all hardware threads) fills the index in parallel; the same entries for any count.
+IncomingSynapses incoming_synapses(const model::NetworkModel<arith::FixedOps>& network, unsigned threads = 1);
 
 // First unit of a population (its role's index shifted into the unit space); inputs have none.
 uint32_t first_unit(const model::NetworkModel<arith::FixedOps>& network, const model::PopulationSpan& span);

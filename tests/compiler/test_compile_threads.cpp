@@ -1,8 +1,9 @@
 // Compile at scale (issue #16): the threaded lowering and quantize pass give the plain definition's
-// synapse matrices (all synapses sorted by (source, target), each weight from_real(w * 2^-e)) and
-// the same image bytes for any thread count, on a network big enough to be cut into several chunks
-// (each sparse projection has more than 2 x 65536 synapses) with rows that need the sort (a
-// population's projections listed out of target order).
+// synapse matrices (all synapses sorted by (source, target), each weight from_real(w * 2^-e)), the
+// incoming-synapse index its one-thread entries, and the image the same bytes for any thread count,
+// on a network big enough to be cut into several chunks (each sparse projection has more than
+// 2 x 65536 synapses) with rows that need the sort (a population's projections listed out of
+// target order).
 #include <algorithm>
 #include <cmath>
 #include <tuple>
@@ -13,6 +14,7 @@
 #include "compiler/compile.hpp"
 #include "compiler/lower.hpp"
 #include "compiler/passes/quantize.hpp"
+#include "compiler/passes/usage.hpp"
 #include "hw_model/arith/ops.hpp"
 #include "mapping_test_helpers.hpp"
 
@@ -141,4 +143,25 @@ TEST_CASE("saturation counts of the threaded lowering are the one-thread counts"
   compiler::lower(net, arith::FixedOps(quant, two), 2);
   CHECK(one[arith::Quantity::weight] > 0);
   CHECK(one == two);
+}
+
+TEST_CASE("the incoming-synapse index is the same for 1, 2 and 3 threads, grouped by unit in source order",
+          "[compile][threads]") {
+  const compiler::Quantized q = compiler::quantize(chunked_network(), arith::QuantConfig{}, 1);
+  const compiler::IncomingSynapses one = compiler::incoming_synapses(q.network, 1);
+  REQUIRE(one.entries.size() == q.network.input_synapses.size() + q.network.recurrent_synapses.size() +
+                                    q.network.readout_synapses.size());
+  CHECK(one.n_projections == 5);
+  for (uint32_t u = 0; u + 1 < one.start.size(); ++u)
+    for (uint64_t i = one.start[u] + 1; i < one.start[u + 1]; ++i) REQUIRE(one.entries[i - 1].source < one.entries[i].source);
+  for (unsigned threads : {2u, 3u}) {
+    const compiler::IncomingSynapses other = compiler::incoming_synapses(q.network, threads);
+    REQUIRE(other.start == one.start);
+    REQUIRE(other.n_projections == one.n_projections);
+    for (size_t i = 0; i < one.entries.size(); ++i) {
+      REQUIRE(other.entries[i].source == one.entries[i].source);
+      REQUIRE(other.entries[i].projection == one.entries[i].projection);
+      REQUIRE(other.entries[i].plastic == one.entries[i].plastic);
+    }
+  }
 }
