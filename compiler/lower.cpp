@@ -150,14 +150,8 @@ model::SynapseMatrix<Ops> build_matrix(uint32_t n_sources, uint32_t n_targets,
       for (size_t i = chunk_begin(list.size(), chunks, c), end = chunk_begin(list.size(), chunks, c + 1); i < end; ++i)
         if (!(part.self && list[i].pre == list[i].post)) ++row_count[list[i].pre];
     });
-    for (uint32_t pre = 0; pre < part.src_size; ++pre) {
-      uint32_t& at = cursor[part.src_first + pre];
-      for (size_t c = 0; c < chunks; ++c) {
-        const uint32_t count = chunk_cursor[c][pre];
-        chunk_cursor[c][pre] = at;
-        at += count;
-      }
-    }
+    counts_to_chunk_cursors(chunk_cursor, chunks, part.src_size,
+                            [&](size_t pre) -> uint32_t& { return cursor[part.src_first + pre]; });
     // The scatter writes only each synapse's origin (one random write per synapse); the fields
     // are then filled row by row, reading the list at the origin's position: two cache misses
     // per synapse instead of five scattered writes.

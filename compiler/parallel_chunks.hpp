@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <functional>
+#include <vector>
 
 namespace nchip::compiler {
 
@@ -19,5 +20,21 @@ void parallel_chunks(size_t chunks, unsigned threads, const std::function<void(s
 
 // [begin, end) of chunk c when n items are cut into `chunks` near-equal contiguous ranges.
 inline size_t chunk_begin(size_t n, size_t chunks, size_t c) { return n / chunks * c + (c < n % chunks ? c : n % chunks); }
+
+// The middle step of a counting sort on chunks: per_chunk[c][i] holds how many items chunk c puts
+// into slot i; it becomes chunk c's cursor in slot i, just after the earlier chunks' items, starting
+// from next(i), which is advanced past all chunks' items. Each chunk then fills its own range of
+// every slot, and the items land where a one-chunk pass in order puts them.
+template <class Cursor, class Next>
+void counts_to_chunk_cursors(std::vector<std::vector<Cursor>>& per_chunk, size_t chunks, size_t slots, Next&& next) {
+  for (size_t i = 0; i < slots; ++i) {
+    auto& at = next(i);
+    for (size_t c = 0; c < chunks; ++c) {
+      const Cursor count = per_chunk[c][i];
+      per_chunk[c][i] = at;
+      at += count;
+    }
+  }
+}
 
 }  // namespace nchip::compiler

@@ -54,14 +54,7 @@ IncomingSynapses incoming_synapses(const model::NetworkModel<arith::FixedOps>& n
       const auto end = static_cast<uint32_t>(chunk_begin(m.n_sources, chunks, c + 1));
       for (uint32_t i = m.row_start[chunk_begin(m.n_sources, chunks, c)]; i < m.row_start[end]; ++i) ++cursor[c][m.target[i]];
     });
-    for (uint32_t t = 0; t < m.n_targets; ++t) {
-      uint64_t& at = next[unit_offset + t];
-      for (size_t c = 0; c < chunks; ++c) {
-        const uint64_t k = cursor[c][t];
-        cursor[c][t] = at;
-        at += k;
-      }
-    }
+    counts_to_chunk_cursors(cursor, chunks, m.n_targets, [&](size_t t) -> uint64_t& { return next[unit_offset + t]; });
     parallel_chunks(chunks, threads, [&](size_t c) {
       std::vector<uint64_t>& at = cursor[c];
       const auto end = static_cast<uint32_t>(chunk_begin(m.n_sources, chunks, c + 1));
