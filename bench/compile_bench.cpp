@@ -1,23 +1,29 @@
 // Compile time and peak memory of `compile_network` for large sparse random networks:
-//   nchip_bench_compile --neurons N --synapses K [--write FILE]
+//   nchip_bench_compile --neurons N --synapses K [--threads T] [--repeats R] [--write FILE]
 // builds an input population of 100 (10 synapses per neuron) and one LIF population of N neurons
 // with K random recurrent synapses each (fixed in-degree), on a square mesh of 1024-neuron cores
-// with capacities large enough to hold it, and prints the time of each pass, of writing the image,
-// and the process's peak resident memory (getrusage). One size per process, so peaks don't mix;
-// bench/compile_bench.sh runs the table in bench/README.md.
+// with capacities large enough to hold it, compiles it R times and prints min and median of the
+// compile time (wall and CPU), of each pass and of writing the image, the process's peak resident
+// memory (getrusage) per synapse, with and without the IR the bench built, and the figures measured
+// before issue #16 beside them. One size per process, so peaks don't mix; bench/compile_bench.sh
+// runs the table in bench/README.md.
 #include <sys/resource.h>
 
 #include <chrono>
+#include <ctime>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <string>
+#include <algorithm>
+#include <map>
 #include <vector>
 
 #include <fmt/core.h>
 
 #include "compiler/compile.hpp"
+#include "compiler/parallel_chunks.hpp"
 #include "hw_model/image/chip_image.hpp"
 
 using namespace nchip;
@@ -60,21 +66,58 @@ ir::Projection random_projection(const std::string& source, const std::string& t
   return p;
 }
 
+double cpu_s() {
+  timespec t{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+  return static_cast<double>(t.tv_sec) + 1e-9 * static_cast<double>(t.tv_nsec);
+}
+
 double peak_rss_mb() {
   rusage u{};
   getrusage(RUSAGE_SELF, &u);
   return u.ru_maxrss / 1024.0;  // Linux reports KiB
 }
 
+
+struct Stat {
+  std::vector<double> v;
+  double min() const { return *std::min_element(v.begin(), v.end()); }
+  double median() const {
+    std::vector<double> s = v;
+    std::sort(s.begin(), s.end());
+    return s.size() % 2 ? s[s.size() / 2] : (s[s.size() / 2 - 1] + s[s.size() / 2]) / 2;
+  }
+  std::string text(int digits = 2) const { return fmt::format("{:.{}f} / {:.{}f}", min(), digits, median(), digits); }
+};
+
+// Before issue #16 (one thread, full learning state): compile s (min / median), write s, peak RSS MB.
+// 10^5 x 100 measured 2026-12-03 on the shared, loaded 2-core machine with the old code (3 runs);
+// the others are bench/README.md's single runs of 2026-11-23 (10^6 x 100 and 10^5 x 1000: the issue's).
+struct OldFigures {
+  const char* compile_s;
+  const char* write_s;
+  double peak_mb;
+};
+const std::map<std::pair<uint32_t, uint32_t>, OldFigures> kOld = {
+    {{10000, 100}, {"0.67 (1 run, 2026-11-23)", "0.12", 91}},
+    {{10000, 1000}, {"6.8 (1 run, 2026-11-23)", "1.4", 717}},
+    {{100000, 100}, {"6.56 / 8.14", "3.52 / 3.68", 756}},
+    {{100000, 1000}, {"163 (1 run)", "10.6 (1 run)", 6790}},
+    {{1000000, 100}, {"230 (1 run)", "-", 7500}},
+};
+
 }  // namespace
 
 int main(int argc, char** argv) {
-  uint32_t neurons = 10000, per_neuron = 100;
+  uint32_t neurons = 10000, per_neuron = 100, repeats = 3;
   std::string write_path;
+  unsigned threads = 0;
   for (int i = 1; i + 1 < argc; i += 2) {
     if (!std::strcmp(argv[i], "--neurons")) neurons = static_cast<uint32_t>(std::atol(argv[i + 1]));
     else if (!std::strcmp(argv[i], "--synapses")) per_neuron = static_cast<uint32_t>(std::atol(argv[i + 1]));
     else if (!std::strcmp(argv[i], "--write")) write_path = argv[i + 1];
+    else if (!std::strcmp(argv[i], "--threads")) threads = static_cast<unsigned>(std::atol(argv[i + 1]));
+    else if (!std::strcmp(argv[i], "--repeats")) repeats = std::max(1u, static_cast<uint32_t>(std::atol(argv[i + 1])));
   }
   const auto t0 = Clock::now();
   const auto since = [](Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); };
@@ -93,6 +136,7 @@ int main(int argc, char** argv) {
   net.projections.push_back(random_projection("in", "rec", 100, neurons, 10, 1));
   net.projections.push_back(random_projection("rec", "rec", neurons, neurons, per_neuron, 2));
   const double build_s = since(t0);
+  const double ir_rss_mb = peak_rss_mb();
 
   image::ChipConfig chip;
   chip.name = "bench";
@@ -105,32 +149,62 @@ int main(int argc, char** argv) {
   chip.core_max_fan_out = 1u << 16;
   chip.router_table_entries = 1u << 24;
 
-  std::vector<std::pair<std::string, Clock::time_point>> marks;
-  compiler::CompileOptions options;
-  options.on_pass = [&](const char* pass) { marks.emplace_back(pass, Clock::now()); };
-  const auto t1 = Clock::now();
-  const image::ChipImage im = compiler::compile_network(net, chip, arith::QuantConfig{}, options);
-  const auto t2 = Clock::now();
-  const std::string bytes = image::write_image(im);
-  const double write_s = since(t2);
-  if (!write_path.empty()) {
-    FILE* f = std::fopen(write_path.c_str(), "wb");
-    if (f) {
-      std::fwrite(bytes.data(), 1, bytes.size(), f);
-      std::fclose(f);
-    }
-  }
-  std::string passes;
-  for (size_t i = 0; i < marks.size(); ++i) {
-    const auto end = i + 1 < marks.size() ? marks[i + 1].second : t2;
-    passes += fmt::format(" {}={:.2f}", marks[i].first, std::chrono::duration<double>(end - marks[i].second).count());
-  }
   uint64_t synapses = 0;
   for (const auto& p : net.projections) synapses += p.synapses.size();
-  fmt::print("neurons={} synapses/neuron={} synapses={} mesh={}x{} build_ir_s={:.2f} compile_s={:.2f} "
-             "write_s={:.2f} image_mb={:.1f} peak_rss_mb={:.0f} placement_cost={:.1f} row_major={:.1f}\n  passes:{}\n",
-             neurons, per_neuron, synapses, chip.mesh_width, chip.mesh_height, build_s,
-             std::chrono::duration<double>(t2 - t1).count(), write_s, bytes.size() / 1048576.0, peak_rss_mb(),
-             im.placement.cost, im.placement.naive_cost, passes);
+  Stat compile_s, compile_cpu_s, write_s;
+  std::vector<std::string> pass_names;
+  std::vector<Stat> pass_s;
+  double image_mb = 0, cost = 0, naive_cost = 0, compile_peak_mb = 0;
+  for (uint32_t r = 0; r < repeats; ++r) {
+    std::vector<std::pair<std::string, Clock::time_point>> marks;
+    compiler::CompileOptions options;
+    options.threads = threads;
+    options.on_pass = [&](const char* pass) { marks.emplace_back(pass, Clock::now()); };
+    const double c1 = cpu_s();
+    const auto t1 = Clock::now();
+    image::ChipImage im = compiler::compile_network(net, chip, arith::QuantConfig{}, options);
+    const auto t2 = Clock::now();
+    compile_cpu_s.v.push_back(cpu_s() - c1);
+    compile_s.v.push_back(std::chrono::duration<double>(t2 - t1).count());
+    if (r == 0) compile_peak_mb = peak_rss_mb();
+    std::string bytes = image::write_image(im);
+    write_s.v.push_back(since(t2));
+    pass_s.resize(marks.size());
+    pass_names.resize(marks.size());
+    for (size_t i = 0; i < marks.size(); ++i) {
+      const auto end = i + 1 < marks.size() ? marks[i + 1].second : t2;
+      pass_names[i] = marks[i].first;
+      pass_s[i].v.push_back(std::chrono::duration<double>(end - marks[i].second).count());
+    }
+    image_mb = static_cast<double>(bytes.size()) / 1048576.0;
+    cost = im.placement.cost;
+    naive_cost = im.placement.naive_cost;
+    if (r == 0 && !write_path.empty()) {
+      FILE* f = std::fopen(write_path.c_str(), "wb");
+      if (f) {
+        std::fwrite(bytes.data(), 1, bytes.size(), f);
+        std::fclose(f);
+      }
+    }
+  }
+  const double peak = peak_rss_mb(), per_syn = static_cast<double>(synapses);
+  std::string passes;
+  for (size_t i = 0; i < pass_s.size(); ++i) passes += fmt::format(" {}={}", pass_names[i], pass_s[i].text());
+  fmt::print("neurons={} synapses/neuron={} synapses={} mesh={}x{} threads={} repeats={} build_ir_s={:.2f} "
+             "image_mb={:.1f} placement_cost={:.1f} row_major={:.1f}\n",
+             neurons, per_neuron, synapses, chip.mesh_width, chip.mesh_height, compiler::resolve_threads(threads),
+             repeats, build_s, image_mb, cost, naive_cost);
+  fmt::print("  min / median: compile_s={} compile_cpu_s={} write_s={} us_per_synapse={:.3f} / {:.3f}\n",
+             compile_s.text(), compile_cpu_s.text(), write_s.text(), compile_s.min() * 1e6 / per_syn,
+             compile_s.median() * 1e6 / per_syn);
+  fmt::print("  peak_rss_mb={:.0f} ({:.1f} bytes/synapse; without the bench's IR, {:.0f} MB: {:.1f} bytes/synapse)\n",
+             peak, peak * 1048576.0 / per_syn, ir_rss_mb, (peak - ir_rss_mb) * 1048576.0 / per_syn);
+  fmt::print("  peak_rss_mb after compile_network, before writing the image: {:.0f}\n", compile_peak_mb);
+  fmt::print("  passes (min / median s):{}\n", passes);
+  const auto old = kOld.find({neurons, per_neuron});
+  if (old != kOld.end())
+    fmt::print("  before issue #16: compile_s={} write_s={} peak_rss_mb={:.0f} ({:.1f} bytes/synapse)\n",
+               old->second.compile_s, old->second.write_s, old->second.peak_mb,
+               old->second.peak_mb * 1048576.0 / per_syn);
   return 0;
 }

@@ -4,7 +4,8 @@
 # skipped: the IR alone would take ~16 GB.
 set -euo pipefail
 bin="${1:-build}/bench/nchip_bench_compile"
-for size in "10000 100" "10000 1000" "100000 100" "100000 1000" "1000000 100"; do
+# Three repeats (min / median) where a run takes seconds, one for the 10^8-synapse sizes.
+for size in "10000 100 3" "10000 1000 3" "100000 100 3" "100000 1000 1" "1000000 100 1"; do
   set -- $size
-  "$bin" --neurons "$1" --synapses "$2"
+  "$bin" --neurons "$1" --synapses "$2" --repeats "$3" --threads "${NCHIP_THREADS:-0}"
 done

@@ -20,11 +20,11 @@ image::ChipImage compile_network(const ir::Network& network, const image::ChipCo
   ir::validate(network, network.name);
   validate_for_chip(network, chip, quant);
   pass("quantize");
-  Quantized quantized = quantize(network, quant);
+  Quantized quantized = quantize(network, quant, options.threads);
   pass("partition");
   Partition part;
   {
-    const IncomingSynapses in = incoming_synapses(quantized.network);
+    const IncomingSynapses in = incoming_synapses(quantized.network, options.threads);
     part = partition(quantized.network, in, chip, quant, options.storage, options.optimizer_state_bits);
   }
   const SliceTraffic traffic = slice_traffic(quantized.network, part.slices);

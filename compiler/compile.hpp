@@ -17,6 +17,9 @@ struct CompileOptions {
   uint32_t optimizer_state_bits = 0;
   double default_rate_hz = 10.0;  // placement's traffic estimate (see passes/place.hpp)
   uint32_t host_tile = 0;
+  // Threads for the passes that split their work (quantize: lowering and error sums; partition:
+  // the incoming-synapse index); 0: all hardware threads. The image is the same bytes for any count.
+  unsigned threads = 0;
   // Called with the name of each pass as it starts (progress output); may be empty.
   std::function<void(const char* pass)> on_pass;
 };

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <stdexcept>
 #include <type_traits>
 #include <vector>
@@ -10,6 +11,7 @@
 
 #include "hw_model/arith/ops.hpp"
 #include "hw_model/arith/real_to_int.hpp"
+#include "compiler/parallel_chunks.hpp"
 #include "hw_model/error.hpp"
 
 namespace nchip::compiler {
@@ -51,17 +53,39 @@ struct ProjectionPart {
   bool self;  // a population to itself: no synapse i -> i (eq. 20 sums over i != j)
 };
 
+// A copy of the ops a chunk may use on its own thread: FixedOps counts saturations through a
+// pointer, so each chunk counts into its own SaturationCounts, added to the caller's afterwards
+// (a sum, so the total does not depend on the chunking).
+arith::FloatOps chunk_ops(const arith::FloatOps& ops, arith::SaturationCounts&) { return ops; }
+arith::FixedOps chunk_ops(const arith::FixedOps& ops, arith::SaturationCounts& counts) {
+  arith::FixedOps copy = ops;
+  copy.sat = &counts;
+  return copy;
+}
+void add_counts(const arith::FloatOps&, const arith::SaturationCounts&) {}
+void add_counts(const arith::FixedOps& ops, const arith::SaturationCounts& counts) { *ops.sat += counts; }
+
+// Fewer synapses than this per chunk are not worth a thread.
+constexpr size_t kMinSynapsesPerChunk = size_t{1} << 16;
+// The scattered reads and writes of a synapse are requested this many synapses ahead, so dozens of
+// cache misses are in flight at once instead of one (a hint: it changes no result).
+constexpr uint32_t kPrefetchAhead = 16;
+
 // Builds compressed rows by source. Each synapse is written straight into its row (a counting
 // sort by source): rows are filled in projection order, a dense projection's by post, a sparse
 // one's in list order. That is the order a stable sort of all synapses by (source, target) would
 // leave them in whenever each row's targets come out ascending, which is the usual case (the
 // reader keeps sparse synapses sorted by (post, pre)); a row that does not is stable-sorted by
 // target, so the layout (and hence every result) is that of the stable sort, deterministic.
+// Threads: a sparse projection's list is cut into contiguous chunks; each chunk counts its
+// synapses per row, and a chunk's cursor in a row starts after the earlier chunks' synapses of
+// that row, so every synapse lands where the one-thread scatter puts it, for any chunking. A dense
+// projection's rows are cut into ranges of sources, which write disjoint rows.
 template <class Ops>
 model::SynapseMatrix<Ops> build_matrix(uint32_t n_sources, uint32_t n_targets,
                                        const std::vector<ProjectionPart>& parts,
                                        const std::vector<uint8_t>& plastic_by_projection,
-                                       const Ops& ops) {
+                                       const Ops& ops, unsigned threads) {
   model::SynapseMatrix<Ops> m;
   m.n_sources = n_sources;
   m.n_targets = n_targets;
@@ -82,59 +106,105 @@ model::SynapseMatrix<Ops> build_matrix(uint32_t n_sources, uint32_t n_targets,
   m.weight.resize(n);
   m.exponent.resize(n);
   m.plastic.resize(n);
-  m.origin.resize(n);
+  // Not-yet-written slots name no projection (the sparse fill below tells its own apart by it).
+  m.origin.assign(n, {std::numeric_limits<uint32_t>::max(), 0});
+  const size_t max_chunks = resolve_threads(threads);
+  std::vector<arith::SaturationCounts> counts(max_chunks);
   std::vector<uint32_t> cursor(m.row_start.begin(), m.row_start.end() - 1);
+  std::vector<std::vector<uint32_t>> chunk_cursor(max_chunks);
   for (const ProjectionPart& part : parts) {
     const ir::Projection& proj = *part.proj;
     // ldexp(w, -e) is w * 2^-e rounded once; so is the product with the exact power of two.
     const double scale = std::ldexp(1.0, -part.exponent);
     const int8_t exponent = static_cast<int8_t>(part.exponent);
     const uint8_t plastic = plastic_by_projection[part.index];
-    auto put = [&](uint32_t pre, uint32_t post, double w, uint32_t position) {
-      const uint32_t k = cursor[part.src_first + pre]++;
+    const auto put = [&](const Ops& chunk, uint32_t k, uint32_t post, double w, uint32_t position) {
       m.target[k] = part.dst_first + post;
-      m.weight[k] = arith::from_real<Quantity::weight>(ops, w * scale);
+      m.weight[k] = arith::from_real<Quantity::weight>(chunk, w * scale);
       m.exponent[k] = exponent;
       m.plastic[k] = plastic;
       m.origin[k] = {part.index, position};
     };
     if (proj.dense) {
-      for (uint32_t pre = 0; pre < part.src_size; ++pre)
-        for (uint32_t post = 0; post < part.dst_size; ++post) {
-          if (part.self && pre == post) continue;
-          const uint32_t position = post * part.src_size + pre;
-          put(pre, post, proj.weights[position], position);
+      const size_t synapses = size_t{part.src_size} * part.dst_size;
+      const size_t chunks = std::clamp<size_t>(synapses / kMinSynapsesPerChunk, 1, std::min<size_t>(max_chunks, part.src_size));
+      parallel_chunks(chunks, threads, [&](size_t c) {
+        const Ops chunk = chunk_ops(ops, counts[c]);
+        const auto pre_end = static_cast<uint32_t>(chunk_begin(part.src_size, chunks, c + 1));
+        for (auto pre = static_cast<uint32_t>(chunk_begin(part.src_size, chunks, c)); pre < pre_end; ++pre) {
+          uint32_t& k = cursor[part.src_first + pre];
+          for (uint32_t post = 0; post < part.dst_size; ++post) {
+            if (part.self && pre == post) continue;
+            const uint32_t position = post * part.src_size + pre;
+            put(chunk, k++, post, proj.weights[position], position);
+          }
         }
-    } else {
-      for (uint32_t i = 0; i < proj.synapses.size(); ++i) {
-        const auto& s = proj.synapses[i];
-        if (part.self && s.pre == s.post) continue;
-        put(s.pre, s.post, s.weight, i);
-      }
+      });
+      continue;
     }
+    const auto& list = proj.synapses;
+    const size_t chunks = std::clamp<size_t>(list.size() / kMinSynapsesPerChunk, 1, max_chunks);
+    parallel_chunks(chunks, threads, [&](size_t c) {
+      std::vector<uint32_t>& row_count = chunk_cursor[c];
+      row_count.assign(part.src_size, 0);
+      for (size_t i = chunk_begin(list.size(), chunks, c), end = chunk_begin(list.size(), chunks, c + 1); i < end; ++i)
+        if (!(part.self && list[i].pre == list[i].post)) ++row_count[list[i].pre];
+    });
+    counts_to_chunk_cursors(chunk_cursor, chunks, part.src_size,
+                            [&](size_t pre) -> uint32_t& { return cursor[part.src_first + pre]; });
+    // The scatter writes only each synapse's origin (one random write per synapse); the fields
+    // are then filled row by row, reading the list at the origin's position: two cache misses
+    // per synapse instead of five scattered writes.
+    parallel_chunks(chunks, threads, [&](size_t c) {
+      std::vector<uint32_t>& at = chunk_cursor[c];
+      const auto end = static_cast<uint32_t>(chunk_begin(list.size(), chunks, c + 1));
+      for (auto i = static_cast<uint32_t>(chunk_begin(list.size(), chunks, c)); i < end; ++i) {
+        const auto& s = list[i];
+        if (i + kPrefetchAhead < end) __builtin_prefetch(&m.origin[at[list[i + kPrefetchAhead].pre]], 1);
+        if (part.self && s.pre == s.post) continue;
+        m.origin[at[s.pre]++] = {part.index, i};
+      }
+    });
+    const uint32_t k_begin = m.row_start[part.src_first], k_end = m.row_start[part.src_first + part.src_size];
+    parallel_chunks(chunks, threads, [&](size_t c) {
+      const Ops chunk = chunk_ops(ops, counts[c]);
+      const auto end = static_cast<uint32_t>(k_begin + chunk_begin(k_end - k_begin, chunks, c + 1));
+      for (auto k = static_cast<uint32_t>(k_begin + chunk_begin(k_end - k_begin, chunks, c)); k < end; ++k) {
+        if (k + kPrefetchAhead < end) __builtin_prefetch(&list[m.origin[k + kPrefetchAhead].position]);
+        if (m.origin[k].projection != part.index) continue;  // another projection's synapse in the row
+        const uint32_t i = m.origin[k].position;
+        put(chunk, k, list[i].post, list[i].weight, i);
+      }
+    });
   }
+  chunk_cursor.clear();
+  for (const auto& c : counts) add_counts(ops, c);
   // Rows whose targets are not ascending (projections listed out of target order) get the
-  // stable sort by target.
-  std::vector<uint32_t> order;
-  for (uint32_t s = 0; s < n_sources; ++s) {
-    const uint32_t begin = m.row_start[s], end = m.row_start[s + 1];
-    if (std::is_sorted(m.target.begin() + begin, m.target.begin() + end)) continue;
-    order.resize(end - begin);
-    for (uint32_t k = 0; k < order.size(); ++k) order[k] = begin + k;
-    std::stable_sort(order.begin(), order.end(),
-                     [&](uint32_t a, uint32_t b) { return m.target[a] < m.target[b]; });
-    auto permute = [&](auto& v) {
-      std::vector<typename std::decay_t<decltype(v)>::value_type> row;
-      row.reserve(order.size());
-      for (uint32_t k : order) row.push_back(v[k]);
-      std::copy(row.begin(), row.end(), v.begin() + begin);
-    };
-    permute(m.target);
-    permute(m.weight);
-    permute(m.exponent);
-    permute(m.plastic);
-    permute(m.origin);
-  }
+  // stable sort by target. Rows are independent, so ranges of them run on separate threads.
+  const size_t sort_chunks = std::clamp<size_t>(n / kMinSynapsesPerChunk, 1, std::min<size_t>(max_chunks, std::max(n_sources, 1u)));
+  parallel_chunks(sort_chunks, threads, [&](size_t c) {
+    std::vector<uint32_t> order;
+    const auto s_end = static_cast<uint32_t>(chunk_begin(n_sources, sort_chunks, c + 1));
+    for (auto s = static_cast<uint32_t>(chunk_begin(n_sources, sort_chunks, c)); s < s_end; ++s) {
+      const uint32_t begin = m.row_start[s], end = m.row_start[s + 1];
+      if (std::is_sorted(m.target.begin() + begin, m.target.begin() + end)) continue;
+      order.resize(end - begin);
+      for (uint32_t k = 0; k < order.size(); ++k) order[k] = begin + k;
+      std::stable_sort(order.begin(), order.end(),
+                       [&](uint32_t a, uint32_t b) { return m.target[a] < m.target[b]; });
+      auto permute = [&](auto& v) {
+        std::vector<typename std::decay_t<decltype(v)>::value_type> row;
+        row.reserve(order.size());
+        for (uint32_t k : order) row.push_back(v[k]);
+        std::copy(row.begin(), row.end(), v.begin() + begin);
+      };
+      permute(m.target);
+      permute(m.weight);
+      permute(m.exponent);
+      permute(m.plastic);
+      permute(m.origin);
+    }
+  });
   return m;
 }
 
@@ -148,7 +218,7 @@ uint16_t refractory_steps(const ir::Population& population, double dt_ms) {
 }
 
 template <class Ops>
-model::NetworkModel<Ops> lower(const ir::Network& network, const Ops& ops) {
+model::NetworkModel<Ops> lower(const ir::Network& network, const Ops& ops, unsigned threads) {
   model::NetworkModel<Ops> out;
   out.name = network.name;
   out.seed = network.seed;
@@ -215,13 +285,13 @@ model::NetworkModel<Ops> lower(const ir::Network& network, const Ops& ops) {
                      proj.source == proj.target});
   }
   const uint32_t n_neurons = out.n_neurons();
-  out.input_synapses = build_matrix(out.n_inputs, n_neurons, input_parts, plastic, ops);
-  out.recurrent_synapses = build_matrix(n_neurons, n_neurons, recurrent_parts, plastic, ops);
-  out.readout_synapses = build_matrix(n_neurons, out.n_readouts(), readout_parts, plastic, ops);
+  out.input_synapses = build_matrix(out.n_inputs, n_neurons, input_parts, plastic, ops, threads);
+  out.recurrent_synapses = build_matrix(n_neurons, n_neurons, recurrent_parts, plastic, ops, threads);
+  out.readout_synapses = build_matrix(n_neurons, out.n_readouts(), readout_parts, plastic, ops, threads);
   return out;
 }
 
-template model::NetworkModel<arith::FloatOps> lower(const ir::Network&, const arith::FloatOps&);
-template model::NetworkModel<arith::FixedOps> lower(const ir::Network&, const arith::FixedOps&);
+template model::NetworkModel<arith::FloatOps> lower(const ir::Network&, const arith::FloatOps&, unsigned);
+template model::NetworkModel<arith::FixedOps> lower(const ir::Network&, const arith::FixedOps&, unsigned);
 
 }  // namespace nchip::compiler

@@ -9,8 +9,10 @@
 namespace nchip::compiler {
 
 // For FixedOps, values that do not fit their format saturate and are counted in ops.sat.
+// `threads` (0: all hardware threads) builds the synapse matrices in parallel; the result is the
+// same for any count (see build_matrix in lower.cpp).
 template <class Ops>
-model::NetworkModel<Ops> lower(const ir::Network& network, const Ops& ops);
+model::NetworkModel<Ops> lower(const ir::Network& network, const Ops& ops, unsigned threads = 1);
 
 // A population's refractory period in steps, t_ref_ms / dt_ms rounded to nearest: throws
 // nchip::InputError naming the population when it does not fit the 16-bit refractory counter.

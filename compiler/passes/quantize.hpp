@@ -17,7 +17,8 @@ struct Quantized {
 };
 
 // Throws nchip::InputError when a weight is out of the representable range after scaling.
-Quantized quantize(const ir::Network& network, const arith::QuantConfig& quant);
+// `threads` (0: all hardware threads): the result is the same bytes for any count.
+Quantized quantize(const ir::Network& network, const arith::QuantConfig& quant, unsigned threads = 1);
 
 // The fixed-point model of a network with compile's checks and no chip: validate_for_quant, then
 // quantize (weights in range after scaling). What `nchip run` / `nchip train` use in fixed mode

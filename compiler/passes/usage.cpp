@@ -1,16 +1,19 @@
 #include "compiler/passes/usage.hpp"
 
+#include <algorithm>
+
+#include "compiler/parallel_chunks.hpp"
+
 namespace nchip::compiler {
 
 namespace {
 
 using model::PopulationRole;
 
-template <class Matrix, class Visit>
-void for_each_synapse(const Matrix& m, Visit&& visit) {
-  for (uint32_t s = 0; s < m.n_sources; ++s)
-    for (uint32_t i = m.row_start[s]; i < m.row_start[s + 1]; ++i) visit(s, i);
-}
+constexpr uint32_t kPrefetchAhead = 16;
+// Fewer synapses than this per chunk are not worth a thread.
+constexpr size_t kMinSynapsesPerChunk = size_t{1} << 16;
+
 
 }  // namespace
 
@@ -18,7 +21,7 @@ uint32_t first_unit(const model::NetworkModel<arith::FixedOps>& network, const m
   return span.role == PopulationRole::readout ? network.n_neurons() + span.first : span.first;
 }
 
-IncomingSynapses incoming_synapses(const model::NetworkModel<arith::FixedOps>& net) {
+IncomingSynapses incoming_synapses(const model::NetworkModel<arith::FixedOps>& net, unsigned threads) {
   IncomingSynapses in;
   const uint32_t n = net.n_neurons();
   const uint32_t units = n + net.n_readouts();
@@ -37,17 +40,39 @@ IncomingSynapses incoming_synapses(const model::NetworkModel<arith::FixedOps>& n
   for (uint32_t u = 0; u < units; ++u) in.start[u + 1] += in.start[u];
   in.entries.resize(in.start[units]);
   std::vector<uint64_t> next(in.start.begin(), in.start.end() - 1);
+  // Threads: a matrix's sources are cut into ranges; each range counts its synapses per target and
+  // starts its cursors after the earlier ranges' synapses of that target, so every entry lands
+  // where the one-thread fill (sources in order) puts it, for any thread count.
+  const size_t max_chunks = resolve_threads(threads);
+  std::vector<std::vector<uint64_t>> cursor(max_chunks);
+  std::vector<uint32_t> projections(max_chunks, 0);
   const auto fill = [&](uint32_t source_offset, uint32_t unit_offset,
                         const model::SynapseMatrix<arith::FixedOps>& m) {
-    for_each_synapse(m, [&](uint32_t s, uint32_t i) {
-      const uint32_t projection = m.origin[i].projection;
-      if (projection + 1 > in.n_projections) in.n_projections = projection + 1;
-      in.entries[next[unit_offset + m.target[i]]++] = {source_offset + s, projection, m.plastic[i] != 0};
+    const size_t chunks = std::clamp<size_t>(m.size() / kMinSynapsesPerChunk, 1, std::min<size_t>(max_chunks, std::max(m.n_sources, 1u)));
+    parallel_chunks(chunks, threads, [&](size_t c) {
+      cursor[c].assign(m.n_targets, 0);
+      const auto end = static_cast<uint32_t>(chunk_begin(m.n_sources, chunks, c + 1));
+      for (uint32_t i = m.row_start[chunk_begin(m.n_sources, chunks, c)]; i < m.row_start[end]; ++i) ++cursor[c][m.target[i]];
+    });
+    counts_to_chunk_cursors(cursor, chunks, m.n_targets, [&](size_t t) -> uint64_t& { return next[unit_offset + t]; });
+    parallel_chunks(chunks, threads, [&](size_t c) {
+      std::vector<uint64_t>& at = cursor[c];
+      const auto end = static_cast<uint32_t>(chunk_begin(m.n_sources, chunks, c + 1));
+      const uint32_t i_end = m.row_start[end];
+      for (auto s = static_cast<uint32_t>(chunk_begin(m.n_sources, chunks, c)); s < end; ++s)
+        for (uint32_t i = m.row_start[s]; i < m.row_start[s + 1]; ++i) {
+          // The write is scattered: request its line early (a hint; changes nothing).
+          if (i + kPrefetchAhead < i_end) __builtin_prefetch(&in.entries[at[m.target[i + kPrefetchAhead]]], 1);
+          const uint32_t projection = m.origin[i].projection;
+          projections[c] = std::max(projections[c], projection + 1);
+          in.entries[at[m.target[i]]++] = {source_offset + s, projection, m.plastic[i] != 0 ? 1u : 0u};
+        }
     });
   };
   fill(0, 0, net.input_synapses);
   fill(net.n_inputs, 0, net.recurrent_synapses);
   fill(net.n_inputs, n, net.readout_synapses);
+  in.n_projections = *std::max_element(projections.begin(), projections.end());
   return in;
 }
 

@@ -17,10 +17,10 @@ namespace nchip::compiler {
 // Units are the neurons that sit on cores: spiking neurons [0, n_neurons), then readouts.
 // Sources are the neurons that send spikes: inputs [0, n_inputs), then spiking neurons.
 struct IncomingSynapses {
-  struct Entry {
+  struct Entry {  // 8 bytes: one per synapse, so it sets much of compile's peak memory
     uint32_t source;
-    uint32_t projection;
-    bool plastic;
+    uint32_t projection : 31;
+    uint32_t plastic : 1;
   };
   std::vector<uint64_t> start;  // unit u's synapses: [start[u], start[u + 1])
   std::vector<Entry> entries;
@@ -29,7 +29,8 @@ struct IncomingSynapses {
   uint32_t n_projections = 0;
 };
 
-IncomingSynapses incoming_synapses(const model::NetworkModel<arith::FixedOps>& network);
+// `threads` (0: all hardware threads) fills the index in parallel; the same entries for any count.
+IncomingSynapses incoming_synapses(const model::NetworkModel<arith::FixedOps>& network, unsigned threads = 1);
 
 // First unit of a population (its role's index shifted into the unit space); inputs have none.
 uint32_t first_unit(const model::NetworkModel<arith::FixedOps>& network, const model::PopulationSpan& span);

@@ -87,8 +87,9 @@ void put_matrix(ByteWriter& w, const model::SynapseMatrix<arith::FixedOps>& m) {
   });
 }
 
-std::string section_payload(const ChipImage& im, uint32_t section) {
-  ByteWriter w;
+// Writes one section's payload at the end of `w` (write_image writes every section into one
+// buffer, so a payload is never copied).
+void put_section(ByteWriter& w, const ChipImage& im, uint32_t section) {
   const auto& net = im.network;
   switch (section) {
     case 0: put_chip(w, im.chip); break;
@@ -179,7 +180,12 @@ std::string section_payload(const ChipImage& im, uint32_t section) {
       w.f64(im.placement.naive_cost);
       break;
   }
-  return std::move(w.bytes());
+}
+
+// Bytes of the synapse matrices in the image: most of it, so reserving them up front spares the
+// growing buffer's copies (and the peak memory of a copy) on networks of 10^8 synapses.
+uint64_t matrix_bytes(const model::SynapseMatrix<arith::FixedOps>& m) {
+  return 8 + 8 + 4 * m.row_start.size() + 8 * 5 + m.size() * (4 + 4 + 1 + 1 + 8);
 }
 
 // ---- readers -----------------------------------------------------------------------------------
@@ -428,11 +434,21 @@ std::string write_image(const ChipImage& image) {
   w.u64(image.chip_hash);
   w.u32(kSectionCount);
   w.u32(0);
+  const auto& net = image.network;
+  // Matrices exactly; neurons, slices and routing entries generously (an underestimate would
+  // double the buffer when it grows).
+  uint64_t entries = 0;
+  for (const auto& r : image.routers) entries += r.entries.size() + 2;
+  w.bytes().reserve(matrix_bytes(net.input_synapses) + matrix_bytes(net.recurrent_synapses) +
+                    matrix_bytes(net.readout_synapses) + 64 * (net.neurons.size() + net.readouts.size()) +
+                    64 * image.slices.size() + 16 * entries + (uint64_t{1} << 20));
   for (uint32_t s = 0; s < kSectionCount; ++s) {
-    const std::string payload = section_payload(image, s);
     w.u32(kSectionTags[s]);
-    w.u64(payload.size());
-    w.bytes() += payload;
+    const size_t length_at = w.bytes().size();
+    w.u64(0);  // payload length, patched below
+    put_section(w, image, s);
+    const uint64_t length = w.bytes().size() - length_at - 8;
+    for (int i = 0; i < 8; ++i) w.bytes()[length_at + i] = static_cast<char>(length >> (8 * i));
   }
   std::string& out = w.bytes();
   const uint64_t total = out.size() + kChecksumBytes;

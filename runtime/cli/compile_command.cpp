@@ -34,6 +34,8 @@ int compile_command_main(const std::vector<std::string>& args) {
        "the chip's batch optimizer, whose per-synapse state is reserved in synapse memory (full storage): "
        "sgd or sign (none) or lion (m, the update_accumulator width)")
       ("output,o", po::value<std::string>(), "chip image to write")
+      ("threads", po::value<int64_t>()->default_value(0),
+       "threads of the quantize pass (lowering, error sums; 0 = every core); the image is the same bytes for every count")
       ("report", po::value<std::string>(), "also write the compile report as JSON to this file")
       ("json", "print the report as JSON instead of text");
   add_nir_import_options(opts);  // NET.nir: a NIR graph, imported on the fly
@@ -44,6 +46,7 @@ int compile_command_main(const std::vector<std::string>& args) {
   if (!vm.count("output")) throw InputError("missing -o NET.nchip (the chip image to write)");
 
   compiler::CompileOptions options;
+  options.threads = static_cast<unsigned>(bounded(vm, "threads", 0, 1024));
   const std::string storage = vm["storage"].as<std::string>();
   if (!image::storage_scheme_from_string(storage, options.storage))
     throw InputError("--storage: expected full or factored, got '" + storage + "'");

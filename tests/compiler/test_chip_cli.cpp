@@ -103,9 +103,20 @@ TEST_CASE("nchip compile: user errors exit 2 with one line and leave no file") {
                     "typo.json: /mesh_widht: unknown key 'mesh_widht'");
   expect_user_error(nchip("compile " + kRecall + " --chip " + kSmall + " --storage some" + o, dir),
                     "--storage: expected full or factored");
+  expect_user_error(nchip("compile " + kRecall + " --chip " + kSmall + " --threads -1" + o, dir), "--threads");
   CHECK_FALSE(fs::exists(out));
 
   std::ofstream(dir / "bad.nchip") << "NCHIPIMG but not really an image";
   expect_user_error(nchip("inspect " + (dir / "bad.nchip").string(), dir), "bad.nchip: truncated image");
   expect_user_error(nchip("run " + (dir / "bad.nchip").string(), dir), "bad.nchip: truncated image");
+}
+
+TEST_CASE("nchip compile --threads 1 and --threads 2 write the same image bytes") {
+  const fs::path dir = scratch("threads");
+  const std::string one = (dir / "one.nchip").string(), two = (dir / "two.nchip").string();
+  REQUIRE(nchip("compile " + kRecall + " --chip " + kSmall + " --threads 1 -o " + one, dir).exit_code == 0);
+  REQUIRE(nchip("compile " + kRecall + " --chip " + kSmall + " --threads 2 -o " + two, dir).exit_code == 0);
+  const std::string a = slurp(one), b = slurp(two);
+  REQUIRE(a.size() > 100);
+  CHECK(a == b);
 }
