@@ -26,7 +26,8 @@ std::string slurp(const fs::path& p) {
 }
 
 fs::path scratch(const std::string& name) {
-  const fs::path dir = fs::temp_directory_path() / ("nchip_test_compile_" + name);
+  // Under the build tree, so two checkouts running their suites at once do not share folders.
+  const fs::path dir = fs::path(NCHIP_BINARY_DIR) / "test-scratch" / ("compile_" + name);
   fs::remove_all(dir);
   fs::create_directories(dir);
   return dir;
