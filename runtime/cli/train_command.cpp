@@ -648,7 +648,8 @@ int train_main(const std::vector<std::string>& args, std::vector<std::string>* c
   if (o.checkpoint_every > 0)
     o.on_checkpoint = [&](const TrainingState& state) {
       checkpoint.state = state;
-      kill_hook.maybe_kill("checkpoint-partial", state.iterations_done, checkpoint_path, checkpoint_bytes(checkpoint));
+      kill_hook.maybe_kill("checkpoint-partial", state.iterations_done, checkpoint_path,
+                           [&] { return checkpoint_bytes(checkpoint); });
       write_checkpoint(checkpoint_path, checkpoint);
       kill_hook.maybe_kill("after-checkpoint", state.iterations_done);
     };

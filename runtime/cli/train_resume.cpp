@@ -89,11 +89,12 @@ TestKillHook::TestKillHook() {
 }
 
 void TestKillHook::maybe_kill(const std::string& stage, uint32_t iteration, const std::string& partial_path,
-                              const std::string& partial_bytes) const {
+                              const std::function<std::string()>& partial_bytes) const {
   if (stage != stage_ || iteration != iteration_) return;
   if (!partial_path.empty()) {
+    const std::string bytes = partial_bytes();
     std::ofstream out(partial_path + ".tmp." + std::to_string(::getpid()), std::ios::binary);
-    out.write(partial_bytes.data(), static_cast<std::streamsize>(partial_bytes.size() / 2));
+    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size() / 2));
     out.flush();
   }
   std::raise(SIGKILL);

@@ -6,6 +6,7 @@
 #include <boost/program_options.hpp>
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -45,10 +46,10 @@ std::optional<TrainResume> read_resume_request(const std::vector<std::string>& a
 class TestKillHook {
  public:
   TestKillHook();
-  // Kills the process when (stage, iteration) is the one asked for; `partial_path` and
-  // `partial_bytes`, for "checkpoint-partial", are the temporary file to leave half written.
+  // Kills the process when (stage, iteration) is the one asked for; for "checkpoint-partial",
+  // `partial_path`'s temporary file is left with half of `partial_bytes()` written.
   void maybe_kill(const std::string& stage, uint32_t iteration, const std::string& partial_path = {},
-                  const std::string& partial_bytes = {}) const;
+                  const std::function<std::string()>& partial_bytes = {}) const;
 
  private:
   std::string stage_;

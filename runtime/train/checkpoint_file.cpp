@@ -20,10 +20,22 @@ class Writer {
  public:
   void u8(uint8_t v) { out_.push_back(static_cast<char>(v)); }
   void u32(uint32_t v) {
-    for (int i = 0; i < 4; ++i) u8(static_cast<uint8_t>(v >> (8 * i)));
+    char bytes[4];
+    for (int i = 0; i < 4; ++i) bytes[i] = static_cast<char>(v >> (8 * i));
+    out_.append(bytes, 4);
   }
   void u64(uint64_t v) {
-    for (int i = 0; i < 8; ++i) u8(static_cast<uint8_t>(v >> (8 * i)));
+    char bytes[8];
+    for (int i = 0; i < 8; ++i) bytes[i] = static_cast<char>(v >> (8 * i));
+    out_.append(bytes, 8);
+  }
+  void reserve(size_t n) { out_.reserve(n); }
+  void words(const std::vector<uint64_t>& w) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    out_.append(reinterpret_cast<const char*>(w.data()), w.size() * sizeof(uint64_t));  // already little-endian
+#else
+    for (uint64_t x : w) u64(x);
+#endif
   }
   void text(const std::string& s) {
     u64(s.size());
@@ -125,7 +137,14 @@ IterationRecord record_of(const uint64_t* w) {
 }  // namespace
 
 std::string checkpoint_bytes(const Checkpoint& c) {
+  size_t words = 0;
+  for (const auto& v : c.state.vectors) words += v.words.size() + 4;
+  // One string: the header (payload size patched in at the end), the payload, the checksum.
   Writer payload;
+  payload.reserve(kHeaderBytes + 8 * (words + kRecordWords * c.state.curve.size()) + 4096);
+  payload.bytes().append(kMagic, sizeof kMagic);
+  payload.u32(kCheckpointFormatVersion);
+  payload.u64(0);
   payload.text(c.nchip_version);
   payload.u64(c.args.size());
   for (const auto& a : c.args) payload.text(a);
@@ -144,15 +163,13 @@ std::string checkpoint_bytes(const Checkpoint& c) {
   for (const auto& v : s.vectors) {
     payload.text(v.name);
     payload.u64(v.words.size());
-    for (uint64_t w : v.words) payload.u64(w);
+    payload.words(v.words);
   }
-  Writer file;
-  file.bytes().append(kMagic, sizeof kMagic);
-  file.u32(kCheckpointFormatVersion);
-  file.u64(payload.bytes().size());
-  file.bytes() += payload.bytes();
-  file.u64(checksum(payload.bytes(), 0, payload.bytes().size()));
-  return file.bytes();
+  std::string& bytes = payload.bytes();
+  const uint64_t size = bytes.size() - kHeaderBytes;
+  for (int i = 0; i < 8; ++i) bytes[kHeaderBytes - 8 + i] = static_cast<char>(size >> (8 * i));
+  payload.u64(checksum(bytes, kHeaderBytes, size));
+  return std::move(bytes);
 }
 
 Checkpoint parse_checkpoint(const std::string& bytes, const std::string& path) {
