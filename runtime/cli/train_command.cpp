@@ -611,6 +611,9 @@ int train_main(const std::vector<std::string>& args, std::vector<std::string>* c
                  o.lr, o.seed,
                  o.eprop.threads == 0 ? learning::WorkerPool::default_threads() : o.eprop.threads);
     if (!quiet && fixed) fmt::print("{}\n", formats_line(o.quant));
+    if (!quiet && resume)
+      fmt::print("resuming {} after iteration {} of {} (its checkpoint)\n", dir,
+                 resume->checkpoint.state.iterations_done, o.iterations);
     if (!quiet && !optimizer_chosen && o.algorithm == Algorithm::eprop &&
         !(fixed && o.eprop.storage == learning::StorageScheme::factored)) {
       // Float and chip defaults differ (#18 row 5): say so, so a float-vs-chip comparison is not an
@@ -638,6 +641,7 @@ int train_main(const std::vector<std::string>& args, std::vector<std::string>* c
   Checkpoint checkpoint{kVersion, arguments_without_out(args, opts),
                         std::filesystem::current_path().string(), inputs_hash, false, {}};
   if (resume) {
+    remove_interrupted_writes(dir);
     checkpoint.args = resume->checkpoint.args;
     checkpoint.working_dir = resume->checkpoint.working_dir;
     checkpoint.state = resume->checkpoint.state;  // marked finished as it is if no iteration is left

@@ -78,6 +78,19 @@ std::optional<TrainResume> read_resume_request(const std::vector<std::string>& a
   return r;
 }
 
+void remove_interrupted_writes(const std::string& dir) {
+  std::error_code error;
+  for (const auto& entry : std::filesystem::directory_iterator(dir, error)) {
+    const std::string name = entry.path().filename().string();
+    for (const std::string output : {"curve.csv", "metrics.json", "trained.json", kCheckpointFileName}) {
+      const std::string prefix = output + ".tmp.";
+      if (name.size() > prefix.size() && name.rfind(prefix, 0) == 0 &&
+          name.find_first_not_of("0123456789", prefix.size()) == std::string::npos)
+        std::filesystem::remove(entry.path(), error);
+    }
+  }
+}
+
 TestKillHook::TestKillHook() {
   const char* value = std::getenv("NCHIP_TEST_KILL_AT");
   if (!value) return;

@@ -40,6 +40,10 @@ uint64_t training_inputs_hash(const ir::Network& network, const boost::program_o
 std::optional<TrainResume> read_resume_request(const std::vector<std::string>& args,
                                                const boost::program_options::options_description& options);
 
+// Removes DIR's temporary files of writes a kill interrupted (NAME.tmp.PID of nchip train's own
+// outputs), before a resumed run writes its own.
+void remove_interrupted_writes(const std::string& dir);
+
 // NCHIP_TEST_KILL_AT=STAGE:N (tests only): SIGKILL at `stage` of iteration N - "after-curve"
 // (curve.csv has row N, the checkpoint is still N-1's), "checkpoint-partial" (half of checkpoint
 // N written to its temporary file) or "after-checkpoint". Unset: never.

@@ -159,6 +159,13 @@ class TrainingRun {
                   const std::atomic<bool>* stop_now = nullptr) {
     TrainResult result;
     result.metric_name = task_->loss() == LossKind::mse ? "nmse" : "recall_error_rate";
+    uint32_t first_iteration = 0;
+    if (o_.resume_from) {  // before on_start: a checkpoint of another configuration is refused first
+      restore(*o_.resume_from);
+      result.curve = o_.resume_from->curve;
+      first_iteration = o_.resume_from->iterations_done;
+      for (const auto& rec : result.curve) note_below_5_percent(result, rec);
+    }
     if (o_.on_start) o_.on_start();
     if (o_.on_lr_shift)
       for (const auto& p : lr_shifts_) {
@@ -166,15 +173,8 @@ class TrainingRun {
         o_.on_lr_shift(fmt::format("lr shift: {}->{} fan-in {:.4g} exponent {}: lr x 2^-{}", proj.source, proj.target,
                                    p.fan_in, p.exponent, p.shift));
       }
-    uint32_t first_iteration = 0;
-    if (o_.resume_from) {
-      restore(*o_.resume_from);
-      result.curve = o_.resume_from->curve;
-      first_iteration = o_.resume_from->iterations_done;
-      for (const auto& rec : result.curve) note_below_5_percent(result, rec);
-    } else if (o_.on_checkpoint) {
+    if (!o_.resume_from && o_.on_checkpoint)
       o_.on_checkpoint(snapshot(result));  // a run killed during iteration 1 resumes from here
-    }
     uint32_t checkpointed = first_iteration;
     for (uint32_t it = first_iteration; it < o_.iterations; ++it) {
       if (stop && stop->load()) {

@@ -458,7 +458,7 @@ TEST_CASE("every shipped spec in examples/sweeps passes the sweep's checks") {
 }
 
 TEST_CASE("nchip sweep continues points killed mid-training from their checkpoints") {
-  const std::string dir = nchip::test::scratch_dir("sweep_cli_resume");
+  const std::string dir = nchip::test::scratch_dir("sweep_cli_checkpoint_resume");
   const std::string spec = write_spec(dir, small_spec());
   REQUIRE(run_env("", "sweep " + spec + " --out " + dir + "/clean --jobs 1", dir).exit_code == 0);
   // Every training is SIGKILLed after its curve row 2 (checkpoint 1 written): no point finishes.

@@ -67,6 +67,8 @@ void check_kill_and_resume(const std::string& dir, const std::string& train_args
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
   check_same_outputs(whole, killed);
+  for (const auto& entry : std::filesystem::directory_iterator(killed))  // a partial write's leftover is gone
+    CHECK(entry.path().filename().string().find(".tmp.") == std::string::npos);
 }
 
 }  // namespace
@@ -108,16 +110,18 @@ TEST_CASE("nchip train resumes on the SystemC backend") {
                         "after-curve:2");
 }
 
-// The test driver kills at whatever moment its timer fires (in a trial, during a write, after the
-// end): the resumed outputs must be the whole run's every time.
-TEST_CASE("nchip train killed at a moment the test does not choose, then resumed") {
+// The test driver kills (or sends SIGTERM / SIGINT) at whatever moment its timer fires (in a trial,
+// during a write, after the end): the resumed outputs must be the whole run's every time.
+TEST_CASE("nchip train killed or stopped at a moment the test does not choose, then resumed") {
   const std::string dir = scratch_dir("train_resume_timed");
   const std::string args = "train --task pattern-generation --net " +
                            source_path("examples/networks/pattern_generation_small.json") +
                            " --steps 200 --iterations 12 --quiet --mode fixed --optimizer lion";
   const std::string whole = dir + "/whole";
   REQUIRE(run_nchip(args + " --out " + whole, dir).exit_code == 0);
-  for (int delay_ms : {0, 5, 20, 60}) {
+  for (int delay_ms : {0, 5, 20, 60, 10, 30}) {
+    // SIGKILL mostly; SIGTERM and SIGINT stop after the iteration (exit 143 / 130) and resume too.
+    const int signal = delay_ms == 10 ? SIGTERM : delay_ms == 30 ? SIGINT : SIGKILL;
     const std::string killed = dir + "/killed" + std::to_string(delay_ms);
     const std::string command = "exec " + std::string(NCHIP_BINARY_DIR) + "/nchip " + args + " --out " + killed +
                                 " >/dev/null 2>&1";
@@ -132,7 +136,7 @@ TEST_CASE("nchip train killed at a moment the test does not choose, then resumed
     while (!std::filesystem::exists(killed + kCheckpoint) && std::chrono::steady_clock::now() < give_up)
       std::this_thread::sleep_for(std::chrono::milliseconds(1));
     std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms));
-    kill(pid, SIGKILL);
+    kill(pid, signal);
     int status = 0;
     waitpid(pid, &status, 0);
     const auto r = run_nchip("train --resume " + killed, dir);
