@@ -101,6 +101,34 @@ TEST_CASE("nchip train resumes classification with validation trials, --data --s
                         "after-checkpoint:2");
 }
 
+TEST_CASE("nchip train --net NET.nchip resumes from the image's own weights, and refuses a changed image") {
+  const std::string dir = scratch_dir("train_resume_image");
+  const std::string image = dir + "/net.nchip";
+  REQUIRE(run_nchip("compile " + source_path("examples/networks/pattern_generation_small.json") + " --chip " +
+                        source_path("examples/chips/small.json") + " --optimizer lion -o " + image,
+                    dir)
+              .exit_code == 0);
+  const std::string args = "train --task pattern-generation --net " + image +
+                           " --mode fixed --steps 80 --iterations 4 --optimizer lion --quiet";
+  check_kill_and_resume(dir, args, "checkpoint-partial:2");
+  // Another image under the same name (its network renamed): the inputs hash tells.
+  const std::string killed = dir + "/changed";
+  REQUIRE(std::system(("NCHIP_TEST_KILL_AT=after-curve:2 " + std::string(NCHIP_BINARY_DIR) + "/nchip " + args +
+                       " --out " + killed + " >/dev/null 2>&1")
+                          .c_str()) != 0);
+  auto renamed = nlohmann::json::parse(slurp(source_path("examples/networks/pattern_generation_small.json")));
+  renamed["name"] = "renamed";
+  std::ofstream(dir + "/renamed.json") << renamed.dump();
+  REQUIRE(run_nchip("compile " + dir + "/renamed.json --chip " + source_path("examples/chips/small.json") +
+                        " --optimizer lion -o " + image,
+                    dir)
+              .exit_code == 0);
+  const auto r = run_nchip("train --resume " + killed, dir);
+  CHECK(r.exit_code == 2);
+  CHECK(line_count(r.err) == 1);
+  CHECK(r.err.find("changed since the run started") != std::string::npos);
+}
+
 TEST_CASE("nchip train resumes on the SystemC backend") {
   const std::string dir = scratch_dir("train_resume_systemc");
   check_kill_and_resume(dir,
