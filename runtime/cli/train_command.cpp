@@ -561,12 +561,12 @@ int train_main(const std::vector<std::string>& args, std::vector<std::string>* c
       check->push_back(warning);
     else
       fmt::print(stderr, "nchip train: warning: {}\n", warning);
+  if (check) return 0;
   const uint64_t inputs_hash = training_inputs_hash(network, vm);
   if (resume && resume->checkpoint.inputs_hash != inputs_hash)
     throw InputError(fmt::format("--resume {}: the network or a file it trains on (--net, --data, "
                                  "--validation-data) changed since the run started",
                                  resume->dir));
-  if (check) return 0;
   const std::string dir = resume ? resume->dir : vm["out"].as<std::string>();
   // A run that fails before writing anything leaves no directory it created behind (issue #15 row 10).
   const OutputDirectory out_dir(dir, "--out");
