@@ -564,8 +564,8 @@ int train_main(const std::vector<std::string>& args, std::vector<std::string>* c
   if (check) return 0;
   const uint64_t inputs_hash = training_inputs_hash(network, vm);
   if (resume && resume->checkpoint.inputs_hash != inputs_hash)
-    throw InputError(fmt::format("--resume {}: the network or a file it trains on (--net, --data, "
-                                 "--validation-data) changed since the run started",
+    throw InputError(fmt::format("--resume {}: the network or a file it trains with (--net, --data, "
+                                 "--validation-data, --quant, --chip) changed since the run started",
                                  resume->dir));
   const std::string dir = resume ? resume->dir : vm["out"].as<std::string>();
   // A run that fails before writing anything leaves no directory it created behind (issue #15 row 10).

@@ -33,8 +33,12 @@ std::vector<std::string> arguments_without_out(const std::vector<std::string>& a
 uint64_t training_inputs_hash(const ir::Network& network, const po::variables_map& vm) {
   image::Fnv1a64 h;
   h.add_string(ir::network_to_json(network));
-  for (const char* flag : {"net", "data", "validation-data"})
-    if (vm.count(flag)) h.add_string(read_text_file(vm[flag].as<std::string>()));
+  for (const char* flag : {"net", "data", "validation-data", "quant", "chip"})
+    if (vm.count(flag)) {
+      const std::string value = vm[flag].as<std::string>();
+      h.add_string(std::string(flag) == "quant" && !value.empty() && value.front() == '{' ? value  // inline JSON
+                                                                                        : read_text_file(value));
+    }
   return h.value();
 }
 

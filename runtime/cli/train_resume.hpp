@@ -29,8 +29,8 @@ struct TrainResume {
 std::vector<std::string> arguments_without_out(const std::vector<std::string>& args,
                                                const boost::program_options::options_description& options);
 
-// FNV-1a 64 of the network as trained and of the bytes of the files named by --net, --data and
-// --validation-data: a resume after one of them changed is refused.
+// FNV-1a 64 of the network as trained and of the bytes of the files named by --net, --data,
+// --validation-data, --quant and --chip: a resume after one of them changed is refused.
 uint64_t training_inputs_hash(const ir::Network& network, const boost::program_options::variables_map& vm);
 
 // Parses `nchip train --resume DIR [--threads N] [--quiet]`; any other option is refused (one
