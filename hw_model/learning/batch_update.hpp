@@ -15,6 +15,7 @@
 
 #include "hw_model/arith/lion_update.hpp"
 #include "hw_model/arith/weight_update.hpp"
+#include "hw_model/learning/state_vectors.hpp"
 #include "hw_model/model/learning_state.hpp"
 #include "hw_model/model/network_model.hpp"
 
@@ -26,8 +27,22 @@ enum class BatchRule : uint8_t { sgd, sign, lion };
 // one vector per synapse set in matrix order; empty until the first Lion update sizes it (zeros,
 // as Lion starts). Kept by the engine, so both chip models (functional and SystemC, which share
 // the engine's update) advance the same state.
+// state()/restore() hand it to a checkpoint as named vectors (state_vectors.hpp): an optimizer
+// with more per-synapse words adds its vectors there.
 struct BatchOptimizerState {
   std::array<std::vector<arith::Fx<arith::Quantity::update_accumulator>>, 3> momentum;
+
+  static constexpr const char* kSetNames[3] = {"input", "recurrent", "readout"};
+  StateVectors state() const {
+    StateVectors out;
+    for (int set = 0; set < 3; ++set)
+      out.push_back(state_vector(std::string("batch_update.lion_m.") + kSetNames[set], momentum[set]));
+    return out;
+  }
+  void restore(const StateVectors& saved) {
+    for (int set = 0; set < 3; ++set)
+      restore_vector(saved, std::string("batch_update.lion_m.") + kSetNames[set], momentum[set]);
+  }
 };
 
 // What the host loads into the unit for one batch update.

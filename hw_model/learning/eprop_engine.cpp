@@ -226,6 +226,22 @@ uint64_t EpropEngine<Ops>::apply_batch_update(const BatchUpdate& update) {
   }
 }
 
+template <class Ops>
+StateVectors EpropEngine<Ops>::state() const {
+  StateVectors out{state_scalar("engine.step_count", step_count_), state_vector("engine.regularization", reg_),
+                   state_scalar("engine.online_updates", own_->online_updates())};
+  append(out, batch_state_.state());
+  return out;
+}
+
+template <class Ops>
+void EpropEngine<Ops>::restore(const StateVectors& saved) {
+  step_count_ = restore_scalar(saved, "engine.step_count");
+  restore_vector(saved, "engine.regularization", reg_, reg_.size());
+  own_->restore_online_updates(restore_scalar(saved, "engine.online_updates"));
+  batch_state_.restore(saved);
+}
+
 template class EpropEngine<arith::FloatOps>;
 template class EpropEngine<arith::FixedOps>;
 

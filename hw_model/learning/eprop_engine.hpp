@@ -93,6 +93,13 @@ class EpropEngine {
   uint64_t trial_spikes() const { return trial_spikes_; }
   uint64_t online_updates() const { return own_->online_updates(); }  // factored: LSB moves
   const EpropTimers& timers() const { return timers_; }
+
+  // What carries over from one batch to the next, for checkpoints (state_vectors.hpp): the step
+  // count that keys every draw, the regularization term of every neuron (previous batch's rate),
+  // the batch update unit's optimizer state and the factored scheme's move count. Call between
+  // batches (after end_batch). restore() throws nchip::InputError for another network's state.
+  StateVectors state() const;
+  void restore(const StateVectors& saved);
   const EpropConfig& config() const { return config_; }
 
   // Attach (or with nullptr detach) an observer of every ETU update; not owned, must outlive its

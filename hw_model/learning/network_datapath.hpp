@@ -77,6 +77,7 @@ class NetworkDatapath : public EligibilityOwner<Ops> {
   bool has_observer() const { return observer_ != nullptr; }
   WorkerPool* worker_pool() const { return pool_.get(); }  // nullptr: one thread
   uint64_t online_updates() const { return online_updates_; }  // factored: weights moved by 1 LSB
+  void restore_online_updates(uint64_t n) { online_updates_ = n; }  // a checkpoint's count
 
  private:
   void output_gradient(const LearningStep<Ops>& ls);

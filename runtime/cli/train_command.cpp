@@ -6,11 +6,14 @@
 // --net accepts an IR JSON or a chip image (nchip compile): an image trains in fixed mode from its
 // own raw weights and constants, with the QuantConfig and storage scheme it was compiled with, and
 // its trained.json is an IR rebuilt from the image (compiler::training_network).
+// A checkpoint (DIR/checkpoint.nchip-train) after every --checkpoint-every N iterations lets
+// `nchip train --resume DIR` continue a killed run bit for bit (train_resume.hpp).
 // --record-etu FILE also records the input stream of the eligibility-trace unit (fixed mode, full
 // storage) for `nchip cosim --stimulus recorded FILE`.
 #include <boost/program_options.hpp>
 #include <fmt/core.h>
 
+#include <algorithm>
 #include <atomic>
 #include <csignal>
 #include <filesystem>
@@ -31,6 +34,8 @@
 #include "runtime/cli/nir_options.hpp"
 #include "runtime/cli/options.hpp"
 #include "runtime/cli/task_flags.hpp"
+#include "runtime/cli/train_resume.hpp"
+#include "runtime/cli/version.hpp"
 #include "runtime/data/fashion_mnist_task.hpp"
 #include "runtime/data/trial_set_h5.hpp"
 #include "runtime/data/trial_set_task.hpp"
@@ -276,7 +281,7 @@ po::options_description train_options_description() {
       ("reg-strength", po::value<double>(), "firing-rate regularization strength c (default 1; 0 = off)")
       ("target-rate", po::value<double>(), "regularization target rate in Hz (default 10)")
       ("softmax", po::value<std::string>(), "classification error: exact (float), lut (fixed, default) or hard-sigmoid")
-      ("validation-trials", po::value<int64_t>()->default_value(32), "store-recall, evidence-accumulation: fresh trials scored per iteration")
+      ("validation-trials", po::value<int64_t>()->default_value(32), "store-recall, evidence-accumulation: fresh trials scored per iteration (0: the recall error of the batch's own trials, before its update)")
       ("seed", po::value<int64_t>()->default_value(1), "seed of trials, default-network weights, feedback and rounding")
       ("threads", po::value<int64_t>()->default_value(0),
        "threads of the per-synapse learning work (0 = every core); outputs are the same bytes for every count")
@@ -285,6 +290,11 @@ po::options_description train_options_description() {
        "(the plain definition, one update per synapse and step: the same bytes, ~10x slower) or, --mode float "
        "only, matrix (each trial's gradient as one matrix product: equal up to rounding, not bit for bit)")
       ("out", po::value<std::string>(), "output directory (created if missing)")
+      ("checkpoint-every", po::value<int64_t>()->default_value(1), "write OUT/checkpoint.nchip-train after every N "
+                                                                  "iterations (and the last; 0: never), for --resume")
+      ("resume", po::value<std::string>(), "continue the run in DIR from its checkpoint, with its own options (only "
+                                           "--threads and --quiet may be given beside it); bit for bit the run "
+                                           "that was not interrupted")
       ("record-etu", po::value<std::string>(),
        "record the eligibility-trace unit's per-synapse input stream of the training trials to FILE, "
        "for nchip cosim --stimulus recorded FILE (--mode fixed with --storage full)")
@@ -336,7 +346,9 @@ namespace {
 // `nchip train` up to the point where it would create --out: with `check` set it returns there
 // (nothing written, warnings collected instead of printed), so `nchip sweep` validates a point
 // with exactly train's parsing and checks.
-int train_main(const std::vector<std::string>& args, std::vector<std::string>* check) {
+// `resume` (--resume DIR): `args` are the checkpoint's, the output directory is resume->dir.
+int train_main(const std::vector<std::string>& args, std::vector<std::string>* check,
+               const TrainResume* resume = nullptr) {
   const po::options_description opts = train_options_description();
   po::variables_map vm;
   store_command_line(args, opts, po::positional_options_description{}, vm);
@@ -345,6 +357,8 @@ int train_main(const std::vector<std::string>& args, std::vector<std::string>* c
     std::cout << opts << "\n";
     return 0;
   }
+  if (vm.count("resume") && !resume)
+    throw InputError("--resume: give it alone (with --threads or --quiet at most): the run keeps its own options");
   std::shared_ptr<TrialSetTask> data;
   std::optional<TrialSet> data_set;
   std::shared_ptr<FashionMnistTask> fashion;
@@ -397,7 +411,7 @@ int train_main(const std::vector<std::string>& args, std::vector<std::string>* c
   }
   if (!vm.count("task") && !data)
     throw InputError("--task is required (pattern-generation, store-recall or evidence-accumulation), or --data FILE");
-  if (!vm.count("out")) throw InputError("--out DIR is required");
+  if (!vm.count("out") && !resume) throw InputError("--out DIR is required");
 
   TrainOptions o;
   // With --data the task name picks the defaults only: regression as pattern generation,
@@ -492,7 +506,8 @@ int train_main(const std::vector<std::string>& args, std::vector<std::string>* c
   if (fashion && o.validation_trials > 0 && fashion->options().validation_images == 0)
     throw InputError("--validation-images 0 leaves no validation images for --validation-trials (give 0 to both)");
   o.seed = non_negative(vm, "seed");
-  o.eprop.threads = static_cast<unsigned>(bounded(vm, "threads", 0, 1024));
+  o.eprop.threads = resume && resume->threads ? *resume->threads
+                                               : static_cast<unsigned>(bounded(vm, "threads", 0, 1024));
   {
     const std::string etu_kernel = pick<std::string>("etu-kernel", vm["etu-kernel"].as<std::string>(),
                                                      {{"fast", "fast"}, {"reference", "reference"}, {"matrix", "matrix"}});
@@ -512,6 +527,10 @@ int train_main(const std::vector<std::string>& args, std::vector<std::string>* c
     throw InputError(fmt::format("--record-etu: only --mode fixed with --storage full runs the eligibility-trace "
                                  "unit the RTL implements (got --mode {} --storage {})",
                                  to_string(o.mode), to_string(o.eprop.storage)));
+  // An ETU record is one stream from iteration 1: a resumed run could not continue it.
+  if (record_etu && !vm["checkpoint-every"].defaulted() && vm["checkpoint-every"].as<int64_t>() != 0)
+    throw InputError("--checkpoint-every: not with --record-etu (a resumed run cannot continue the record)");
+  o.checkpoint_every = record_etu ? 0 : static_cast<uint32_t>(bounded(vm, "checkpoint-every", 0, 100'000'000));
   const uint64_t record_limit = static_cast<uint64_t>(
       vm.count("record-etu-limit") ? bounded(vm, "record-etu-limit", 1, 1'000'000'000'000) : kDefaultRecordEtuLimit);
 
@@ -543,10 +562,15 @@ int train_main(const std::vector<std::string>& args, std::vector<std::string>* c
     else
       fmt::print(stderr, "nchip train: warning: {}\n", warning);
   if (check) return 0;
-  const std::string dir = vm["out"].as<std::string>();
+  const uint64_t inputs_hash = training_inputs_hash(network, vm);
+  if (resume && resume->checkpoint.inputs_hash != inputs_hash)
+    throw InputError(fmt::format("--resume {}: the network or a file it trains with (--net, --data, "
+                                 "--validation-data, --quant, --chip) changed since the run started",
+                                 resume->dir));
+  const std::string dir = resume ? resume->dir : vm["out"].as<std::string>();
   // A run that fails before writing anything leaves no directory it created behind (issue #15 row 10).
   const OutputDirectory out_dir(dir, "--out");
-  const bool quiet = vm.count("quiet") > 0;
+  const bool quiet = vm.count("quiet") > 0 || (resume && resume->quiet);
   std::unique_ptr<EtuRecorder> recorder;
   std::string record_path;
   if (record_etu) {
@@ -587,6 +611,9 @@ int train_main(const std::vector<std::string>& args, std::vector<std::string>* c
                  o.lr, o.seed,
                  o.eprop.threads == 0 ? learning::WorkerPool::default_threads() : o.eprop.threads);
     if (!quiet && fixed) fmt::print("{}\n", formats_line(o.quant));
+    if (!quiet && resume)
+      fmt::print("resuming {} after iteration {} of {} (its checkpoint)\n", dir,
+                 resume->checkpoint.state.iterations_done, o.iterations);
     if (!quiet && !optimizer_chosen && o.algorithm == Algorithm::eprop &&
         !(fixed && o.eprop.storage == learning::StorageScheme::factored)) {
       // Float and chip defaults differ (#18 row 5): say so, so a float-vs-chip comparison is not an
@@ -609,9 +636,31 @@ int train_main(const std::vector<std::string>& args, std::vector<std::string>* c
   const std::string metric_name = task == "pattern-generation" ? "nmse" : "recall_error_rate";
   SigintGuard guard;
   double elapsed_s = 0;
+  const TestKillHook kill_hook;
+  const std::string checkpoint_path = dir + "/" + kCheckpointFileName;
+  Checkpoint checkpoint{kVersion, arguments_without_out(args, opts),
+                        std::filesystem::current_path().string(), inputs_hash, false, {}};
+  if (resume) {
+    remove_interrupted_writes(dir);
+    checkpoint.args = resume->checkpoint.args;
+    checkpoint.working_dir = resume->checkpoint.working_dir;
+    checkpoint.state = resume->checkpoint.state;  // marked finished as it is if no iteration is left
+    o.resume_from = &resume->checkpoint.state;
+    curve = resume->checkpoint.state.curve;
+    for (const auto& r : curve) elapsed_s += r.seconds;
+  }
+  if (o.checkpoint_every > 0)
+    o.on_checkpoint = [&](const TrainingState& state) {
+      checkpoint.state = state;
+      kill_hook.maybe_kill("checkpoint-partial", state.iterations_done, checkpoint_path,
+                           [&] { return checkpoint_bytes(checkpoint); });
+      write_checkpoint(checkpoint_path, checkpoint);
+      kill_hook.maybe_kill("after-checkpoint", state.iterations_done);
+    };
   const IterationCallback on_iteration = [&](const IterationRecord& r) {
         curve.push_back(r);
         write_file_atomically(dir + "/curve.csv", curve_csv(curve, metric_name));
+        kill_hook.maybe_kill("after-curve", r.iteration);
         elapsed_s += r.seconds;
         if (!quiet) {
           // Time left from the mean iteration so far.
@@ -657,6 +706,10 @@ int train_main(const std::vector<std::string>& args, std::vector<std::string>* c
   }
   write_file_atomically(dir + "/metrics.json", metrics.dump(2) + "\n");
   write_file_atomically(dir + "/trained.json", ir::network_to_json(result.trained));
+  if (o.checkpoint_every > 0 && !result.interrupted) {  // --resume DIR now says so and changes nothing
+    checkpoint.finished = true;
+    write_checkpoint(checkpoint_path, checkpoint);
+  }
   if (!quiet) {
     if (result.interrupted) fmt::print("interrupted after {} iterations\n", result.curve.size());
     if (fixed)
@@ -691,7 +744,15 @@ int train_main(const std::vector<std::string>& args, std::vector<std::string>* c
 
 }  // namespace
 
-int train_command_main(const std::vector<std::string>& args) { return train_main(args, nullptr); }
+int train_command_main(const std::vector<std::string>& args) {
+  const bool resuming = std::any_of(args.begin(), args.end(), [](const std::string& a) {
+    return a == "--resume" || a.rfind("--resume=", 0) == 0;
+  });
+  if (!resuming) return train_main(args, nullptr);
+  const std::optional<TrainResume> resume = read_resume_request(args, train_options_description());
+  if (!resume) return 0;  // finished: nothing to do
+  return train_main(resume->checkpoint.args, nullptr, &*resume);
+}
 
 std::vector<std::string> check_train_arguments(const std::vector<std::string>& args) {
   std::vector<std::string> warnings;

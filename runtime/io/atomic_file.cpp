@@ -1,5 +1,6 @@
 #include "runtime/io/atomic_file.hpp"
 
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -28,6 +29,35 @@ void write_file_atomically(const std::string& path, const std::string& content) 
     const std::string reason = std::strerror(errno);
     std::remove(temp.c_str());
     throw InputError(path + ": cannot write: " + reason);
+  }
+}
+
+void write_file_durably(const std::string& path, const std::string& content) {
+  const std::string temp = path + ".tmp." + std::to_string(::getpid());
+  const auto fail = [&](const std::string& reason) {
+    std::remove(temp.c_str());
+    throw InputError(path + ": cannot write: " + reason);
+  };
+  const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) throw InputError(path + ": cannot write: " + std::strerror(errno));
+  for (size_t done = 0; done < content.size();) {
+    const ssize_t n = ::write(fd, content.data() + done, content.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      const std::string reason = std::strerror(errno);
+      ::close(fd);
+      fail(reason);
+    }
+    done += static_cast<size_t>(n);
+  }
+  if (::fsync(fd) != 0 || ::close(fd) != 0) fail(std::strerror(errno));
+  if (std::rename(temp.c_str(), path.c_str()) != 0) fail(std::strerror(errno));
+  const size_t slash = path.rfind('/');
+  const std::string folder = slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
+  const int dir = ::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dir >= 0) {  // the rename itself on disk; a folder that cannot be opened has no such guarantee
+    ::fsync(dir);
+    ::close(dir);
   }
 }
 

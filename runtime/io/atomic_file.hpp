@@ -9,6 +9,10 @@ namespace nchip::runtime {
 // Throws nchip::InputError("PATH: cannot write: reason") when the file can't be written.
 void write_file_atomically(const std::string& path, const std::string& content);
 
+// write_file_atomically that also survives a power cut: the temporary file is fsync'ed before the
+// rename and the folder after it (checkpoints: the old file or the new one, never neither).
+void write_file_durably(const std::string& path, const std::string& content);
+
 // Throws nchip::InputError("PATH: cannot read: reason").
 std::string read_text_file(const std::string& path);
 

@@ -10,6 +10,7 @@
 #include <cerrno>
 #include <chrono>
 #include <cstring>
+#include <algorithm>
 #include <filesystem>
 #include <map>
 #include <set>
@@ -18,6 +19,7 @@
 #include "runtime/io/atomic_file.hpp"
 #include "runtime/sweep/child_process.hpp"
 #include "runtime/sweep/point_memory.hpp"
+#include "runtime/train/checkpoint_file.hpp"
 
 namespace nchip::runtime::sweep {
 
@@ -68,6 +70,21 @@ std::string clock_text(double seconds) {
   return s >= 3600 ? fmt::format("{}:{:02}:{:02}", s / 3600, s / 60 % 60, s % 60) : fmt::format("{}:{:02}", s / 60, s % 60);
 }
 
+// A point's unfinished training left by a killed or stopped sweep continues from its checkpoint
+// (nchip train --resume) when that checkpoint reads back; the SystemC backend's points restart,
+// since their cycle and energy columns total the statistics of one process.
+bool resumable(const fs::path& tmp, const SweepPoint& p) {
+  if (p.settings.value("backend", "") == "systemc") return false;
+  const fs::path path = tmp / kCheckpointFileName;
+  if (!fs::exists(path)) return false;
+  try {
+    read_checkpoint(path.string());
+    return true;
+  } catch (const InputError&) {
+    return false;
+  }
+}
+
 struct Running {
   size_t point;
   fs::path tmp;
@@ -101,18 +118,36 @@ RunOutcome run_points(const SweepSpec& spec, const RunSettings& settings, std::v
   std::fflush(stdout);
 
   // Leftovers of the points to run from a killed sweep (.tmp-ID-PID; a point belongs to one shard,
-  // so no other live process writes them).
+  // so no other live process writes them): one with a good checkpoint becomes this process's
+  // .tmp-ID-PID and resumes, the others are removed.
+  std::set<size_t> resumed;
   {
-    std::set<std::string> ids;
-    for (size_t i : todo) ids.insert(spec.points[i].id);
+    std::map<std::string, size_t> point_of;
+    for (size_t i : todo) point_of[spec.points[i].id] = i;
     std::vector<fs::path> stale;
     for (const auto& entry : fs::directory_iterator(points_dir)) {
       const std::string name = entry.path().filename().string();
       const size_t dash = name.rfind('-');
-      if (name.rfind(".tmp-", 0) == 0 && dash > 5 && ids.count(name.substr(5, dash - 5))) stale.push_back(entry.path());
+      if (name.rfind(".tmp-", 0) == 0 && dash > 5 && point_of.count(name.substr(5, dash - 5))) stale.push_back(entry.path());
     }
-    for (const auto& path : stale) fs::remove_all(path);
+    std::sort(stale.begin(), stale.end());  // the same choice whatever order the directory lists
+    for (const auto& path : stale) {
+      const std::string name = path.filename().string();
+      const SweepPoint& p = spec.points[point_of[name.substr(5, name.rfind('-') - 5)]];
+      const fs::path mine = points_dir / fmt::format(".tmp-{}-{}", p.id, ::getpid());
+      if (!resumed.count(p.index) && resumable(path, p)) {
+        if (path != mine) {
+          fs::remove_all(mine);
+          fs::rename(path, mine);
+        }
+        resumed.insert(p.index);
+      } else if (path != mine) {
+        fs::remove_all(path);
+      }
+    }
   }
+  if (!settings.quiet && !resumed.empty())
+    fmt::print("nchip sweep: {} of them continue from their checkpoints\n", resumed.size());
   StopSignals signals;
   std::map<pid_t, Running> running;
   size_t next = 0, finished = 0;
@@ -140,7 +175,10 @@ RunOutcome run_points(const SweepSpec& spec, const RunSettings& settings, std::v
       point_json["train_args"] = args;
       write_file_atomically((tmp / "point.json").string(), point_json.dump(2) + "\n");
       std::vector<std::string> argv{settings.nchip_exe, "train"};
-      argv.insert(argv.end(), args.begin(), args.end());
+      if (resumed.count(p.index))  // the same arguments, from the checkpoint
+        argv.insert(argv.end(), {"--resume", tmp.string(), "--threads", "1", "--quiet"});
+      else
+        argv.insert(argv.end(), args.begin(), args.end());
       const pid_t pid = spawn_process(argv, (tmp / "train.log").string());
       running.emplace(pid, Running{p.index, tmp, std::chrono::steady_clock::now()});
     }
@@ -165,7 +203,9 @@ RunOutcome run_points(const SweepSpec& spec, const RunSettings& settings, std::v
                    WIFEXITED(status) ? fmt::format("exit {}", WEXITSTATUS(status)) : "killed",
                    last_line_of((r.tmp / "train.log").string()));
       }
-      fs::remove_all(r.tmp);
+      // Killed or stopped by a signal (not refused): kept for the next run to resume.
+      const bool by_signal = WIFSIGNALED(status) || (WIFEXITED(status) && WEXITSTATUS(status) >= 128);
+      if (!(by_signal && resumable(r.tmp, p))) fs::remove_all(r.tmp);
       continue;
     }
     // Synapse memory per core (its compile onto the point's chip), a file of the point like the rest.

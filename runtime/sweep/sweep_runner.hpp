@@ -23,7 +23,7 @@ struct RunSettings {
 
 struct RunOutcome {
   size_t ran = 0, skipped = 0, failed = 0, other_shards = 0;
-  bool interrupted = false;  // SIGINT/SIGTERM: no new points started, points in flight discarded
+  bool interrupted = false;  // SIGINT/SIGTERM: no new points started, points in flight kept to resume
 };
 
 // `results` (indexed by point) receives the result of every point that is complete afterwards.

@@ -26,6 +26,11 @@ class BpttLearner {
   functional::BpttTape& tape() { return tape_; }
   void end_trial(const Trial& trial);
   void end_batch();  // the batch's rates become the regularization term of the next batch
+  // The regularization term carried to the next batch, for checkpoints (state_vectors.hpp).
+  learning::StateVectors state() const { return {learning::state_vector("bptt.regularization", regularization_)}; }
+  void restore(const learning::StateVectors& saved) {
+    learning::restore_vector(saved, "bptt.regularization", regularization_, regularization_.size());
+  }
 
   double gradient(learning::SynapseSet set, size_t synapse) const;
   void clear_gradients();

@@ -37,4 +37,18 @@ void AdamOptimizer::update(std::vector<double>& params, const std::vector<double
   }
 }
 
+learning::StateVectors AdamOptimizer::state() const {
+  return {learning::state_vector("adam.m", m_), learning::state_vector("adam.v", v_),
+          learning::state_vector("adam.beta_powers", std::vector<double>{beta1_power_, beta2_power_})};
+}
+
+void AdamOptimizer::restore(const learning::StateVectors& saved) {
+  learning::restore_vector(saved, "adam.m", m_, m_.size());
+  learning::restore_vector(saved, "adam.v", v_, v_.size());
+  std::vector<double> powers;
+  learning::restore_vector(saved, "adam.beta_powers", powers, 2);
+  beta1_power_ = powers[0];
+  beta2_power_ = powers[1];
+}
+
 }  // namespace nchip::runtime

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "hw_model/arith/lion_update.hpp"
+#include "hw_model/learning/state_vectors.hpp"
 
 namespace nchip::runtime {
 
@@ -18,6 +19,10 @@ class Optimizer {
   // lr_scale(i) for parameter i (per-projection rate shifts, --lr-shifts).
   virtual void update(std::vector<double>& params, const std::vector<double>& grad, double lr) = 0;
   void set_lr_scales(std::vector<double> scales) { lr_scale_ = std::move(scales); }
+  // The state that carries over between updates, as named vectors for checkpoints (none for SGD
+  // and sign); restore() throws nchip::InputError when a vector is missing or has another size.
+  virtual learning::StateVectors state() const { return {}; }
+  virtual void restore(const learning::StateVectors& saved) { (void)saved; }
 
  protected:
   double lr_scale(size_t i) const { return lr_scale_.empty() ? 1.0 : lr_scale_[i]; }
@@ -42,6 +47,10 @@ class LionOptimizer final : public Optimizer {
  public:
   explicit LionOptimizer(size_t n, arith::LionBetas betas = {}) : betas_(betas), m_(n, 0.0) {}
   void update(std::vector<double>& params, const std::vector<double>& grad, double lr) override;
+  learning::StateVectors state() const override { return {learning::state_vector("lion.m", m_)}; }
+  void restore(const learning::StateVectors& saved) override {
+    learning::restore_vector(saved, "lion.m", m_, m_.size());
+  }
 
  private:
   arith::LionBetas betas_;
@@ -52,6 +61,8 @@ class AdamOptimizer final : public Optimizer {
  public:
   AdamOptimizer(size_t n, double beta1, double beta2, double epsilon);
   void update(std::vector<double>& params, const std::vector<double>& grad, double lr) override;
+  learning::StateVectors state() const override;
+  void restore(const learning::StateVectors& saved) override;
 
  private:
   double beta1_, beta2_, epsilon_;

@@ -25,6 +25,8 @@ class EtuObserver;  // hw_model/learning/eprop_engine.hpp
 
 namespace nchip::runtime {
 
+struct TrainingState;  // trainer.hpp
+
 enum class TrainMode : uint8_t { float_reference, fixed_chip };
 enum class OptimizerKind : uint8_t { sgd, sign, adam, lion };
 // How gradients are formed: e-prop (the chip's rule, float or fixed) or BPTT (the float
@@ -60,7 +62,9 @@ struct TrainOptions {
   uint32_t lr_decay_every = 0;  // 0: never
   double lr_decay_factor = 1.0;
   uint64_t seed = 1;
-  uint32_t validation_trials = 32;  // store-recall: fresh trials scored after each update
+  // Classification: fresh trials scored after each update; 0 scores the batch's own trials
+  // instead (their recall error before the update, IterationRecord::train_recall_error).
+  uint32_t validation_trials = 32;
   // Held-out test trials (kTestTrialBase + 0..test_trials-1) scored once with the final weights
   // (classification tasks that have a test set: fashion-mnist, --data files with /split = 2).
   uint32_t test_trials = 0;
@@ -79,6 +83,13 @@ struct TrainOptions {
   // With lr_shifts: called right after on_start with one line per plastic projection
   // ("lr shift: in->rec fan-in 20 exponent -1: 2^-0"). May be empty.
   std::function<void(const std::string&)> on_lr_shift;
+  // Checkpoints (nchip train --checkpoint-every, --resume): with on_checkpoint set, the trainer
+  // hands it the run's whole state (trainer.hpp TrainingState) at the start, after every
+  // checkpoint_every-th iteration (0: only these others), after the last one and when stopped.
+  // resume_from (not owned) continues such a state: bit for bit the run that wrote it.
+  uint32_t checkpoint_every = 0;
+  std::function<void(const TrainingState&)> on_checkpoint;
+  const TrainingState* resume_from = nullptr;
 };
 
 // SGD learning rate of the fixed-point chip for o.task, o.steps (unset: the task's), o.batch and

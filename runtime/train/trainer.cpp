@@ -159,6 +159,13 @@ class TrainingRun {
                   const std::atomic<bool>* stop_now = nullptr) {
     TrainResult result;
     result.metric_name = task_->loss() == LossKind::mse ? "nmse" : "recall_error_rate";
+    uint32_t first_iteration = 0;
+    if (o_.resume_from) {  // before on_start: a checkpoint of another configuration is refused first
+      restore(*o_.resume_from);
+      result.curve = o_.resume_from->curve;
+      first_iteration = o_.resume_from->iterations_done;
+      for (const auto& rec : result.curve) note_below_5_percent(result, rec);
+    }
     if (o_.on_start) o_.on_start();
     if (o_.on_lr_shift)
       for (const auto& p : lr_shifts_) {
@@ -166,7 +173,10 @@ class TrainingRun {
         o_.on_lr_shift(fmt::format("lr shift: {}->{} fan-in {:.4g} exponent {}: lr x 2^-{}", proj.source, proj.target,
                                    p.fan_in, p.exponent, p.shift));
       }
-    for (uint32_t it = 0; it < o_.iterations; ++it) {
+    if (!o_.resume_from && o_.on_checkpoint)
+      o_.on_checkpoint(snapshot(result));  // a run killed during iteration 1 resumes from here
+    uint32_t checkpointed = first_iteration;
+    for (uint32_t it = first_iteration; it < o_.iterations; ++it) {
       if (stop && stop->load()) {
         result.interrupted = true;
         break;
@@ -211,8 +221,7 @@ class TrainingRun {
       } else {
         const TrialScore val = evaluate(validation_trial_index(it + 1, o_.validation_trials), o_.validation_trials);
         rec.metric = o_.validation_trials ? val.recall_error_rate() : rec.train_recall_error;
-        if (!result.first_iteration_below_5_percent && rec.metric < 0.05)
-          result.first_iteration_below_5_percent = rec.iteration;
+        note_below_5_percent(result, rec);
       }
       rec.validation_s = since(t_val);
       const learning::EpropTimers& tm = timers();
@@ -224,7 +233,14 @@ class TrainingRun {
       rec.seconds = since(t0);
       result.curve.push_back(rec);
       if (on_iteration) on_iteration(rec);
+      if (o_.on_checkpoint && (rec.iteration == o_.iterations ||
+                               (o_.checkpoint_every > 0 && rec.iteration % o_.checkpoint_every == 0))) {
+        o_.on_checkpoint(snapshot(result));
+        checkpointed = rec.iteration;
+      }
     }
+    if (o_.on_checkpoint && result.interrupted && checkpointed != result.curve.size())
+      o_.on_checkpoint(snapshot(result));  // stopped by a signal: keep every finished iteration
     if (o_.test_trials > 0 && !result.interrupted) {
       result.test_error_rate = evaluate(kTestTrialBase, o_.test_trials).recall_error_rate();
     }
@@ -251,6 +267,45 @@ class TrainingRun {
   }
 
  private:
+  void note_below_5_percent(TrainResult& result, const IterationRecord& rec) const {
+    if (task_->loss() != LossKind::mse && !result.first_iteration_below_5_percent && rec.metric < 0.05)
+      result.first_iteration_below_5_percent = rec.iteration;
+  }
+
+  static constexpr const char* kWeightVectors[3] = {"weights.input", "weights.recurrent", "weights.readout"};
+
+  // The state after the iterations of `result` (between batches): trainer.hpp TrainingState.
+  TrainingState snapshot(const TrainResult& result) {
+    TrainingState state;
+    state.iterations_done = static_cast<uint32_t>(result.curve.size());
+    state.curve = result.curve;
+    if (counts_) state.saturations = *counts_;
+    state.weight_update_saturations = weight_update_saturations_;
+    for (int set = 0; set < 3; ++set)
+      state.vectors.push_back(learning::state_vector(kWeightVectors[set], matrices()[set]->weight));
+    if (engine_) learning::append(state.vectors, engine_->state());
+    if constexpr (std::is_same_v<Ops, arith::FloatOps>)
+      if (bptt_) learning::append(state.vectors, bptt_->state());
+    if (optimizer_) learning::append(state.vectors, optimizer_->state());
+    return state;
+  }
+
+  // Throws nchip::InputError when `state` is not this configuration's (a vector missing or of
+  // another size).
+  void restore(const TrainingState& state) {
+    if (state.curve.size() != state.iterations_done || state.iterations_done > o_.iterations)
+      throw InputError(fmt::format("checkpoint: {} iterations done ({} curve rows) of {}", state.iterations_done,
+                                   state.curve.size(), o_.iterations));
+    for (int set = 0; set < 3; ++set)
+      learning::restore_vector(state.vectors, kWeightVectors[set], matrices()[set]->weight, matrices()[set]->size());
+    if (engine_) engine_->restore(state.vectors);
+    if constexpr (std::is_same_v<Ops, arith::FloatOps>)
+      if (bptt_) bptt_->restore(state.vectors);
+    if (optimizer_) optimizer_->restore(state.vectors);
+    if (counts_) *counts_ = state.saturations;
+    weight_update_saturations_ = state.weight_update_saturations;
+  }
+
   std::array<model::SynapseMatrix<Ops>*, 3> matrices() {
     return {&model_.input_synapses, &model_.recurrent_synapses, &model_.readout_synapses};
   }

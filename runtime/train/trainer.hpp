@@ -14,6 +14,7 @@
 #include "compiler/ir/network.hpp"
 #include "hw_model/arith/quantity.hpp"
 #include "hw_model/image/chip_image.hpp"
+#include "hw_model/learning/state_vectors.hpp"
 #include "runtime/train/train_options.hpp"
 #include "runtime/train/trial_score.hpp"
 
@@ -30,6 +31,22 @@ struct IterationRecord {
   double neuron_s = 0, learning_signal_s = 0, eligibility_s = 0, update_s = 0, validation_s = 0;
   uint64_t weight_update_saturations = 0;  // fixed: weights clamped by batch weight updates so far
   uint64_t online_updates = 0;      // factored: +-1 LSB moves so far
+};
+
+// Everything a training run carries from one iteration to the next, as the trainer hands it to a
+// checkpoint (TrainOptions::on_checkpoint) and takes it back (TrainOptions::resume_from): the
+// curve so far (the metrics are derived from it), the saturation counters, and named state
+// vectors (hw_model/learning/state_vectors.hpp): weights "weights.input|recurrent|readout" (raw
+// fixed-point words or double bits), the engine's (EpropEngine::state: draw-key step count,
+// regularization, update unit optimizer state, online moves) or BPTT's, the host optimizer's
+// (Optimizer::state). Trials, validation trials, noise and rounding keys are functions of
+// (seed, trial or iteration index, step count), so no other generator state exists.
+struct TrainingState {
+  uint32_t iterations_done = 0;
+  std::vector<IterationRecord> curve;  // iterations_done rows
+  arith::SaturationCounts saturations;
+  uint64_t weight_update_saturations = 0;
+  learning::StateVectors vectors;
 };
 
 struct TrainResult {

@@ -456,3 +456,27 @@ TEST_CASE("every shipped spec in examples/sweeps passes the sweep's checks") {
   CHECK_THAT(sr, Catch::Contains("weight=s10.6 update_rounding=nearest seed=3"));
   CHECK_THAT(pg, Catch::Contains("mode=float seed=3"));
 }
+
+TEST_CASE("nchip sweep continues points killed mid-training from their checkpoints") {
+  const std::string dir = nchip::test::scratch_dir("sweep_cli_checkpoint_resume");
+  const std::string spec = write_spec(dir, small_spec());
+  REQUIRE(run_env("", "sweep " + spec + " --out " + dir + "/clean --jobs 1", dir).exit_code == 0);
+  // Every training is SIGKILLed after its curve row 2 (checkpoint 1 written): no point finishes.
+  const auto killed = run_env("NCHIP_TEST_KILL_AT=after-curve:2", "sweep " + spec + " --out " + dir + "/resumed --jobs 2",
+                              dir);
+  CHECK(killed.exit_code == 1);
+  CHECK(point_ids(dir + "/resumed").empty());
+  size_t leftovers = 0;
+  for (const auto& e : fs::directory_iterator(dir + "/resumed/points"))
+    leftovers += fs::exists(e.path() / "checkpoint.nchip-train");
+  CHECK(leftovers == 4);
+  const auto r = run_env("", "sweep " + spec + " --out " + dir + "/resumed --jobs 2", dir);
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.out.find("4 of them continue from their checkpoints") != std::string::npos);
+  check_same_tables(dir + "/clean", dir + "/resumed");
+  for (const auto& id : point_ids(dir + "/clean")) {
+    INFO(id);
+    CHECK(slurp(dir + "/resumed/points/" + id + "/trained.json") == slurp(dir + "/clean/points/" + id + "/trained.json"));
+  }
+}
