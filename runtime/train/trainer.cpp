@@ -341,7 +341,8 @@ class TrainingRun {
 
   void apply_updates(uint32_t iteration, double lr) {
     if (o_.eprop.storage == learning::StorageScheme::factored) return;  // applied online
-    if (chip_) chip_->end_batch(o_.optimizer == OptimizerKind::lion ? 1 : 0);  // the update's time (+ Lion's m)
+    // The update's time (+ Lion's m, Adam's m and v).
+    if (chip_) chip_->end_batch(learning::optimizer_state_words(batch_rule(o_.optimizer)));
     if constexpr (std::is_same_v<Ops, arith::FloatOps>) {
       std::vector<double> params, grads;
       for (int set = 0; set < 3; ++set) {
@@ -358,8 +359,11 @@ class TrainingRun {
         for (size_t s = 0; s < m->size(); ++s)
           if (m->plastic[s]) m->weight[s] = params[i++];
     } else {
-      // On chip: the engine's batch weight-update unit (w - lr * acc, w - lr * sign(acc) or Lion).
-      const learning::BatchUpdate update{batch_rule(o_.optimizer), lr, o_.seed, iteration, o_.lion, lr_shift_};
+      // On chip: the engine's batch weight-update unit (w - lr * acc, w - lr * sign(acc), Lion or Adam).
+      // Adam's bias correction is the host controller's per-batch rate (batch t = iteration + 1).
+      const arith::AdamShifts adam = chip_adam_shifts(o_);
+      const double rate = o_.optimizer == OptimizerKind::adam ? arith::adam_bias_corrected_lr(lr, adam, iteration + 1) : lr;
+      const learning::BatchUpdate update{batch_rule(o_.optimizer), rate, o_.seed, iteration, o_.lion, lr_shift_, adam};
       weight_update_saturations_ += engine_->apply_batch_update(update);
     }
   }

@@ -41,7 +41,7 @@ TEST_CASE("nchip train --optimizer lion --lr-shifts fan-in: one header line per 
 TEST_CASE("nchip train: bad --lion-beta*-shift or --lr-shifts values exit 2 with one line") {
   const std::string dir = scratch_dir("train_lion_cli_errors");
   for (const std::string extra : {"--optimizer lion --lion-beta1-shift 0", "--optimizer lion --lion-beta2-shift 17",
-                                  "--lr-shifts fanin", "--mode fixed --optimizer adam",
+                                  "--lr-shifts fanin", "--mode fixed --storage factored --optimizer adam",
                                   "--mode fixed --storage factored --optimizer lion"}) {
     const auto r = run_nchip(kShort + extra + " --out " + dir + "/o", dir);
     INFO(extra << ": " << r.err);

@@ -133,3 +133,44 @@ TEST_CASE("Lion trains bit-identically on the SystemC backend for 3 batches", "[
   CHECK(sign_stats.sum_optimizer_state_updates() == 0);
   CHECK(lion_stats.sum_optimizer_state_updates() == lion_stats.sum_weight_updates());
 }
+
+// Adam (--optimizer adam on chip): m and v live in the engine's batch update unit, so both chip
+// models give the same weights after every batch; Adam's weights differ from SGD's and Lion's on
+// the same gradients; the update unit read-modify-writes two state words beside w (3x the SGD
+// update's cycles, two optimizer-state updates per weight update).
+TEST_CASE("Adam trains bit-identically on the SystemC backend for 3 batches", "[systemc][training]") {
+  runtime::TrainOptions o = fixed_options("store-recall");
+  o.batch = 2;
+  o.steps = 600;
+  o.validation_trials = 1;
+  o.optimizer = runtime::OptimizerKind::adam;
+  o.lr = 0.003;
+  o.quant.update_rounding = arith::Rounding::stochastic;  // the moments' draws too
+  image::ChipConfig chip;
+  chip.name = "test";
+  chip.mesh_width = 3;
+  chip.mesh_height = 2;
+  chip.core_max_neurons = 8;
+  const ir::Network net = runtime::default_training_network("store-recall", 3);
+  train_both(net, o, 3, chip);
+  o.iterations = 3;
+  o.systemc_backend = false;
+  const runtime::TrainResult adam = runtime::train(net, o, {}, nullptr);
+  o.optimizer = runtime::OptimizerKind::lion;
+  const runtime::TrainResult lion = runtime::train(net, o, {}, nullptr);
+  o.optimizer = runtime::OptimizerKind::sgd;
+  const runtime::TrainResult sgd = runtime::train(net, o, {}, nullptr);
+  CHECK(!(adam.trained == lion.trained));
+  CHECK(!(adam.trained == sgd.trained));
+  CHECK(adam.bits_per_synapse_lif == sgd.bits_per_synapse_lif + 32 + 31);  // m s32.16, v u31.6
+  o.systemc_backend = true;
+  o.chip = chip;
+  (void)runtime::train(net, o, {}, nullptr);  // sgd
+  const systemc::ChipStats sgd_stats = systemc::TimedChip::existing()->stats();
+  o.optimizer = runtime::OptimizerKind::adam;
+  (void)runtime::train(net, o, {}, nullptr);
+  const systemc::ChipStats adam_stats = systemc::TimedChip::existing()->stats();
+  REQUIRE(sgd_stats.weight_update_cycles > 0);
+  CHECK(adam_stats.weight_update_cycles == 3 * sgd_stats.weight_update_cycles);
+  CHECK(adam_stats.sum_optimizer_state_updates() == 2 * adam_stats.sum_weight_updates());
+}
