@@ -209,9 +209,10 @@ nlohmann::json metrics_json(const TrainOptions& o, const std::string& network_na
   const uint32_t optimizer_bits =
       o.mode == TrainMode::fixed_chip
           ? (o.eprop.storage == learning::StorageScheme::full ? optimizer_state_bits(o.optimizer, o.quant) : 0)
-          : 64 * learning::optimizer_state_words(batch_rule(o.optimizer));
+          : o.optimizer == OptimizerKind::adafactor ? 0 : 64 * learning::optimizer_state_words(batch_rule(o.optimizer));
   j["optimizer_state_bits"] = {{"per_plastic_synapse", optimizer_bits},
-                               {"total", uint64_t{optimizer_bits} * r.plastic_synapses}};
+                               {"per_projection_statistics", r.factor_state_bits},
+                               {"total", uint64_t{optimizer_bits} * r.plastic_synapses + r.factor_state_bits}};
   if (o.mode == TrainMode::fixed_chip) {
     j["quant"] = nlohmann::json::parse(compiler::quant_config_to_json(o.quant));
     j["saturations"] = saturation_json(r.saturations);
@@ -272,7 +273,7 @@ po::options_description train_options_description() {
       ("iterations", po::value<int64_t>()->default_value(100), "training iterations (weight updates)")
       ("batch", po::value<int64_t>(), "trials per iteration (default: pattern-generation 1, store-recall 128, evidence-accumulation 32)")
       ("steps", po::value<int64_t>(), "trial length in steps (default: the task's)")
-      ("optimizer", po::value<std::string>(), "adam, sgd, sign (lr * sign of the batch gradient) or lion (lr * sign of an interpolated momentum, one more word per synapse; lr default 0.003); adam in fixed mode is the chip's Adam (m and v per synapse, betas the nearest 1 - 2^-N to --adam-beta1/2, 1/sqrt(v) by look-up table, hw_model/arith/adam_update.hpp); default: adam in float; in fixed: sgd for pattern-generation, sign for store-recall and evidence-accumulation)")
+      ("optimizer", po::value<std::string>(), "adam, sgd, sign (lr * sign of the batch gradient) or lion (lr * sign of an interpolated momentum, one more word per synapse; lr default 0.003); adam in fixed mode is the chip's Adam (m and v per synapse, betas the nearest 1 - 2^-N to --adam-beta1/2, 1/sqrt(v) by look-up table, hw_model/arith/adam_update.hpp); adafactor: Adafactor's factored second moment (row and column statistics per projection, no momentum, no per-synapse state; float and fixed); default: adam in float; in fixed: sgd for pattern-generation, sign for store-recall and evidence-accumulation)")
       ("lr", po::value<double>(), "learning rate (default float/Adam: pattern-generation 0.003, store-recall 0.01, evidence-accumulation 0.005; fixed/SGD: "
                                   "0.9 / (steps x batch x N) and 61.44 / (steps x batch x N), N the LIF + ALIF neurons, i.e. 1.5e-6 and 1e-5 "
                                   "on the paper's networks; sign: 0.003; factored: 3e-4)")
@@ -461,7 +462,7 @@ int train_main(const std::vector<std::string>& args, std::vector<std::string>* c
   if (optimizer_chosen)
     o.optimizer = pick<OptimizerKind>("optimizer", vm["optimizer"].as<std::string>(),
                                       {{"adam", OptimizerKind::adam}, {"sgd", OptimizerKind::sgd}, {"sign", OptimizerKind::sign},
-                                       {"lion", OptimizerKind::lion}});
+                                       {"lion", OptimizerKind::lion}, {"adafactor", OptimizerKind::adafactor}});
   o.eprop.classification = fixed ? arith::ClassificationError::softmax_exp_lut
                                  : arith::ClassificationError::softmax_exact;
   if (vm.count("softmax")) {

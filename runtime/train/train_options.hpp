@@ -26,7 +26,7 @@ class EtuObserver;  // hw_model/learning/eprop_engine.hpp
 namespace nchip::runtime {
 
 enum class TrainMode : uint8_t { float_reference, fixed_chip };
-enum class OptimizerKind : uint8_t { sgd, sign, adam, lion };
+enum class OptimizerKind : uint8_t { sgd, sign, adam, lion, adafactor };
 // How gradients are formed: e-prop (the chip's rule, float or fixed) or BPTT (the float
 // reference's exact gradient, the baseline e-prop is compared with).
 enum class Algorithm : uint8_t { eprop, bptt };
