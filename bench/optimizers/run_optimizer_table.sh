@@ -26,6 +26,7 @@ configs=(
   "chip16s-adam|--mode fixed --optimizer adam --lr 0.003 --quant $q16s"
   "chip8-adam|--mode fixed --optimizer adam --lr 0.003 --quant $q8"
   "float-adafactor|--mode float --optimizer adafactor --lr 0.003"
+  "chip16-adafactor|--mode fixed --optimizer adafactor --lr 0.003"
   "chip16s-adafactor|--mode fixed --optimizer adafactor --lr 0.003 --quant $q16s"
   "chip8-adafactor|--mode fixed --optimizer adafactor --lr 0.003 --quant $q8"
 )
