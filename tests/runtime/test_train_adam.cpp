@@ -17,11 +17,6 @@ using runtime::OptimizerKind;
 using runtime::TrainMode;
 
 namespace {
-double best_nmse(const runtime::TrainResult& r) {
-  double best = 1e300;
-  for (const auto& rec : r.curve) best = std::min(best, rec.metric);
-  return best;
-}
 runtime::TrainResult train_with(OptimizerKind optimizer, double lr, arith::Rounding update_rounding) {
   auto o = test::small_pattern_options(TrainMode::fixed_chip);
   o.optimizer = optimizer;
@@ -40,10 +35,10 @@ TEST_CASE("on chip Adam reaches NMSE 0.85 within 60 iterations where SGD at its 
   const auto sgd = train_with(OptimizerKind::sgd, o.lr, arith::Rounding::nearest);
   INFO("NMSE after 60 iterations: adam " << adam.curve.back().metric << " (stochastic "
                                           << adam_stochastic.curve.back().metric << "), best sgd at " << o.lr << ": "
-                                          << best_nmse(sgd));
+                                          << test::best_nmse(sgd));
   CHECK(adam.curve.back().metric < 0.85);  // measured 0.78
   CHECK(adam_stochastic.curve.back().metric < 0.85);  // measured 0.76
-  CHECK(best_nmse(sgd) > 1.5);  // measured 2.1
+  CHECK(test::best_nmse(sgd) > 1.5);  // measured 2.1
   CHECK(adam.weight_update_saturations == 0);
   CHECK(adam.bits_per_synapse_lif == 16 + 24 + 32 + 32 + 31);  // w, e, acc, m s32.16, v u31.6
   CHECK(adam.saturations[arith::Quantity::adam_m] == 0);
