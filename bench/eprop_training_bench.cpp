@@ -119,7 +119,7 @@ Stats time_iterations(const Workload& w, const ir::Network& net, const Ops& ops,
     }
     engine.end_batch();
     if constexpr (std::is_same_v<Ops, arith::FixedOps>) {
-      engine.apply_batch_update({learning::BatchRule::sgd, 1e-6, 1, static_cast<uint64_t>(r), {}, {}});
+      engine.apply_batch_update({learning::BatchRule::sgd, 1e-6, 1, static_cast<uint64_t>(r), {}, {}, {}});
     } else {  // the host's plain SGD (the optimizer is not what is measured here)
       for (size_t s = 0; s < model.recurrent_synapses.size(); ++s)
         model.recurrent_synapses.weight[s] -= 1e-6 * engine.gradient(learning::SynapseSet::recurrent, s);

@@ -49,6 +49,7 @@ CompileReport make_report(const image::ChipImage& im) {
     r.synapses += counter.usage().synapses;
     r.memory_bits += counter.usage().memory_bits;
     r.learning_bits += counter.usage().learning_bits;
+    r.optimizer_bits += counter.usage().optimizer_bits;
   }
   std::stable_sort(r.cores.begin(), r.cores.end(),
                    [](const CoreReport& a, const CoreReport& b) { return a.tile < b.tile; });
@@ -73,6 +74,12 @@ std::string report_text(const CompileReport& r, size_t max_rows) {
                    r.optimizer_state_bits ? fmt::format(", optimizer state {} bits per plastic synapse",
                                                         r.optimizer_state_bits)
                                           : std::string()));
+  if (r.optimizer_state_bits) {
+    uint64_t fullest = 0;
+    for (const auto& c : r.cores) fullest = std::max(fullest, c.usage.optimizer_bits);
+    line(fmt::format("optimizer state: {} in all, {} on the fullest core", bits_text(r.optimizer_bits),
+                     bits_text(fullest)));
+  }
   line(fmt::format("cores: {} of {} used", r.cores.size(), chip.tiles()));
   line(fmt::format("  {:<7} {:<12} {:>15} {:>10} {:>27} {:>7} {:>7}", "tile", "population", "neurons",
                    "synapses", "memory used / available", "fan-in", "traces"));
@@ -136,13 +143,15 @@ nlohmann::ordered_json report_json(const CompileReport& r) {
                  {"router_table_entries", chip.router_table_entries}};
   out["storage"] = image::to_string(r.storage);
   out["optimizer_state_bits_per_plastic_synapse"] = r.optimizer_state_bits;
+  out["optimizer_state_bits"] = r.optimizer_bits;
   J cores = J::array();
   for (const auto& c : r.cores)
     cores.push_back({{"tile", c.tile}, {"x", c.tile % chip.mesh_width}, {"y", c.tile / chip.mesh_width},
                      {"population", c.population}, {"first", c.first}, {"neurons", c.usage.neurons},
                      {"synapses", c.usage.synapses}, {"memory_bits", c.usage.memory_bits},
                      {"memory_available_bits", chip.core_synapse_memory_bits},
-                     {"learning_bits", c.usage.learning_bits}, {"fan_in", c.usage.fan_in},
+                     {"learning_bits", c.usage.learning_bits}, {"optimizer_bits", c.usage.optimizer_bits},
+                     {"fan_in", c.usage.fan_in},
                      {"trace_slots", c.usage.trace_slots}, {"groups", c.usage.groups}});
   out["cores"] = cores;
   J routers = J::array();

@@ -36,7 +36,8 @@ struct CompileReport {
   image::ChipConfig chip;
   std::string network;
   image::StorageScheme storage = image::StorageScheme::full;
-  uint32_t optimizer_state_bits = 0;  // per plastic synapse (Lion's m), included in learning_bits
+  uint32_t optimizer_state_bits = 0;  // per plastic synapse (Lion's m, Adam's m and v), included in learning_bits
+  uint64_t optimizer_bits = 0;        // all plastic synapses' optimizer state (per core: CoreUsage)
   arith::QuantConfig quant;
   std::vector<CoreReport> cores;      // used cores, by tile
   std::vector<RouterReport> routers;  // routers with at least one entry, by tile

@@ -79,7 +79,8 @@ IncomingSynapses incoming_synapses(const model::NetworkModel<arith::FixedOps>& n
 UsageCounter::UsageCounter(const IncomingSynapses& in, const image::ChipConfig& chip,
                            const arith::QuantConfig& quant, image::StorageScheme storage,
                            uint32_t optimizer_state_bits)
-    : in_(in), chip_(chip) {
+    : in_(in), chip_(chip),
+      optimizer_bits_(storage == image::StorageScheme::full ? optimizer_state_bits : 0) {
   for (int plastic = 0; plastic < 2; ++plastic)
     for (int adaptive = 0; adaptive < 2; ++adaptive) {
       bits_static_[plastic][adaptive] =
@@ -109,6 +110,7 @@ void UsageCounter::add(uint32_t unit) {
     ++usage_.synapses;
     usage_.memory_bits += bits_static_[e.plastic][adaptive];
     usage_.learning_bits += learning_[e.plastic][adaptive];
+    if (e.plastic) usage_.optimizer_bits += optimizer_bits_;
     if (source_stamp_[e.source] != stamp_) {
       source_stamp_[e.source] = stamp_;
       new_sources_.push_back(e.source);

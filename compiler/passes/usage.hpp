@@ -40,6 +40,7 @@ struct CoreUsage {
   uint64_t synapses = 0;
   uint64_t memory_bits = 0;  // synapse words + group headers + learning state
   uint64_t learning_bits = 0;
+  uint64_t optimizer_bits = 0;  // the batch optimizer's state (part of learning_bits)
   uint32_t fan_in = 0;       // distinct presynaptic neurons
   uint32_t trace_slots = 0;  // distinct presynaptic neurons with a plastic synapse here
   uint32_t groups = 0;       // projections with a synapse here
@@ -61,6 +62,7 @@ class UsageCounter {
  private:
   const IncomingSynapses& in_;
   const image::ChipConfig& chip_;
+  uint64_t optimizer_bits_;  // per plastic synapse: the batch optimizer's state (0 with factored storage)
   uint32_t bits_static_[2][2];    // [plastic][adaptive] synapse bits
   uint32_t learning_[2][2];
   CoreUsage usage_, before_last_;

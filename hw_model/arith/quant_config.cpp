@@ -14,6 +14,8 @@ const char* to_string(Quantity quantity) {
     case Quantity::eligibility: return "eligibility";
     case Quantity::learning_signal: return "learning_signal";
     case Quantity::update_accumulator: return "update_accumulator";
+    case Quantity::adam_m: return "adam_m";
+    case Quantity::adam_v: return "adam_v";
   }
   return "?";
 }
@@ -40,6 +42,12 @@ std::array<Format, kQuantityCount> QuantConfig::default_formats() {
   // thousands of terms of order 0.1-1): s32.24 (+-128) clips on the first trials of pattern
   // generation; s32.16 keeps +-32768 with 2^-16 steps.
   f[index_of(Quantity::update_accumulator)] = {32, 16, true};
+  // Adam's m averages accumulators (same scale): s32.16 like them. v averages their squares
+  // (unsigned, so at most 31 bits in an int32 raw): u31.6 holds g^2 up to 2^25 (|g| < 5792; batch
+  // gradients of the e-prop tasks have RMS 80-1700) and its LSB 2^-6 is Adam's epsilon^2
+  // (epsilon = 1/8 in gradient units, adam_update.hpp).
+  f[index_of(Quantity::adam_m)] = {32, 16, true};
+  f[index_of(Quantity::adam_v)] = {31, 6, false};
   return f;
 }
 
@@ -98,6 +106,7 @@ std::string QuantConfig::problem() const {
   if ((*this)[Quantity::voltage].frac < (*this)[Quantity::weight].frac)
     return "formats.voltage: needs at least as many fraction bits as formats.weight so synaptic "
            "input adds exactly";
+  if ((*this)[Quantity::adam_v].is_signed) return "formats.adam_v: v is a mean of squares and must be unsigned";
   if (weight_headroom_bits < 0 || weight_headroom_bits > 8)
     return "weight_headroom_bits: must be between 0 and 8, got " + std::to_string(weight_headroom_bits);
   return {};

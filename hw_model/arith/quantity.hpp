@@ -19,14 +19,16 @@ enum class Quantity : uint8_t {
   eligibility,        // eligibility vector component eps_a and traces e (eq. 23, 27, 28, 45)
   learning_signal,    // L_j (errors times feedback weights)
   update_accumulator, // accumulated weight change over a batch
+  adam_m,             // on-chip Adam's first moment m per synapse (adam_update.hpp)
+  adam_v,             // on-chip Adam's second moment v per synapse, unsigned (adam_update.hpp)
 };
-inline constexpr size_t kQuantityCount = 10;
+inline constexpr size_t kQuantityCount = 12;
 
 inline constexpr std::array<Quantity, kQuantityCount> kAllQuantities = {
     Quantity::weight,          Quantity::voltage,     Quantity::adaptation,
     Quantity::decay,           Quantity::gain,        Quantity::pseudo_derivative,
     Quantity::trace,           Quantity::eligibility, Quantity::learning_signal,
-    Quantity::update_accumulator};
+    Quantity::update_accumulator, Quantity::adam_m,   Quantity::adam_v};
 
 const char* to_string(Quantity quantity);
 inline constexpr size_t index_of(Quantity quantity) { return static_cast<size_t>(quantity); }

@@ -49,8 +49,13 @@ void put_chip(ByteWriter& w, const ChipConfig& chip) {
   w.vec(chip.neuron_models, [](ByteWriter& o, const std::string& m) { o.str(m); });
 }
 
+// QUNT holds the quantities every image had (up to update_accumulator); Adam's formats travel in
+// LERN's optimizer block (version 3), so QUNT's layout is the same in every version.
+constexpr size_t kQuntQuantities = arith::index_of(Quantity::update_accumulator) + 1;
+
 void put_quant(ByteWriter& w, const arith::QuantConfig& q) {
-  for (Quantity quantity : arith::kAllQuantities) {
+  for (size_t i = 0; i < kQuntQuantities; ++i) {
+    const Quantity quantity = arith::kAllQuantities[i];
     w.u8(static_cast<uint8_t>(q[quantity].width));
     w.u8(static_cast<uint8_t>(q[quantity].frac));
     w.u8(q[quantity].is_signed ? 1 : 0);
@@ -60,6 +65,29 @@ void put_quant(ByteWriter& w, const arith::QuantConfig& q) {
   w.u8(q.weight_exponents ? 1 : 0);
   w.i32(q.weight_headroom_bits);
 }
+
+// ---- optimizer block (image version 3, issue #17): the formats of the batch optimizer's per-synapse
+// state (Adam's m and v), at the end of LERN. Version 2 images have no block: the defaults hold.
+constexpr Quantity kOptimizerBlockQuantities[] = {Quantity::adam_m, Quantity::adam_v};
+
+void put_optimizer_block(ByteWriter& w, const arith::QuantConfig& q) {
+  for (Quantity quantity : kOptimizerBlockQuantities) {
+    w.u8(static_cast<uint8_t>(q[quantity].width));
+    w.u8(static_cast<uint8_t>(q[quantity].frac));
+    w.u8(q[quantity].is_signed ? 1 : 0);
+  }
+}
+
+void get_optimizer_block(ByteReader& r, arith::QuantConfig& q) {
+  for (Quantity quantity : kOptimizerBlockQuantities) {
+    q[quantity].width = r.u8();
+    q[quantity].frac = r.u8();
+    q[quantity].is_signed = r.u8() != 0;
+  }
+  const std::string why = q.problem();
+  if (!why.empty()) r.fail("optimizer block: " + why);
+}
+// ---- end of the optimizer block
 
 void put_slice(ByteWriter& w, const Slice& s) {
   w.u32(s.population);
@@ -147,6 +175,7 @@ void put_section(ByteWriter& w, const ChipImage& im, uint32_t section) {
       w.u8(static_cast<uint8_t>(im.quant[Quantity::trace].width));
       w.u8(0);  // initial value of every learning word: zero
       w.u8(static_cast<uint8_t>(im.optimizer_state_bits));  // version 2
+      put_optimizer_block(w, im.quant);                      // version 3
       break;
     case 7:
       w.vec(im.routers, [](ByteWriter& o, const RouterTable& t) {
@@ -210,7 +239,8 @@ ChipConfig get_chip(ByteReader& r) {
 
 arith::QuantConfig get_quant(ByteReader& r) {
   arith::QuantConfig q;
-  for (Quantity quantity : arith::kAllQuantities) {
+  for (size_t i = 0; i < kQuntQuantities; ++i) {
+    const Quantity quantity = arith::kAllQuantities[i];
     q[quantity].width = r.u8();
     q[quantity].frac = r.u8();
     q[quantity].is_signed = r.u8() != 0;
@@ -285,7 +315,7 @@ void check_matrix(const model::SynapseMatrix<arith::FixedOps>& m, uint32_t n_sou
   }
 }
 
-void read_section(ByteReader& r, uint32_t section, ChipImage& im, std::vector<Slice>& core_slices,
+void read_section(ByteReader& r, uint32_t version, uint32_t section, ChipImage& im, std::vector<Slice>& core_slices,
                   std::vector<Slice>& host_slices) {
   auto& net = im.network;
   switch (section) {
@@ -350,9 +380,12 @@ void read_section(ByteReader& r, uint32_t section, ChipImage& im, std::vector<Sl
           trace != im.quant[Quantity::trace].width || initial != 0)
         r.fail("learning-state layout does not match the quant config");
       im.optimizer_state_bits = r.u8();
-      if (im.optimizer_state_bits != 0 &&
-          im.optimizer_state_bits != static_cast<uint32_t>(im.quant[Quantity::update_accumulator].width))
-        r.fail("optimizer state bits must be 0 or the update_accumulator width (Lion's m)");
+      if (version >= 3) get_optimizer_block(r, im.quant);
+      const uint32_t lion = static_cast<uint32_t>(im.quant[Quantity::update_accumulator].width);
+      const uint32_t adam = static_cast<uint32_t>(im.quant[Quantity::adam_m].width + im.quant[Quantity::adam_v].width);
+      if (im.optimizer_state_bits != 0 && im.optimizer_state_bits != lion && im.optimizer_state_bits != adam)
+        r.fail("optimizer state bits must be 0, the update_accumulator width (Lion's m) or the adam_m + adam_v "
+               "widths (Adam's m and v)");
       break;
     }
     case 7:
@@ -477,9 +510,10 @@ ChipImage read_image(const std::string& bytes, const std::string& source_name) {
     fail("truncated image (" + std::to_string(bytes.size()) + " bytes, shorter than the header)");
   ByteReader header(bytes.data() + 8, kHeaderBytes - 8, where);
   const uint32_t version = header.u32();
-  if (version != kImageFormatVersion)
-    fail("image format version " + std::to_string(version) + " is not supported (this nchip reads version " +
-         std::to_string(kImageFormatVersion) + "; recompile the network)");
+  if (version < kOldestReadableImageVersion || version > kImageFormatVersion)
+    fail("image format version " + std::to_string(version) + " is not supported (this nchip reads versions " +
+         std::to_string(kOldestReadableImageVersion) + " to " + std::to_string(kImageFormatVersion) +
+         "; recompile the network)");
   header.u32();  // flags
   const uint64_t total = header.u64();
   if (bytes.size() < total)
@@ -504,7 +538,7 @@ ChipImage read_image(const std::string& bytes, const std::string& source_name) {
     const uint64_t length = body.count(1);
     const size_t offset = bytes.size() - kChecksumBytes - body.left();
     ByteReader section(bytes.data() + offset, length, where + ": section " + tag_name(t));
-    read_section(section, s, im, core_slices, host_slices);
+    read_section(section, version, s, im, core_slices, host_slices);
     body.skip(length);
   }
   // Slices are kept in (population, first) order: merge the host's and the cores'.

@@ -16,7 +16,9 @@
 namespace nchip::image {
 
 inline constexpr char kImageMagic[8] = {'N', 'C', 'H', 'I', 'P', 'I', 'M', 'G'};
-inline constexpr uint32_t kImageFormatVersion = 2;  // 2: LERN ends with the optimizer state bits
+// 2: LERN ends with the optimizer state bits; 3: then the optimizer block (Adam's m and v formats).
+inline constexpr uint32_t kImageFormatVersion = 3;
+inline constexpr uint32_t kOldestReadableImageVersion = 2;  // version 2: Adam's formats are the defaults
 
 // Router output ports; a route is a bit set of them. Tile (x, y): east is x + 1, south is y + 1.
 enum RoutePort : uint8_t { kEast = 1, kWest = 2, kNorth = 4, kSouth = 8, kLocal = 16 };

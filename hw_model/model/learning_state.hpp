@@ -36,7 +36,7 @@ enum class SynapseSet : uint8_t { input, recurrent, readout };
 // Bits of learning state (weight not included) a synapse needs beside its weight: none for a
 // non-plastic synapse or the factored scheme; in the full scheme the filtered eligibility and the
 // accumulator, plus eps_a onto an ALIF target, plus the batch optimizer's state
-// (`optimizer_state_bits`, learning::optimizer_state_bits: Lion's m).
+// (`optimizer_state_bits`, learning::optimizer_state_bits: Lion's m, Adam's m and v).
 inline uint32_t learning_state_bits(const arith::QuantConfig& quant, StorageScheme storage, bool plastic,
                                     bool adaptive_target, uint32_t optimizer_state_bits = 0) {
   if (storage == StorageScheme::factored || !plastic) return 0;

@@ -36,7 +36,7 @@ struct TileStats {
   uint64_t neuron_updates = 0;          // spiking neurons and readouts
   uint64_t eligibility_updates = 0;
   uint64_t weight_updates = 0;
-  uint64_t optimizer_state_updates = 0;  // words of optimizer state (Lion's m) updated, end of batch
+  uint64_t optimizer_state_updates = 0;  // words of optimizer state (Lion's m; Adam's m and v) updated, end of batch
   uint64_t compute_cycles = 0;          // neuron, learning-signal and plasticity work
   uint64_t synaptic_cycles = 0;         // integrating arriving packets
   uint64_t critical_steps = 0;          // steps in which this core's compute phase was the longest

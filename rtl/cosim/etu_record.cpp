@@ -72,7 +72,7 @@ std::array<uint8_t, kEtuRecordHeaderBytes> encode_header(const arith::QuantConfi
   put<uint32_t>(&h[12], static_cast<uint32_t>(kEtuRecordBytes));
   put<uint64_t>(&h[16], count);
   h[24] = static_cast<uint8_t>(q.rounding);
-  for (size_t i = 0; i < arith::kQuantityCount; ++i) {
+  for (size_t i = 0; i < kEtuRecordQuantities; ++i) {
     const arith::Format& f = q.formats[i];
     h[25 + 3 * i] = static_cast<uint8_t>(f.width);
     h[26 + 3 * i] = static_cast<uint8_t>(f.frac);
@@ -214,7 +214,7 @@ EtuRecordReader::EtuRecordReader(const std::string& path) : path_(path) {
   if (h[24] > static_cast<uint8_t>(arith::Rounding::stochastic))
     throw InputError(path + ": unknown rounding code " + std::to_string(h[24]));
   quant_.rounding = static_cast<arith::Rounding>(h[24]);
-  for (size_t i = 0; i < arith::kQuantityCount; ++i) {
+  for (size_t i = 0; i < kEtuRecordQuantities; ++i) {
     quant_.formats[i].width = h[25 + 3 * i];
     quant_.formats[i].frac = h[26 + 3 * i];
     quant_.formats[i].is_signed = h[27 + 3 * i] != 0;

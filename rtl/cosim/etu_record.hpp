@@ -46,6 +46,9 @@ struct EtuRecord {
 inline constexpr char kEtuRecordMagic[8] = {'N', 'C', 'H', 'I', 'P', 'E', 'T', 'U'};
 inline constexpr uint32_t kEtuRecordVersion = 1;
 inline constexpr size_t kEtuRecordHeaderBytes = 64;
+// The header carries the formats of the quantities up to update_accumulator (the ETU's); the batch
+// optimizer's (adam_m, adam_v) are not the ETU's and keep their defaults.
+inline constexpr size_t kEtuRecordQuantities = arith::index_of(arith::Quantity::update_accumulator) + 1;
 inline constexpr size_t kEtuRecordBytes = 64;
 
 // Usage (trainer): EtuRecordWriter w(path, quant); before each etu_update call

@@ -32,7 +32,7 @@ int compile_command_main(const std::vector<std::string>& args) {
        "on-chip learning state: full (per-synapse eligibility and accumulator) or factored (none per synapse)")
       ("optimizer", po::value<std::string>()->default_value("sgd"),
        "the chip's batch optimizer, whose per-synapse state is reserved in synapse memory (full storage): "
-       "sgd or sign (none) or lion (m, the update_accumulator width)")
+       "sgd or sign (none), lion (m, the update_accumulator width) adam (m and v, the adam_m + adam_v widths) or adafactor (none per synapse: row and column statistics per projection)")
       ("output,o", po::value<std::string>(), "chip image to write")
       ("threads", po::value<int64_t>()->default_value(0),
        "threads of the quantize pass (lowering, error sums; 0 = every core); the image is the same bytes for every count")
@@ -54,9 +54,16 @@ int compile_command_main(const std::vector<std::string>& args) {
   arith::QuantConfig quant;
   if (vm.count("quant")) quant = compiler::read_quant_config_file(vm["quant"].as<std::string>());
   const std::string optimizer = pick<std::string>("optimizer", vm["optimizer"].as<std::string>(),
-                                                  {{"sgd", "sgd"}, {"sign", "sign"}, {"lion", "lion"}});
-  options.optimizer_state_bits =
-      learning::optimizer_state_bits(optimizer == "lion" ? learning::BatchRule::lion : learning::BatchRule::sgd, quant);
+                                                  {{"sgd", "sgd"}, {"sign", "sign"}, {"lion", "lion"}, {"adam", "adam"}, {"adafactor", "adafactor"}});
+  const learning::BatchRule rule = optimizer == "lion"   ? learning::BatchRule::lion
+                                   : optimizer == "adam" ? learning::BatchRule::adam
+                                   : optimizer == "adafactor" ? learning::BatchRule::adafactor
+                                                         : learning::BatchRule::sgd;
+  if (rule == learning::BatchRule::adam || rule == learning::BatchRule::adafactor) {  // both use v's format
+    const std::string why = arith::adam_format_problem(quant);
+    if (!why.empty()) throw InputError("--optimizer " + optimizer + " --quant: " + why);
+  }
+  options.optimizer_state_bits = learning::optimizer_state_bits(rule, quant);
   const ir::Network network = read_network_any(vm["network"].as<std::string>(), vm);
 
   // Progress on stderr for networks that take more than a moment.

@@ -141,12 +141,15 @@ std::string saturation_summary(const TrainResult& r) {
                      saturation_text(r.saturations), r.weight_update_saturations);
 }
 
-// The effective number formats of the fixed-point run, one line for the header.
+// The effective number formats of the fixed-point run, one line for the header (Adam's m and v,
+// used by --optimizer adam only, are on its own line).
 std::string formats_line(const arith::QuantConfig& q) {
   std::string out = "formats:";
-  for (arith::Quantity quantity : arith::kAllQuantities)
+  for (arith::Quantity quantity : arith::kAllQuantities) {
     out += fmt::format(" {} {}{}", arith::to_string(quantity), q[quantity].describe(),
                        quantity == arith::Quantity::update_accumulator ? ";" : ",");
+    if (quantity == arith::Quantity::update_accumulator) break;
+  }
   return out + fmt::format(" rounding {}, update_rounding {}", arith::to_string(q.rounding),
                            arith::to_string(q.update_rounding));
 }
@@ -206,6 +209,15 @@ nlohmann::json metrics_json(const TrainOptions& o, const std::string& network_na
   j["plastic_synapses"] = r.plastic_synapses;
   j["weights_changed"] = r.weights_changed;
   j["bits_per_synapse"] = {{"lif_target", r.bits_per_synapse_lif}, {"alif_target", r.bits_per_synapse_alif}};
+  // The batch optimizer's share of those bits (on chip: its declared formats; float: doubles), and
+  // over every plastic synapse (per core: nchip compile --optimizer's report).
+  const uint32_t optimizer_bits =
+      o.mode == TrainMode::fixed_chip
+          ? (o.eprop.storage == learning::StorageScheme::full ? optimizer_state_bits(o.optimizer, o.quant) : 0)
+          : o.optimizer == OptimizerKind::adafactor ? 0 : 64 * learning::optimizer_state_words(batch_rule(o.optimizer));
+  j["optimizer_state_bits"] = {{"per_plastic_synapse", optimizer_bits},
+                               {"per_projection_statistics", r.factor_state_bits},
+                               {"total", uint64_t{optimizer_bits} * r.plastic_synapses + r.factor_state_bits}};
   if (o.mode == TrainMode::fixed_chip) {
     j["quant"] = nlohmann::json::parse(compiler::quant_config_to_json(o.quant));
     j["saturations"] = saturation_json(r.saturations);
@@ -266,15 +278,15 @@ po::options_description train_options_description() {
       ("iterations", po::value<int64_t>()->default_value(100), "training iterations (weight updates)")
       ("batch", po::value<int64_t>(), "trials per iteration (default: pattern-generation 1, store-recall 128, evidence-accumulation 32)")
       ("steps", po::value<int64_t>(), "trial length in steps (default: the task's)")
-      ("optimizer", po::value<std::string>(), "adam, sgd, sign (lr * sign of the batch gradient) or lion (lr * sign of an interpolated momentum, one more word per synapse; lr default 0.003); default: adam in float; in fixed, which allows sgd, sign and lion: sgd for pattern-generation, sign for store-recall and evidence-accumulation)")
+      ("optimizer", po::value<std::string>(), "adam, sgd, sign (lr * sign of the batch gradient) or lion (lr * sign of an interpolated momentum, one more word per synapse; lr default 0.003); adam in fixed mode is the chip's Adam (m and v per synapse, betas the nearest 1 - 2^-N to --adam-beta1/2, 1/sqrt(v) by look-up table, hw_model/arith/adam_update.hpp); adafactor: Adafactor's factored second moment (row and column statistics per projection, no momentum, no per-synapse state; float and fixed); default: adam in float; in fixed: sgd for pattern-generation, sign for store-recall and evidence-accumulation)")
       ("lr", po::value<double>(), "learning rate (default float/Adam: pattern-generation 0.003, store-recall 0.01, evidence-accumulation 0.005; fixed/SGD: "
                                   "0.9 / (steps x batch x N) and 61.44 / (steps x batch x N), N the LIF + ALIF neurons, i.e. 1.5e-6 and 1e-5 "
                                   "on the paper's networks; sign: 0.003; factored: 3e-4)")
       ("lr-decay-every", po::value<int64_t>(), "multiply the learning rate by --lr-decay-factor every N iterations (default 100, evidence-accumulation 0 = never)")
       ("lr-decay-factor", po::value<double>(), "decay factor (default: pattern-generation 0.7, store-recall 0.3)")
-      ("adam-beta1", po::value<double>()->default_value(0.9, "0.9"), "Adam beta1")
-      ("adam-beta2", po::value<double>()->default_value(0.999, "0.999"), "Adam beta2")
-      ("adam-epsilon", po::value<double>()->default_value(1e-8, "1e-8"), "Adam epsilon")
+      ("adam-beta1", po::value<double>()->default_value(0.9, "0.9"), "Adam beta1 (on chip: the nearest 1 - 2^-N, 0.9 -> 0.875)")
+      ("adam-beta2", po::value<double>()->default_value(0.999, "0.999"), "Adam beta2 (on chip: the nearest 1 - 2^-N, 0.999 -> 0.99902)")
+      ("adam-epsilon", po::value<double>()->default_value(1e-8, "1e-8"), "Adam epsilon (float; on chip epsilon^2 is one LSB of formats.adam_v)")
       ("lion-beta1-shift", po::value<int>()->default_value(3), "Lion beta1 = 1 - 2^-N (3: 0.875)")
       ("lion-beta2-shift", po::value<int>()->default_value(7), "Lion beta2 = 1 - 2^-N (7: 0.9922)")
       ("lr-shifts", po::value<std::string>()->default_value("none"), "none, or fan-in: projection p learns at lr x 2^-shift_p, shift_p = round(log2 sqrt(fan-in_p / smallest fan-in)), capped so no step rounds to 0 (one line per projection in the header)")
@@ -464,7 +476,7 @@ int train_main(const std::vector<std::string>& args, std::vector<std::string>* c
   if (optimizer_chosen)
     o.optimizer = pick<OptimizerKind>("optimizer", vm["optimizer"].as<std::string>(),
                                       {{"adam", OptimizerKind::adam}, {"sgd", OptimizerKind::sgd}, {"sign", OptimizerKind::sign},
-                                       {"lion", OptimizerKind::lion}});
+                                       {"lion", OptimizerKind::lion}, {"adafactor", OptimizerKind::adafactor}});
   o.eprop.classification = fixed ? arith::ClassificationError::softmax_exp_lut
                                  : arith::ClassificationError::softmax_exact;
   if (vm.count("softmax")) {
@@ -614,6 +626,13 @@ int train_main(const std::vector<std::string>& args, std::vector<std::string>* c
     if (!quiet && resume)
       fmt::print("resuming {} after iteration {} of {} (its checkpoint)\n", dir,
                  resume->checkpoint.state.iterations_done, o.iterations);
+    if (!quiet && fixed && o.optimizer == OptimizerKind::adam) {
+      const arith::AdamShifts b = chip_adam_shifts(o);
+      fmt::print("chip adam: beta1 1 - 2^-{} beta2 1 - 2^-{}, bias correction in the per-batch rate, m {} v {} "
+                 "(epsilon^2 = v's LSB), 1/sqrt(v) by LUT (max relative error {:.3f} %)\n",
+                 b.beta1_shift, b.beta2_shift, o.quant[arith::Quantity::adam_m].describe(),
+                 o.quant[arith::Quantity::adam_v].describe(), 100 * arith::kRsqrtMaxRelError);
+    }
     if (!quiet && !optimizer_chosen && o.algorithm == Algorithm::eprop &&
         !(fixed && o.eprop.storage == learning::StorageScheme::factored)) {
       // Float and chip defaults differ (#18 row 5): say so, so a float-vs-chip comparison is not an

@@ -22,6 +22,21 @@ void LionOptimizer::update(std::vector<double>& params, const std::vector<double
   }
 }
 
+void AdafactorOptimizer::update(std::vector<double>& params, const std::vector<double>& grad, double lr) {
+  std::vector<double> row_sum(f_.rows, 0.0), column_sum(f_.columns, 0.0), S(f_.slots, 0.0);
+  for (size_t i = 0; i < params.size(); ++i) {
+    row_sum[f_.row_of[i]] += grad[i] * grad[i];
+    column_sum[f_.column_of[i]] += grad[i] * grad[i];
+  }
+  for (uint32_t r = 0; r < f_.rows; ++r) R_[r] = arith::factor_moment(R_[r], row_sum[r], shifts_);
+  for (uint32_t c = 0; c < f_.columns; ++c) C_[c] = arith::factor_moment(C_[c], column_sum[c], shifts_);
+  for (uint32_t r = 0; r < f_.rows; ++r) S[f_.slot_of_row[r]] += R_[r];
+  const double step = arith::adafactor_bias_corrected_lr(lr, shifts_, ++t_);
+  for (size_t i = 0; i < params.size(); ++i)
+    params[i] -= step * lr_scale(i) *
+                 arith::adafactor_ratio(grad[i], R_[f_.row_of[i]], C_[f_.column_of[i]], S[f_.slot_of[i]], floor_);
+}
+
 AdamOptimizer::AdamOptimizer(size_t n, double beta1, double beta2, double epsilon)
     : beta1_(beta1), beta2_(beta2), epsilon_(epsilon), m_(n, 0.0), v_(n, 0.0) {}
 

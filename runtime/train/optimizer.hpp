@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include "hw_model/arith/adafactor_update.hpp"
 #include "hw_model/arith/lion_update.hpp"
 #include "hw_model/learning/state_vectors.hpp"
 
@@ -55,6 +56,37 @@ class LionOptimizer final : public Optimizer {
  private:
   arith::LionBetas betas_;
   std::vector<double> m_;
+};
+
+// Adafactor's factored second moment with the chip's rule (hw_model/arith/adafactor_update.hpp) in
+// double, exact sqrt: parameter i uses row row_of[i] and column column_of[i] of projection slot
+// slot_of[i] (learning::factor_layout, offset per synapse set); no momentum.
+class AdafactorOptimizer final : public Optimizer {
+ public:
+  struct Factors {
+    std::vector<uint32_t> row_of, column_of, slot_of;  // per parameter
+    std::vector<uint32_t> slot_of_row;                 // per row
+    uint32_t rows = 0, columns = 0, slots = 0;
+  };
+  AdafactorOptimizer(Factors factors, arith::AdamShifts shifts, double floor)
+      : f_(std::move(factors)), shifts_(shifts), floor_(floor), R_(f_.rows, 0.0), C_(f_.columns, 0.0) {}
+  void update(std::vector<double>& params, const std::vector<double>& grad, double lr) override;
+  learning::StateVectors state() const override {
+    return {learning::state_vector("adafactor.row", R_), learning::state_vector("adafactor.column", C_),
+            learning::state_scalar("adafactor.t", t_)};
+  }
+  void restore(const learning::StateVectors& saved) override {
+    learning::restore_vector(saved, "adafactor.row", R_, R_.size());
+    learning::restore_vector(saved, "adafactor.column", C_, C_.size());
+    t_ = learning::state_words(saved, "adafactor.t", 1)[0];
+  }
+
+ private:
+  Factors f_;
+  arith::AdamShifts shifts_;
+  double floor_;  // each statistic's floor (epsilon^2)
+  uint64_t t_ = 0;
+  std::vector<double> R_, C_;
 };
 
 class AdamOptimizer final : public Optimizer {

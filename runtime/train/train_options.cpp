@@ -114,8 +114,15 @@ void validate(const TrainOptions& o) {
   if (o.iterations == 0) throw InputError("--iterations must be at least 1");
   if (o.batch == 0) throw InputError("--batch must be at least 1");
   if (!(o.lr > 0) || o.lr >= 256) throw InputError(fmt::format("--lr must be in (0, 256), got {}", o.lr));
-  if (o.mode == TrainMode::fixed_chip && o.optimizer == OptimizerKind::adam)
-    throw InputError("--optimizer adam: the chip applies sgd, sign or lion; Adam runs only in --mode float");
+  if (o.mode == TrainMode::fixed_chip && (o.optimizer == OptimizerKind::adam || o.optimizer == OptimizerKind::adafactor)) {
+    if (o.eprop.storage == learning::StorageScheme::factored)
+      throw InputError(fmt::format("--optimizer {}: --storage factored moves each weight online by +-1 LSB, there is no "
+                                   "batch update for its second moment", to_string(o.optimizer)));
+    const std::string why = arith::adam_format_problem(o.quant);
+    if (!why.empty()) throw InputError(fmt::format("--optimizer {} --quant: {}", to_string(o.optimizer), why));
+  }
+  if (o.algorithm == Algorithm::bptt && o.optimizer == OptimizerKind::adafactor)
+    throw InputError("--optimizer adafactor with --algorithm bptt: use --algorithm eprop");
   if (o.eprop.storage == learning::StorageScheme::factored &&
       (o.optimizer == OptimizerKind::sign || o.optimizer == OptimizerKind::lion))
     throw InputError(fmt::format("--optimizer {}: --storage factored moves each weight online by +-1 LSB, there is "
@@ -168,7 +175,13 @@ const char* to_string(Algorithm algorithm) {
 learning::BatchRule batch_rule(OptimizerKind kind) {
   return kind == OptimizerKind::sign ? learning::BatchRule::sign
          : kind == OptimizerKind::lion ? learning::BatchRule::lion
+         : kind == OptimizerKind::adam ? learning::BatchRule::adam
+         : kind == OptimizerKind::adafactor ? learning::BatchRule::adafactor
                                        : learning::BatchRule::sgd;
+}
+
+arith::AdamShifts chip_adam_shifts(const TrainOptions& o) {
+  return {arith::beta_shift(o.adam_beta1), arith::beta_shift(o.adam_beta2)};
 }
 
 uint32_t optimizer_state_bits(OptimizerKind kind, const arith::QuantConfig& quant) {
@@ -181,6 +194,7 @@ const char* to_string(OptimizerKind kind) {
     case OptimizerKind::sign: return "sign";
     case OptimizerKind::adam: return "adam";
     case OptimizerKind::lion: return "lion";
+    case OptimizerKind::adafactor: return "adafactor";
   }
   return "?";
 }

@@ -28,7 +28,7 @@ namespace nchip::runtime {
 struct TrainingState;  // trainer.hpp
 
 enum class TrainMode : uint8_t { float_reference, fixed_chip };
-enum class OptimizerKind : uint8_t { sgd, sign, adam, lion };
+enum class OptimizerKind : uint8_t { sgd, sign, adam, lion, adafactor };
 // How gradients are formed: e-prop (the chip's rule, float or fixed) or BPTT (the float
 // reference's exact gradient, the baseline e-prop is compared with).
 enum class Algorithm : uint8_t { eprop, bptt };
@@ -143,10 +143,13 @@ const char* to_string(TrainMode mode);
 const char* to_string(Algorithm algorithm);
 const char* to_string(OptimizerKind kind);
 
-// The chip's batch rule of an optimizer (adam has none: float only, maps to sgd).
+// The chip's batch rule of an optimizer.
 learning::BatchRule batch_rule(OptimizerKind kind);
 // Optimizer state bits per plastic synapse on chip (learning::optimizer_state_bits).
 uint32_t optimizer_state_bits(OptimizerKind kind, const arith::QuantConfig& quant);
+// On-chip Adam's betas: the powers of two nearest to --adam-beta1/--adam-beta2 (0.9 -> 1 - 2^-3,
+// 0.999 -> 1 - 2^-10), hw_model/arith/adam_update.hpp.
+arith::AdamShifts chip_adam_shifts(const TrainOptions& o);
 const char* to_string(learning::FeedbackKind kind);
 using model::to_string;  // StorageScheme (hw_model/model/learning_state.hpp)
 

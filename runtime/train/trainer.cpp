@@ -136,6 +136,9 @@ class TrainingRun {
         optimizer_ = std::make_unique<SignOptimizer>();
       else if (o.optimizer == OptimizerKind::lion)
         optimizer_ = std::make_unique<LionOptimizer>(n, o.lion);
+      else if (o.optimizer == OptimizerKind::adafactor)
+        optimizer_ = std::make_unique<AdafactorOptimizer>(adafactor_factors(), chip_adam_shifts(o),
+                                                          o.adam_epsilon * o.adam_epsilon);
       else
         optimizer_ = std::make_unique<SgdOptimizer>();
     }
@@ -248,6 +251,10 @@ class TrainingRun {
     if (counts_) result.saturations = *counts_;
     result.weight_update_saturations = weight_update_saturations_;
     result.plastic_synapses = initial_weights_.size();
+    if (o_.optimizer == OptimizerKind::adafactor)
+      for (auto* m : matrices())
+        result.factor_state_bits += learning::factor_state_bits(*m) / learning::kFactorRegisterBits *
+                                    (std::is_same_v<Ops, arith::FixedOps> ? learning::kFactorRegisterBits : 64);
     size_t i = 0;
     for (auto* m : matrices())
       for (size_t s = 0; s < m->size(); ++s)
@@ -308,6 +315,26 @@ class TrainingRun {
 
   std::array<model::SynapseMatrix<Ops>*, 3> matrices() {
     return {&model_.input_synapses, &model_.recurrent_synapses, &model_.readout_synapses};
+  }
+
+  // The float reference's Adafactor: each plastic parameter's row, column and projection slot, the
+  // chip's layout (learning::factor_layout) offset per synapse set.
+  AdafactorOptimizer::Factors adafactor_factors() {
+    AdafactorOptimizer::Factors f;
+    for (auto* m : matrices()) {
+      const learning::FactorLayout l = learning::factor_layout(*m);
+      for (size_t s = 0; s < m->size(); ++s)
+        if (m->plastic[s]) {
+          f.row_of.push_back(f.rows + l.row[s]);
+          f.column_of.push_back(f.columns + l.column[s]);
+          f.slot_of.push_back(f.slots + l.slot[s]);
+        }
+      for (uint32_t r = 0; r < l.rows(); ++r) f.slot_of_row.push_back(f.slots + r / l.n_targets);
+      f.rows += l.rows();
+      f.columns += l.columns();
+      f.slots += l.slots;
+    }
+    return f;
   }
 
   // --lr-shifts: one shift per plastic projection (projection_lr_shift.hpp); the chip's update
@@ -396,7 +423,8 @@ class TrainingRun {
 
   void apply_updates(uint32_t iteration, double lr) {
     if (o_.eprop.storage == learning::StorageScheme::factored) return;  // applied online
-    if (chip_) chip_->end_batch(o_.optimizer == OptimizerKind::lion ? 1 : 0);  // the update's time (+ Lion's m)
+    // The update's time (+ Lion's m, Adam's m and v).
+    if (chip_) chip_->end_batch(learning::optimizer_state_words(batch_rule(o_.optimizer)));
     if constexpr (std::is_same_v<Ops, arith::FloatOps>) {
       std::vector<double> params, grads;
       for (int set = 0; set < 3; ++set) {
@@ -413,8 +441,14 @@ class TrainingRun {
         for (size_t s = 0; s < m->size(); ++s)
           if (m->plastic[s]) m->weight[s] = params[i++];
     } else {
-      // On chip: the engine's batch weight-update unit (w - lr * acc, w - lr * sign(acc) or Lion).
-      const learning::BatchUpdate update{batch_rule(o_.optimizer), lr, o_.seed, iteration, o_.lion, lr_shift_};
+      // On chip: the engine's batch weight-update unit (w - lr * acc, w - lr * sign(acc), Lion or Adam).
+      // Adam's bias correction is the host controller's per-batch rate (batch t = iteration + 1).
+      const arith::AdamShifts adam = chip_adam_shifts(o_);
+      const double rate = o_.optimizer == OptimizerKind::adam ? arith::adam_bias_corrected_lr(lr, adam, iteration + 1)
+                          : o_.optimizer == OptimizerKind::adafactor
+                              ? arith::adafactor_bias_corrected_lr(lr, adam, iteration + 1)
+                              : lr;
+      const learning::BatchUpdate update{batch_rule(o_.optimizer), rate, o_.seed, iteration, o_.lion, lr_shift_, adam};
       weight_update_saturations_ += engine_->apply_batch_update(update);
     }
   }

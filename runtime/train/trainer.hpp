@@ -62,6 +62,9 @@ struct TrainResult {
   // Plastic synapses, and how many of them end with a weight different from their initial one
   // (a weight that moved and came back counts as unchanged).
   uint64_t plastic_synapses = 0;
+  // --optimizer adafactor: its row and column statistics, bits in all (48-bit registers on chip,
+  // doubles in float; learning::factor_state_bits); 0 for the other optimizers.
+  uint64_t factor_state_bits = 0;
   uint64_t weights_changed = 0;
 };
 

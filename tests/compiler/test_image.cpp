@@ -2,8 +2,11 @@
 // can be damaged (one clear InputError line each).
 #include <catch2/catch.hpp>
 
+#include <cstring>
+
 #include "compiler/lower.hpp"
 #include "compiler/report.hpp"
+#include "hw_model/image/checksum.hpp"
 #include "hw_model/image/chip_image.hpp"
 #include "image_test_helpers.hpp"
 #include "mapping_test_helpers.hpp"
@@ -96,6 +99,62 @@ TEST_CASE("the image keeps the optimizer state bits it reserves (format version 
   CHECK(compiler::report_json(with_m)["optimizer_state_bits_per_plastic_synapse"] == 32);
 }
 
+// Image version 3's optimizer block: Adam's m and v formats at the end of LERN; version 2 images
+// (no block) are still read, with the default formats.
+namespace {
+// The same image as version 2 wrote it: LERN without its last 6 bytes, header and checksum redone.
+std::string as_version_2(std::string bytes) {
+  const size_t lern = bytes.find("LERN", 40);
+  REQUIRE(lern != std::string::npos);
+  uint64_t length = 0;
+  std::memcpy(&length, &bytes[lern + 4], 8);  // little-endian on every host the tests run on
+  bytes.erase(lern + 12 + length - 6, 6);
+  length -= 6;
+  std::memcpy(&bytes[lern + 4], &length, 8);
+  const uint32_t version = 2;
+  std::memcpy(&bytes[8], &version, 4);
+  const uint64_t total = bytes.size();
+  std::memcpy(&bytes[16], &total, 8);
+  image::Fnv1a64 h;
+  h.add(bytes.data(), total - 8);
+  const uint64_t sum = h.value();
+  std::memcpy(&bytes[total - 8], &sum, 8);
+  return bytes;
+}
+}  // namespace
+
+TEST_CASE("the image carries Adam's m and v formats (format version 3) and reads version 2") {
+  arith::QuantConfig q;
+  q[arith::Quantity::adam_m] = {16, 8, true};
+  q[arith::Quantity::adam_v] = {20, 10, false};
+  compiler::CompileOptions adam;
+  adam.optimizer_state_bits = 36;
+  const auto im = compiler::compile_network(mixed_network(), test::tiny_chip(3, 2, 8), q, adam);
+  const std::string bytes = image::write_image(im);
+  const auto back = image::read_image(bytes, "x");
+  CHECK(back.quant[arith::Quantity::adam_m] == q[arith::Quantity::adam_m]);
+  CHECK(back.quant[arith::Quantity::adam_v] == q[arith::Quantity::adam_v]);
+  CHECK(back.optimizer_state_bits == 36);
+  // The compile report: per plastic synapse, in all and per core.
+  const auto report = compiler::make_report(back);
+  uint64_t per_core = 0;
+  for (const auto& c : report.cores) per_core += c.usage.optimizer_bits;
+  CHECK(report.optimizer_bits == per_core);
+  CHECK(report.optimizer_bits > 0);
+  CHECK(report.optimizer_bits % 36 == 0);
+  CHECK(compiler::report_json(report)["optimizer_state_bits"] == report.optimizer_bits);
+  CHECK(compiler::report_text(report, 100).find("optimizer state: ") != std::string::npos);
+  // Version 2 of the same image: no block, so Adam's formats are the defaults; its 36 reserved bits
+  // are then neither Lion's 32 nor the default Adam's 63, refused with one line.
+  const std::string old = as_version_2(bytes);
+  CHECK(read_error(old) ==
+        "net.nchip: section LERN: optimizer state bits must be 0, the update_accumulator width (Lion's m) or the "
+        "adam_m + adam_v widths (Adam's m and v)");
+  const auto plain = image::read_image(as_version_2(image::write_image(compiled())), "x");
+  CHECK(plain.quant[arith::Quantity::adam_m] == arith::QuantConfig{}[arith::Quantity::adam_m]);
+  CHECK(image::write_image(plain) == image::write_image(compiled()));
+}
+
 TEST_CASE("corrupt images are refused with one clear line") {
   const std::string good = image::write_image(compiled());
   REQUIRE(read_error(good) == "<no error>");
@@ -108,7 +167,11 @@ TEST_CASE("corrupt images are refused with one clear line") {
   std::string bad_version = good;
   bad_version[8] = 9;
   CHECK(read_error(bad_version) ==
-        "net.nchip: image format version 9 is not supported (this nchip reads version 2; recompile the network)");
+        "net.nchip: image format version 9 is not supported (this nchip reads versions 2 to 3; recompile the network)");
+  std::string version1 = good;
+  version1[8] = 1;
+  CHECK(read_error(version1) ==
+        "net.nchip: image format version 1 is not supported (this nchip reads versions 2 to 3; recompile the network)");
 
   const std::string truncated = good.substr(0, good.size() - 100);
   CHECK(read_error(truncated) == "net.nchip: truncated image (" + std::to_string(truncated.size()) + " of " +

@@ -134,7 +134,7 @@ TEST_CASE("nchip train: bad task, flag and config combinations exit 2 with one l
   const std::string out = " --out " + (dir / "o").string();
   const char* cases[] = {
       "train --task sudoku",
-      "train --task store-recall --mode fixed --optimizer adam",
+      "train --task store-recall --mode fixed --storage factored --optimizer adam",
       "train --task store-recall --mode fixed --storage factored --optimizer sign",
       "train --task store-recall --optimizer momentum",
       "train --task store-recall --storage factored",

@@ -313,3 +313,38 @@ TEST_CASE("nchip train --net NET.nchip --optimizer lion needs an image compiled 
   CHECK(metrics["bits_per_synapse"]["lif_target"] == 16 + 24 + 32 + 32);
   CHECK(metrics["bits_per_synapse"]["alif_target"] == 16 + 24 + 32 + 24 + 32);
 }
+
+// Issue #17: on-chip Adam's m and v (adam_m s32.16 + adam_v u31.6 = 63 bits) reserved by
+// nchip compile --optimizer adam; the image trains as its IR on both chip models, and
+// metrics.json gives the optimizer's bits per plastic synapse and in all.
+TEST_CASE("nchip train --net NET.nchip --optimizer adam needs an image compiled with --optimizer adam and trains alike on both chip models") {
+  const Setup plain = compile("train_image_adam_plain", nchip::ir::network_to_json(test_network()), "--optimizer lion");
+  const std::string flags = "--task pattern-generation --steps 100 --iterations 2 --seed 7 --optimizer adam";
+  const auto refused = run_nchip("train --net " + plain.image + " --mode fixed " + flags + " --quiet --out " +
+                                     plain.dir + "/o",
+                                 plain.dir);
+  CHECK(refused.exit_code == 2);
+  CHECK(nchip::test::line_count(refused.err) == 1);
+  CHECK(refused.err.find("nchip compile --optimizer adam") != std::string::npos);
+
+  const Setup s = compile("train_image_adam", nchip::ir::network_to_json(test_network()), "--optimizer adam");
+  const auto again = run_nchip("compile " + s.json + " --chip " + source_path("examples/chips/small.json") +
+                                   " --optimizer adam -o " + s.dir + "/again.nchip --report " + s.dir + "/report.json",
+                               s.dir);
+  REQUIRE(again.exit_code == 0);
+  CHECK(slurp(s.dir + "/again.nchip") == slurp(s.image));  // the quant file holds the defaults
+  const auto report = nlohmann::json::parse(slurp(s.dir + "/report.json"));
+  CHECK(report["optimizer_state_bits_per_plastic_synapse"] == 63);
+  check_same_training(s, flags, "");
+  const auto sc = run_nchip("train --net " + s.image + " --mode fixed --backend systemc " + flags + " --quiet --out " +
+                                s.dir + "/sc",
+                            s.dir);
+  INFO(sc.err);
+  REQUIRE(sc.exit_code == 0);
+  CHECK(slurp(s.dir + "/from_image/trained.json") == slurp(s.dir + "/sc/trained.json"));
+  const auto metrics = nlohmann::json::parse(slurp(s.dir + "/from_image/metrics.json"));
+  CHECK(metrics["bits_per_synapse"]["lif_target"] == 16 + 24 + 32 + 63);
+  CHECK(metrics["optimizer_state_bits"]["per_plastic_synapse"] == 63);
+  CHECK(metrics["optimizer_state_bits"]["total"] == 63 * metrics["plastic_synapses"].get<uint64_t>());
+  CHECK(report["optimizer_state_bits"] == metrics["optimizer_state_bits"]["total"]);
+}

@@ -19,11 +19,6 @@ using runtime::OptimizerKind;
 using runtime::TrainMode;
 
 namespace {
-double best_nmse(const runtime::TrainResult& r) {
-  double best = 1e300;
-  for (const auto& rec : r.curve) best = std::min(best, rec.metric);
-  return best;
-}
 runtime::TrainResult train_with(TrainMode mode, OptimizerKind optimizer, double lr, uint32_t iterations) {
   auto o = test::small_pattern_options(mode);
   o.optimizer = optimizer;
@@ -39,10 +34,10 @@ TEST_CASE("on chip, Lion reaches NMSE 0.85 within 60 iterations where SGD at its
   runtime::apply_default_lr(o, 60);  // SGD's default rule for 60 neurons x 300 steps
   const double sgd_default_lr = o.lr;
   const auto sgd_default = train_with(TrainMode::fixed_chip, OptimizerKind::sgd, sgd_default_lr, 60);
-  INFO("best NMSE in 60 iterations: lion " << best_nmse(lion) << ", sgd default lr " << sgd_default_lr << " "
-                                         << best_nmse(sgd_default));
+  INFO("best NMSE in 60 iterations: lion " << test::best_nmse(lion) << ", sgd default lr " << sgd_default_lr << " "
+                                         << test::best_nmse(sgd_default));
   CHECK(lion.curve.back().metric < 0.85);  // measured 0.73
-  CHECK(best_nmse(sgd_default) > 1.5);
+  CHECK(test::best_nmse(sgd_default) > 1.5);
   CHECK(lion.weight_update_saturations == 0);
 }
 

@@ -2,6 +2,7 @@
 // fixed (header lines, metrics.json), and bad values exit 2 with one line.
 #include <catch2/catch.hpp>
 
+#include <fstream>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -41,11 +42,39 @@ TEST_CASE("nchip train --optimizer lion --lr-shifts fan-in: one header line per 
 TEST_CASE("nchip train: bad --lion-beta*-shift or --lr-shifts values exit 2 with one line") {
   const std::string dir = scratch_dir("train_lion_cli_errors");
   for (const std::string extra : {"--optimizer lion --lion-beta1-shift 0", "--optimizer lion --lion-beta2-shift 17",
-                                  "--lr-shifts fanin", "--mode fixed --optimizer adam",
+                                  "--lr-shifts fanin", "--mode fixed --storage factored --optimizer adam",
                                   "--mode fixed --storage factored --optimizer lion"}) {
     const auto r = run_nchip(kShort + extra + " --out " + dir + "/o", dir);
     INFO(extra << ": " << r.err);
     CHECK(r.exit_code == 2);
     CHECK(line_count(r.err) == 1);
   }
+}
+
+TEST_CASE("nchip train --optimizer adam and adafactor in fixed mode: header line and optimizer state bits in metrics.json") {
+  const std::string dir = scratch_dir("train_adam_cli");
+  const auto adam = run_nchip(kShort + "--mode fixed --optimizer adam --out " + dir + "/adam", dir);
+  INFO(adam.err);
+  REQUIRE(adam.exit_code == 0);
+  CHECK(adam.out.find("chip adam: beta1 1 - 2^-3 beta2 1 - 2^-10") != std::string::npos);
+  auto metrics = nlohmann::json::parse(slurp(dir + "/adam/metrics.json"));
+  CHECK(metrics["optimizer"] == "adam");
+  CHECK(metrics["optimizer_state_bits"]["per_plastic_synapse"] == 63);
+  CHECK(metrics["quant"]["formats"]["adam_v"]["width"] == 31);
+  for (const std::string mode : {"float", "fixed"}) {
+    const auto r = run_nchip(kShort + "--mode " + mode + " --optimizer adafactor --out " + dir + "/af" + mode, dir);
+    INFO(r.err);
+    REQUIRE(r.exit_code == 0);
+    metrics = nlohmann::json::parse(slurp(dir + "/af" + mode + "/metrics.json"));
+    CHECK(metrics["optimizer"] == "adafactor");
+    CHECK(metrics["optimizer_state_bits"]["per_plastic_synapse"] == 0);
+    CHECK(metrics["optimizer_state_bits"]["per_projection_statistics"].get<uint64_t>() > 0);
+  }
+  // A v format whose update cannot run exactly: one line, exit 2.
+  const std::string q = dir + "/q.json";
+  std::ofstream(q) << R"({"formats": {"adam_v": {"width": 16, "frac": 0, "signed": false}}})";
+  const auto bad = run_nchip(kShort + "--mode fixed --optimizer adafactor --quant " + q + " --out " + dir + "/bad", dir);
+  CHECK(bad.exit_code == 2);
+  CHECK(line_count(bad.err) == 1);
+  CHECK(bad.err.find("formats.adam_v: frac 0 must lie in [2, 32]") != std::string::npos);
 }

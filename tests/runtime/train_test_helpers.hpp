@@ -2,11 +2,21 @@
 // generation network (task 1.1 with 300-step trials), quick enough for CI.
 #pragma once
 
+#include <algorithm>
+
 #include "compiler/ir/network.hpp"
 #include "compiler/ir/random_init.hpp"
 #include "runtime/train/train_options.hpp"
 
 namespace nchip::test {
+
+// The lowest metric (NMSE) over a run's curve (a runtime::TrainResult).
+template <class Result>
+double best_nmse(const Result& r) {
+  double best = 1e300;
+  for (const auto& rec : r.curve) best = std::min(best, rec.metric);
+  return best;
+}
 
 inline ir::Network small_pattern_network() {
   ir::Network net;

@@ -94,22 +94,35 @@ TEST_CASE("pattern generation trains bit-identically on the SystemC backend for 
   train_both(ir::parse_network_json(doc.dump(), "pg-small.json"), o, 2, chip);
 }
 
-// Lion (--optimizer lion): the per-synapse momentum lives in the engine's batch update unit,
-// which both chip models share, so the weights after every batch are identical; and the momentum
-// matters (Lion's weights differ from the sign update's on the same gradients after 3 batches).
-TEST_CASE("Lion trains bit-identically on the SystemC backend for 3 batches", "[systemc][training]") {
+namespace {
+// The batch-optimizer scenarios: store-recall on a 3x2 chip of 8-neuron cores, batch 2, 600
+// steps, stochastic update rounding (the optimizers' state draws too).
+runtime::TrainOptions optimizer_options(runtime::OptimizerKind optimizer, double lr) {
   runtime::TrainOptions o = fixed_options("store-recall");
   o.batch = 2;
   o.steps = 600;
   o.validation_trials = 1;
-  o.optimizer = runtime::OptimizerKind::lion;
-  o.lr = runtime::kLionDefaultLr;
-  o.quant.update_rounding = arith::Rounding::stochastic;  // the momentum's draws too
+  o.optimizer = optimizer;
+  o.lr = lr;
+  o.quant.update_rounding = arith::Rounding::stochastic;
+  return o;
+}
+image::ChipConfig optimizer_chip() {
   image::ChipConfig chip;
   chip.name = "test";
   chip.mesh_width = 3;
   chip.mesh_height = 2;
   chip.core_max_neurons = 8;
+  return chip;
+}
+}  // namespace
+
+// Lion (--optimizer lion): the per-synapse momentum lives in the engine's batch update unit,
+// which both chip models share, so the weights after every batch are identical; and the momentum
+// matters (Lion's weights differ from the sign update's on the same gradients after 3 batches).
+TEST_CASE("Lion trains bit-identically on the SystemC backend for 3 batches", "[systemc][training]") {
+  runtime::TrainOptions o = optimizer_options(runtime::OptimizerKind::lion, runtime::kLionDefaultLr);
+  const image::ChipConfig chip = optimizer_chip();
   const ir::Network net = runtime::default_training_network("store-recall", 3);
   train_both(net, o, 3, chip);
   o.iterations = 3;
@@ -132,4 +145,67 @@ TEST_CASE("Lion trains bit-identically on the SystemC backend for 3 batches", "[
   CHECK(lion_stats.weight_update_cycles == 2 * sign_stats.weight_update_cycles);
   CHECK(sign_stats.sum_optimizer_state_updates() == 0);
   CHECK(lion_stats.sum_optimizer_state_updates() == lion_stats.sum_weight_updates());
+}
+
+// Adam (--optimizer adam on chip): m and v live in the engine's batch update unit, so both chip
+// models give the same weights after every batch; Adam's weights differ from SGD's and Lion's on
+// the same gradients; the update unit read-modify-writes two state words beside w (3x the SGD
+// update's cycles, two optimizer-state updates per weight update).
+TEST_CASE("Adam trains bit-identically on the SystemC backend for 3 batches", "[systemc][training]") {
+  runtime::TrainOptions o = optimizer_options(runtime::OptimizerKind::adam, 0.003);
+  const image::ChipConfig chip = optimizer_chip();
+  const ir::Network net = runtime::default_training_network("store-recall", 3);
+  train_both(net, o, 3, chip);
+  o.iterations = 3;
+  o.systemc_backend = false;
+  const runtime::TrainResult adam = runtime::train(net, o, {}, nullptr);
+  o.optimizer = runtime::OptimizerKind::lion;
+  const runtime::TrainResult lion = runtime::train(net, o, {}, nullptr);
+  o.optimizer = runtime::OptimizerKind::sgd;
+  const runtime::TrainResult sgd = runtime::train(net, o, {}, nullptr);
+  CHECK(!(adam.trained == lion.trained));
+  CHECK(!(adam.trained == sgd.trained));
+  CHECK(adam.bits_per_synapse_lif == sgd.bits_per_synapse_lif + 32 + 31);  // m s32.16, v u31.6
+  o.systemc_backend = true;
+  o.chip = chip;
+  (void)runtime::train(net, o, {}, nullptr);  // sgd
+  const systemc::ChipStats sgd_stats = systemc::TimedChip::existing()->stats();
+  o.optimizer = runtime::OptimizerKind::adam;
+  (void)runtime::train(net, o, {}, nullptr);
+  const systemc::ChipStats adam_stats = systemc::TimedChip::existing()->stats();
+  REQUIRE(sgd_stats.weight_update_cycles > 0);
+  CHECK(adam_stats.weight_update_cycles == 3 * sgd_stats.weight_update_cycles);
+  CHECK(adam_stats.sum_optimizer_state_updates() == 2 * adam_stats.sum_weight_updates());
+}
+
+// Adafactor (--optimizer adafactor on chip): its row and column statistics live in the engine's
+// batch update unit, so both chip models give the same weights; no per-synapse state (the same
+// bits per synapse as SGD) and one more access per synapse in the update phase (2x SGD's cycles).
+TEST_CASE("Adafactor trains bit-identically on the SystemC backend for 3 batches", "[systemc][training]") {
+  runtime::TrainOptions o = optimizer_options(runtime::OptimizerKind::adafactor, 0.003);
+  const image::ChipConfig chip = optimizer_chip();
+  const ir::Network net = runtime::default_training_network("store-recall", 3);
+  train_both(net, o, 3, chip);
+  o.iterations = 3;
+  o.systemc_backend = false;
+  const runtime::TrainResult adafactor = runtime::train(net, o, {}, nullptr);
+  o.optimizer = runtime::OptimizerKind::adam;
+  const runtime::TrainResult adam = runtime::train(net, o, {}, nullptr);
+  o.optimizer = runtime::OptimizerKind::sgd;
+  const runtime::TrainResult sgd = runtime::train(net, o, {}, nullptr);
+  CHECK(!(adafactor.trained == adam.trained));
+  CHECK(!(adafactor.trained == sgd.trained));
+  CHECK(adafactor.bits_per_synapse_lif == sgd.bits_per_synapse_lif);
+  CHECK(adafactor.factor_state_bits > 0);
+  CHECK(adafactor.factor_state_bits % 48 == 0);
+  o.systemc_backend = true;
+  o.chip = chip;
+  (void)runtime::train(net, o, {}, nullptr);  // sgd
+  const systemc::ChipStats sgd_stats = systemc::TimedChip::existing()->stats();
+  o.optimizer = runtime::OptimizerKind::adafactor;
+  (void)runtime::train(net, o, {}, nullptr);
+  const systemc::ChipStats stats = systemc::TimedChip::existing()->stats();
+  REQUIRE(sgd_stats.weight_update_cycles > 0);
+  CHECK(stats.weight_update_cycles == 2 * sgd_stats.weight_update_cycles);
+  CHECK(stats.sum_optimizer_state_updates() == stats.sum_weight_updates());
 }
