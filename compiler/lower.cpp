@@ -178,7 +178,14 @@ model::NetworkModel<Ops> lower(const ir::Network& network, const Ops& ops) {
         p.rho = arith::from_real<Quantity::decay>(ops, std::exp(-dt / pop.tau_a_ms));
         p.beta = arith::from_real<Quantity::voltage>(ops, pop.beta);
       }
-      out.neurons.insert(out.neurons.end(), pop.size, p);
+      if (pop.type == ir::PopulationType::cuba_lif) {
+        p.current_based = true;
+        p.alpha_syn = arith::from_real<Quantity::decay>(ops, std::exp(-dt / pop.tau_syn_ms));
+      }
+      for (uint32_t k = 0; k < pop.size; ++k) {
+        p.bias = arith::from_real<Quantity::voltage>(ops, pop.bias.empty() ? 0.0 : pop.bias[k]);
+        out.neurons.push_back(p);
+      }
     } else if (span.role == PopulationRole::readout) {
       for (uint32_t k = 0; k < pop.size; ++k) {
         arith::ReadoutParams<Ops> p;

@@ -21,6 +21,10 @@ void check_exportable(const ir::Network& net) {
       throw InputError(fmt::format("population '{}' is alif: NIR has no adaptive-threshold primitive, so it cannot "
                                    "be exported (lif, readout and input can)",
                                    p.name));
+    if (p.type == ir::PopulationType::cuba_lif)
+      throw InputError(fmt::format("population '{}' is cuba_lif: its export as NIR CubaLIF is not written yet "
+                                   "(lif, readout and input can be exported)",
+                                   p.name));
     if (p.type == ir::PopulationType::readout && !p.bias.empty()) {
       bool fed = false;
       for (const auto& proj : net.projections) fed = fed || proj.target == p.name;

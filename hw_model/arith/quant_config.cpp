@@ -14,6 +14,7 @@ const char* to_string(Quantity quantity) {
     case Quantity::eligibility: return "eligibility";
     case Quantity::learning_signal: return "learning_signal";
     case Quantity::update_accumulator: return "update_accumulator";
+    case Quantity::synaptic_current: return "synaptic_current";
   }
   return "?";
 }
@@ -40,6 +41,10 @@ std::array<Format, kQuantityCount> QuantConfig::default_formats() {
   // thousands of terms of order 0.1-1): s32.24 (+-128) clips on the first trials of pattern
   // generation; s32.16 keeps +-32768 with 2^-16 steps.
   f[index_of(Quantity::update_accumulator)] = {32, 16, true};
+  // A CUBA neuron's current i = sum W z filtered by alpha_syn: at most 1 / (1 - alpha_syn) times
+  // one step's input, which for tau_syn = 5 ms is 5.5x; the voltage's s24.16 (+-128) keeps its
+  // resolution, so i adds to v without rounding.
+  f[index_of(Quantity::synaptic_current)] = {24, 16, true};
   return f;
 }
 
@@ -59,6 +64,7 @@ constexpr LeastRange kLeastRanges[] = {
     {Quantity::eligibility, 0.3, "e = h x zbar reaches gamma = 0.3 with one spike's trace"},
     {Quantity::learning_signal, 0.5, "L = B x err with errors of order 1"},
     {Quantity::update_accumulator, 1.0, "it sums L x e over every step of a batch"},
+    {Quantity::synaptic_current, 1.0, "a CUBA neuron's current carries inputs of order v_th"},
 };
 
 std::string trim_number(double v) {
@@ -98,6 +104,7 @@ std::string QuantConfig::problem() const {
   if ((*this)[Quantity::voltage].frac < (*this)[Quantity::weight].frac)
     return "formats.voltage: needs at least as many fraction bits as formats.weight so synaptic "
            "input adds exactly";
+
   if (weight_headroom_bits < 0 || weight_headroom_bits > 8)
     return "weight_headroom_bits: must be between 0 and 8, got " + std::to_string(weight_headroom_bits);
   return {};

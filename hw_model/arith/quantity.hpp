@@ -19,14 +19,15 @@ enum class Quantity : uint8_t {
   eligibility,        // eligibility vector component eps_a and traces e (eq. 23, 27, 28, 45)
   learning_signal,    // L_j (errors times feedback weights)
   update_accumulator, // accumulated weight change over a batch
+  synaptic_current,   // CUBA neurons' synaptic current i (issue #14), in voltage units per step
 };
-inline constexpr size_t kQuantityCount = 10;
+inline constexpr size_t kQuantityCount = 11;
 
 inline constexpr std::array<Quantity, kQuantityCount> kAllQuantities = {
     Quantity::weight,          Quantity::voltage,     Quantity::adaptation,
     Quantity::decay,           Quantity::gain,        Quantity::pseudo_derivative,
     Quantity::trace,           Quantity::eligibility, Quantity::learning_signal,
-    Quantity::update_accumulator};
+    Quantity::update_accumulator, Quantity::synaptic_current};
 
 const char* to_string(Quantity quantity);
 inline constexpr size_t index_of(Quantity quantity) { return static_cast<size_t>(quantity); }

@@ -39,6 +39,20 @@ std::string tag_name(uint32_t t) {
   return s;
 }
 
+// ---- issue #14: the neuron flags byte of NEUR's CUBA block (version 3) ----
+constexpr uint8_t kFlagCurrentBased = 1;
+constexpr uint8_t kKnownNeuronFlags = kFlagCurrentBased;
+
+uint8_t neuron_flags(const arith::SpikingParams<arith::FixedOps>& p) {
+  return static_cast<uint8_t>(p.current_based ? kFlagCurrentBased : 0);
+}
+
+void set_neuron_flags(ByteReader& r, uint8_t flags, arith::SpikingParams<arith::FixedOps>& p) {
+  if (flags & ~kKnownNeuronFlags) r.fail("unknown neuron flags " + std::to_string(flags));
+  p.current_based = (flags & kFlagCurrentBased) != 0;
+}
+// ---- end issue #14 ----
+
 // ---- writers, one per section ------------------------------------------------------------------
 void put_chip(ByteWriter& w, const ChipConfig& chip) {
   w.str(chip.name);
@@ -126,6 +140,11 @@ std::string section_payload(const ChipImage& im, uint32_t section) {
         put_raw(o, p.gamma);
         o.u32(p.refractory_steps);
         o.u8(p.adaptive ? 1 : 0);
+        // ---- issue #14, version 3: the CUBA block ----
+        o.u8(neuron_flags(p));
+        put_raw(o, p.alpha_syn);
+        put_raw(o, p.bias);
+        // ---- end issue #14 ----
       });
       w.vec(net.readouts, [](ByteWriter& o, const arith::ReadoutParams<arith::FixedOps>& p) {
         put_raw(o, p.kappa);
@@ -202,9 +221,11 @@ ChipConfig get_chip(ByteReader& r) {
   return chip;
 }
 
-arith::QuantConfig get_quant(ByteReader& r) {
+arith::QuantConfig get_quant(ByteReader& r, uint32_t version) {
   arith::QuantConfig q;
   for (Quantity quantity : arith::kAllQuantities) {
+    // issue #14: version 2 has no synaptic_current format; it keeps the default.
+    if (quantity == Quantity::synaptic_current && version < kImageFormatCubaVersion) continue;
     q[quantity].width = r.u8();
     q[quantity].frac = r.u8();
     q[quantity].is_signed = r.u8() != 0;
@@ -279,12 +300,12 @@ void check_matrix(const model::SynapseMatrix<arith::FixedOps>& m, uint32_t n_sou
   }
 }
 
-void read_section(ByteReader& r, uint32_t section, ChipImage& im, std::vector<Slice>& core_slices,
-                  std::vector<Slice>& host_slices) {
+void read_section(ByteReader& r, uint32_t section, uint32_t version, ChipImage& im,
+                  std::vector<Slice>& core_slices, std::vector<Slice>& host_slices) {
   auto& net = im.network;
   switch (section) {
     case 0: im.chip = get_chip(r); break;
-    case 1: im.quant = get_quant(r); break;
+    case 1: im.quant = get_quant(r, version); break;
     case 2:
       net.name = get_name(r, "network name");
       net.seed = r.u64();
@@ -308,7 +329,7 @@ void read_section(ByteReader& r, uint32_t section, ChipImage& im, std::vector<Sl
       break;
     case 3: core_slices = r.vec<Slice>(21, get_slice); break;
     case 4:
-      net.neurons = r.vec<arith::SpikingParams<arith::FixedOps>>(29, [](ByteReader& i) {
+      net.neurons = r.vec<arith::SpikingParams<arith::FixedOps>>(29, [version](ByteReader& i) {
         arith::SpikingParams<arith::FixedOps> p;
         p.alpha = get_raw<Quantity::decay>(i);
         p.v_th = get_raw<Quantity::voltage>(i);
@@ -320,6 +341,13 @@ void read_section(ByteReader& r, uint32_t section, ChipImage& im, std::vector<Sl
         if (refractory > 0xffff) i.fail("refractory steps out of range");
         p.refractory_steps = static_cast<uint16_t>(refractory);
         p.adaptive = i.u8() != 0;
+        // ---- issue #14, version 3: the CUBA block ----
+        if (version >= kImageFormatCubaVersion) {
+          set_neuron_flags(i, i.u8(), p);
+          p.alpha_syn = get_raw<Quantity::decay>(i);
+          p.bias = get_raw<Quantity::voltage>(i);
+        }
+        // ---- end issue #14 ----
         return p;
       });
       net.readouts = r.vec<arith::ReadoutParams<arith::FixedOps>>(8, [](ByteReader& i) {
@@ -461,9 +489,10 @@ ChipImage read_image(const std::string& bytes, const std::string& source_name) {
     fail("truncated image (" + std::to_string(bytes.size()) + " bytes, shorter than the header)");
   ByteReader header(bytes.data() + 8, kHeaderBytes - 8, where);
   const uint32_t version = header.u32();
-  if (version != kImageFormatVersion)
-    fail("image format version " + std::to_string(version) + " is not supported (this nchip reads version " +
-         std::to_string(kImageFormatVersion) + "; recompile the network)");
+  if (version < kImageFormatOldestReadable || version > kImageFormatVersion)
+    fail("image format version " + std::to_string(version) + " is not supported (this nchip reads versions " +
+         std::to_string(kImageFormatOldestReadable) + " to " + std::to_string(kImageFormatVersion) +
+         "; recompile the network)");
   header.u32();  // flags
   const uint64_t total = header.u64();
   if (bytes.size() < total)
@@ -488,7 +517,7 @@ ChipImage read_image(const std::string& bytes, const std::string& source_name) {
     const uint64_t length = body.count(1);
     const size_t offset = bytes.size() - kChecksumBytes - body.left();
     ByteReader section(bytes.data() + offset, length, where + ": section " + tag_name(t));
-    read_section(section, s, im, core_slices, host_slices);
+    read_section(section, s, version, im, core_slices, host_slices);
     body.skip(length);
   }
   // Slices are kept in (population, first) order: merge the host's and the cores'.

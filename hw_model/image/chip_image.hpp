@@ -16,7 +16,14 @@
 namespace nchip::image {
 
 inline constexpr char kImageMagic[8] = {'N', 'C', 'H', 'I', 'P', 'I', 'M', 'G'};
-inline constexpr uint32_t kImageFormatVersion = 2;  // 2: LERN ends with the optimizer state bits
+inline constexpr uint32_t kImageFormatVersion = 3;  // 2: LERN ends with the optimizer state bits
+// ---- issue #14 (CUBA neurons) -------------------------------------------------------------------
+// 3: QUNT holds the synaptic_current format; NEUR's neuron records end with the CUBA block
+// (current_based u8, alpha_syn, bias). Version 2 images still read: synaptic_current keeps its
+// default format and every neuron is a plain LIF/ALIF without bias.
+inline constexpr uint32_t kImageFormatCubaVersion = 3;
+inline constexpr uint32_t kImageFormatOldestReadable = 2;
+// ---- end issue #14 ------------------------------------------------------------------------------
 
 // Router output ports; a route is a bit set of them. Tile (x, y): east is x + 1, south is y + 1.
 enum RoutePort : uint8_t { kEast = 1, kWest = 2, kNorth = 4, kSouth = 8, kLocal = 16 };

@@ -141,7 +141,7 @@ std::string formats_line(const arith::QuantConfig& q) {
   std::string out = "formats:";
   for (arith::Quantity quantity : arith::kAllQuantities)
     out += fmt::format(" {} {}{}", arith::to_string(quantity), q[quantity].describe(),
-                       quantity == arith::Quantity::update_accumulator ? ";" : ",");
+                       quantity == arith::kAllQuantities.back() ? ";" : ",");
   return out + fmt::format(" rounding {}, update_rounding {}", arith::to_string(q.rounding),
                            arith::to_string(q.update_rounding));
 }

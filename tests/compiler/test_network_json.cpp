@@ -118,6 +118,19 @@ TEST_CASE("write then read gives the same network, bit for bit", "[compiler][net
     CHECK(std::signbit(back.populations[1].t_ref_ms));
     CHECK(ir::network_to_json(back) == text);
   }
+  SECTION("a cuba_lif population with its current decay and bias currents (issue #14)") {
+    ir::Network net = ir::parse_network_json(valid_network().dump(), "net.json");
+    ir::Population cuba = test::population("cuba", ir::PopulationType::cuba_lif, 2);
+    cuba.tau_syn_ms = 1.0 / 7.0;
+    cuba.bias = {0.125, -1e-9};
+    net.populations.push_back(cuba);
+    const std::string text = ir::network_to_json(net);
+    CHECK(text.find("\"type\": \"cuba_lif\"") != std::string::npos);
+    const ir::Network back = ir::parse_network_json(text, "written");
+    require_identical(back, net);
+    CHECK(back.populations.back().tau_syn_ms == 1.0 / 7.0);
+    CHECK(back.populations.back().bias == std::vector<double>{0.125, -1e-9});
+  }
 }
 
 TEST_CASE("the writer is canonical: same network, same bytes", "[compiler][network_json]") {

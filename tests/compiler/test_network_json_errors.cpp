@@ -95,7 +95,7 @@ TEST_CASE("unknown population type", "[compiler][network_json]") {
   doc["populations"][1]["type"] = "lifx";
   CHECK(error_of(doc) ==
         "net.json: /populations/1/type: unknown population type 'lifx' "
-        "(expected input, lif, alif or readout)");
+        "(expected input, lif, alif, cuba_lif or readout)");
 }
 
 TEST_CASE("missing required fields", "[compiler][network_json]") {
@@ -134,11 +134,23 @@ TEST_CASE("unknown keys and parameters of another type are refused", "[compiler]
           "net.json: /populations/1/beta: 'beta' does not apply to a lif "
           "population (only to alif)");
   }
+  SECTION("tau_syn_ms on a lif (only a cuba_lif has a synaptic current)") {
+    doc["populations"][1]["tau_syn_ms"] = 5;
+    CHECK(error_of(doc) ==
+          "net.json: /populations/1/tau_syn_ms: 'tau_syn_ms' does not apply to a lif "
+          "population (only to cuba_lif)");
+  }
+  SECTION("bias on a lif") {
+    doc["populations"][1]["bias"] = json::array({0.1});
+    CHECK(error_of(doc) ==
+          "net.json: /populations/1/bias: 'bias' does not apply to a lif "
+          "population (only to cuba_lif or readout)");
+  }
   SECTION("tau_m_ms on an input") {
     doc["populations"][0]["tau_m_ms"] = 10;
     CHECK(error_of(doc) ==
           "net.json: /populations/0/tau_m_ms: 'tau_m_ms' does not apply to an "
-          "input population (only to lif or alif)");
+          "input population (only to lif, alif or cuba_lif)");
   }
   SECTION("a typo gets a suggestion") {
     doc["populations"][1]["tau_m"] = 10;
@@ -315,8 +327,8 @@ TEST_CASE("empty networks are refused", "[compiler][network_json]") {
   CHECK(error_of(R"({"populations": []})") ==
         "net.json: /populations: the network has no populations");
   CHECK(error_of(R"({"populations": [{"name": "in", "type": "input", "size": 4}]})") ==
-        "net.json: /populations: the network has only input populations; it needs a lif, alif "
-        "or readout population");
+        "net.json: /populations: the network has only input populations; it needs a lif, alif, "
+        "cuba_lif or readout population");
   // The smallest acceptable network: one neuron population, no projections.
   CHECK(error_of(R"({"populations": [{"name": "a", "type": "lif", "size": 1}]})") == "<no error>");
 }
