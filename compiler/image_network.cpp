@@ -89,8 +89,10 @@ ImageTrainingNetwork training_network(const image::ChipImage& im) {
         p.tau_a_ms = tau_of_decay(real_of(q, sp.rho), dt);
         p.beta = real_of(q, sp.beta);
       }
-      if (sp.current_based) {
-        p.tau_syn_ms = tau_of_decay(real_of(q, sp.alpha_syn), dt);
+      p.leak = sp.leaky;
+      p.reset = sp.reset_to_zero ? ir::ResetMode::zero : ir::ResetMode::subtract;
+      if (sp.current_based) p.tau_syn_ms = tau_of_decay(real_of(q, sp.alpha_syn), dt);
+      {  // the image holds bias + (1 - alpha) v_leak: it comes back as bias, v_leak 0
         bool any_bias = false;
         for (uint32_t k = 0; k < span.size; ++k) {
           p.bias.push_back(real_of(q, m.neurons.at(span.first + k).bias));

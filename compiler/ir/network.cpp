@@ -23,6 +23,14 @@ const char* to_string(PopulationType type) {
   return "?";
 }
 
+const char* to_string(ResetMode mode) { return mode == ResetMode::zero ? "zero" : "subtract"; }
+
+std::optional<ResetMode> reset_mode_from_string(const std::string& text) {
+  for (ResetMode m : {ResetMode::subtract, ResetMode::zero})
+    if (text == to_string(m)) return m;
+  return std::nullopt;
+}
+
 std::optional<PopulationType> population_type_from_string(const std::string& text) {
   for (PopulationType t :
        {PopulationType::input, PopulationType::lif, PopulationType::alif, PopulationType::cuba_lif,
@@ -48,7 +56,7 @@ bool operator==(const Population& a, const Population& b) {
   return a.name == b.name && a.type == b.type && a.size == b.size && a.tau_m_ms == b.tau_m_ms &&
          a.v_th == b.v_th && a.t_ref_ms == b.t_ref_ms && a.tau_a_ms == b.tau_a_ms &&
          a.beta == b.beta && a.tau_out_ms == b.tau_out_ms && a.bias == b.bias &&
-         a.tau_syn_ms == b.tau_syn_ms;
+         a.tau_syn_ms == b.tau_syn_ms && a.reset == b.reset && a.v_leak == b.v_leak && a.leak == b.leak;
 }
 
 bool operator==(const Synapse& a, const Synapse& b) {
@@ -103,6 +111,12 @@ std::optional<NetworkProblem> population_problem(const Population& p, size_t i) 
         fmt::format("population {} must have at least one neuron, got 0", in_quotes(p.name))};
   if (spiking) {
     if (auto bad = positive_ms(p.tau_m_ms, at_population(i, "tau_m_ms"), "tau_m_ms")) return bad;
+    if (!std::isfinite(p.v_leak))
+      return NetworkProblem{at_population(i, "v_leak"), fmt::format("v_leak must be finite, got {}", p.v_leak)};
+    if (!p.leak && p.v_leak != 0.0)
+      return NetworkProblem{at_population(i, "v_leak"),
+                            fmt::format("v_leak = {} needs a leak, but population {} has \"leak\": false (IF)",
+                                        p.v_leak, in_quotes(p.name))};
     if (!(p.v_th > 0 && std::isfinite(p.v_th)))
       return NetworkProblem{at_population(i, "v_th"),
                             fmt::format("v_th must be a finite threshold > 0, got {}", p.v_th)};
@@ -122,7 +136,7 @@ std::optional<NetworkProblem> population_problem(const Population& p, size_t i) 
   if (p.type == PopulationType::readout)
     if (auto bad = positive_ms(p.tau_out_ms, at_population(i, "tau_out_ms"), "tau_out_ms"))
       return bad;
-  if (p.type == PopulationType::readout || p.type == PopulationType::cuba_lif) {
+  if (p.type == PopulationType::readout || spiking) {
     if (!p.bias.empty() && p.bias.size() != p.size)
       return NetworkProblem{
           at_population(i, "bias"),

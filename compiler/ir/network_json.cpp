@@ -48,12 +48,13 @@ uint32_t neuron_index(const Reader& r, const json& value, const Pointer& pointer
 // Which keys each population type takes; a key of another type is named as such in the error.
 const std::vector<std::string>& keys_of(PopulationType type) {
   static const std::vector<std::string> input = {"name", "type", "size"};
-  static const std::vector<std::string> lif = {"name",     "type", "size",
-                                               "tau_m_ms", "v_th", "t_ref_ms"};
-  static const std::vector<std::string> alif = {"name", "type",     "size",     "tau_m_ms",
-                                                "v_th", "t_ref_ms", "tau_a_ms", "beta"};
-  static const std::vector<std::string> cuba_lif = {"name", "type",     "size",       "tau_m_ms",
-                                                    "v_th", "t_ref_ms", "tau_syn_ms", "bias"};
+  // Spiking types share the issue #14 keys (bias, v_leak, reset, leak).
+  static const std::vector<std::string> lif = {"name", "type", "size", "tau_m_ms", "v_th", "t_ref_ms",
+                                               "bias", "v_leak", "reset", "leak"};
+  static const std::vector<std::string> alif = {"name",     "type",     "size", "tau_m_ms", "v_th",  "t_ref_ms",
+                                                "tau_a_ms", "beta",     "bias", "v_leak",   "reset", "leak"};
+  static const std::vector<std::string> cuba_lif = {"name",       "type", "size",   "tau_m_ms", "v_th", "t_ref_ms",
+                                                    "tau_syn_ms", "bias", "v_leak", "reset",    "leak"};
   static const std::vector<std::string> readout = {"name", "type", "size", "tau_out_ms", "bias"};
   switch (type) {
     case PopulationType::input: return input;
@@ -114,6 +115,14 @@ Population read_population(const Reader& r, const json& j, const std::string& at
   read_number_if_present(r, j, at, "beta", p.beta);
   read_number_if_present(r, j, at, "tau_out_ms", p.tau_out_ms);
   read_number_if_present(r, j, at, "tau_syn_ms", p.tau_syn_ms);
+  read_number_if_present(r, j, at, "v_leak", p.v_leak);
+  if (const json* v = Reader::optional(j, "leak")) p.leak = r.boolean(*v, child(at, "leak"));
+  if (const json* v = Reader::optional(j, "reset")) {
+    const std::string text = r.string(*v, child(at, "reset"));
+    const auto mode = reset_mode_from_string(text);
+    if (!mode) r.fail(child(at, "reset"), "unknown reset " + in_quotes(text) + " (expected subtract or zero)");
+    p.reset = *mode;
+  }
   if (const json* bias = Reader::optional(j, "bias")) {
     const std::string bias_at = child(at, "bias");
     r.expect_array(*bias, bias_at, "one bias per neuron");
@@ -309,9 +318,12 @@ ordered population_json(const Population& p) {
     j["v_th"] = p.v_th;
     j["t_ref_ms"] = p.t_ref_ms;
   }
-  if (p.type == PopulationType::cuba_lif) {
-    j["tau_syn_ms"] = p.tau_syn_ms;
+  if (p.type == PopulationType::cuba_lif) j["tau_syn_ms"] = p.tau_syn_ms;
+  if (is_spiking(p.type)) {  // issue #14's keys, written when they differ from the default
     if (!p.bias.empty()) j["bias"] = p.bias;
+    if (p.v_leak != 0.0 || std::signbit(p.v_leak)) j["v_leak"] = p.v_leak;
+    if (p.reset != ResetMode::subtract) j["reset"] = to_string(p.reset);
+    if (!p.leak) j["leak"] = false;
   }
   if (p.type == PopulationType::alif) {
     j["tau_a_ms"] = p.tau_a_ms;

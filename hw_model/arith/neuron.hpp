@@ -12,6 +12,9 @@
 // This is eq. 20 with its input term sum W z[t] replaced by i[t+1] (the same sum low-pass filtered
 // with alpha_syn) plus a constant bias; NIR's r is folded into W by the compiler. With alpha_syn = 0
 // it is eq. 20 exactly; spikes, threshold and h are eq. 21-25 unchanged.
+// Also issue #14, for every spiking type: reset to zero (v[t+1] = alpha * 0 + input + bias after a
+// spike, instead of eq. 20's - z v_th), IF (no leak: alpha = 1), and a bias that also carries a
+// non-zero v_leak, (1 - alpha) v_leak, folded in by the compiler.
 #pragma once
 
 #include <cstdint>
@@ -48,6 +51,10 @@ struct SpikingParams {
   bool current_based = false;
   Num<Ops, Quantity::decay> alpha_syn{};          // exp(-dt / tau_syn), CUBA only
   Num<Ops, Quantity::voltage> bias{};             // constant drive added to v every step
+  // Reset to zero (NIR's v_reset = 0, Lava's and snnTorch's "zero") instead of eq. 20's
+  // subtraction: v[t] is cleared before the decay after a spike, v[t+1] = i + bias.
+  bool reset_to_zero = false;
+  bool leaky = true;                              // false: IF, v is kept without decay (alpha = 1)
 };
 
 template <class Ops>
@@ -115,10 +122,13 @@ inline Num<Ops, Quantity::voltage> synaptic_drive(const Ops& ops, const SpikingP
 template <class Ops>
 inline void spiking_step(const Ops& ops, const SpikingParams<Ops>& p, SpikingState<Ops>& s,
                          Num<Ops, Quantity::voltage> input, const DrawKey& key) {
-  auto v = add(ops, mul<Quantity::voltage>(ops, p.alpha, s.v, key.with_stream(kStreamVoltageDecay)),
-               input);
+  // Reset to zero clears v[t] before it decays (issue #14); IF keeps v[t] as it is (alpha = 1
+  // exactly, which the decay format cannot hold, so it is a flag and no multiply).
+  auto kept = s.z && p.reset_to_zero ? zero<Quantity::voltage>(ops) : s.v;
+  if (p.leaky) kept = mul<Quantity::voltage>(ops, p.alpha, kept, key.with_stream(kStreamVoltageDecay));
+  auto v = add(ops, kept, input);
   v = add(ops, v, p.bias);  // 0 unless a bias current is set (issue #14): exact, changes nothing
-  if (s.z) v = sub(ops, v, p.v_th);  // reset by subtraction, the -z_j v_th term of eq. 20
+  if (s.z && !p.reset_to_zero) v = sub(ops, v, p.v_th);  // reset by subtraction, -z_j v_th of eq. 20
   if (p.adaptive) {
     auto a = mul<Quantity::adaptation>(ops, p.rho, s.a, key.with_stream(kStreamAdaptationDecay));
     if (s.z) a = add(ops, a, one<Quantity::adaptation>(ops));  // + z of eq. 26

@@ -40,16 +40,19 @@ std::string tag_name(uint32_t t) {
 }
 
 // ---- issue #14: the neuron flags byte of NEUR's CUBA block (version 3) ----
-constexpr uint8_t kFlagCurrentBased = 1;
-constexpr uint8_t kKnownNeuronFlags = kFlagCurrentBased;
+constexpr uint8_t kFlagCurrentBased = 1, kFlagResetToZero = 2, kFlagNoLeak = 4;
+constexpr uint8_t kKnownNeuronFlags = kFlagCurrentBased | kFlagResetToZero | kFlagNoLeak;
 
 uint8_t neuron_flags(const arith::SpikingParams<arith::FixedOps>& p) {
-  return static_cast<uint8_t>(p.current_based ? kFlagCurrentBased : 0);
+  return static_cast<uint8_t>((p.current_based ? kFlagCurrentBased : 0) | (p.reset_to_zero ? kFlagResetToZero : 0) |
+                              (p.leaky ? 0 : kFlagNoLeak));
 }
 
 void set_neuron_flags(ByteReader& r, uint8_t flags, arith::SpikingParams<arith::FixedOps>& p) {
   if (flags & ~kKnownNeuronFlags) r.fail("unknown neuron flags " + std::to_string(flags));
   p.current_based = (flags & kFlagCurrentBased) != 0;
+  p.reset_to_zero = (flags & kFlagResetToZero) != 0;
+  p.leaky = (flags & kFlagNoLeak) == 0;
 }
 // ---- end issue #14 ----
 

@@ -22,6 +22,15 @@ std::string untrainable_population(const model::NetworkModel<Ops>& model) {
              "' (cuba_lif): e-prop here has eligibility traces for lif and alif only (eq. 22-28); a "
              "current-based neuron needs the synaptic filter in its trace, which is not built: it can be "
              "compiled and run, not trained";
+    if (p.reset_to_zero)
+      return "population '" + span.name +
+             "' (reset zero): e-prop's eligibility here assumes eq. 20's reset by subtraction, which keeps "
+             "dv[t+1]/dv[t] = alpha; a reset to zero cuts that dependence after each spike and is not built: use "
+             "\"reset\": \"subtract\" to train";
+    if (!p.leaky)
+      return "population '" + span.name +
+             "' (leak false, IF): the presynaptic trace decays with the neuron's alpha (eq. 22), and alpha = 1 "
+             "is not in the decay format: give it a tau_m_ms to train";
   }
   return {};
 }

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "compiler/image_network.hpp"
+#include "compiler/lower.hpp"
 #include "compiler/report.hpp"
 #include "hw_model/image/checksum.hpp"
 #include "hw_model/image/chip_image.hpp"
@@ -130,4 +131,28 @@ TEST_CASE("a chip without cuba_lif refuses a CUBA population in one line") {
           "population 'hid' uses neuron type 'cuba_lif', which chip 'tiny' does not support (neuron_models: lif, "
           "alif, readout)");
   }
+}
+
+// tau dv/dt = v_leak - v: with no input v[t] = v_leak (1 - alpha^t) exactly, which the bias
+// (1 - alpha) v_leak reproduces step by step (float: to rounding; the image holds it as the bias).
+TEST_CASE("v_leak becomes the bias (1 - alpha) v_leak and v relaxes to v_leak") {
+  ir::Network net = cuba_network(T::lif);
+  net.populations[1].v_leak = 0.4;
+  net.populations[1].v_th = 10.0;
+  net.populations[1].tau_m_ms = 20.0;
+  const arith::FloatOps f;
+  const auto model = compiler::lower(net, f);
+  const double alpha = std::exp(-1.0 / 20.0);
+  CHECK(model.neurons[0].bias == Approx((1 - alpha) * 0.4).epsilon(1e-15));
+  arith::SpikingState<arith::FloatOps> s;
+  for (int t = 1; t <= 100; ++t) {
+    arith::spiking_step(f, model.neurons[0], s, 0.0, {});
+    REQUIRE(s.v == Approx(0.4 * (1 - std::pow(alpha, t))).epsilon(1e-12));
+  }
+  // Readback: the bias is what the image holds (v_leak folded into it), reset and leak survive.
+  net.populations[1].reset = ir::ResetMode::zero;
+  const auto im = compiler::compile_network(net, test::tiny_chip(3, 2, 8), arith::QuantConfig{});
+  const ir::Network back = compiler::training_network(image::read_image(image::write_image(im), "x")).network;
+  CHECK(back.populations[1].reset == ir::ResetMode::zero);
+  CHECK(back.populations[1].bias.at(0) == Approx((1 - alpha) * 0.4).margin(1e-4));
 }

@@ -140,11 +140,20 @@ TEST_CASE("unknown keys and parameters of another type are refused", "[compiler]
           "net.json: /populations/1/tau_syn_ms: 'tau_syn_ms' does not apply to a lif "
           "population (only to cuba_lif)");
   }
-  SECTION("bias on a lif") {
-    doc["populations"][1]["bias"] = json::array({0.1});
+  SECTION("reset on a readout") {
+    doc["populations"][3]["reset"] = "zero";
     CHECK(error_of(doc) ==
-          "net.json: /populations/1/bias: 'bias' does not apply to a lif "
-          "population (only to cuba_lif or readout)");
+          "net.json: /populations/3/reset: 'reset' does not apply to a readout "
+          "population (only to lif, alif or cuba_lif)");
+  }
+  SECTION("an unknown reset") {
+    doc["populations"][1]["reset"] = "clear";
+    CHECK(error_of(doc) == "net.json: /populations/1/reset: unknown reset 'clear' (expected subtract or zero)");
+  }
+  SECTION("v_leak without a leak") {
+    doc["populations"][1]["leak"] = false;
+    doc["populations"][1]["v_leak"] = 0.5;
+    CHECK_THAT(error_of(doc), Catch::StartsWith("net.json: /populations/1/v_leak: v_leak = 0.5 needs a leak"));
   }
   SECTION("tau_m_ms on an input") {
     doc["populations"][0]["tau_m_ms"] = 10;
@@ -156,7 +165,7 @@ TEST_CASE("unknown keys and parameters of another type are refused", "[compiler]
     doc["populations"][1]["tau_m"] = 10;
     CHECK(error_of(doc) ==
           "net.json: /populations/1/tau_m: unknown key 'tau_m' (a lif population takes name, "
-          "type, size, tau_m_ms, v_th or t_ref_ms; did you mean 'tau_m_ms'?)");
+          "type, size, tau_m_ms, v_th, t_ref_ms, bias, v_leak, reset or leak; did you mean 'tau_m_ms'?)");
   }
   SECTION("top level") {
     doc["sead"] = 3;

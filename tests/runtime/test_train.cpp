@@ -134,3 +134,23 @@ TEST_CASE("training a cuba_lif population is refused in one line naming it") {
       }
     }
 }
+
+TEST_CASE("training a population that resets to zero or has no leak is refused in one line naming it") {
+  ir::Network net = test::small_pattern_network();
+  net.populations[1].reset = ir::ResetMode::zero;
+  auto o = test::small_pattern_options(TrainMode::fixed_chip);
+  try {
+    runtime::train(net, o, nullptr, nullptr);
+    FAIL("trained");
+  } catch (const InputError& e) {
+    CHECK_THAT(std::string(e.what()), Catch::StartsWith("network 'pg_small': population 'rec' (reset zero): "));
+  }
+  net.populations[1].reset = ir::ResetMode::subtract;
+  net.populations[1].leak = false;
+  try {
+    runtime::train(net, o, nullptr, nullptr);
+    FAIL("trained");
+  } catch (const InputError& e) {
+    CHECK_THAT(std::string(e.what()), Catch::StartsWith("network 'pg_small': population 'rec' (leak false, IF): "));
+  }
+}

@@ -21,6 +21,7 @@ namespace nchip::test {
 struct RandomNetworkSpec {
   uint32_t inputs = 12, lif = 12, alif = 6, readouts = 2;
   uint32_t cuba = 0;  // > 0: a cuba_lif population (with a bias) wired to in, lif and out
+  bool neuron_options = false;  // issue #14: cuba resets to zero, lif has v_leak, and an IF population
   double gain = 1.5, probability = 0.5;
   uint64_t seed = 1;
 };
@@ -49,6 +50,14 @@ inline ir::Network random_network(const RandomNetworkSpec& s) {
     doc["populations"].push_back({{"name", "cuba"}, {"type", "cuba_lif"}, {"size", s.cuba}, {"tau_m_ms", 10},
                                   {"tau_syn_ms", 5}, {"v_th", 0.5}, {"t_ref_ms", 1}, {"bias", bias}});
     for (auto [src, dst] : {std::pair{"in", "cuba"}, {"cuba", "cuba"}, {"cuba", "lif"}, {"lif", "cuba"}, {"cuba", "out"}})
+      doc["projections"].push_back({{"source", src}, {"target", dst}, {"init", init}, {"plastic", true}});
+  }
+  if (s.neuron_options) {
+    if (s.cuba > 0) doc["populations"][4]["reset"] = "zero";
+    doc["populations"][1]["v_leak"] = 0.2;
+    doc["populations"].push_back({{"name", "if"}, {"type", "lif"}, {"size", 5}, {"leak", false}, {"v_th", 0.5},
+                                  {"reset", "zero"}, {"bias", {0.0, 0.01, 0.0, 0.02, -0.01}}});
+    for (auto [src, dst] : {std::pair{"in", "if"}, {"if", "lif"}, {"if", "out"}})
       doc["projections"].push_back({{"source", src}, {"target", dst}, {"init", init}, {"plastic", true}});
   }
   return ir::parse_network_json(doc.dump(), "random.json");

@@ -76,3 +76,21 @@ TEST_CASE("bit-identical to functional with current-based (CUBA) neurons and bia
     test::require_bit_identical(chip, im, test::random_inputs(spec.inputs, 200, 0.08, 7), 200, 7);
   }
 }
+
+TEST_CASE("bit-identical to functional with reset to zero and v_leak and IF neurons", "[systemc]") {
+  test::RandomNetworkSpec spec;
+  spec.cuba = 10;
+  spec.neuron_options = true;
+  spec.seed = 4;
+  const ir::Network net = test::random_network(spec);
+  const image::ChipImage image = test::compile_for(net, test::small_mesh(3, 3, 8));
+  uint32_t zero = 0, no_leak = 0;
+  for (const auto& p : image.network.neurons) {
+    zero += p.reset_to_zero ? 1 : 0;
+    no_leak += p.leaky ? 0 : 1;
+  }
+  REQUIRE(zero == 15);
+  REQUIRE(no_leak == 5);
+  auto& chip = systemc::TimedChip::instance(3, 3);
+  test::require_bit_identical(chip, image, test::random_inputs(spec.inputs, 200, 0.08, 8), 200, 8);
+}
