@@ -235,9 +235,16 @@ TEST_CASE("malformed NIR files: one line on stderr, exit code 2, nothing written
   const auto nodt = run_nchip("import " + dir + "/if.nir -o " + dir + "/out.json --reset subtract", dir);
   CHECK(nodt.exit_code == 2);
   CHECK(nodt.err.find("--dt-ms is required") != std::string::npos);
-  const auto zero = run_nchip("run " + dir + "/ok.nir --dt-ms 1", dir);
+  // --reset zero (the default) runs on the chip; a v_reset it cannot honour is refused.
+  CHECK(run_nchip("run " + dir + "/ok.nir --dt-ms 1", dir).exit_code == 0);
+  {
+    auto f = fixture();
+    f.nodes[2].scalar("v_reset", 0.25);
+    f.write(dir + "/v_reset.nir");
+  }
+  const auto zero = run_nchip("run " + dir + "/v_reset.nir --dt-ms 1", dir);
   CHECK(zero.exit_code == 2);
-  CHECK(zero.err.find("--reset subtract") != std::string::npos);
+  CHECK(zero.err.find("--reset zero: v_reset = 0.25") != std::string::npos);
   // NIR flags on a JSON network are a mistake, not ignored.
   const auto json_flag = run_nchip("validate " + source_path("examples/networks/store_recall.json") + " --dt-ms 1", dir);
   CHECK(json_flag.exit_code == 2);
