@@ -9,6 +9,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "nir_cuba_fixture.hpp"
 #include "nir_fixture.hpp"
 #include "support/cli_runner.hpp"
 
@@ -269,4 +270,31 @@ TEST_CASE("an example network with refractoriness exports, runs and trains from 
   INFO(t.err);
   CHECK(t.exit_code == 0);
   CHECK(std::filesystem::exists(dir + "/train/trained.json"));
+}
+
+// Issue #14 from the command line: a snnTorch-shaped CubaLIF file imports (the table names what
+// each node became), runs in fixed point, compiles for the Loihi-like chip, and training it is
+// refused in one line (exit 2) because e-prop has no CUBA eligibility here.
+TEST_CASE("a NIR CubaLIF network imports and runs and compiles from the CLI and training it is refused") {
+  const std::string dir = scratch_dir("nir_cli_cuba");
+  snntorch_cuba_fixture(snntorch_cuba_weights(true)).write(dir + "/cuba.nir");
+  const auto imp = run_nchip("import " + dir + "/cuba.nir -o " + dir + "/cuba.json", dir);
+  INFO(imp.err);
+  REQUIRE(imp.exit_code == 0);
+  CHECK(imp.out.find("cuba_lif population 'rec' (40), reset zero") != std::string::npos);
+  CHECK(imp.out.find("alpha_syn 0.8") != std::string::npos);
+  const auto run = run_nchip("run " + dir + "/cuba.nir --mode fixed --steps 50", dir);
+  CHECK(run.exit_code == 0);
+  const auto compiled = run_nchip("compile " + dir + "/cuba.json --chip " + source_path("examples/chips/loihi_like.json") +
+                                      " -o " + dir + "/cuba.nchip",
+                                  dir);
+  CHECK(compiled.exit_code == 0);
+  const auto train = run_nchip("train --task pattern-generation --inputs 12 --groups 4 --net " + dir +
+                                   "/cuba.json --iterations 1 --out " + dir +
+                                   "/train",
+                               dir);
+  CHECK(train.exit_code == 2);
+  CHECK(train.err.find("population 'out' (cuba_lif): e-prop here has eligibility traces for lif and alif only") !=
+        std::string::npos);
+  CHECK(!std::filesystem::exists(dir + "/train/metrics.json"));
 }
