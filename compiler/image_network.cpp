@@ -56,7 +56,10 @@ ir::Network outline_network(const image::ChipImage& im) {
     switch (span.role) {
       case model::PopulationRole::input: p.type = ir::PopulationType::input; break;
       case model::PopulationRole::readout: p.type = ir::PopulationType::readout; break;
-      default: p.type = span.adaptive ? ir::PopulationType::alif : ir::PopulationType::lif; break;
+      default:
+        p.type = span.adaptive ? ir::PopulationType::alif : ir::PopulationType::lif;
+        if (span.size > 0 && im.network.neurons.at(span.first).current_based) p.type = ir::PopulationType::cuba_lif;
+        break;
     }
     n.populations.push_back(p);
   }
@@ -85,6 +88,17 @@ ImageTrainingNetwork training_network(const image::ChipImage& im) {
       if (sp.adaptive) {
         p.tau_a_ms = tau_of_decay(real_of(q, sp.rho), dt);
         p.beta = real_of(q, sp.beta);
+      }
+      p.leak = sp.leaky;
+      p.reset = sp.reset_to_zero ? ir::ResetMode::zero : ir::ResetMode::subtract;
+      if (sp.current_based) p.tau_syn_ms = tau_of_decay(real_of(q, sp.alpha_syn), dt);
+      {  // the image holds bias + (1 - alpha) v_leak: it comes back as bias, v_leak 0
+        bool any_bias = false;
+        for (uint32_t k = 0; k < span.size; ++k) {
+          p.bias.push_back(real_of(q, m.neurons.at(span.first + k).bias));
+          any_bias = any_bias || p.bias.back() != 0.0;
+        }
+        if (!any_bias) p.bias.clear();
       }
     } else if (span.role == model::PopulationRole::readout) {
       p.tau_out_ms = tau_of_decay(real_of(q, m.readouts.at(span.first).kappa), dt);

@@ -238,7 +238,10 @@ model::NetworkModel<Ops> lower(const ir::Network& network, const Ops& ops, unsig
 
     if (span.role == PopulationRole::spiking) {
       arith::SpikingParams<Ops> p;
-      p.alpha = arith::from_real<Quantity::decay>(ops, std::exp(-dt / pop.tau_m_ms));
+      const double alpha = pop.leak ? std::exp(-dt / pop.tau_m_ms) : 1.0;
+      p.leaky = pop.leak;
+      p.reset_to_zero = pop.reset == ir::ResetMode::zero;
+      if (pop.leak) p.alpha = arith::from_real<Quantity::decay>(ops, alpha);
       p.v_th = arith::from_real<Quantity::voltage>(ops, pop.v_th);
       p.inv_v_th = arith::from_real<Quantity::gain>(ops, 1.0 / pop.v_th);
       p.gamma = arith::from_real<Quantity::pseudo_derivative>(ops, kPseudoDerivativeGamma);
@@ -248,7 +251,16 @@ model::NetworkModel<Ops> lower(const ir::Network& network, const Ops& ops, unsig
         p.rho = arith::from_real<Quantity::decay>(ops, std::exp(-dt / pop.tau_a_ms));
         p.beta = arith::from_real<Quantity::voltage>(ops, pop.beta);
       }
-      out.neurons.insert(out.neurons.end(), pop.size, p);
+      if (pop.type == ir::PopulationType::cuba_lif) {
+        p.current_based = true;
+        p.alpha_syn = arith::from_real<Quantity::decay>(ops, std::exp(-dt / pop.tau_syn_ms));
+      }
+      for (uint32_t k = 0; k < pop.size; ++k) {
+        // tau dv/dt = v_leak - v over one step adds (1 - alpha) v_leak: part of the bias.
+        p.bias = arith::from_real<Quantity::voltage>(
+            ops, (pop.bias.empty() ? 0.0 : pop.bias[k]) + (1.0 - alpha) * pop.v_leak);
+        out.neurons.push_back(p);
+      }
     } else if (span.role == PopulationRole::readout) {
       for (uint32_t k = 0; k < pop.size; ++k) {
         arith::ReadoutParams<Ops> p;

@@ -17,14 +17,24 @@ const char* to_string(PopulationType type) {
     case PopulationType::input: return "input";
     case PopulationType::lif: return "lif";
     case PopulationType::alif: return "alif";
+    case PopulationType::cuba_lif: return "cuba_lif";
     case PopulationType::readout: return "readout";
   }
   return "?";
 }
 
+const char* to_string(ResetMode mode) { return mode == ResetMode::zero ? "zero" : "subtract"; }
+
+std::optional<ResetMode> reset_mode_from_string(const std::string& text) {
+  for (ResetMode m : {ResetMode::subtract, ResetMode::zero})
+    if (text == to_string(m)) return m;
+  return std::nullopt;
+}
+
 std::optional<PopulationType> population_type_from_string(const std::string& text) {
   for (PopulationType t :
-       {PopulationType::input, PopulationType::lif, PopulationType::alif, PopulationType::readout})
+       {PopulationType::input, PopulationType::lif, PopulationType::alif, PopulationType::cuba_lif,
+        PopulationType::readout})
     if (text == to_string(t)) return t;
   return std::nullopt;
 }
@@ -45,7 +55,8 @@ size_t Network::index_of(const std::string& population_name) const {
 bool operator==(const Population& a, const Population& b) {
   return a.name == b.name && a.type == b.type && a.size == b.size && a.tau_m_ms == b.tau_m_ms &&
          a.v_th == b.v_th && a.t_ref_ms == b.t_ref_ms && a.tau_a_ms == b.tau_a_ms &&
-         a.beta == b.beta && a.tau_out_ms == b.tau_out_ms && a.bias == b.bias;
+         a.beta == b.beta && a.tau_out_ms == b.tau_out_ms && a.bias == b.bias &&
+         a.tau_syn_ms == b.tau_syn_ms && a.reset == b.reset && a.v_leak == b.v_leak && a.leak == b.leak;
 }
 
 bool operator==(const Synapse& a, const Synapse& b) {
@@ -89,7 +100,7 @@ std::optional<NetworkProblem> positive_ms(double x, std::string pointer, const c
 }
 
 std::optional<NetworkProblem> population_problem(const Population& p, size_t i) {
-  const bool spiking = p.type == PopulationType::lif || p.type == PopulationType::alif;
+  const bool spiking = is_spiking(p.type);
   if (p.name.empty()) return NetworkProblem{at_population(i, "name"), "population name is empty"};
   // Names are quoted in one-line messages and written to JSON outputs.
   if (const std::string bad = text_problem(p.name); !bad.empty())
@@ -100,6 +111,12 @@ std::optional<NetworkProblem> population_problem(const Population& p, size_t i) 
         fmt::format("population {} must have at least one neuron, got 0", in_quotes(p.name))};
   if (spiking) {
     if (auto bad = positive_ms(p.tau_m_ms, at_population(i, "tau_m_ms"), "tau_m_ms")) return bad;
+    if (!std::isfinite(p.v_leak))
+      return NetworkProblem{at_population(i, "v_leak"), fmt::format("v_leak must be finite, got {}", p.v_leak)};
+    if (!p.leak && p.v_leak != 0.0)
+      return NetworkProblem{at_population(i, "v_leak"),
+                            fmt::format("v_leak = {} needs a leak, but population {} has \"leak\": false (IF)",
+                                        p.v_leak, in_quotes(p.name))};
     if (!(p.v_th > 0 && std::isfinite(p.v_th)))
       return NetworkProblem{at_population(i, "v_th"),
                             fmt::format("v_th must be a finite threshold > 0, got {}", p.v_th)};
@@ -114,13 +131,16 @@ std::optional<NetworkProblem> population_problem(const Population& p, size_t i) 
       return NetworkProblem{at_population(i, "beta"),
                             fmt::format("beta must be a finite number >= 0, got {}", p.beta)};
   }
-  if (p.type == PopulationType::readout) {
+  if (p.type == PopulationType::cuba_lif)
+    if (auto bad = positive_ms(p.tau_syn_ms, at_population(i, "tau_syn_ms"), "tau_syn_ms")) return bad;
+  if (p.type == PopulationType::readout)
     if (auto bad = positive_ms(p.tau_out_ms, at_population(i, "tau_out_ms"), "tau_out_ms"))
       return bad;
+  if (p.type == PopulationType::readout || spiking) {
     if (!p.bias.empty() && p.bias.size() != p.size)
       return NetworkProblem{
           at_population(i, "bias"),
-          fmt::format("expected {} bias values (readout {} has {} neurons), got {}", p.size,
+          fmt::format("expected {} bias values ({} {} has {} neurons), got {}", p.size, to_string(p.type),
                       in_quotes(p.name), p.size, p.bias.size())};
     for (size_t k = 0; k < p.bias.size(); ++k)
       if (!std::isfinite(p.bias[k]))
@@ -243,7 +263,7 @@ std::optional<NetworkProblem> find_problem(const Network& net) {
   if (!any_neurons)
     return NetworkProblem{
         "/populations",
-        "the network has only input populations; it needs a lif, alif or readout population"};
+        "the network has only input populations; it needs a lif, alif, cuba_lif or readout population"};
   std::map<std::pair<std::string, std::string>, size_t> first_pair;
   for (size_t i = 0; i < net.projections.size(); ++i) {
     if (auto bad = projection_problem(net, i)) return bad;

@@ -11,9 +11,19 @@
 
 namespace nchip::ir {
 
-enum class PopulationType { input, lif, alif, readout };
+enum class PopulationType { input, lif, alif, cuba_lif, readout };
+
+// Types whose neurons spike (and sit in the models' spiking index space): lif, alif, cuba_lif.
+inline bool is_spiking(PopulationType type) {
+  return type == PopulationType::lif || type == PopulationType::alif || type == PopulationType::cuba_lif;
+}
 
 const char* to_string(PopulationType type);
+
+// How a spiking neuron resets after a spike: eq. 20 subtracts v_th; NIR / Loihi / snnTorch "zero".
+enum class ResetMode { subtract, zero };
+const char* to_string(ResetMode mode);
+std::optional<ResetMode> reset_mode_from_string(const std::string& text);
 std::optional<PopulationType> population_type_from_string(const std::string& text);
 
 // Parameters not used by a type are ignored (and not written) for that type.
@@ -21,13 +31,18 @@ struct Population {
   std::string name;
   PopulationType type = PopulationType::lif;
   uint32_t size = 0;
-  double tau_m_ms = 20.0;   // lif, alif: membrane time constant (alpha = exp(-dt/tau_m), eq. 20)
-  double v_th = 1.0;        // lif, alif: baseline threshold (eq. 21, 25)
-  double t_ref_ms = 0.0;    // lif, alif: refractory period (z = 0 and h = 0 during it)
+  double tau_m_ms = 20.0;   // spiking: membrane time constant (alpha = exp(-dt/tau_m), eq. 20)
+  double v_th = 1.0;        // spiking: baseline threshold (eq. 21, 25)
+  double t_ref_ms = 0.0;    // spiking: refractory period (z = 0 and h = 0 during it)
+  double tau_syn_ms = 5.0;  // cuba_lif: synaptic current decay (alpha_syn = exp(-dt/tau_syn))
+  ResetMode reset = ResetMode::subtract;  // spiking: after a spike v -= v_th (eq. 20) or v = 0
+  double v_leak = 0.0;      // spiking: resting voltage, tau dv/dt = v_leak - v (the bias gains (1 - alpha) v_leak)
+  bool leak = true;         // spiking: false is IF (alpha = 1, tau_m_ms unused, v_leak must be 0)
   double tau_a_ms = 200.0;  // alif: adaptation time constant (rho = exp(-dt/tau_a), eq. 26)
   double beta = 0.0;        // alif: threshold increase per unit of adaptation (eq. 25)
   double tau_out_ms = 20.0; // readout: leak (kappa = exp(-dt/tau_out), eq. 41)
-  std::vector<double> bias; // readout: b_k of eq. 41 (empty = all zero, else size entries)
+  // readout: b_k of eq. 41; spiking: a constant current added to v every step (issue #14).
+  std::vector<double> bias; // empty = all zero, else size entries
 };
 
 // A population with the given name, type and size and default parameters (for networks built in

@@ -48,15 +48,19 @@ uint32_t neuron_index(const Reader& r, const json& value, const Pointer& pointer
 // Which keys each population type takes; a key of another type is named as such in the error.
 const std::vector<std::string>& keys_of(PopulationType type) {
   static const std::vector<std::string> input = {"name", "type", "size"};
-  static const std::vector<std::string> lif = {"name",     "type", "size",
-                                               "tau_m_ms", "v_th", "t_ref_ms"};
-  static const std::vector<std::string> alif = {"name", "type",     "size",     "tau_m_ms",
-                                                "v_th", "t_ref_ms", "tau_a_ms", "beta"};
+  // Spiking types share the issue #14 keys (bias, v_leak, reset, leak).
+  static const std::vector<std::string> lif = {"name", "type", "size", "tau_m_ms", "v_th", "t_ref_ms",
+                                               "bias", "v_leak", "reset", "leak"};
+  static const std::vector<std::string> alif = {"name",     "type",     "size", "tau_m_ms", "v_th",  "t_ref_ms",
+                                                "tau_a_ms", "beta",     "bias", "v_leak",   "reset", "leak"};
+  static const std::vector<std::string> cuba_lif = {"name",       "type", "size",   "tau_m_ms", "v_th", "t_ref_ms",
+                                                    "tau_syn_ms", "bias", "v_leak", "reset",    "leak"};
   static const std::vector<std::string> readout = {"name", "type", "size", "tau_out_ms", "bias"};
   switch (type) {
     case PopulationType::input: return input;
     case PopulationType::lif: return lif;
     case PopulationType::alif: return alif;
+    case PopulationType::cuba_lif: return cuba_lif;
     case PopulationType::readout: return readout;
   }
   return input;
@@ -65,8 +69,8 @@ const std::vector<std::string>& keys_of(PopulationType type) {
 // 2^28 weights are 2 GiB of doubles, far beyond any chip this emulates.
 constexpr uint64_t kMaxRandomPairs = uint64_t{1} << 28;
 
-constexpr PopulationType kAllTypes[] = {PopulationType::input, PopulationType::lif,
-                                        PopulationType::alif, PopulationType::readout};
+constexpr PopulationType kAllTypes[] = {PopulationType::input, PopulationType::lif, PopulationType::alif,
+                                        PopulationType::cuba_lif, PopulationType::readout};
 
 void reject_foreign_keys(const Reader& r, const json& j, const std::string& at,
                          PopulationType type) {
@@ -99,7 +103,7 @@ Population read_population(const Reader& r, const json& j, const std::string& at
   const auto type = population_type_from_string(type_text);
   if (!type)
     r.fail(type_at, "unknown population type " + in_quotes(type_text) +
-                        " (expected input, lif, alif or readout)");
+                        " (expected input, lif, alif, cuba_lif or readout)");
   p.type = *type;
   reject_foreign_keys(r, j, at, p.type);
   p.size = static_cast<uint32_t>(r.unsigned_integer(r.required(j, at, "size"), child(at, "size"),
@@ -110,13 +114,22 @@ Population read_population(const Reader& r, const json& j, const std::string& at
   read_number_if_present(r, j, at, "tau_a_ms", p.tau_a_ms);
   read_number_if_present(r, j, at, "beta", p.beta);
   read_number_if_present(r, j, at, "tau_out_ms", p.tau_out_ms);
+  read_number_if_present(r, j, at, "tau_syn_ms", p.tau_syn_ms);
+  read_number_if_present(r, j, at, "v_leak", p.v_leak);
+  if (const json* v = Reader::optional(j, "leak")) p.leak = r.boolean(*v, child(at, "leak"));
+  if (const json* v = Reader::optional(j, "reset")) {
+    const std::string text = r.string(*v, child(at, "reset"));
+    const auto mode = reset_mode_from_string(text);
+    if (!mode) r.fail(child(at, "reset"), "unknown reset " + in_quotes(text) + " (expected subtract or zero)");
+    p.reset = *mode;
+  }
   if (const json* bias = Reader::optional(j, "bias")) {
     const std::string bias_at = child(at, "bias");
-    r.expect_array(*bias, bias_at, "one bias per readout neuron");
+    r.expect_array(*bias, bias_at, "one bias per neuron");
     // The IR's "empty = all zero" is for built networks; a file that writes "bias" means it.
     if (bias->size() != p.size)
-      r.fail(bias_at, fmt::format("expected {} bias values (readout {} has {} neurons), got {}",
-                                  p.size, in_quotes(p.name), p.size, bias->size()));
+      r.fail(bias_at, fmt::format("expected {} bias values ({} {} has {} neurons), got {}", p.size,
+                                  to_string(p.type), in_quotes(p.name), p.size, bias->size()));
     for (size_t k = 0; k < bias->size(); ++k)
       p.bias.push_back(r.finite_number((*bias)[k], child(bias_at, k)));
   }
@@ -300,10 +313,17 @@ ordered population_json(const Population& p) {
   j["name"] = p.name;
   j["type"] = to_string(p.type);
   j["size"] = p.size;
-  if (p.type == PopulationType::lif || p.type == PopulationType::alif) {
+  if (is_spiking(p.type)) {
     j["tau_m_ms"] = p.tau_m_ms;
     j["v_th"] = p.v_th;
     j["t_ref_ms"] = p.t_ref_ms;
+  }
+  if (p.type == PopulationType::cuba_lif) j["tau_syn_ms"] = p.tau_syn_ms;
+  if (is_spiking(p.type)) {  // issue #14's keys, written when they differ from the default
+    if (!p.bias.empty()) j["bias"] = p.bias;
+    if (p.v_leak != 0.0 || std::signbit(p.v_leak)) j["v_leak"] = p.v_leak;
+    if (p.reset != ResetMode::subtract) j["reset"] = to_string(p.reset);
+    if (!p.leak) j["leak"] = false;
   }
   if (p.type == PopulationType::alif) {
     j["tau_a_ms"] = p.tau_a_ms;

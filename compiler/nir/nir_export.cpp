@@ -19,16 +19,17 @@ void check_exportable(const ir::Network& net) {
       throw InputError(fmt::format("population '{}': NIR node names cannot contain '/' (an HDF5 path separator)", p.name));
     if (p.type == ir::PopulationType::alif)
       throw InputError(fmt::format("population '{}' is alif: NIR has no adaptive-threshold primitive, so it cannot "
-                                   "be exported (lif, readout and input can)",
+                                   "be exported (lif, cuba_lif, readout and input can)",
                                    p.name));
-    if (p.type == ir::PopulationType::readout && !p.bias.empty()) {
+    // Readouts and IF (NIR's IF has no v_leak) carry a bias on the Affine of a projection into them.
+    if ((p.type == ir::PopulationType::readout || (ir::is_spiking(p.type) && !p.leak)) && !p.bias.empty()) {
       bool fed = false;
       for (const auto& proj : net.projections) fed = fed || proj.target == p.name;
       bool nonzero = false;
       for (double b : p.bias) nonzero = nonzero || b != 0.0;
       if (nonzero && !fed)
-        throw InputError(fmt::format("readout '{}' has a bias but no projection whose Affine node could carry it",
-                                     p.name));
+        throw InputError(fmt::format("{} '{}' has a bias but no projection whose Affine node could carry it",
+                                     p.type == ir::PopulationType::readout ? "readout" : "IF population", p.name));
     }
   }
 }
@@ -82,9 +83,11 @@ std::vector<std::string> export_nir(const ir::Network& net, const std::string& f
       w.integers(g + "/shape", {1}, {int64_t{n}});
       continue;
     }
-    const bool spiking = p.type == ir::PopulationType::lif;
+    const bool spiking = ir::is_spiking(p.type);
+    const bool cuba = p.type == ir::PopulationType::cuba_lif;
+    const bool no_leak = spiking && !p.leak;  // IF: v += r dt I, r = 1 / dt keeps the weights as written
     const double tau_ms = spiking ? p.tau_m_ms : p.tau_out_ms;
-    const double alpha = std::exp(-net.dt_ms / tau_ms);
+    const double alpha = no_leak ? 0.0 : std::exp(-net.dt_ms / tau_ms);
     if (!(alpha < 1.0))
       throw InputError(fmt::format("population '{}': tau = {} ms gives no leak at dt = {} ms", p.name, tau_ms, net.dt_ms));
     double tau = 0, r = 0;
@@ -95,16 +98,43 @@ std::vector<std::string> export_nir(const ir::Network& net, const std::string& f
       tau = tau_ms / opt.time_unit_ms;
       r = 1.0 / (1.0 - alpha);
     }
-    w.string(g + "/type", spiking ? "LIF" : "LI");
-    w.numeric(g + "/tau", {n}, vec(n, tau));
+    w.string(g + "/type", no_leak ? "IF" : cuba ? "CubaLIF" : spiking ? "LIF" : "LI");
+    if (no_leak) r = 1.0 / dt_nir;
+    else w.numeric(g + (cuba ? "/tau_mem" : "/tau"), {n}, vec(n, tau));
     w.numeric(g + "/r", {n}, vec(n, r));
-    w.numeric(g + "/v_leak", {n}, vec(n, 0.0));
+    // A leaky spiking population's bias b per step is NIR's v_leak, which adds (1 - alpha) v_leak per step
+    // (euler's dt/tau as written here is 1 - alpha); the exact values also go to metadata/nchip_bias.
+    if (!no_leak) {
+      std::vector<double> v_leak(n, spiking ? p.v_leak : 0.0);
+      if (spiking)
+        for (uint32_t k = 0; k < n && k < p.bias.size(); ++k) v_leak[k] += p.bias[k] / (1.0 - alpha);
+      w.numeric(g + "/v_leak", {n}, v_leak);
+    }
+    if (cuba) {
+      const double alpha_syn = std::exp(-net.dt_ms / p.tau_syn_ms);
+      if (!(alpha_syn < 1.0) || !(alpha_syn > 0.0))
+        throw InputError(fmt::format("population '{}': tau_syn = {} ms has no NIR form at dt = {} ms", p.name,
+                                     p.tau_syn_ms, net.dt_ms));
+      // The conventions of tau and r: the synaptic input scale (dt/tau_syn or 1 - alpha_syn) x w_in is 1.
+      const bool euler = opt.discretization == Discretization::euler;
+      const double tau_syn = euler ? dt_nir / (1.0 - alpha_syn) : p.tau_syn_ms / opt.time_unit_ms;
+      const double w_in = euler ? tau_syn / dt_nir : 1.0 / (1.0 - alpha_syn);
+      w.numeric(g + "/tau_syn", {n}, vec(n, tau_syn));
+      w.numeric(g + "/w_in", {n}, vec(n, w_in));
+    }
     if (spiking) {
       w.numeric(g + "/v_threshold", {n}, vec(n, p.v_th));
       w.numeric(g + "/v_reset", {n}, vec(n, 0.0));
     }
     w.group(g + "/metadata");
-    w.numeric(g + "/metadata/nchip_tau_ms", {}, {tau_ms});
+    if (!no_leak) w.numeric(g + "/metadata/nchip_tau_ms", {}, {tau_ms});
+    if (cuba) w.numeric(g + "/metadata/nchip_tau_syn_ms", {}, {p.tau_syn_ms});
+    if (spiking && !no_leak && (!p.bias.empty() || p.v_leak != 0.0)) {
+      w.numeric(g + "/metadata/nchip_bias", {n}, p.bias.empty() ? vec(n, 0.0) : p.bias);
+      w.numeric(g + "/metadata/nchip_v_leak", {}, {p.v_leak});
+    }
+    // NIR has no reset mode: nchip's import takes each population's from here (else from --reset).
+    if (spiking) w.numeric(g + "/metadata/nchip_reset_zero", {}, {p.reset == ir::ResetMode::zero ? 1.0 : 0.0});
     if (spiking && p.t_ref_ms > 0) {
       // NIR's LIF has no refractory period: kept as an nchip extension other tools ignore.
       w.numeric(g + "/metadata/nchip_t_ref_ms", {}, {p.t_ref_ms});
@@ -136,7 +166,8 @@ std::vector<std::string> export_nir(const ir::Network& net, const std::string& f
       weights.assign(size_t{post.size} * pre.size, 0.0);
       for (const auto& s : proj.synapses) weights[size_t{s.post} * pre.size + s.pre] = s.weight;
     }
-    const bool carries_bias = post.type == ir::PopulationType::readout && !post.bias.empty() &&
+    const bool carries_bias = (post.type == ir::PopulationType::readout || (ir::is_spiking(post.type) && !post.leak)) &&
+                              !post.bias.empty() &&
                               std::find(bias_done.begin(), bias_done.end(), post.name) == bias_done.end();
     w.string(g + "/type", carries_bias ? "Affine" : "Linear");
     w.numeric(g + "/weight", {post.size, pre.size}, weights);

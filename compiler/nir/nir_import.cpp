@@ -22,9 +22,9 @@ const char* to_string(ResetMode r) { return r == ResetMode::zero ? "zero" : "sub
 namespace {
 
 constexpr const char* kSupported =
-    "supported: Input, Output, Affine, Linear, Scale, Flatten, Delay, Conv1d, Conv2d, SumPool2d, AvgPool2d, LIF, IF, "
+    "supported: Input, Output, Affine, Linear, Scale, Flatten, Delay, Conv1d, Conv2d, SumPool2d, AvgPool2d, LIF, CubaLIF, IF, "
     "LI, I, NIRGraph";
-// A time constant so long that exp(-dt/tau) is exactly 1.0 in double: IF and I have no leak.
+// A time constant so long that exp(-dt/tau) is exactly 1.0 in double: I (a readout) has no leak.
 constexpr double kNoLeakTauSteps = 1152921504606846976.0;  // 2^60
 // Most non-zero weights one chain of linear nodes may build (about 1 GiB of sparse entries), and the
 // largest dense projection written (512 MiB of doubles).
@@ -53,7 +53,7 @@ Kind kind_of(const NirNode& n) {
   const std::string& t = n.type;
   if (t == "Input") return n.top_level ? Kind::input : Kind::linear;
   if (t == "Output") return n.top_level ? Kind::output : Kind::linear;
-  if (t == "LIF" || t == "IF") return Kind::spiking;
+  if (t == "LIF" || t == "IF" || t == "CubaLIF") return Kind::spiking;
   if (t == "LI" || t == "I") return Kind::readout;
   if (t == "Affine" || t == "Linear" || t == "Scale" || t == "Flatten" || t == "Delay" || t == "Identity" ||
       is_unrolled(t))
@@ -62,8 +62,9 @@ Kind kind_of(const NirNode& n) {
 }
 
 std::string why_unsupported(const std::string& type) {
-  if (type == "CubaLIF" || type == "CubaLI")
-    return "nchip's neurons have no synaptic current state (the CUBA neuron of issue #14 is not on the chip yet)";
+  if (type == "CubaLI")
+    return "nchip's readouts have no synaptic current state (the chip's CUBA neuron is the spiking CubaLIF; a "
+           "CubaLI readout is not built)";
   if (type == "Threshold") return "nchip has no stateless threshold unit (its spiking neurons keep a membrane)";
   return "unknown NIR node type";
 }
@@ -164,7 +165,7 @@ class Importer {
       if (w.shape.size() != 2) fail(n, fmt::format("weight must be a 2-D matrix, got {} dimensions", w.shape.size()));
       size = checked_size(n, w.shape[0]);
     } else if (kind_of(n) == Kind::spiking || kind_of(n) == Kind::readout) {
-      const uint64_t c = param_count(n, {"tau", "r", "v_leak", "v_threshold", "v_reset"});
+      const uint64_t c = param_count(n, {"tau", "tau_mem", "tau_syn", "w_in", "r", "v_leak", "v_threshold", "v_reset"});
       size = c > 1 || preds_.at(n.name).empty() ? checked_size(n, c) : input_size(n);
     } else if (t == "Scale" || t == "Delay") {
       const uint64_t c = param(n, t == "Scale" ? "scale" : "delay").values.size();
@@ -503,9 +504,9 @@ void Importer::infer_dt() {
   std::optional<double> ratio;
   bool all_r_one = true;
   for (const auto& n : g_.nodes) {
-    if (n.type != "LIF" && n.type != "LI") continue;
+    if (n.type != "LIF" && n.type != "LI" && n.type != "CubaLIF") continue;
     const uint32_t size = size_of(n);
-    const auto tau = values(n, "tau", size), r = values(n, "r", size);
+    const auto tau = values(n, n.type == "CubaLIF" ? "tau_mem" : "tau", size), r = values(n, "r", size);
     for (uint32_t i = 0; i < size; ++i) {
       const double q = tau[i] / r[i];
       all_r_one = all_r_one && r[i] == 1.0;
@@ -540,17 +541,20 @@ void Importer::infer_dt() {
 void Importer::neuron(const NirNode& n, ir::Network& net) {
   const uint32_t size = size_of(n);
   const bool spiking = kind_of(n) == Kind::spiking;
-  const bool leaky = n.type == "LIF" || n.type == "LI";
+  const bool cuba = n.type == "CubaLIF";
+  const bool leaky = n.type == "LIF" || n.type == "LI" || cuba;
   const double dt_nir = dt_ms_ / opt_.time_unit_ms;
   const bool euler = opt_.discretization == Discretization::euler;
 
-  ir::Population pop = ir::make_population(n.name, spiking ? ir::PopulationType::lif : ir::PopulationType::readout, size);
+  ir::Population pop = ir::make_population(
+      n.name, cuba ? ir::PopulationType::cuba_lif : spiking ? ir::PopulationType::lif : ir::PopulationType::readout, size);
   const std::vector<double> r = values(n, "r", size);
   double alpha = 1.0, tau_ir_ms = dt_ms_ * kNoLeakTauSteps;
   std::vector<double> scale(size), leak_bias(size, 0.0);
   if (leaky) {
-    const double tau = uniform(n, values(n, "tau", size), "tau");
-    if (!(tau > 0)) fail(n, fmt::format("tau must be > 0, got {}", tau));
+    const char* tau_key = cuba ? "tau_mem" : "tau";
+    const double tau = uniform(n, values(n, tau_key, size), tau_key);
+    if (!(tau > 0)) fail(n, fmt::format("{} must be > 0, got {}", tau_key, tau));
     const std::vector<double> v_leak = values_or(n, "v_leak", size, 0.0);
     if (euler) {
       if (!(dt_nir < tau))
@@ -574,6 +578,35 @@ void Importer::neuron(const NirNode& n, ir::Network& net) {
     }
   } else {
     for (uint32_t i = 0; i < size; ++i) scale[i] = r[i] * dt_nir;
+    pop.leak = !spiking;  // IF: no leak, alpha = 1 exactly (an I readout keeps the 2^60-step tau)
+  }
+  std::string syn_text;
+  if (cuba) {
+    // CubaLIF: tau_syn dI/dt = -I + w_in S, tau_mem dv/dt = (v_leak - v) + r I. The chip's current is
+    // the membrane's share of I, i = gain_mem r I, so i[t+1] = alpha_syn i[t] + gain_syn w_in gain_mem
+    // r (W S): the weights carry both input scales, and alpha_syn is discretized like alpha.
+    const double tau_syn = uniform(n, values(n, "tau_syn", size), "tau_syn");
+    if (!(tau_syn > 0)) fail(n, fmt::format("tau_syn must be > 0, got {}", tau_syn));
+    const std::vector<double> w_in = values_or(n, "w_in", size, 1.0);
+    double alpha_syn = 0, syn_gain = 0;
+    if (euler) {
+      if (!(dt_nir < tau_syn))
+        fail(n, fmt::format("euler needs dt < tau_syn (alpha_syn = 1 - dt/tau_syn = {}); use --discretization exact",
+                            1 - dt_nir / tau_syn));
+      alpha_syn = 1.0 - dt_nir / tau_syn;
+      syn_gain = dt_nir / tau_syn;
+      pop.tau_syn_ms = -dt_ms_ / std::log(alpha_syn);
+    } else {
+      alpha_syn = std::exp(-dt_nir / tau_syn);
+      syn_gain = 1.0 - alpha_syn;
+      pop.tau_syn_ms = tau_syn * opt_.time_unit_ms;
+    }
+    auto meta = n.params.find("metadata/nchip_tau_syn_ms");
+    if (meta != n.params.end() && meta->second.values.size() == 1 &&
+        std::abs(std::exp(-dt_ms_ / meta->second.values[0]) - alpha_syn) <= 1e-12)
+      pop.tau_syn_ms = meta->second.values[0];
+    for (uint32_t i = 0; i < size; ++i) scale[i] *= syn_gain * w_in[i];
+    syn_text = fmt::format("alpha_syn {:.10g}", alpha_syn);
   }
   // r = tau/dt makes the scale 1 up to rounding (float32 files: ~1e-7); keep the weights as written.
   for (double& s : scale)
@@ -584,11 +617,19 @@ void Importer::neuron(const NirNode& n, ir::Network& net) {
   if (spiking) {
     const std::vector<double> v_th = values(n, "v_threshold", size);
     const std::vector<double> v_reset = values_or(n, "v_reset", size, 0.0);
-    if (opt_.reset == ResetMode::zero)
-      fail(n, "--reset zero: nchip's lif resets by subtracting v_th (eq. 20), not to v_reset; "
-              "pass --reset subtract to map it that way (snnTorch's reset_mechanism='subtract')");
-    if (std::any_of(leak_bias.begin(), leak_bias.end(), [](double b) { return b != 0.0; }))
-      fail(n, "v_leak != 0 needs a constant input current, which nchip's lif has not");
+    // nchip's export records each population's reset (NIR has none); else --reset decides.
+    auto reset_meta = n.params.find("metadata/nchip_reset_zero");
+    const bool reset_zero = reset_meta != n.params.end() && reset_meta->second.values.size() == 1
+                                ? reset_meta->second.values[0] != 0.0
+                                : opt_.reset == ResetMode::zero;
+    if (reset_zero) {
+      pop.reset = ir::ResetMode::zero;
+      for (double x : v_reset)
+        if (x != 0.0)
+          fail(n, fmt::format("--reset zero: v_reset = {}, but nchip's reset to zero sets v to 0; pass --reset "
+                              "subtract to reset by subtracting v_th instead",
+                              x));
+    }
     const bool same = std::all_of(v_th.begin(), v_th.end(), [&](double x) { return x == v_th[0]; });
     for (double x : v_th)
       if (!(x > 0)) fail(n, fmt::format("v_threshold must be > 0, got {}", x));
@@ -610,8 +651,9 @@ void Importer::neuron(const NirNode& n, ir::Network& net) {
         fail(n, fmt::format("metadata/nchip_t_ref_ms must be >= 0, got {}", pop.t_ref_ms));
       note = fmt::format("t_ref {} ms (nchip metadata)", pop.t_ref_ms);
     }
-    if (std::any_of(v_reset.begin(), v_reset.end(), [](double x) { return x != 0.0; }))
+    if (!reset_zero && std::any_of(v_reset.begin(), v_reset.end(), [](double x) { return x != 0.0; }))
       note += std::string(note.empty() ? "" : "; ") + "v_reset ignored (reset by subtraction)";
+    if (!syn_text.empty()) note += std::string(note.empty() ? "" : "; ") + syn_text;
   } else {
     pop.tau_out_ms = tau_ir_ms;
   }
@@ -620,20 +662,43 @@ void Importer::neuron(const NirNode& n, ir::Network& net) {
   bool any_bias = false;
   std::vector<double> bias(size);
   for (uint32_t i = 0; i < size; ++i) {
-    bias[i] = scale[i] * in.bias[i] + leak_bias[i];
+    if (cuba && in.bias[i] != 0.0)
+      fail(n, "an Affine bias reaches its synaptic current, but nchip's bias adds to v directly (it would not be "
+              "low-pass filtered by tau_syn as NIR's CubaLIF filters it): fold it into v_leak instead");
+    // A per-neuron threshold folded into the weights divides the bias alike (row_scale / scale).
+    const double fold = scale[i] != 0.0 ? row_scale[i] / scale[i] : 1.0;
+    bias[i] = (scale[i] * in.bias[i] + leak_bias[i]) * fold;
     any_bias = any_bias || bias[i] != 0.0;
   }
-  if (spiking && any_bias)
-    fail(n, "an Affine bias reaches it, but nchip's lif has no bias current (only readouts have one)");
-  if (!spiking && any_bias) pop.bias = bias;
+  // nchip's export writes a spiking population's bias and v_leak exactly as metadata (NIR's v_leak
+  // carries their sum for other tools); taken when they give the bias the file gives.
+  auto exact_bias = n.params.find("metadata/nchip_bias");
+  auto exact_leak = n.params.find("metadata/nchip_v_leak");
+  if (spiking && leaky && exact_bias != n.params.end() && exact_bias->second.values.size() == size &&
+      exact_leak != n.params.end() && exact_leak->second.values.size() == 1) {
+    const double v_leak = exact_leak->second.values[0];
+    const double leak_gain = 1.0 - std::exp(-dt_ms_ / pop.tau_m_ms);  // what lowering adds per unit v_leak
+    bool agrees = true;
+    for (uint32_t i = 0; i < size; ++i) {
+      const double b = exact_bias->second.values[i] + leak_gain * v_leak;
+      agrees = agrees && std::abs(b - bias[i]) <= 1e-9 * (1 + std::abs(bias[i]));
+    }
+    if (agrees) {
+      bias = exact_bias->second.values;
+      pop.v_leak = v_leak;
+      any_bias = std::any_of(bias.begin(), bias.end(), [](double b) { return b != 0.0; });
+    }
+  }
+  if (any_bias) pop.bias = bias;
   net.populations.push_back(pop);
 
   std::string scale_text = fmt::format("{:.10g}", scale[0]);
   if (!std::all_of(scale.begin(), scale.end(), [&](double s) { return s == scale[0]; }))
     scale_text = "per neuron";
-  row(n, fmt::format("{} population '{}' ({})", spiking ? "lif" : "readout", n.name, size),
-      fmt::format("{:.10g}{}", alpha, leaky ? "" : " (no leak)"), threshold_text, scale_text,
-      note.empty() && any_bias ? "bias from Affine/v_leak" : note);
+  std::string became = fmt::format("{} population '{}' ({})", ir::to_string(pop.type), n.name, size);
+  if (spiking && pop.reset == ir::ResetMode::zero) became += ", reset zero";
+  if (any_bias) note += std::string(note.empty() ? "" : "; ") + "bias from Affine/v_leak";
+  row(n, became, fmt::format("{:.10g}{}", alpha, leaky ? "" : " (no leak)"), threshold_text, scale_text, note);
 
   for (auto& [src, part] : in.parts) {
     if (part.delay_steps > 1)

@@ -27,7 +27,11 @@ IncomingSynapses incoming_synapses(const model::NetworkModel<arith::FixedOps>& n
   const uint32_t units = n + net.n_readouts();
   in.n_sources = net.n_inputs + n;
   in.adaptive.assign(units, 0);
-  for (uint32_t j = 0; j < n; ++j) in.adaptive[j] = net.neurons[j].adaptive ? 1 : 0;
+  in.current_based.assign(units, 0);
+  for (uint32_t j = 0; j < n; ++j) {
+    in.adaptive[j] = net.neurons[j].adaptive ? 1 : 0;
+    in.current_based[j] = net.neurons[j].current_based ? 1 : 0;
+  }
   // Two passes (count, then fill) build a reverse index without per-unit vectors; the matrices
   // are visited in a fixed order, so entries are deterministic.
   in.start.assign(size_t{units} + 1, 0);
@@ -80,7 +84,8 @@ UsageCounter::UsageCounter(const IncomingSynapses& in, const image::ChipConfig& 
                            const arith::QuantConfig& quant, image::StorageScheme storage,
                            uint32_t optimizer_state_bits)
     : in_(in), chip_(chip),
-      optimizer_bits_(storage == image::StorageScheme::full ? optimizer_state_bits : 0) {
+      optimizer_bits_(storage == image::StorageScheme::full ? optimizer_state_bits : 0),
+      current_bits_(static_cast<uint32_t>(quant[arith::Quantity::synaptic_current].width)) {
   for (int plastic = 0; plastic < 2; ++plastic)
     for (int adaptive = 0; adaptive < 2; ++adaptive) {
       bits_static_[plastic][adaptive] =
@@ -105,6 +110,7 @@ void UsageCounter::add(uint32_t unit) {
   new_projections_.clear();
   const int adaptive = in_.adaptive[unit];
   ++usage_.neurons;
+  if (in_.current_based[unit]) usage_.memory_bits += current_bits_;
   for (uint64_t i = in_.start[unit]; i < in_.start[unit + 1]; ++i) {
     const auto& e = in_.entries[i];
     ++usage_.synapses;

@@ -1,5 +1,6 @@
 // What a set of neurons costs a core: neuron slots, synapses, synapse memory (synapse words,
-// projection group headers and learning state, counted with image::synapse_bits), fan-in and
+// projection group headers and learning state, counted with image::synapse_bits; plus one
+// synaptic_current word per CUBA neuron, the state a neuron slot (v, a, h, refractory) lacks), fan-in and
 // presynaptic trace slots. The partitioner grows slices with it and the report recounts them
 // with it, so "fits" and "uses" can never disagree.
 #pragma once
@@ -25,6 +26,7 @@ struct IncomingSynapses {
   std::vector<uint64_t> start;  // unit u's synapses: [start[u], start[u + 1])
   std::vector<Entry> entries;
   std::vector<uint8_t> adaptive;  // per unit: ALIF (its plastic synapses also keep eps_a)
+  std::vector<uint8_t> current_based;  // per unit: CUBA (one synaptic current word in core memory)
   uint32_t n_sources = 0;
   uint32_t n_projections = 0;
 };
@@ -38,7 +40,7 @@ uint32_t first_unit(const model::NetworkModel<arith::FixedOps>& network, const m
 struct CoreUsage {
   uint32_t neurons = 0;
   uint64_t synapses = 0;
-  uint64_t memory_bits = 0;  // synapse words + group headers + learning state
+  uint64_t memory_bits = 0;  // synapse words + group headers + learning state + CUBA currents
   uint64_t learning_bits = 0;
   uint64_t optimizer_bits = 0;  // the batch optimizer's state (part of learning_bits)
   uint32_t fan_in = 0;       // distinct presynaptic neurons
@@ -65,6 +67,7 @@ class UsageCounter {
   uint64_t optimizer_bits_;  // per plastic synapse: the batch optimizer's state (0 with factored storage)
   uint32_t bits_static_[2][2];    // [plastic][adaptive] synapse bits
   uint32_t learning_[2][2];
+  uint32_t current_bits_;  // a CUBA neuron's synaptic current word
   CoreUsage usage_, before_last_;
   uint32_t stamp_ = 0;
   std::vector<uint32_t> source_stamp_, plastic_stamp_, projection_stamp_;

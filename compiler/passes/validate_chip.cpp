@@ -38,6 +38,7 @@ void validate_for_quant(const ir::Network& network, const arith::QuantConfig& qu
     check_range(pop, "v_th", pop.v_th, quant, Quantity::voltage, true);
     check_range(pop, "1 / v_th", 1.0 / pop.v_th, quant, Quantity::gain, true);
     if (pop.type == ir::PopulationType::alif) check_range(pop, "beta", pop.beta, quant, Quantity::voltage, false);
+    for (double b : pop.bias) check_range(pop, "bias", b, quant, Quantity::voltage, false);
     refractory_steps(pop, network.dt_ms);  // throws beyond the counter
   }
 }

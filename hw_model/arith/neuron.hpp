@@ -4,6 +4,17 @@
 // Timing: the state holds v[t], a[t], z[t]; `input` is sum_i Wrec[j,i] z_i[t] + sum_i Win[j,i]
 // x_i[t] (one step of synaptic delay). One call produces v[t+1], a[t+1], z[t+1] and the
 // pseudo-derivative h[t+1], which e-prop pairs with the presynaptic trace of step t (eq. 23).
+//
+// Current-based LIF (CUBA, Loihi's neuron; issue #14): the synaptic input first charges a current
+// with its own decay, and the voltage integrates that current instead of the input:
+//   i[t+1] = alpha_syn i[t] + sum_i W[j,i] z_i[t]       (synaptic_drive)
+//   v[t+1] = alpha v[t] + i[t+1] + bias - z[t] v_th      (spiking_step)
+// This is eq. 20 with its input term sum W z[t] replaced by i[t+1] (the same sum low-pass filtered
+// with alpha_syn) plus a constant bias; NIR's r is folded into W by the compiler. With alpha_syn = 0
+// it is eq. 20 exactly; spikes, threshold and h are eq. 21-25 unchanged.
+// Also issue #14, for every spiking type: reset to zero (v[t+1] = alpha * 0 + input + bias after a
+// spike, instead of eq. 20's - z v_th), IF (no leak: alpha = 1), and a bias that also carries a
+// non-zero v_leak, (1 - alpha) v_leak, folded in by the compiler.
 #pragma once
 
 #include <cstdint>
@@ -21,6 +32,8 @@ enum NeuronStream : uint32_t {
   kStreamPseudoDerivativeGain = 5,
   kStreamSynapticInput = 6,
   kStreamReadoutDecay = 7,
+  kStreamSynapticCurrentDecay = 8,
+  kStreamSynapticCurrentToVoltage = 9,
 };
 
 // Derived per-neuron constants (the compiler computes them from physical units and dt).
@@ -34,6 +47,14 @@ struct SpikingParams {
   Num<Ops, Quantity::pseudo_derivative> gamma{};  // dampening factor, 0.3
   uint16_t refractory_steps = 0;                  // round(t_ref / dt)
   bool adaptive = false;                          // ALIF (eq. 25-26) or LIF
+  // CUBA (issue #14): the input charges the synaptic current i, decaying with alpha_syn.
+  bool current_based = false;
+  Num<Ops, Quantity::decay> alpha_syn{};          // exp(-dt / tau_syn), CUBA only
+  Num<Ops, Quantity::voltage> bias{};             // constant drive added to v every step
+  // Reset to zero (NIR's v_reset = 0, Lava's and snnTorch's "zero") instead of eq. 20's
+  // subtraction: v[t] is cleared before the decay after a spike, v[t+1] = i + bias.
+  bool reset_to_zero = false;
+  bool leaky = true;                              // false: IF, v is kept without decay (alpha = 1)
 };
 
 template <class Ops>
@@ -41,6 +62,7 @@ struct SpikingState {
   Num<Ops, Quantity::voltage> v{};
   Num<Ops, Quantity::adaptation> a{};
   Num<Ops, Quantity::pseudo_derivative> h{};  // h[t] of the current step
+  Num<Ops, Quantity::synaptic_current> i{};   // CUBA's synaptic current i[t] (0 otherwise)
   uint16_t refractory_left = 0;               // steps still blocked after a spike
   bool z = false;
 };
@@ -78,14 +100,35 @@ inline Num<Ops, Quantity::pseudo_derivative> pseudo_derivative(
                   key.with_stream(kStreamPseudoDerivativeGain));
 }
 
+// What drives this step's voltage update, from the exact sum of the synaptic input
+// sum_i W[j,i] z_i[t] + sum_i Win[j,i] x_i[t]: LIF and ALIF take the sum itself (eq. 20), rounded
+// once into the voltage format; a CUBA neuron rounds it into the current format and advances its
+// current, i[t+1] = alpha_syn i[t] + sum, and is driven by i[t+1]. Both chip models call this, so
+// the current exists once.
+template <class Ops>
+inline Num<Ops, Quantity::voltage> synaptic_drive(const Ops& ops, const SpikingParams<Ops>& p,
+                                                  SpikingState<Ops>& s, typename Ops::WeightSum sum,
+                                                  const DrawKey& key) {
+  if (!p.current_based)
+    return from_weight_sum<Quantity::voltage>(ops, sum, key.with_stream(kStreamSynapticInput));
+  constexpr Quantity kI = Quantity::synaptic_current;
+  const auto input = from_weight_sum<kI>(ops, sum, key.with_stream(kStreamSynapticInput));
+  s.i = add(ops, mul<kI>(ops, p.alpha_syn, s.i, key.with_stream(kStreamSynapticCurrentDecay)), input);
+  return convert<Quantity::voltage>(ops, s.i, key.with_stream(kStreamSynapticCurrentToVoltage));
+}
+
 // One step of a LIF (eq. 20-21) or ALIF (eq. 20, 25-26) neuron with refractoriness: during the
 // refractory steps z and h are forced to 0, the voltage keeps integrating (Methods, LIF model).
 template <class Ops>
 inline void spiking_step(const Ops& ops, const SpikingParams<Ops>& p, SpikingState<Ops>& s,
                          Num<Ops, Quantity::voltage> input, const DrawKey& key) {
-  auto v = add(ops, mul<Quantity::voltage>(ops, p.alpha, s.v, key.with_stream(kStreamVoltageDecay)),
-               input);
-  if (s.z) v = sub(ops, v, p.v_th);  // reset by subtraction, the -z_j v_th term of eq. 20
+  // Reset to zero clears v[t] before it decays (issue #14); IF keeps v[t] as it is (alpha = 1
+  // exactly, which the decay format cannot hold, so it is a flag and no multiply).
+  auto kept = s.z && p.reset_to_zero ? zero<Quantity::voltage>(ops) : s.v;
+  if (p.leaky) kept = mul<Quantity::voltage>(ops, p.alpha, kept, key.with_stream(kStreamVoltageDecay));
+  auto v = add(ops, kept, input);
+  v = add(ops, v, p.bias);  // 0 unless a bias current is set (issue #14): exact, changes nothing
+  if (s.z && !p.reset_to_zero) v = sub(ops, v, p.v_th);  // reset by subtraction, -z_j v_th of eq. 20
   if (p.adaptive) {
     auto a = mul<Quantity::adaptation>(ops, p.rho, s.a, key.with_stream(kStreamAdaptationDecay));
     if (s.z) a = add(ops, a, one<Quantity::adaptation>(ops));  // + z of eq. 26

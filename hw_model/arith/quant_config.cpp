@@ -16,6 +16,7 @@ const char* to_string(Quantity quantity) {
     case Quantity::update_accumulator: return "update_accumulator";
     case Quantity::adam_m: return "adam_m";
     case Quantity::adam_v: return "adam_v";
+    case Quantity::synaptic_current: return "synaptic_current";
   }
   return "?";
 }
@@ -48,6 +49,10 @@ std::array<Format, kQuantityCount> QuantConfig::default_formats() {
   // (epsilon = 1/8 in gradient units, adam_update.hpp).
   f[index_of(Quantity::adam_m)] = {32, 16, true};
   f[index_of(Quantity::adam_v)] = {31, 6, false};
+  // A CUBA neuron's current i = sum W z filtered by alpha_syn: at most 1 / (1 - alpha_syn) times
+  // one step's input, which for tau_syn = 5 ms is 5.5x; the voltage's s24.16 (+-128) keeps its
+  // resolution, so i adds to v without rounding.
+  f[index_of(Quantity::synaptic_current)] = {24, 16, true};
   return f;
 }
 
@@ -67,6 +72,7 @@ constexpr LeastRange kLeastRanges[] = {
     {Quantity::eligibility, 0.3, "e = h x zbar reaches gamma = 0.3 with one spike's trace"},
     {Quantity::learning_signal, 0.5, "L = B x err with errors of order 1"},
     {Quantity::update_accumulator, 1.0, "it sums L x e over every step of a batch"},
+    {Quantity::synaptic_current, 1.0, "a CUBA neuron's current carries inputs of order v_th"},
 };
 
 std::string trim_number(double v) {

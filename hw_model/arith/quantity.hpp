@@ -21,14 +21,16 @@ enum class Quantity : uint8_t {
   update_accumulator, // accumulated weight change over a batch
   adam_m,             // on-chip Adam's first moment m per synapse (adam_update.hpp)
   adam_v,             // on-chip Adam's second moment v per synapse, unsigned (adam_update.hpp)
+  synaptic_current,   // CUBA neurons' synaptic current i (issue #14), in voltage units per step
 };
-inline constexpr size_t kQuantityCount = 12;
+inline constexpr size_t kQuantityCount = 13;
 
 inline constexpr std::array<Quantity, kQuantityCount> kAllQuantities = {
     Quantity::weight,          Quantity::voltage,     Quantity::adaptation,
     Quantity::decay,           Quantity::gain,        Quantity::pseudo_derivative,
     Quantity::trace,           Quantity::eligibility, Quantity::learning_signal,
-    Quantity::update_accumulator, Quantity::adam_m,   Quantity::adam_v};
+    Quantity::update_accumulator, Quantity::adam_m,   Quantity::adam_v,
+    Quantity::synaptic_current};
 
 const char* to_string(Quantity quantity);
 inline constexpr size_t index_of(Quantity quantity) { return static_cast<size_t>(quantity); }

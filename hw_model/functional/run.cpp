@@ -24,7 +24,10 @@ Recording run_network(const model::NetworkModel<Ops>& model, Ops ops, const Inpu
     rec.spikes.push_back(sim.spikes());
     for (const auto& y : sim.readouts()) rec.readouts.push_back(real(ops, y));
     if (record_voltages)
-      for (const auto& s : sim.neurons()) rec.voltages.push_back(real(ops, s.v));
+      for (const auto& s : sim.neurons()) {
+        rec.voltages.push_back(real(ops, s.v));
+        rec.currents.push_back(real(ops, s.i));
+      }
   }
   rec.synaptic_events = sim.synaptic_events();
   rec.saturations = saturations_of(ops);

@@ -56,7 +56,7 @@ void Simulator<Ops>::step(const std::vector<uint32_t>& active_inputs) {
     readout_[k] = readout_step(ops, model_.readouts[k], readout_[k], input, key);
   }
 
-  // v[t+1] from x[t] and z[t] (eq. 20).
+  // v[t+1] from x[t] and z[t] (eq. 20; CUBA through i[t+1], neuron.hpp).
   std::fill(neuron_input_.begin(), neuron_input_.end(), typename Ops::WeightSum{});
   synaptic_events_ += deliver(model_.input_synapses, active_inputs, ops, neuron_input_);
   synaptic_events_ += deliver(model_.recurrent_synapses, spikes_, ops, neuron_input_);
@@ -65,8 +65,7 @@ void Simulator<Ops>::step(const std::vector<uint32_t>& active_inputs) {
   spikes_.clear();
   for (uint32_t j = 0; j < n_neurons; ++j) {
     key.index = j;
-    const auto input = arith::from_weight_sum<Quantity::voltage>(
-        ops, neuron_input_[j], key.with_stream(arith::kStreamSynapticInput));
+    const auto input = arith::synaptic_drive(ops, model_.neurons[j], state_[j], neuron_input_[j], key);
     spiking_step(ops, model_.neurons[j], state_[j], input, key);
     if (state_[j].z) spikes_.push_back(j);
   }

@@ -38,8 +38,8 @@ std::string ChipConfig::problem() const {
   for (const auto& m : neuron_models)
     if (const std::string bad = text_problem(m); !bad.empty()) return "neuron_models: a name " + bad;
   for (const auto& m : neuron_models)
-    if (m != "lif" && m != "alif" && m != "readout")
-      return "neuron_models: unknown model '" + m + "' (expected lif, alif or readout)";
+    if (m != "lif" && m != "alif" && m != "cuba_lif" && m != "readout")
+      return "neuron_models: unknown model '" + m + "' (expected lif, alif, cuba_lif or readout)";
   return {};
 }
 

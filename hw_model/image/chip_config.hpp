@@ -48,7 +48,7 @@ struct ChipConfig {
   double energy_hop_east_west_pj = 4.0;
   double energy_hop_north_south_pj = 4.0;
   // Neuron models the cores implement: any of "lif", "alif", "readout".
-  std::vector<std::string> neuron_models{"lif", "alif", "readout"};
+  std::vector<std::string> neuron_models{"lif", "alif", "cuba_lif", "readout"};
 
   uint32_t tiles() const { return mesh_width * mesh_height; }
   bool supports(const std::string& neuron_model) const;

@@ -39,6 +39,23 @@ std::string tag_name(uint32_t t) {
   return s;
 }
 
+// ---- issue #14: the neuron flags byte of NEUR's CUBA block (version 4) ----
+constexpr uint8_t kFlagCurrentBased = 1, kFlagResetToZero = 2, kFlagNoLeak = 4;
+constexpr uint8_t kKnownNeuronFlags = kFlagCurrentBased | kFlagResetToZero | kFlagNoLeak;
+
+uint8_t neuron_flags(const arith::SpikingParams<arith::FixedOps>& p) {
+  return static_cast<uint8_t>((p.current_based ? kFlagCurrentBased : 0) | (p.reset_to_zero ? kFlagResetToZero : 0) |
+                              (p.leaky ? 0 : kFlagNoLeak));
+}
+
+void set_neuron_flags(ByteReader& r, uint8_t flags, arith::SpikingParams<arith::FixedOps>& p) {
+  if (flags & ~kKnownNeuronFlags) r.fail("unknown neuron flags " + std::to_string(flags));
+  p.current_based = (flags & kFlagCurrentBased) != 0;
+  p.reset_to_zero = (flags & kFlagResetToZero) != 0;
+  p.leaky = (flags & kFlagNoLeak) == 0;
+}
+// ---- end issue #14 ----
+
 // ---- writers, one per section ------------------------------------------------------------------
 void put_chip(ByteWriter& w, const ChipConfig& chip) {
   w.str(chip.name);
@@ -50,16 +67,25 @@ void put_chip(ByteWriter& w, const ChipConfig& chip) {
 }
 
 // QUNT holds the quantities every image had (up to update_accumulator); Adam's formats travel in
-// LERN's optimizer block (version 3), so QUNT's layout is the same in every version.
+// LERN's optimizer block (version 3); version 4 adds synaptic_current's after them (issue #14).
 constexpr size_t kQuntQuantities = arith::index_of(Quantity::update_accumulator) + 1;
 
+// issue #14, version 4: the synaptic current's format follows them in QUNT.
+void put_format(ByteWriter& w, const arith::QuantConfig& q, Quantity quantity) {
+  w.u8(static_cast<uint8_t>(q[quantity].width));
+  w.u8(static_cast<uint8_t>(q[quantity].frac));
+  w.u8(q[quantity].is_signed ? 1 : 0);
+}
+
+void get_format(ByteReader& r, arith::QuantConfig& q, Quantity quantity) {
+  q[quantity].width = r.u8();
+  q[quantity].frac = r.u8();
+  q[quantity].is_signed = r.u8() != 0;
+}
+
 void put_quant(ByteWriter& w, const arith::QuantConfig& q) {
-  for (size_t i = 0; i < kQuntQuantities; ++i) {
-    const Quantity quantity = arith::kAllQuantities[i];
-    w.u8(static_cast<uint8_t>(q[quantity].width));
-    w.u8(static_cast<uint8_t>(q[quantity].frac));
-    w.u8(q[quantity].is_signed ? 1 : 0);
-  }
+  for (size_t i = 0; i < kQuntQuantities; ++i) put_format(w, q, arith::kAllQuantities[i]);
+  put_format(w, q, Quantity::synaptic_current);  // version 4
   w.u8(static_cast<uint8_t>(q.rounding));
   w.u8(static_cast<uint8_t>(q.update_rounding));
   w.u8(q.weight_exponents ? 1 : 0);
@@ -71,11 +97,7 @@ void put_quant(ByteWriter& w, const arith::QuantConfig& q) {
 constexpr Quantity kOptimizerBlockQuantities[] = {Quantity::adam_m, Quantity::adam_v};
 
 void put_optimizer_block(ByteWriter& w, const arith::QuantConfig& q) {
-  for (Quantity quantity : kOptimizerBlockQuantities) {
-    w.u8(static_cast<uint8_t>(q[quantity].width));
-    w.u8(static_cast<uint8_t>(q[quantity].frac));
-    w.u8(q[quantity].is_signed ? 1 : 0);
-  }
+  for (Quantity quantity : kOptimizerBlockQuantities) put_format(w, q, quantity);
 }
 
 void get_optimizer_block(ByteReader& r, arith::QuantConfig& q) {
@@ -155,6 +177,11 @@ void put_section(ByteWriter& w, const ChipImage& im, uint32_t section) {
         put_raw(o, p.gamma);
         o.u32(p.refractory_steps);
         o.u8(p.adaptive ? 1 : 0);
+        // ---- issue #14, version 4: the CUBA block ----
+        o.u8(neuron_flags(p));
+        put_raw(o, p.alpha_syn);
+        put_raw(o, p.bias);
+        // ---- end issue #14 ----
       });
       w.vec(net.readouts, [](ByteWriter& o, const arith::ReadoutParams<arith::FixedOps>& p) {
         put_raw(o, p.kappa);
@@ -237,14 +264,11 @@ ChipConfig get_chip(ByteReader& r) {
   return chip;
 }
 
-arith::QuantConfig get_quant(ByteReader& r) {
+arith::QuantConfig get_quant(ByteReader& r, uint32_t version) {
   arith::QuantConfig q;
-  for (size_t i = 0; i < kQuntQuantities; ++i) {
-    const Quantity quantity = arith::kAllQuantities[i];
-    q[quantity].width = r.u8();
-    q[quantity].frac = r.u8();
-    q[quantity].is_signed = r.u8() != 0;
-  }
+  for (size_t i = 0; i < kQuntQuantities; ++i) get_format(r, q, arith::kAllQuantities[i]);
+  // issue #14: versions 2 and 3 have no synaptic_current format; it keeps the default.
+  if (version >= kImageFormatCubaVersion) get_format(r, q, Quantity::synaptic_current);
   const uint8_t rounding = r.u8(), update_rounding = r.u8();
   if (rounding > 2 || update_rounding > 2) r.fail("unknown rounding mode");
   q.rounding = static_cast<arith::Rounding>(rounding);
@@ -320,7 +344,7 @@ void read_section(ByteReader& r, uint32_t version, uint32_t section, ChipImage& 
   auto& net = im.network;
   switch (section) {
     case 0: im.chip = get_chip(r); break;
-    case 1: im.quant = get_quant(r); break;
+    case 1: im.quant = get_quant(r, version); break;
     case 2:
       net.name = get_name(r, "network name");
       net.seed = r.u64();
@@ -344,7 +368,7 @@ void read_section(ByteReader& r, uint32_t version, uint32_t section, ChipImage& 
       break;
     case 3: core_slices = r.vec<Slice>(21, get_slice); break;
     case 4:
-      net.neurons = r.vec<arith::SpikingParams<arith::FixedOps>>(29, [](ByteReader& i) {
+      net.neurons = r.vec<arith::SpikingParams<arith::FixedOps>>(29, [version](ByteReader& i) {
         arith::SpikingParams<arith::FixedOps> p;
         p.alpha = get_raw<Quantity::decay>(i);
         p.v_th = get_raw<Quantity::voltage>(i);
@@ -356,6 +380,13 @@ void read_section(ByteReader& r, uint32_t version, uint32_t section, ChipImage& 
         if (refractory > 0xffff) i.fail("refractory steps out of range");
         p.refractory_steps = static_cast<uint16_t>(refractory);
         p.adaptive = i.u8() != 0;
+        // ---- issue #14, version 4: the CUBA block ----
+        if (version >= kImageFormatCubaVersion) {
+          set_neuron_flags(i, i.u8(), p);
+          p.alpha_syn = get_raw<Quantity::decay>(i);
+          p.bias = get_raw<Quantity::voltage>(i);
+        }
+        // ---- end issue #14 ----
         return p;
       });
       net.readouts = r.vec<arith::ReadoutParams<arith::FixedOps>>(8, [](ByteReader& i) {

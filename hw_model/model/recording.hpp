@@ -19,6 +19,7 @@ struct Recording {
   std::vector<std::vector<uint32_t>> spikes;  // [step] -> neurons that fired in that step
   std::vector<double> readouts;               // [step * n_readouts + k], y after the step
   std::vector<double> voltages;               // [step * n_neurons + j] when requested
+  std::vector<double> currents;               // CUBA's synaptic current i, alike (0 for LIF/ALIF)
   uint64_t synaptic_events = 0;
   arith::SaturationCounts saturations;        // fixed mode only
 };

@@ -66,8 +66,7 @@ CoreOps CoreDatapath::update(uint64_t step, uint64_t seed, std::vector<uint32_t>
   for (uint32_t i = 0; i < program_->neuron_count; ++i) {
     const uint32_t j = program_->neuron_first + i;
     key.index = j;
-    const auto input = arith::from_weight_sum<arith::Quantity::voltage>(
-        ops, neuron_input_[i], key.with_stream(arith::kStreamSynapticInput));
+    const auto input = arith::synaptic_drive(ops, net.neurons[j], state_->neurons[j], neuron_input_[i], key);
     arith::spiking_step(ops, net.neurons[j], state_->neurons[j], input, key);
     if (state_->neurons[j].z) spikes.push_back(j);
   }

@@ -163,7 +163,10 @@ model::Recording run_network_timed(TimedChip& chip, const image::ChipImage& plac
     rec.spikes.push_back(chip.spikes());
     for (const auto& y : chip.readouts()) rec.readouts.push_back(arith::real(ops, y));
     if (record_voltages)
-      for (const auto& s : chip.neurons()) rec.voltages.push_back(arith::real(ops, s.v));
+      for (const auto& s : chip.neurons()) {
+        rec.voltages.push_back(arith::real(ops, s.v));
+        rec.currents.push_back(arith::real(ops, s.i));
+      }
   }
   rec.synaptic_events = chip.synaptic_events();
   rec.saturations = *ops.sat;

@@ -19,8 +19,8 @@ void add_nir_import_options(po::options_description& opts) {
        "NIR: euler (alpha = 1 - dt/tau, input scale r dt/tau; what snnTorch and Norse simulate) or exact (alpha = exp(-dt/tau), "
        "input scale r (1 - alpha))")
       ("reset", po::value<std::string>()->default_value("zero"),
-       "NIR: zero (NIR's v_reset; refused, nchip's lif cannot) or subtract (v -= v_th, as e-prop and snnTorch's "
-       "reset_mechanism='subtract')")
+       "NIR: zero (v = 0 after a spike, NIR's v_reset = 0) or subtract (v -= v_th, as e-prop and snnTorch's "
+       "reset_mechanism='subtract'; the only one nchip train learns); nchip's own export records it per population")
       ("drop-self-connections", "NIR: drop i -> i weights of recurrent matrices (nchip has none) instead of refusing")
       ("time-unit", po::value<std::string>()->default_value("s"),
        "NIR: unit of the file's time constants and delays, s (snnTorch, Norse, Rockpool) or ms");

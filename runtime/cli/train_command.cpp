@@ -146,9 +146,9 @@ std::string saturation_summary(const TrainResult& r) {
 std::string formats_line(const arith::QuantConfig& q) {
   std::string out = "formats:";
   for (arith::Quantity quantity : arith::kAllQuantities) {
+    if (quantity == arith::Quantity::adam_m || quantity == arith::Quantity::adam_v) continue;
     out += fmt::format(" {} {}{}", arith::to_string(quantity), q[quantity].describe(),
-                       quantity == arith::Quantity::update_accumulator ? ";" : ",");
-    if (quantity == arith::Quantity::update_accumulator) break;
+                       quantity == arith::kAllQuantities.back() ? ";" : ",");
   }
   return out + fmt::format(" rounding {}, update_rounding {}", arith::to_string(q.rounding),
                            arith::to_string(q.update_rounding));

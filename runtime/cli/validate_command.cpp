@@ -22,7 +22,8 @@ namespace {
 std::string neuron_text(const ir::Network& net) {
   std::string text;
   for (ir::PopulationType type :
-       {ir::PopulationType::input, ir::PopulationType::lif, ir::PopulationType::alif, ir::PopulationType::readout}) {
+       {ir::PopulationType::input, ir::PopulationType::lif, ir::PopulationType::alif, ir::PopulationType::cuba_lif,
+        ir::PopulationType::readout}) {
     uint64_t n = 0;
     for (const auto& p : net.populations)
       if (p.type == type) n += p.size;

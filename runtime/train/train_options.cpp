@@ -72,7 +72,7 @@ void apply_default_lr(TrainOptions& o, uint32_t recurrent_neurons) {
 uint32_t recurrent_neuron_count(const ir::Network& network) {
   uint32_t n = 0;
   for (const auto& p : network.populations)
-    if (p.type == ir::PopulationType::lif || p.type == ir::PopulationType::alif) n += p.size;
+    if (ir::is_spiking(p.type)) n += p.size;
   return n;
 }
 

@@ -17,6 +17,7 @@
 #include "hw_model/functional/simulator.hpp"
 #include "hw_model/learning/eprop_engine.hpp"
 #include "hw_model/learning/projection_lr_shift.hpp"
+#include "hw_model/learning/trainable_neurons.hpp"
 #include "runtime/backend/systemc_trainer_backend.hpp"
 #include "runtime/tasks/task.hpp"
 #include "runtime/train/bptt_learner.hpp"
@@ -103,6 +104,9 @@ class TrainingRun {
     task_ = make_training_task(o);
     require_task_shape(network.name, model_.n_inputs, model_.n_readouts(), *task_);
     if (model_.n_neurons() == 0) throw InputError("network '" + network.name + "' has no spiking neurons");
+    if (!evaluation_only)
+      if (const std::string why = learning::untrainable_population(model_); !why.empty())
+        throw InputError("network '" + network.name + "': " + why);
     if constexpr (std::is_same_v<Ops, arith::FixedOps>) {
       const std::string problem = evaluation_only ? std::string() : update_reach(network, model_, o).problem;
       if (!problem.empty()) throw InputError(problem);
@@ -484,7 +488,7 @@ void check_fits_task(const ir::Network& network, const TrainOptions& o) {
   // figure: 10^8 steps of store-recall measured about 8 GB (issue #15 row 12).
   uint64_t neurons = 0;
   for (const auto& p : network.populations)
-    if (p.type == ir::PopulationType::lif || p.type == ir::PopulationType::alif) neurons += p.size;
+    if (ir::is_spiking(p.type)) neurons += p.size;
   const double per_step = 64.0 + 16.0 * static_cast<double>(task->n_outputs() + readouts) +
                           (o.algorithm == Algorithm::bptt ? 56.0 : 8.0) * static_cast<double>(neurons);
   ir::check_memory(per_step * task->steps(), fmt::format("a trial of {} steps", task->steps()));

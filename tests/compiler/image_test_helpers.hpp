@@ -40,6 +40,9 @@ inline void require_same_model(const model::NetworkModel<arith::FixedOps>& a,
     REQUIRE(p.gamma.raw == q.gamma.raw);
     REQUIRE(p.refractory_steps == q.refractory_steps);
     REQUIRE(p.adaptive == q.adaptive);
+    REQUIRE(p.current_based == q.current_based);
+    REQUIRE(p.alpha_syn.raw == q.alpha_syn.raw);
+    REQUIRE(p.bias.raw == q.bias.raw);
   }
   REQUIRE(a.readouts.size() == b.readouts.size());
   for (size_t k = 0; k < a.readouts.size(); ++k) {

@@ -75,7 +75,8 @@ inline void require_identical(const ir::Network& a, const ir::Network& b) {
     const ir::Population& q = b.populations[i];
     for (auto field :
          {&ir::Population::tau_m_ms, &ir::Population::v_th, &ir::Population::t_ref_ms,
-          &ir::Population::tau_a_ms, &ir::Population::beta, &ir::Population::tau_out_ms})
+          &ir::Population::tau_a_ms, &ir::Population::beta, &ir::Population::tau_out_ms,
+          &ir::Population::tau_syn_ms})
       CHECK(same_bits(p.*field, q.*field));
     for (size_t k = 0; k < p.bias.size(); ++k) CHECK(same_bits(p.bias[k], q.bias[k]));
   }

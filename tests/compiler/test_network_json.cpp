@@ -118,6 +118,27 @@ TEST_CASE("write then read gives the same network, bit for bit", "[compiler][net
     CHECK(std::signbit(back.populations[1].t_ref_ms));
     CHECK(ir::network_to_json(back) == text);
   }
+  SECTION("a cuba_lif population with its current decay and bias currents (issue #14)") {
+    ir::Network net = ir::parse_network_json(valid_network().dump(), "net.json");
+    ir::Population cuba = test::population("cuba", ir::PopulationType::cuba_lif, 2);
+    cuba.tau_syn_ms = 1.0 / 7.0;
+    cuba.bias = {0.125, -1e-9};
+    cuba.reset = ir::ResetMode::zero;
+    cuba.v_leak = -0.25;
+    net.populations.push_back(cuba);
+    ir::Population if_pop = test::population("if", ir::PopulationType::lif, 1);
+    if_pop.leak = false;
+    net.populations.push_back(if_pop);
+    const std::string text = ir::network_to_json(net);
+    CHECK(text.find("\"type\": \"cuba_lif\"") != std::string::npos);
+    const ir::Network back = ir::parse_network_json(text, "written");
+    require_identical(back, net);
+    CHECK(back.populations[back.populations.size() - 2].tau_syn_ms == 1.0 / 7.0);
+    CHECK(back.populations[back.populations.size() - 2].bias == std::vector<double>{0.125, -1e-9});
+    CHECK(back.populations[back.populations.size() - 2].reset == ir::ResetMode::zero);
+    CHECK(back.populations.back().leak == false);
+    CHECK(text.find("\"leak\": false") != std::string::npos);
+  }
 }
 
 TEST_CASE("the writer is canonical: same network, same bytes", "[compiler][network_json]") {

@@ -95,7 +95,7 @@ TEST_CASE("unknown population type", "[compiler][network_json]") {
   doc["populations"][1]["type"] = "lifx";
   CHECK(error_of(doc) ==
         "net.json: /populations/1/type: unknown population type 'lifx' "
-        "(expected input, lif, alif or readout)");
+        "(expected input, lif, alif, cuba_lif or readout)");
 }
 
 TEST_CASE("missing required fields", "[compiler][network_json]") {
@@ -134,17 +134,38 @@ TEST_CASE("unknown keys and parameters of another type are refused", "[compiler]
           "net.json: /populations/1/beta: 'beta' does not apply to a lif "
           "population (only to alif)");
   }
+  SECTION("tau_syn_ms on a lif (only a cuba_lif has a synaptic current)") {
+    doc["populations"][1]["tau_syn_ms"] = 5;
+    CHECK(error_of(doc) ==
+          "net.json: /populations/1/tau_syn_ms: 'tau_syn_ms' does not apply to a lif "
+          "population (only to cuba_lif)");
+  }
+  SECTION("reset on a readout") {
+    doc["populations"][3]["reset"] = "zero";
+    CHECK(error_of(doc) ==
+          "net.json: /populations/3/reset: 'reset' does not apply to a readout "
+          "population (only to lif, alif or cuba_lif)");
+  }
+  SECTION("an unknown reset") {
+    doc["populations"][1]["reset"] = "clear";
+    CHECK(error_of(doc) == "net.json: /populations/1/reset: unknown reset 'clear' (expected subtract or zero)");
+  }
+  SECTION("v_leak without a leak") {
+    doc["populations"][1]["leak"] = false;
+    doc["populations"][1]["v_leak"] = 0.5;
+    CHECK_THAT(error_of(doc), Catch::StartsWith("net.json: /populations/1/v_leak: v_leak = 0.5 needs a leak"));
+  }
   SECTION("tau_m_ms on an input") {
     doc["populations"][0]["tau_m_ms"] = 10;
     CHECK(error_of(doc) ==
           "net.json: /populations/0/tau_m_ms: 'tau_m_ms' does not apply to an "
-          "input population (only to lif or alif)");
+          "input population (only to lif, alif or cuba_lif)");
   }
   SECTION("a typo gets a suggestion") {
     doc["populations"][1]["tau_m"] = 10;
     CHECK(error_of(doc) ==
           "net.json: /populations/1/tau_m: unknown key 'tau_m' (a lif population takes name, "
-          "type, size, tau_m_ms, v_th or t_ref_ms; did you mean 'tau_m_ms'?)");
+          "type, size, tau_m_ms, v_th, t_ref_ms, bias, v_leak, reset or leak; did you mean 'tau_m_ms'?)");
   }
   SECTION("top level") {
     doc["sead"] = 3;
@@ -315,8 +336,8 @@ TEST_CASE("empty networks are refused", "[compiler][network_json]") {
   CHECK(error_of(R"({"populations": []})") ==
         "net.json: /populations: the network has no populations");
   CHECK(error_of(R"({"populations": [{"name": "in", "type": "input", "size": 4}]})") ==
-        "net.json: /populations: the network has only input populations; it needs a lif, alif "
-        "or readout population");
+        "net.json: /populations: the network has only input populations; it needs a lif, alif, "
+        "cuba_lif or readout population");
   // The smallest acceptable network: one neuron population, no projections.
   CHECK(error_of(R"({"populations": [{"name": "a", "type": "lif", "size": 1}]})") == "<no error>");
 }

@@ -9,6 +9,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "nir_cuba_fixture.hpp"
 #include "nir_fixture.hpp"
 #include "support/cli_runner.hpp"
 
@@ -235,9 +236,16 @@ TEST_CASE("malformed NIR files: one line on stderr, exit code 2, nothing written
   const auto nodt = run_nchip("import " + dir + "/if.nir -o " + dir + "/out.json --reset subtract", dir);
   CHECK(nodt.exit_code == 2);
   CHECK(nodt.err.find("--dt-ms is required") != std::string::npos);
-  const auto zero = run_nchip("run " + dir + "/ok.nir --dt-ms 1", dir);
+  // --reset zero (the default) runs on the chip; a v_reset it cannot honour is refused.
+  CHECK(run_nchip("run " + dir + "/ok.nir --dt-ms 1", dir).exit_code == 0);
+  {
+    auto f = fixture();
+    f.nodes[2].scalar("v_reset", 0.25);
+    f.write(dir + "/v_reset.nir");
+  }
+  const auto zero = run_nchip("run " + dir + "/v_reset.nir --dt-ms 1", dir);
   CHECK(zero.exit_code == 2);
-  CHECK(zero.err.find("--reset subtract") != std::string::npos);
+  CHECK(zero.err.find("--reset zero: v_reset = 0.25") != std::string::npos);
   // NIR flags on a JSON network are a mistake, not ignored.
   const auto json_flag = run_nchip("validate " + source_path("examples/networks/store_recall.json") + " --dt-ms 1", dir);
   CHECK(json_flag.exit_code == 2);
@@ -262,4 +270,31 @@ TEST_CASE("an example network with refractoriness exports, runs and trains from 
   INFO(t.err);
   CHECK(t.exit_code == 0);
   CHECK(std::filesystem::exists(dir + "/train/trained.json"));
+}
+
+// Issue #14 from the command line: a snnTorch-shaped CubaLIF file imports (the table names what
+// each node became), runs in fixed point, compiles for the Loihi-like chip, and training it is
+// refused in one line (exit 2) because e-prop has no CUBA eligibility here.
+TEST_CASE("a NIR CubaLIF network imports and runs and compiles from the CLI and training it is refused") {
+  const std::string dir = scratch_dir("nir_cli_cuba");
+  snntorch_cuba_fixture(snntorch_cuba_weights(true)).write(dir + "/cuba.nir");
+  const auto imp = run_nchip("import " + dir + "/cuba.nir -o " + dir + "/cuba.json", dir);
+  INFO(imp.err);
+  REQUIRE(imp.exit_code == 0);
+  CHECK(imp.out.find("cuba_lif population 'rec' (40), reset zero") != std::string::npos);
+  CHECK(imp.out.find("alpha_syn 0.8") != std::string::npos);
+  const auto run = run_nchip("run " + dir + "/cuba.nir --mode fixed --steps 50", dir);
+  CHECK(run.exit_code == 0);
+  const auto compiled = run_nchip("compile " + dir + "/cuba.json --chip " + source_path("examples/chips/loihi_like.json") +
+                                      " -o " + dir + "/cuba.nchip",
+                                  dir);
+  CHECK(compiled.exit_code == 0);
+  const auto train = run_nchip("train --task pattern-generation --inputs 12 --groups 4 --net " + dir +
+                                   "/cuba.json --iterations 1 --out " + dir +
+                                   "/train",
+                               dir);
+  CHECK(train.exit_code == 2);
+  CHECK(train.err.find("population 'out' (cuba_lif): e-prop here has eligibility traces for lif and alif only") !=
+        std::string::npos);
+  CHECK(!std::filesystem::exists(dir + "/train/metrics.json"));
 }

@@ -186,9 +186,9 @@ TEST_CASE("NIR malformed inputs: one line naming the HDF5 path", "[nir]") {
     const std::string e = import_error(f, "nir_bad_unknown");
     CHECK(e.find("/node/nodes/lif: node 'lif' (Izhikevich): unknown NIR node type; supported: Input") != std::string::npos);
   }
-  SECTION("unsupported CubaLIF says why") {
+  SECTION("unsupported CubaLI says why") {
     NirFixture f = test::lif_fixture(0.002, 1.0, 1.0);
-    f.nodes[2].type = "CubaLIF";
+    f.nodes[2].type = "CubaLI";
     CHECK(import_error(f, "nir_bad_cuba").find("no synaptic current state") != std::string::npos);
   }
   SECTION("shape mismatch") {
@@ -216,16 +216,12 @@ TEST_CASE("NIR malformed inputs: one line naming the HDF5 path", "[nir]") {
     NirFixture f = test::lif_fixture(0.002, 1.0, 1.0, {1, 2, NAN, 4, 5, 6});
     CHECK(import_error(f, "nir_bad_nan").find("/node/nodes/w: node 'w' (Linear): weight[2] is not finite") != std::string::npos);
   }
-  SECTION("reset to zero is refused, not silently changed") {
+  SECTION("reset to zero with a non-zero v_reset is refused, not silently changed") {
     nir::ImportOptions o = subtract(1.0);
     o.reset = nir::ResetMode::zero;
-    CHECK(import_error(test::lif_fixture(0.002, 1.0, 1.0), "nir_bad_reset", o).find("--reset subtract") != std::string::npos);
-  }
-  SECTION("bias into a lif") {
     NirFixture f = test::lif_fixture(0.002, 1.0, 1.0);
-    f.nodes[1].type = "Affine";
-    f.nodes[1].p("bias", {0.5, 0.0});
-    CHECK(import_error(f, "nir_bad_bias").find("no bias current") != std::string::npos);
+    f.nodes[2].scalar("v_reset", 0.25);
+    CHECK(import_error(f, "nir_bad_reset", o).find("--reset zero: v_reset = 0.25") != std::string::npos);
   }
   SECTION("edges that are not (source, target) pairs") {
     const std::string path = dir + "/edges3.nir";

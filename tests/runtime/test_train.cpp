@@ -3,9 +3,11 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <string>
 
 #include "compiler/ir/network_json.hpp"
 #include "compiler/lower.hpp"
+#include "hw_model/error.hpp"
 #include "runtime/train/trainer.hpp"
 #include "tests/runtime/train_test_helpers.hpp"
 
@@ -109,4 +111,46 @@ TEST_CASE("a too-large learning rate saturates weights at the format's rails, co
     on_rail += (w == 32767 * lsb || w == -32768 * lsb);
   }
   CHECK(on_rail > 0);
+}
+
+// Issue #14: e-prop has no eligibility for CUBA neurons yet, so training one is refused in one line
+// naming the population, by either algorithm and in either mode, before any work is done.
+TEST_CASE("training a cuba_lif population is refused in one line naming it") {
+  ir::Network net = test::small_pattern_network();
+  net.populations[1].type = ir::PopulationType::cuba_lif;
+  for (auto mode : {TrainMode::float_reference, TrainMode::fixed_chip})
+    for (auto algorithm : {runtime::Algorithm::eprop, runtime::Algorithm::bptt}) {
+      if (mode == TrainMode::fixed_chip && algorithm == runtime::Algorithm::bptt) continue;
+      auto o = test::small_pattern_options(mode);
+      o.algorithm = algorithm;
+      try {
+        runtime::train(net, o, nullptr, nullptr);
+        FAIL("trained");
+      } catch (const InputError& e) {
+        CHECK(std::string(e.what()) ==
+              "network 'pg_small': population 'rec' (cuba_lif): e-prop here has eligibility traces for lif and "
+              "alif only (eq. 22-28); a current-based neuron needs the synaptic filter in its trace, which is not "
+              "built: it can be compiled and run, not trained");
+      }
+    }
+}
+
+TEST_CASE("training a population that resets to zero or has no leak is refused in one line naming it") {
+  ir::Network net = test::small_pattern_network();
+  net.populations[1].reset = ir::ResetMode::zero;
+  auto o = test::small_pattern_options(TrainMode::fixed_chip);
+  try {
+    runtime::train(net, o, nullptr, nullptr);
+    FAIL("trained");
+  } catch (const InputError& e) {
+    CHECK_THAT(std::string(e.what()), Catch::StartsWith("network 'pg_small': population 'rec' (reset zero): "));
+  }
+  net.populations[1].reset = ir::ResetMode::subtract;
+  net.populations[1].leak = false;
+  try {
+    runtime::train(net, o, nullptr, nullptr);
+    FAIL("trained");
+  } catch (const InputError& e) {
+    CHECK_THAT(std::string(e.what()), Catch::StartsWith("network 'pg_small': population 'rec' (leak false, IF): "));
+  }
 }

@@ -281,7 +281,8 @@ TEST_CASE("compile and train use one set of default formats: an image compiled w
   // The header names the effective format of every quantity.
   const std::string header =
       "formats: weight s16.12, voltage s24.16, adaptation u24.16, decay u24.24, gain u24.16, pseudo_derivative u16.16, "
-      "trace u24.16, eligibility s24.16, learning_signal s16.12, update_accumulator s32.16; rounding nearest, "
+      "trace u24.16, eligibility s24.16, learning_signal s16.12, update_accumulator s32.16, synaptic_current s24.16; "
+      "rounding nearest, "
       "update_rounding nearest\n";
   CHECK(a.out.find(header) != std::string::npos);
   CHECK(b.out.find(header) != std::string::npos);

@@ -4,6 +4,8 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
@@ -18,6 +20,8 @@ namespace nchip::test {
 
 struct RandomNetworkSpec {
   uint32_t inputs = 12, lif = 12, alif = 6, readouts = 2;
+  uint32_t cuba = 0;  // > 0: a cuba_lif population (with a bias) wired to in, lif and out
+  bool neuron_options = false;  // issue #14: cuba resets to zero, lif has v_leak, and an IF population
   double gain = 1.5, probability = 0.5;
   uint64_t seed = 1;
 };
@@ -40,6 +44,22 @@ inline ir::Network random_network(const RandomNetworkSpec& s) {
         {{"source", "alif"}, {"target", "lif"}, {"init", init}, {"plastic", true}},
         {{"source", "lif"}, {"target", "out"}, {"init", init}, {"plastic", true}},
         {{"source", "alif"}, {"target", "out"}, {"init", init}, {"plastic", true}}}}};
+  if (s.cuba > 0) {
+    std::vector<double> bias(s.cuba);
+    for (uint32_t k = 0; k < s.cuba; ++k) bias[k] = 0.01 * (k % 3);
+    doc["populations"].push_back({{"name", "cuba"}, {"type", "cuba_lif"}, {"size", s.cuba}, {"tau_m_ms", 10},
+                                  {"tau_syn_ms", 5}, {"v_th", 0.5}, {"t_ref_ms", 1}, {"bias", bias}});
+    for (auto [src, dst] : {std::pair{"in", "cuba"}, {"cuba", "cuba"}, {"cuba", "lif"}, {"lif", "cuba"}, {"cuba", "out"}})
+      doc["projections"].push_back({{"source", src}, {"target", dst}, {"init", init}, {"plastic", true}});
+  }
+  if (s.neuron_options) {
+    if (s.cuba > 0) doc["populations"][4]["reset"] = "zero";
+    doc["populations"][1]["v_leak"] = 0.2;
+    doc["populations"].push_back({{"name", "if"}, {"type", "lif"}, {"size", 5}, {"leak", false}, {"v_th", 0.5},
+                                  {"reset", "zero"}, {"bias", {0.0, 0.01, 0.0, 0.02, -0.01}}});
+    for (auto [src, dst] : {std::pair{"in", "if"}, {"if", "lif"}, {"if", "out"}})
+      doc["projections"].push_back({{"source", src}, {"target", dst}, {"init", init}, {"plastic", true}});
+  }
   return ir::parse_network_json(doc.dump(), "random.json");
 }
 
@@ -85,6 +105,7 @@ inline void require_bit_identical(systemc::TimedChip& chip, const image::ChipIma
   }
   REQUIRE(s.readouts == f.readouts);  // doubles built from raw integers: == is bit-exact here
   REQUIRE(s.voltages == f.voltages);
+  REQUIRE(s.currents == f.currents);
   REQUIRE(s.synaptic_events == f.synaptic_events);
   REQUIRE(s.saturations == f.saturations);
   CHECK(spikes > 0);  // the comparison means something only if the network is active

@@ -59,3 +59,38 @@ TEST_CASE("bit-identical to functional with stochastic rounding", "[systemc]") {
   auto& chip = systemc::TimedChip::instance(3, 2);
   test::require_bit_identical(chip, image, test::random_inputs(spec.inputs, 300, 0.08, 4), 300, 4);
 }
+
+TEST_CASE("bit-identical to functional with current-based (CUBA) neurons and bias currents", "[systemc]") {
+  test::RandomNetworkSpec spec;
+  spec.cuba = 14;
+  spec.seed = 3;
+  const ir::Network net = test::random_network(spec);
+  const image::ChipImage image = test::compile_for(net, test::small_mesh(3, 3, 7));
+  uint32_t cuba_neurons = 0;
+  for (const auto& p : image.network.neurons) cuba_neurons += p.current_based ? 1 : 0;
+  REQUIRE(cuba_neurons == 14);
+  auto& chip = systemc::TimedChip::instance(3, 3);
+  for (auto rounding : {arith::Rounding::nearest, arith::Rounding::stochastic}) {
+    image::ChipImage im = image;
+    im.quant.rounding = rounding;
+    test::require_bit_identical(chip, im, test::random_inputs(spec.inputs, 200, 0.08, 7), 200, 7);
+  }
+}
+
+TEST_CASE("bit-identical to functional with reset to zero and v_leak and IF neurons", "[systemc]") {
+  test::RandomNetworkSpec spec;
+  spec.cuba = 10;
+  spec.neuron_options = true;
+  spec.seed = 4;
+  const ir::Network net = test::random_network(spec);
+  const image::ChipImage image = test::compile_for(net, test::small_mesh(3, 3, 8));
+  uint32_t zero = 0, no_leak = 0;
+  for (const auto& p : image.network.neurons) {
+    zero += p.reset_to_zero ? 1 : 0;
+    no_leak += p.leaky ? 0 : 1;
+  }
+  REQUIRE(zero == 15);
+  REQUIRE(no_leak == 5);
+  auto& chip = systemc::TimedChip::instance(3, 3);
+  test::require_bit_identical(chip, image, test::random_inputs(spec.inputs, 200, 0.08, 8), 200, 8);
+}

@@ -1,0 +1,158 @@
+// Issue #14 in the chip image (format version 3): CUBA neurons and bias currents survive a round
+// trip, version 2 images (no synaptic current format, no CUBA block) still read, and the compiler
+// counts a CUBA neuron's synaptic current word in core memory.
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <cstring>
+#include <string>
+
+#include "compiler/image_network.hpp"
+#include "compiler/lower.hpp"
+#include "compiler/report.hpp"
+#include "hw_model/image/checksum.hpp"
+#include "hw_model/image/chip_image.hpp"
+#include "image_test_helpers.hpp"
+#include "mapping_test_helpers.hpp"
+
+using namespace nchip;
+using T = ir::PopulationType;
+
+namespace {
+
+ir::Network cuba_network(T hidden_type) {
+  ir::Network net;
+  net.name = "cuba";
+  net.populations = {test::pop("in", T::input, 10), test::pop("hid", hidden_type, 13), test::pop("lif", T::lif, 5),
+                     test::pop("out", T::readout, 2)};
+  if (hidden_type == T::cuba_lif) {
+    net.populations[1].tau_syn_ms = 4.0;
+    for (uint32_t k = 0; k < 13; ++k) net.populations[1].bias.push_back(0.01 * k);
+  }
+  net.projections = {test::dense(net, "in", "hid"), test::sparse(net, "hid", "hid", 0.3, 2),
+                     test::dense(net, "hid", "lif"), test::dense(net, "lif", "out")};
+  return net;
+}
+
+image::ChipImage compile(T hidden_type) {
+  return compiler::compile_network(cuba_network(hidden_type), test::tiny_chip(3, 2, 8), arith::QuantConfig{});
+}
+
+uint64_t get_le(const std::string& b, size_t at, int n) {
+  uint64_t v = 0;
+  for (int i = 0; i < n; ++i) v |= uint64_t{static_cast<uint8_t>(b[at + i])} << (8 * i);
+  return v;
+}
+void put_le(std::string& b, size_t at, uint64_t v, int n) {
+  for (int i = 0; i < n; ++i) b[at + i] = static_cast<char>(v >> (8 * i));
+}
+
+// The same image laid out as format version 2 wrote it: QUNT without the synaptic_current format
+// (the 11th of its 3-byte formats), NEUR's neuron records without the CUBA block (38 -> 29 bytes).
+std::string as_version_2(const std::string& v3) {
+  constexpr size_t kHeader = 40, kV3Neuron = 38, kV2Neuron = 29;
+  std::string out = v3.substr(0, kHeader);
+  put_le(out, 8, 2, 4);
+  size_t at = kHeader;
+  for (int section = 0; section < 10; ++section) {
+    const uint64_t length = get_le(v3, at + 4, 8);
+    std::string payload = v3.substr(at + 12, length);
+    if (section == 1) payload.erase(10 * 3, 3);
+    if (section == 4) {
+      const uint64_t n = get_le(payload, 0, 8);
+      std::string neurons = payload.substr(0, 8);
+      for (uint64_t j = 0; j < n; ++j) neurons += payload.substr(8 + j * kV3Neuron, kV2Neuron);
+      payload = neurons + payload.substr(8 + n * kV3Neuron);
+    }
+    std::string head = v3.substr(at, 12);
+    put_le(head, 4, payload.size(), 8);
+    out += head + payload;
+    at += 12 + length;
+  }
+  put_le(out, 16, out.size() + 8, 8);
+  image::Fnv1a64 h;
+  h.add(out.data(), out.size());
+  out += std::string(8, '\0');
+  put_le(out, out.size() - 8, h.value(), 8);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("a CUBA network's image round-trips its current decay and bias currents") {
+  const image::ChipImage im = compile(T::cuba_lif);
+  uint32_t cuba = 0, with_bias = 0;
+  for (const auto& p : im.network.neurons) {
+    cuba += p.current_based ? 1 : 0;
+    with_bias += p.bias.raw != 0 ? 1 : 0;
+  }
+  CHECK(cuba == 13);
+  CHECK(with_bias == 12);  // neuron 0 has bias 0
+  // exp(-1 / 4) in the default u24.24 decay format.
+  CHECK(im.network.neurons[0].alpha_syn.raw == static_cast<int32_t>(std::lround(std::exp(-0.25) * (1 << 24))));
+  const image::ChipImage back = image::read_image(image::write_image(im), "x");
+  test::require_same_model(back.network, im.network);
+  CHECK(image::write_image(back) == image::write_image(im));
+  // The network read back from the image is a cuba_lif population again, with its constants.
+  const ir::Network outline = compiler::training_network(back).network;
+  REQUIRE(outline.populations[1].type == T::cuba_lif);
+  CHECK(outline.populations[1].tau_syn_ms == Approx(4.0).epsilon(1e-6));
+  CHECK(outline.populations[1].bias.at(5) == Approx(0.05).margin(1e-4));
+  CHECK(outline.populations[2].type == T::lif);
+}
+
+TEST_CASE("a version 2 image still reads: default current format and no CUBA neurons") {
+  const image::ChipImage im = compile(T::lif);
+  const std::string v3 = image::write_image(im);
+  const std::string v2 = as_version_2(v3);
+  REQUIRE(v2.size() == v3.size() - 3 - 9 * im.network.neurons.size());
+  const image::ChipImage back = image::read_image(v2, "old.nchip");
+  test::require_same_model(back.network, im.network);
+  CHECK(back.quant[arith::Quantity::synaptic_current] == arith::QuantConfig{}[arith::Quantity::synaptic_current]);
+  CHECK(image::write_image(back) == v3);
+}
+
+TEST_CASE("the compiler counts one synaptic current word per CUBA neuron in core memory") {
+  const auto lif = compiler::make_report(compile(T::lif));
+  const auto cuba = compiler::make_report(compile(T::cuba_lif));
+  const uint64_t word = arith::QuantConfig{}[arith::Quantity::synaptic_current].width;
+  CHECK(cuba.memory_bits == lif.memory_bits + 13 * word);
+  CHECK(cuba.learning_bits == lif.learning_bits);
+}
+
+TEST_CASE("a chip without cuba_lif refuses a CUBA population in one line") {
+  image::ChipConfig chip = test::tiny_chip(3, 2, 8);
+  chip.neuron_models = {"lif", "alif", "readout"};
+  try {
+    compiler::compile_network(cuba_network(T::cuba_lif), chip, arith::QuantConfig{});
+    FAIL("compiled");
+  } catch (const InputError& e) {
+    CHECK(std::string(e.what()) ==
+          "population 'hid' uses neuron type 'cuba_lif', which chip 'tiny' does not support (neuron_models: lif, "
+          "alif, readout)");
+  }
+}
+
+// tau dv/dt = v_leak - v: with no input v[t] = v_leak (1 - alpha^t) exactly, which the bias
+// (1 - alpha) v_leak reproduces step by step (float: to rounding; the image holds it as the bias).
+TEST_CASE("v_leak becomes the bias (1 - alpha) v_leak and v relaxes to v_leak") {
+  ir::Network net = cuba_network(T::lif);
+  net.populations[1].v_leak = 0.4;
+  net.populations[1].v_th = 10.0;
+  net.populations[1].tau_m_ms = 20.0;
+  const arith::FloatOps f;
+  const auto model = compiler::lower(net, f);
+  const double alpha = std::exp(-1.0 / 20.0);
+  CHECK(model.neurons[0].bias == Approx((1 - alpha) * 0.4).epsilon(1e-15));
+  arith::SpikingState<arith::FloatOps> s;
+  for (int t = 1; t <= 100; ++t) {
+    arith::spiking_step(f, model.neurons[0], s, 0.0, {});
+    REQUIRE(s.v == Approx(0.4 * (1 - std::pow(alpha, t))).epsilon(1e-12));
+  }
+  // Readback: the bias is what the image holds (v_leak folded into it), reset and leak survive.
+  net.populations[1].reset = ir::ResetMode::zero;
+  const auto im = compiler::compile_network(net, test::tiny_chip(3, 2, 8), arith::QuantConfig{});
+  const ir::Network back = compiler::training_network(image::read_image(image::write_image(im), "x")).network;
+  CHECK(back.populations[1].reset == ir::ResetMode::zero);
+  CHECK(back.populations[1].bias.at(0) == Approx((1 - alpha) * 0.4).margin(1e-4));
+}
