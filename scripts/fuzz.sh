@@ -45,9 +45,9 @@ run_one() {
   case $kind in *json|spike_file|sweep_spec) dict=(-dict=tests/fuzz/nchip.dict) ;; esac
   mkdir -p "build-fuzz/corpus/$t"
   # -rss_limit_mb: a parser must refuse what it cannot hold; -timeout: one input may not hang.
-  # asan_suppressions.txt: faults inside (uninstrumented) libhdf5 only; see the file.
+  # The suppressions cover faults and allocations inside (uninstrumented) libhdf5 only; see the files.
   TMPDIR=$scratch ASAN_OPTIONS=detect_leaks=1:suppressions=tests/fuzz/asan_suppressions.txt \
-    UBSAN_OPTIONS=print_stacktrace=1 \
+    LSAN_OPTIONS=suppressions=tests/fuzz/lsan_suppressions.txt UBSAN_OPTIONS=print_stacktrace=1 \
     "build-fuzz/tests/fuzz/$t" -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=60 -max_len=131072 \
       -print_final_stats=1 -artifact_prefix="$findings/$t-" "${dict[@]}" \
       "build-fuzz/corpus/$t" "tests/fuzz/corpus/$kind" >"$logs/$t.log" 2>&1

@@ -2,6 +2,7 @@
 // same trials, and written again to the same bytes (the writer stores no timestamps).
 #include "runtime/data/trial_set_h5.hpp"
 #include "tests/fuzz/fuzz_harness.hpp"
+#include "tests/fuzz/hdf5_ids.hpp"
 
 namespace {
 bool same_set(const nchip::runtime::TrialSet& a, const nchip::runtime::TrialSet& b) {
@@ -23,5 +24,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     fuzz::require(fuzz::read_back(first_out.path()) == fuzz::read_back(second_out.path()),
                   "trial set: the writer is not deterministic");
   });
+  nchip::fuzz::require_hdf5_ids_closed();
   return 0;
 }
