@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Runs every test: builds (Release) and runs the suite, then the same suite under AddressSanitizer
-# and UndefinedBehaviorSanitizer (without the Verilated RTL, whose generated C++ is not ours to
-# sanitize, and without benchmarks). Usage: bash scripts/test.sh [--fast]   (--fast: no sanitizers)
+# Runs every test: builds (Release) and runs the suite, then every fuzz target for a bounded time
+# (scripts/fuzz.sh, clang + libFuzzer; NCHIP_FUZZ_SECONDS per target, default 20), then the same
+# suite under AddressSanitizer and UndefinedBehaviorSanitizer (without the Verilated RTL, whose
+# generated C++ is not ours to sanitize, and without benchmarks).
+# Usage: bash scripts/test.sh [--fast]   (--fast: no fuzzing, no sanitizers)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 jobs=$(nproc 2>/dev/null || echo 2)
@@ -12,6 +14,7 @@ cmake --build build -j"$jobs"
 (cd build && ctest --output-on-failure -j"$jobs" -LE slow)
 
 if [ "${1:-}" != "--fast" ]; then
+  bash scripts/fuzz.sh "${NCHIP_FUZZ_SECONDS:-20}"
   cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DNCHIP_SANITIZE=ON \
         -DNCHIP_BUILD_BENCH=OFF -DNCHIP_BUILD_RTL=OFF >/dev/null
   cmake --build build-asan -j"$jobs"

@@ -8,6 +8,7 @@
 #include <fmt/core.h>
 #include <limits>
 
+#include "compiler/nir/hdf5_number_type.hpp"
 #include "hw_model/error.hpp"
 
 namespace nchip::nir {
@@ -121,6 +122,8 @@ NumericArray Hdf5Reader::read_numeric(const std::string& path) const {
   const H5T_class_t cls = H5Tget_class(type.get());
   if (cls != H5T_INTEGER && cls != H5T_FLOAT)
     fail(file_name_, path, "expected a number or an array of numbers (integer or float dataset)");
+  const std::string type_problem = number_type_problem(type.get());
+  if (!type_problem.empty()) fail(file_name_, path, type_problem);
   NumericArray out;
   out.shape = dataset_shape(dataset.get(), file_name_, path);
   out.values.resize(element_count(out.shape, file_name_, path));

@@ -11,6 +11,7 @@
 #include <type_traits>
 #include <vector>
 
+#include "compiler/nir/hdf5_number_type.hpp"
 #include "hw_model/error.hpp"
 #include "runtime/data/h5_handle.hpp"
 #include "runtime/data/trial_set_h5.hpp"
@@ -62,6 +63,8 @@ class Reader {
     const H5T_class_t cls = H5Tget_class(type.get());
     if (!(cls == H5T_INTEGER || (real && cls == H5T_FLOAT)))
       fail(where, fmt::format("expected {}, got {}", real ? "a number" : "an integer", class_name(cls)));
+    const std::string type_problem = nir::number_type_problem(type.get());
+    if (!type_problem.empty()) fail(where, type_problem);
     const h5::Dataspace space(H5Aget_space(a.get()));
     if (H5Sget_simple_extent_npoints(space.get()) != 1) fail(where, "expected a single value");
     if (cls == H5T_INTEGER) {
@@ -90,6 +93,8 @@ class Reader {
     const H5T_class_t cls = H5Tget_class(type.get());
     if (cls != expected)
       fail(name, fmt::format("expected {} values, got {}", class_name(expected), class_name(cls)));
+    const std::string type_problem = nir::number_type_problem(type.get());
+    if (!type_problem.empty()) fail(name, type_problem);
     const h5::Dataspace space(H5Dget_space(d.get()));
     const int ndims = H5Sget_simple_extent_ndims(space.get());
     if (ndims != rank) fail(name, fmt::format("expected {} dimension{}, got {}", rank, rank == 1 ? "" : "s", ndims));

@@ -9,6 +9,7 @@
 
 #include "compiler/quant_config_json.hpp"
 #include "hw_model/error.hpp"
+#include "hw_model/text_check.hpp"
 #include "runtime/io/atomic_file.hpp"
 
 namespace nchip::runtime::sweep {
@@ -28,8 +29,10 @@ struct Context {
   std::string file;  // spec path, prefix of every message
   std::filesystem::path folder;
   std::function<bool(const std::string&)> is_train_option;
+  // Every message of this reader passes here. Keys, paths and values from the spec are quoted in
+  // it, so control characters are escaped once, here, to keep the message on one line.
   [[noreturn]] void fail(const std::string& at, const std::string& what) const {
-    throw InputError(fmt::format("{}: {}: {}", file, at, what));
+    throw InputError(escaped_text(fmt::format("{}: {}: {}", file, at, what)));
   }
 };
 

@@ -496,3 +496,17 @@ TEST_CASE("NIR time constants in ms (--time-unit ms) give the same network as in
   REQUIRE(a.size() == b.size());
   for (size_t k = 0; k < a.size(); ++k) CHECK(a[k] == Approx(b[k]).epsilon(1e-12));
 }
+
+// Found by tests/fuzz/fuzz_nir: snntorch_like.nir with the float type of /node/nodes/li/r mutated so
+// its exponent and mantissa fields lie beyond its 4 bytes. libhdf5 converted it by those fields and
+// read past its buffer (SEGV, exit 139 from nchip import); the reader now takes IEEE float32/64 only.
+TEST_CASE("NIR a float dataset whose type is not IEEE float32/64 is refused before reading", "[nir]") {
+  const std::string path = test::source_path("tests/compiler/nir_data/fuzz_float_type_beyond_size.nir");
+  std::string message = "no error";
+  try {
+    nir::import_nir_file(path, subtract(1.0));
+  } catch (const InputError& e) {
+    message = e.what();
+  }
+  CHECK(message == path + ": /node/nodes/li/r: stored float type is not IEEE float32 or float64");
+}

@@ -29,6 +29,16 @@ SweepSpec read(const std::string& dir, const std::string& text) {
 
 std::string hash_part(const std::string& id) { return id.substr(id.rfind('-') + 1); }
 
+// The InputError message of reading `text`, or "(no error)".
+std::string error_of(const std::string& dir, const std::string& text) {
+  try {
+    read(dir, text);
+  } catch (const nchip::InputError& e) {
+    return e.what();
+  }
+  return "(no error)";
+}
+
 }  // namespace
 
 TEST_CASE("sweep spec: the cartesian product in spec order, the last axis fastest") {
@@ -97,14 +107,7 @@ TEST_CASE("sweep spec: explicit points and one float reference for all widths") 
 
 TEST_CASE("sweep spec: structural errors name the JSON path") {
   const std::string dir = nchip::test::scratch_dir("sweep_spec_errors");
-  auto error_of = [&](const std::string& text) {
-    try {
-      read(dir, text);
-    } catch (const nchip::InputError& e) {
-      return std::string(e.what());
-    }
-    return std::string("(no error)");
-  };
+  const auto error_of = [&](const std::string& text) { return ::error_of(dir, text); };
   CHECK_THAT(error_of(R"({"task": "pattern-generation", "axes": {"lrr": [1]}})"),
              Catch::Contains("axes.lrr: unknown option 'lrr'"));
   CHECK_THAT(error_of(R"({"task": "pattern-generation", "mode": "fixed", "axes": {"quant.formats.weight.width": [8, 40]}})"),
@@ -114,4 +117,15 @@ TEST_CASE("sweep spec: structural errors name the JSON path") {
   CHECK_THAT(error_of(R"({"task": "pattern-generation", "out": "x", "axes": {"lr": [0.1]}})"),
              Catch::Contains("out: 'out' is set by nchip sweep"));
   CHECK_THAT(error_of(R"({"task": "pattern-generation"})"), Catch::Contains("exactly one of \"axes\""));
+}
+
+// Found by tests/fuzz/fuzz_sweep_spec: a key with a newline ("itera\nons") was echoed raw, so the
+// error took two lines.
+TEST_CASE("sweep spec: a key with control characters is escaped in a one-line error") {
+  const std::string dir = nchip::test::scratch_dir("sweep_spec_control_key");
+  const std::string newline = error_of(dir, R"({"task": "pattern-generation", "itera\nons": 5, "axes": {"lr": [0.1]}})");
+  CHECK(newline.find('\n') == std::string::npos);
+  CHECK_THAT(newline, Catch::Contains("itera\\x0aons: unknown option 'itera\\x0aons'"));
+  CHECK_THAT(error_of(dir, R"({"task": "pattern-generation", "axes": {"l\u0001r": [0.1]}})"),
+             Catch::Contains("axes.l\\x01r: unknown option"));
 }

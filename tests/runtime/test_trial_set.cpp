@@ -392,3 +392,25 @@ TEST_CASE("trial set: the CSV layout, and its errors with file and line") {
         labels + ": trial 0 has no rows (trials are 0..1)");
   CHECK(error("trial,step,channel\n", "trial,label,first_step,last_step\n") == labels + ": no rows (an empty trial set)");
 }
+
+// Found by tests/fuzz/fuzz_nir on the shared HDF5 path: libhdf5 converts a number by the bit fields
+// of its stored type without checking them, so a damaged type could make H5Dread/H5Aread read past
+// a buffer. Only IEEE float32/64 and consistent integers are read; a legal but non-IEEE float (an
+// exponent bias of 1000) is refused the same way, by name.
+TEST_CASE("trial set: a number stored in a non-IEEE float type is refused before it is converted") {
+  const std::string path = broken_file("custom_float", [](hid_t file) {
+    const double dt = 1.0;
+    H5Adelete(file, "dt_ms");
+    const hid_t type = H5Tcopy(H5T_IEEE_F64LE);
+    REQUIRE(H5Tset_ebias(type, 1000) >= 0);
+    const hid_t space = H5Screate(H5S_SCALAR);
+    const hid_t a = H5Acreate2(file, "dt_ms", type, space, H5P_DEFAULT, H5P_DEFAULT);
+    REQUIRE(a >= 0);
+    REQUIRE(H5Awrite(a, H5T_NATIVE_DOUBLE, &dt) >= 0);
+    H5Aclose(a);
+    H5Sclose(space);
+    H5Tclose(type);
+  });
+  const std::string message = read_error(path);
+  check_one_line(message, path, "/ attribute 'dt_ms': stored float type is not IEEE float32 or float64");
+}
