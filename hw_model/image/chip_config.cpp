@@ -48,10 +48,13 @@ void ChipConfig::validate(const std::string& source_name) const {
   if (!why.empty()) throw InputError(source_name + ": " + why);
 }
 
-uint64_t chip_hash(const ChipConfig& chip) {
+uint64_t chip_hash(const ChipConfig& chip) { return chip_hash(chip, kImageVersionSplitHopEnergy); }
+
+uint64_t chip_hash(const ChipConfig& chip, uint32_t image_version) {
   Fnv1a64 h;
   h.add_string(chip.name);
-  for_each_number(chip, [&](const char*, const auto& value, const char*, const char*) {
+  for_each_number(chip, [&](const char* field, const auto& value, const char*, const char*) {
+    if (!in_chip_section(field, image_version)) return;
     using T = std::decay_t<decltype(value)>;
     if constexpr (std::is_floating_point_v<T>) {
       uint64_t bits;

@@ -88,6 +88,13 @@ void for_each_number(Chip& c, Visit&& visit) {
 // 64-bit FNV-1a over the canonical binary form of the description (name, numbers, models); the
 // image records it so a loader can tell which chip an image was compiled for.
 uint64_t chip_hash(const ChipConfig& chip);
+// Image versions 2 and 3 stored (and hashed) one hop energy, the east-west one: their CHIP
+// section has no energy_hop_north_south_pj (the last number), which takes the east-west value.
+inline constexpr uint32_t kImageVersionSplitHopEnergy = 4;
+inline bool in_chip_section(const char* field, uint32_t image_version) {
+  return image_version >= kImageVersionSplitHopEnergy || std::string(field) != "energy_hop_north_south_pj";
+}
+uint64_t chip_hash(const ChipConfig& chip, uint32_t image_version);
 
 // ---- memory accounting, shared by the compiler (fits?) and the image report (uses?) ----------
 // A synapse word holds the raw weight and the target's index inside its core; a group header

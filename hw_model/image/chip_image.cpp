@@ -252,11 +252,15 @@ std::string get_name(ByteReader& r, const char* what) {
   return name;
 }
 
-ChipConfig get_chip(ByteReader& r) {
+ChipConfig get_chip(ByteReader& r, uint32_t version) {
   ChipConfig chip;
   chip.name = get_name(r, "chip name");
-  for_each_number(chip, [&](const char*, auto& value, const char*, const char*) {
+  for_each_number(chip, [&](const char* field, auto& value, const char*, const char*) {
     using T = std::decay_t<decltype(value)>;
+    if (!in_chip_section(field, version)) {  // versions 2-3: one hop energy for both directions
+      if constexpr (std::is_floating_point_v<T>) value = chip.energy_hop_east_west_pj;
+      return;
+    }
     if constexpr (std::is_floating_point_v<T>) value = r.f64();
     else value = static_cast<T>(r.u64());
   });
@@ -343,7 +347,7 @@ void read_section(ByteReader& r, uint32_t version, uint32_t section, ChipImage& 
                   std::vector<Slice>& host_slices) {
   auto& net = im.network;
   switch (section) {
-    case 0: im.chip = get_chip(r); break;
+    case 0: im.chip = get_chip(r, version); break;
     case 1: im.quant = get_quant(r, version); break;
     case 2:
       net.name = get_name(r, "network name");
@@ -456,10 +460,10 @@ void read_section(ByteReader& r, uint32_t version, uint32_t section, ChipImage& 
 
 // A checksum only proves the file is what the writer wrote; these checks keep a hand-made or
 // buggy-writer image from sending the simulator out of bounds.
-void check_consistency(const ChipImage& im, const ByteReader& r) {
+void check_consistency(const ChipImage& im, uint32_t version, const ByteReader& r) {
   const std::string why = im.chip.problem();
   if (!why.empty()) r.fail("chip description: " + why);
-  if (chip_hash(im.chip) != im.chip_hash) r.fail("chip description does not match its hash");
+  if (chip_hash(im.chip, version) != im.chip_hash) r.fail("chip description does not match its hash");
   const auto& net = im.network;
   uint64_t counts[3] = {0, 0, 0};  // 64 bits: sizes summed in 32 would wrap and match by accident
   for (const auto& p : net.populations) {
@@ -578,7 +582,8 @@ ChipImage read_image(const std::string& bytes, const std::string& source_name) {
   std::stable_sort(im.slices.begin(), im.slices.end(), [](const Slice& a, const Slice& b) {
     return a.population != b.population ? a.population < b.population : a.first < b.first;
   });
-  check_consistency(im, body);
+  check_consistency(im, version, body);
+  im.chip_hash = chip_hash(im.chip);  // an older version's hash in today's form, as write_image writes it
   return im;
 }
 

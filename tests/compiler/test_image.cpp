@@ -9,6 +9,7 @@
 #include "hw_model/image/checksum.hpp"
 #include "hw_model/image/chip_image.hpp"
 #include "image_test_helpers.hpp"
+#include "old_image_versions.hpp"
 #include "mapping_test_helpers.hpp"
 
 using namespace nchip;
@@ -100,27 +101,9 @@ TEST_CASE("the image keeps the optimizer state bits it reserves (format version 
 }
 
 // Image version 3's optimizer block: Adam's m and v formats at the end of LERN; version 2 images
-// (no block) are still read, with the default formats.
+// (no block) are still read, with the default formats (old_image_versions.hpp writes them).
 namespace {
-// The same image as version 2 wrote it: LERN without its last 6 bytes, header and checksum redone.
-std::string as_version_2(std::string bytes) {
-  const size_t lern = bytes.find("LERN", 40);
-  REQUIRE(lern != std::string::npos);
-  uint64_t length = 0;
-  std::memcpy(&length, &bytes[lern + 4], 8);  // little-endian on every host the tests run on
-  bytes.erase(lern + 12 + length - 6, 6);
-  length -= 6;
-  std::memcpy(&bytes[lern + 4], &length, 8);
-  const uint32_t version = 2;
-  std::memcpy(&bytes[8], &version, 4);
-  const uint64_t total = bytes.size();
-  std::memcpy(&bytes[16], &total, 8);
-  image::Fnv1a64 h;
-  h.add(bytes.data(), total - 8);
-  const uint64_t sum = h.value();
-  std::memcpy(&bytes[total - 8], &sum, 8);
-  return bytes;
-}
+std::string as_version_2(const std::string& bytes) { return test::as_image_version(bytes, 2); }
 }  // namespace
 
 TEST_CASE("the image carries Adam's m and v formats (format version 3) and reads version 2") {
@@ -167,7 +150,7 @@ TEST_CASE("corrupt images are refused with one clear line") {
   std::string bad_version = good;
   bad_version[8] = 9;
   CHECK(read_error(bad_version) ==
-        "net.nchip: image format version 9 is not supported (this nchip reads versions 2 to 3; recompile the network)");
+        "net.nchip: image format version 9 is not supported (this nchip reads versions 2 to 4; recompile the network)");
   std::string version1 = good;
   version1[8] = 1;
   CHECK(read_error(version1) ==

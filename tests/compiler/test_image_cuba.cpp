@@ -1,5 +1,5 @@
-// Issue #14 in the chip image (format version 3): CUBA neurons and bias currents survive a round
-// trip, version 2 images (no synaptic current format, no CUBA block) still read, and the compiler
+// Issue #14 in the chip image (format version 4): CUBA neurons and bias currents survive a round
+// trip, version 2 and 3 images (no synaptic current format, no CUBA block) still read, and the compiler
 // counts a CUBA neuron's synaptic current word in core memory.
 #include <catch2/catch.hpp>
 
@@ -13,6 +13,7 @@
 #include "hw_model/image/checksum.hpp"
 #include "hw_model/image/chip_image.hpp"
 #include "image_test_helpers.hpp"
+#include "old_image_versions.hpp"
 #include "mapping_test_helpers.hpp"
 
 using namespace nchip;
@@ -36,45 +37,6 @@ ir::Network cuba_network(T hidden_type) {
 
 image::ChipImage compile(T hidden_type) {
   return compiler::compile_network(cuba_network(hidden_type), test::tiny_chip(3, 2, 8), arith::QuantConfig{});
-}
-
-uint64_t get_le(const std::string& b, size_t at, int n) {
-  uint64_t v = 0;
-  for (int i = 0; i < n; ++i) v |= uint64_t{static_cast<uint8_t>(b[at + i])} << (8 * i);
-  return v;
-}
-void put_le(std::string& b, size_t at, uint64_t v, int n) {
-  for (int i = 0; i < n; ++i) b[at + i] = static_cast<char>(v >> (8 * i));
-}
-
-// The same image laid out as format version 2 wrote it: QUNT without the synaptic_current format
-// (the 11th of its 3-byte formats), NEUR's neuron records without the CUBA block (38 -> 29 bytes).
-std::string as_version_2(const std::string& v3) {
-  constexpr size_t kHeader = 40, kV3Neuron = 38, kV2Neuron = 29;
-  std::string out = v3.substr(0, kHeader);
-  put_le(out, 8, 2, 4);
-  size_t at = kHeader;
-  for (int section = 0; section < 10; ++section) {
-    const uint64_t length = get_le(v3, at + 4, 8);
-    std::string payload = v3.substr(at + 12, length);
-    if (section == 1) payload.erase(10 * 3, 3);
-    if (section == 4) {
-      const uint64_t n = get_le(payload, 0, 8);
-      std::string neurons = payload.substr(0, 8);
-      for (uint64_t j = 0; j < n; ++j) neurons += payload.substr(8 + j * kV3Neuron, kV2Neuron);
-      payload = neurons + payload.substr(8 + n * kV3Neuron);
-    }
-    std::string head = v3.substr(at, 12);
-    put_le(head, 4, payload.size(), 8);
-    out += head + payload;
-    at += 12 + length;
-  }
-  put_le(out, 16, out.size() + 8, 8);
-  image::Fnv1a64 h;
-  h.add(out.data(), out.size());
-  out += std::string(8, '\0');
-  put_le(out, out.size() - 8, h.value(), 8);
-  return out;
 }
 
 }  // namespace
@@ -101,15 +63,18 @@ TEST_CASE("a CUBA network's image round-trips its current decay and bias current
   CHECK(outline.populations[2].type == T::lif);
 }
 
-TEST_CASE("a version 2 image still reads: default current format and no CUBA neurons") {
+TEST_CASE("version 3 and 2 images still read: default current format and no CUBA neurons") {
   const image::ChipImage im = compile(T::lif);
-  const std::string v3 = image::write_image(im);
-  const std::string v2 = as_version_2(v3);
-  REQUIRE(v2.size() == v3.size() - 3 - 9 * im.network.neurons.size());
-  const image::ChipImage back = image::read_image(v2, "old.nchip");
-  test::require_same_model(back.network, im.network);
-  CHECK(back.quant[arith::Quantity::synaptic_current] == arith::QuantConfig{}[arith::Quantity::synaptic_current]);
-  CHECK(image::write_image(back) == v3);
+  const std::string v4 = image::write_image(im);
+  for (uint32_t version : {3u, 2u}) {
+    const std::string old = test::as_image_version(v4, version);
+    // 8 bytes: one hop energy; 3: the current format; 9 per neuron: the CUBA block; 6: the optimizer block.
+    REQUIRE(old.size() == v4.size() - 8 - 3 - 9 * im.network.neurons.size() - (version < 3 ? 6 : 0));
+    const image::ChipImage back = image::read_image(old, "old.nchip");
+    test::require_same_model(back.network, im.network);
+    CHECK(back.quant[arith::Quantity::synaptic_current] == arith::QuantConfig{}[arith::Quantity::synaptic_current]);
+    CHECK(image::write_image(back) == v4);
+  }
 }
 
 TEST_CASE("the compiler counts one synaptic current word per CUBA neuron in core memory") {

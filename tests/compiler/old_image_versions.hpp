@@ -1,0 +1,63 @@
+// An image as an older nchip wrote it, made from today's bytes, for the tests that older versions
+// still read: version 3 (before issue #14) has no synaptic_current format in QUNT (the 11th of its
+// 3-byte formats) and no CUBA block in NEUR's neuron records (38 -> 29 bytes); version 2 (before
+// issue #17's optimizer block) also lacks LERN's last 6 bytes. Both stored one hop energy: CHIP
+// without energy_hop_north_south_pj (its last number) and the chip hash over that form. Header
+// and checksum are redone.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "hw_model/image/checksum.hpp"
+#include "hw_model/image/chip_image.hpp"
+
+namespace nchip::test {
+
+inline uint64_t get_le(const std::string& b, size_t at, int n) {
+  uint64_t v = 0;
+  for (int i = 0; i < n; ++i) v |= uint64_t{static_cast<uint8_t>(b[at + i])} << (8 * i);
+  return v;
+}
+inline void put_le(std::string& b, size_t at, uint64_t v, int n) {
+  for (int i = 0; i < n; ++i) b[at + i] = static_cast<char>(v >> (8 * i));
+}
+
+inline std::string as_image_version(const std::string& now, uint32_t version) {
+  constexpr size_t kHeader = 40, kCubaNeuron = 38, kPlainNeuron = 29, kOptimizerBlock = 6;
+  std::string out = now.substr(0, kHeader);
+  put_le(out, 8, version, 4);
+  const image::ChipImage parsed = image::read_image(now, "now");
+  put_le(out, 24, image::chip_hash(parsed.chip, version), 8);
+  size_t chip_numbers = 0;
+  image::for_each_number(parsed.chip, [&](const char*, const auto&, const char*, const char*) { ++chip_numbers; });
+  const uint64_t sections = get_le(now, 32, 4);
+  size_t at = kHeader;
+  for (uint64_t s = 0; s < sections; ++s) {
+    const std::string tag = now.substr(at, 4);
+    const uint64_t length = get_le(now, at + 4, 8);
+    std::string payload = now.substr(at + 12, length);
+    if (tag == "CHIP" && version < image::kImageVersionSplitHopEnergy)
+      payload.erase(8 + get_le(payload, 0, 8) + (chip_numbers - 1) * 8, 8);
+    if (tag == "QUNT" && version < 4) payload.erase(10 * 3, 3);
+    if (tag == "NEUR" && version < 4) {
+      const uint64_t n = get_le(payload, 0, 8);
+      std::string neurons = payload.substr(0, 8);
+      for (uint64_t j = 0; j < n; ++j) neurons += payload.substr(8 + j * kCubaNeuron, kPlainNeuron);
+      payload = neurons + payload.substr(8 + n * kCubaNeuron);
+    }
+    if (tag == "LERN" && version < 3) payload.erase(payload.size() - kOptimizerBlock);
+    std::string head = now.substr(at, 12);
+    put_le(head, 4, payload.size(), 8);
+    out += head + payload;
+    at += 12 + length;
+  }
+  put_le(out, 16, out.size() + 8, 8);
+  image::Fnv1a64 h;
+  h.add(out.data(), out.size());
+  out += std::string(8, '\0');
+  put_le(out, out.size() - 8, h.value(), 8);
+  return out;
+}
+
+}  // namespace nchip::test
