@@ -42,15 +42,15 @@ bool link_exists(hid_t file, const std::string& path) {
   return true;
 }
 
-Hid open_dataset(hid_t file, const std::string& file_name, const std::string& path) {
+hdf5::Handle open_dataset(hid_t file, const std::string& file_name, const std::string& path) {
   if (!link_exists(file, path)) fail(file_name, path, "missing");
   const hid_t id = H5Dopen2(file, path.c_str(), H5P_DEFAULT);
   if (id < 0) fail(file_name, path, "not a dataset");
-  return Hid(id, H5Dclose);
+  return hdf5::Handle(id, H5Dclose);
 }
 
 std::vector<uint64_t> dataset_shape(hid_t dataset, const std::string& file, const std::string& path) {
-  Hid space(H5Dget_space(dataset), H5Sclose);
+  hdf5::Handle space(H5Dget_space(dataset), H5Sclose);
   const int rank = H5Sget_simple_extent_ndims(space.get());
   if (rank < 0) fail(file, path, "unreadable dataspace");
   std::vector<hsize_t> dims(static_cast<size_t>(rank));
@@ -79,7 +79,7 @@ Hdf5Reader::Hdf5Reader(const std::string& file_name) : file_name_(file_name) {
   }
   const hid_t id = H5Fopen(file_name.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
   if (id < 0) throw InputError(fmt::format("{}: cannot open as HDF5", file_name));
-  file_ = Hid(id, H5Fclose);
+  file_ = hdf5::Handle(id, H5Fclose);
 }
 
 bool Hdf5Reader::exists(const std::string& path) const { return link_exists(file_.get(), path); }
@@ -93,14 +93,14 @@ bool Hdf5Reader::is_group(const std::string& path) const {
 
 bool Hdf5Reader::is_string(const std::string& path) const {
   if (!exists(path) || is_group(path)) return false;
-  Hid dataset = open_dataset(file_.get(), file_name_, path);
-  Hid type(H5Dget_type(dataset.get()), H5Tclose);
+  hdf5::Handle dataset = open_dataset(file_.get(), file_name_, path);
+  hdf5::Handle type(H5Dget_type(dataset.get()), H5Tclose);
   return H5Tget_class(type.get()) == H5T_STRING;
 }
 
 std::vector<std::string> Hdf5Reader::children(const std::string& group_path) const {
   if (!is_group(group_path)) fail(file_name_, group_path, "missing group");
-  Hid group(H5Gopen2(file_.get(), group_path.c_str(), H5P_DEFAULT), H5Gclose);
+  hdf5::Handle group(H5Gopen2(file_.get(), group_path.c_str(), H5P_DEFAULT), H5Gclose);
   H5G_info_t info;
   if (H5Gget_info(group.get(), &info) < 0) fail(file_name_, group_path, "unreadable group");
   std::vector<std::string> names;
@@ -117,8 +117,8 @@ std::vector<std::string> Hdf5Reader::children(const std::string& group_path) con
 }
 
 NumericArray Hdf5Reader::read_numeric(const std::string& path) const {
-  Hid dataset = open_dataset(file_.get(), file_name_, path);
-  Hid type(H5Dget_type(dataset.get()), H5Tclose);
+  hdf5::Handle dataset = open_dataset(file_.get(), file_name_, path);
+  hdf5::Handle type(H5Dget_type(dataset.get()), H5Tclose);
   const H5T_class_t cls = H5Tget_class(type.get());
   if (cls != H5T_INTEGER && cls != H5T_FLOAT)
     fail(file_name_, path, "expected a number or an array of numbers (integer or float dataset)");
@@ -135,8 +135,8 @@ NumericArray Hdf5Reader::read_numeric(const std::string& path) const {
 }
 
 std::vector<std::string> Hdf5Reader::read_strings(const std::string& path, std::vector<uint64_t>* shape_out) const {
-  Hid dataset = open_dataset(file_.get(), file_name_, path);
-  Hid type(H5Dget_type(dataset.get()), H5Tclose);
+  hdf5::Handle dataset = open_dataset(file_.get(), file_name_, path);
+  hdf5::Handle type(H5Dget_type(dataset.get()), H5Tclose);
   if (H5Tget_class(type.get()) != H5T_STRING) fail(file_name_, path, "expected a string dataset");
   const std::vector<uint64_t> shape = dataset_shape(dataset.get(), file_name_, path);
   const uint64_t n = element_count(shape, file_name_, path);
@@ -144,14 +144,14 @@ std::vector<std::string> Hdf5Reader::read_strings(const std::string& path, std::
   std::vector<std::string> out;
   if (n == 0) return out;
   if (H5Tis_variable_str(type.get()) > 0) {
-    Hid mem(H5Tcopy(H5T_C_S1), H5Tclose);
+    hdf5::Handle mem(H5Tcopy(H5T_C_S1), H5Tclose);
     H5Tset_size(mem.get(), H5T_VARIABLE);
     H5Tset_cset(mem.get(), H5Tget_cset(type.get()));
     std::vector<char*> raw(n, nullptr);
     if (H5Dread(dataset.get(), mem.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, raw.data()) < 0)
       fail(file_name_, path, "cannot read the strings");
     for (char* s : raw) out.emplace_back(s ? s : "");
-    Hid space(H5Dget_space(dataset.get()), H5Sclose);
+    hdf5::Handle space(H5Dget_space(dataset.get()), H5Sclose);
     H5Dvlen_reclaim(mem.get(), space.get(), H5P_DEFAULT, raw.data());
     return out;
   }
@@ -177,10 +177,10 @@ std::string Hdf5Reader::read_string(const std::string& path) const {
 
 namespace {
 
-Hid make_space(const std::vector<uint64_t>& shape) {
-  if (shape.empty()) return Hid(H5Screate(H5S_SCALAR), H5Sclose);
+hdf5::Handle make_space(const std::vector<uint64_t>& shape) {
+  if (shape.empty()) return hdf5::Handle(H5Screate(H5S_SCALAR), H5Sclose);
   std::vector<hsize_t> dims(shape.begin(), shape.end());
-  return Hid(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr), H5Sclose);
+  return hdf5::Handle(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr), H5Sclose);
 }
 
 }  // namespace
@@ -189,19 +189,19 @@ Hdf5Writer::Hdf5Writer(const std::string& file_name) : file_name_(file_name) {
   silence_hdf5();
   const hid_t id = H5Fcreate(file_name.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
   if (id < 0) throw InputError(fmt::format("{}: cannot create file", file_name));
-  file_ = Hid(id, H5Fclose);
+  file_ = hdf5::Handle(id, H5Fclose);
 }
 
 void Hdf5Writer::group(const std::string& path) {
   const hid_t id = H5Gcreate2(file_.get(), path.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
   if (id < 0) throw InputError(fmt::format("{}: {}: cannot create group", file_name_, path));
-  Hid g(id, H5Gclose);
+  hdf5::Handle g(id, H5Gclose);
 }
 
 void Hdf5Writer::numeric(const std::string& path, const std::vector<uint64_t>& shape,
                          const std::vector<double>& values) {
-  Hid space = make_space(shape);
-  Hid d(H5Dcreate2(file_.get(), path.c_str(), H5T_IEEE_F64LE, space.get(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+  hdf5::Handle space = make_space(shape);
+  hdf5::Handle d(H5Dcreate2(file_.get(), path.c_str(), H5T_IEEE_F64LE, space.get(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
         H5Dclose);
   if (!d.valid() || (!values.empty() &&
                      H5Dwrite(d.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()) < 0))
@@ -210,8 +210,8 @@ void Hdf5Writer::numeric(const std::string& path, const std::vector<uint64_t>& s
 
 void Hdf5Writer::integers(const std::string& path, const std::vector<uint64_t>& shape,
                           const std::vector<int64_t>& values) {
-  Hid space = make_space(shape);
-  Hid d(H5Dcreate2(file_.get(), path.c_str(), H5T_STD_I64LE, space.get(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+  hdf5::Handle space = make_space(shape);
+  hdf5::Handle d(H5Dcreate2(file_.get(), path.c_str(), H5T_STD_I64LE, space.get(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
         H5Dclose);
   if (!d.valid() || (!values.empty() &&
                      H5Dwrite(d.get(), H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()) < 0))
@@ -220,13 +220,13 @@ void Hdf5Writer::integers(const std::string& path, const std::vector<uint64_t>& 
 
 void Hdf5Writer::strings(const std::string& path, const std::vector<uint64_t>& shape,
                          const std::vector<std::string>& values) {
-  Hid type(H5Tcopy(H5T_C_S1), H5Tclose);
+  hdf5::Handle type(H5Tcopy(H5T_C_S1), H5Tclose);
   H5Tset_size(type.get(), H5T_VARIABLE);
   H5Tset_cset(type.get(), H5T_CSET_UTF8);
-  Hid space = make_space(shape);
+  hdf5::Handle space = make_space(shape);
   std::vector<const char*> raw;
   for (const auto& v : values) raw.push_back(v.c_str());
-  Hid d(H5Dcreate2(file_.get(), path.c_str(), type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+  hdf5::Handle d(H5Dcreate2(file_.get(), path.c_str(), type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
         H5Dclose);
   if (!d.valid() ||
       (!raw.empty() && H5Dwrite(d.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, raw.data()) < 0))
@@ -236,7 +236,7 @@ void Hdf5Writer::strings(const std::string& path, const std::vector<uint64_t>& s
 void Hdf5Writer::close() {
   if (file_.valid() && H5Fflush(file_.get(), H5F_SCOPE_GLOBAL) < 0)
     throw InputError(fmt::format("{}: cannot flush file", file_name_));
-  file_ = Hid();
+  file_ = hdf5::Handle();
 }
 
 }  // namespace nchip::nir

@@ -9,37 +9,9 @@
 #include <utility>
 #include <vector>
 
+#include "compiler/nir/hdf5_handle.hpp"
+
 namespace nchip::nir {
-
-// An HDF5 identifier closed by the function given (H5Fclose, H5Gclose, ...) when it goes.
-class Hid {
- public:
-  using Closer = int (*)(int64_t);
-  Hid() = default;
-  Hid(int64_t id, Closer close) : id_(id), close_(close) {}
-  Hid(Hid&& o) noexcept : id_(std::exchange(o.id_, -1)), close_(o.close_) {}
-  Hid& operator=(Hid&& o) noexcept {
-    if (this != &o) {
-      reset();
-      id_ = std::exchange(o.id_, -1);
-      close_ = o.close_;
-    }
-    return *this;
-  }
-  Hid(const Hid&) = delete;
-  Hid& operator=(const Hid&) = delete;
-  ~Hid() { reset(); }
-  int64_t get() const { return id_; }
-  bool valid() const { return id_ >= 0; }
-
- private:
-  void reset() {
-    if (id_ >= 0 && close_) close_(id_);
-    id_ = -1;
-  }
-  int64_t id_ = -1;
-  Closer close_ = nullptr;
-};
 
 // A numeric dataset: values in row-major order and the shape ({} for a scalar).
 struct NumericArray {
@@ -62,7 +34,7 @@ class Hdf5Reader {
 
  private:
   std::string file_name_;
-  Hid file_;
+  hdf5::Handle file_;
 };
 
 // Write access, for `nchip export` and for tests building NIR files: creates (truncates) the file.
@@ -79,7 +51,7 @@ class Hdf5Writer {
 
  private:
   std::string file_name_;
-  Hid file_;
+  hdf5::Handle file_;
 };
 
 }  // namespace nchip::nir

@@ -3,6 +3,7 @@
 // double, then checked against the set's shape, so a file written by h5py with any integer or
 // float width works and a wrong one gets a line naming the dataset.
 #include <fmt/core.h>
+#include <hdf5.h>
 
 #include <algorithm>
 #include <cmath>
@@ -12,8 +13,8 @@
 #include <vector>
 
 #include "compiler/nir/hdf5_number_type.hpp"
+#include "compiler/nir/hdf5_handle.hpp"
 #include "hw_model/error.hpp"
-#include "runtime/data/h5_handle.hpp"
 #include "runtime/data/trial_set_h5.hpp"
 #include "runtime/tasks/spike_file.hpp"
 
@@ -36,13 +37,13 @@ class Reader {
   }
 
   void open() {
-    h5::silence_error_stack();
+    H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);  // errors become our one line, not HDF5 stderr
     const htri_t is_hdf5 = H5Fis_hdf5(path_.c_str());
     if (is_hdf5 <= 0)
       throw InputError(fmt::format("{}: {}", path_, is_hdf5 == 0 ? "not an HDF5 file (a trial set is HDF5, "
                                                                    "runtime/data/README.md)"
                                                                  : "cannot open (missing or unreadable)"));
-    file_ = h5::File(H5Fopen(path_.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT));
+    file_ = hdf5::Handle(H5Fopen(path_.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose);
     if (!file_.valid()) throw InputError(path_ + ": cannot open as HDF5");
   }
 
@@ -58,14 +59,14 @@ class Reader {
   double attribute(const char* name, bool real) const {
     const std::string where = fmt::format("/ attribute '{}'", name);
     if (H5Aexists(file_.get(), name) <= 0) fail(where, "missing");
-    const h5::Attribute a(H5Aopen(file_.get(), name, H5P_DEFAULT));
-    const h5::Datatype type(H5Aget_type(a.get()));
+    const hdf5::Handle a(H5Aopen(file_.get(), name, H5P_DEFAULT), H5Aclose);
+    const hdf5::Handle type(H5Aget_type(a.get()), H5Tclose);
     const H5T_class_t cls = H5Tget_class(type.get());
     if (!(cls == H5T_INTEGER || (real && cls == H5T_FLOAT)))
       fail(where, fmt::format("expected {}, got {}", real ? "a number" : "an integer", class_name(cls)));
     const std::string type_problem = nir::number_type_problem(type.get());
     if (!type_problem.empty()) fail(where, type_problem);
-    const h5::Dataspace space(H5Aget_space(a.get()));
+    const hdf5::Handle space(H5Aget_space(a.get()), H5Sclose);
     if (H5Sget_simple_extent_npoints(space.get()) != 1) fail(where, "expected a single value");
     if (cls == H5T_INTEGER) {
       int64_t v = 0;
@@ -87,15 +88,15 @@ class Reader {
   // Dims of `name` after checking its class and rank.
   std::vector<hsize_t> shape(const std::string& name, H5T_class_t expected, int rank) const {
     if (!has(name)) fail(name, "missing dataset");
-    const h5::Dataset d(H5Dopen2(file_.get(), name.c_str(), H5P_DEFAULT));
+    const hdf5::Handle d(H5Dopen2(file_.get(), name.c_str(), H5P_DEFAULT), H5Dclose);
     if (!d.valid()) fail(name, "not a dataset");
-    const h5::Datatype type(H5Dget_type(d.get()));
+    const hdf5::Handle type(H5Dget_type(d.get()), H5Tclose);
     const H5T_class_t cls = H5Tget_class(type.get());
     if (cls != expected)
       fail(name, fmt::format("expected {} values, got {}", class_name(expected), class_name(cls)));
     const std::string type_problem = nir::number_type_problem(type.get());
     if (!type_problem.empty()) fail(name, type_problem);
-    const h5::Dataspace space(H5Dget_space(d.get()));
+    const hdf5::Handle space(H5Dget_space(d.get()), H5Sclose);
     const int ndims = H5Sget_simple_extent_ndims(space.get());
     if (ndims != rank) fail(name, fmt::format("expected {} dimension{}, got {}", rank, rank == 1 ? "" : "s", ndims));
     std::vector<hsize_t> dims(static_cast<size_t>(rank));
@@ -105,7 +106,7 @@ class Reader {
 
   template <class T>
   std::vector<T> read(const std::string& name, const std::vector<hsize_t>& dims) const {
-    const h5::Dataset d(H5Dopen2(file_.get(), name.c_str(), H5P_DEFAULT));
+    const hdf5::Handle d(H5Dopen2(file_.get(), name.c_str(), H5P_DEFAULT), H5Dclose);
     hsize_t n = 1;
     for (hsize_t x : dims) {
       // A dataset may declare far more elements than the file holds (unwritten chunks read as
@@ -152,7 +153,7 @@ class Reader {
 
  private:
   std::string path_;
-  h5::File file_;
+  hdf5::Handle file_;
 };
 
 TrialSet Reader::read_all() {

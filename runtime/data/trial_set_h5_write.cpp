@@ -3,14 +3,15 @@
 // uint8 mask and split), large 1-D ones chunked and deflated; object timestamps are off so the
 // same set gives the same bytes.
 #include <fmt/core.h>
+#include <hdf5.h>
 
 #include <cstdio>
 #include <filesystem>
 #include <stdexcept>
 #include <vector>
 
+#include "compiler/nir/hdf5_handle.hpp"
 #include "hw_model/error.hpp"
-#include "runtime/data/h5_handle.hpp"
 #include "runtime/data/trial_set_h5.hpp"
 
 namespace nchip::runtime {
@@ -29,23 +30,23 @@ class Writer {
 
   template <class T>
   void attribute(const char* name, hid_t file_type, hid_t mem_type, T value) const {
-    const h5::Dataspace space(H5Screate(H5S_SCALAR));
-    const h5::Attribute a(H5Acreate2(file_, name, file_type, space.get(), H5P_DEFAULT, H5P_DEFAULT));
+    const hdf5::Handle space(H5Screate(H5S_SCALAR), H5Sclose);
+    const hdf5::Handle a(H5Acreate2(file_, name, file_type, space.get(), H5P_DEFAULT, H5P_DEFAULT), H5Aclose);
     check(a.valid() ? H5Awrite(a.get(), mem_type, &value) : -1, fmt::format("attribute '{}'", name));
   }
 
   template <class T>
   void dataset(const char* name, hid_t file_type, hid_t mem_type, const std::vector<T>& values,
                std::vector<hsize_t> dims) const {
-    const h5::Dataspace space(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr));
-    const h5::PropertyList dcpl(H5Pcreate(H5P_DATASET_CREATE));
+    const hdf5::Handle space(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr), H5Sclose);
+    const hdf5::Handle dcpl(H5Pcreate(H5P_DATASET_CREATE), H5Pclose);
     H5Pset_obj_track_times(dcpl.get(), false);
     if (dims.size() == 1 && dims[0] > kChunkElements) {
       const hsize_t chunk = kChunkElements;
       H5Pset_chunk(dcpl.get(), 1, &chunk);
       H5Pset_deflate(dcpl.get(), 6);
     }
-    const h5::Dataset d(H5Dcreate2(file_, name, file_type, space.get(), H5P_DEFAULT, dcpl.get(), H5P_DEFAULT));
+    const hdf5::Handle d(H5Dcreate2(file_, name, file_type, space.get(), H5P_DEFAULT, dcpl.get(), H5P_DEFAULT), H5Dclose);
     const T none{};
     check(d.valid() ? H5Dwrite(d.get(), mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.empty() ? &none : values.data())
                     : -1,
@@ -53,9 +54,9 @@ class Writer {
   }
 
   void group(const char* name) const {
-    const h5::PropertyList gcpl(H5Pcreate(H5P_GROUP_CREATE));
+    const hdf5::Handle gcpl(H5Pcreate(H5P_GROUP_CREATE), H5Pclose);
     H5Pset_obj_track_times(gcpl.get(), false);
-    const h5::Group g(H5Gcreate2(file_, name, H5P_DEFAULT, gcpl.get(), H5P_DEFAULT));
+    const hdf5::Handle g(H5Gcreate2(file_, name, H5P_DEFAULT, gcpl.get(), H5P_DEFAULT), H5Gclose);
     check(g.valid() ? 0 : -1, name);
   }
 
@@ -131,12 +132,12 @@ void write_contents(const Writer& w, const TrialSet& set) {
 void write_trial_set(const std::string& path, const TrialSet& set) {
   const std::string problem = trial_set_problem(set);
   if (!problem.empty()) throw std::invalid_argument("write_trial_set: " + problem);
-  h5::silence_error_stack();
+  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);  // errors become our one line, not HDF5 stderr
   const std::string tmp = path + ".tmp";
   try {
     {
       // The default creation properties track no file-level times; track_times is per object.
-      const h5::File file(H5Fcreate(tmp.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT));
+      const hdf5::Handle file(H5Fcreate(tmp.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), H5Fclose);
       if (!file.valid()) throw InputError(fmt::format("{}: cannot create", tmp));
       write_contents(Writer(tmp, file.get()), set);
       if (H5Fflush(file.get(), H5F_SCOPE_GLOBAL) < 0) throw InputError(fmt::format("{}: cannot write", tmp));
