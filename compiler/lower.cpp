@@ -160,7 +160,7 @@ model::SynapseMatrix<Ops> build_matrix(uint32_t n_sources, uint32_t n_targets,
       const auto end = static_cast<uint32_t>(chunk_begin(list.size(), chunks, c + 1));
       for (auto i = static_cast<uint32_t>(chunk_begin(list.size(), chunks, c)); i < end; ++i) {
         const auto& s = list[i];
-        if (i + kPrefetchAhead < end) __builtin_prefetch(&m.origin[at[list[i + kPrefetchAhead].pre]], 1);
+        if (i + kPrefetchAhead < end) __builtin_prefetch(m.origin.data() + at[list[i + kPrefetchAhead].pre], 1);
         if (part.self && s.pre == s.post) continue;
         m.origin[at[s.pre]++] = {part.index, i};
       }
@@ -170,7 +170,10 @@ model::SynapseMatrix<Ops> build_matrix(uint32_t n_sources, uint32_t n_targets,
       const Ops chunk = chunk_ops(ops, counts[c]);
       const auto end = static_cast<uint32_t>(k_begin + chunk_begin(k_end - k_begin, chunks, c + 1));
       for (auto k = static_cast<uint32_t>(k_begin + chunk_begin(k_end - k_begin, chunks, c)); k < end; ++k) {
-        if (k + kPrefetchAhead < end) __builtin_prefetch(&list[m.origin[k + kPrefetchAhead].position]);
+        // Prefetch only this projection's synapses: another projection's position may lie beyond
+        // this list (even an empty one), and forming that reference is undefined behaviour.
+        if (k + kPrefetchAhead < end && m.origin[k + kPrefetchAhead].projection == part.index)
+          __builtin_prefetch(list.data() + m.origin[k + kPrefetchAhead].position);
         if (m.origin[k].projection != part.index) continue;  // another projection's synapse in the row
         const uint32_t i = m.origin[k].position;
         put(chunk, k, list[i].post, list[i].weight, i);
