@@ -288,27 +288,43 @@ TEST_CASE("compile and train use one set of default formats: an image compiled w
   CHECK(b.out.find(header) != std::string::npos);
 }
 
-// Issue #17: Lion's m must be reserved in the image (nchip compile --optimizer lion); an image
-// compiled without it refuses --optimizer lion with one line, one compiled with it trains as its
-// IR on both chip models, and metrics.json counts m in bits_per_synapse.
-TEST_CASE("nchip train --net NET.nchip --optimizer lion needs an image compiled with --optimizer lion") {
-  const Setup plain = compile("train_image_lion_plain", nchip::ir::network_to_json(test_network()), "");
-  const std::string flags = "--task pattern-generation --steps 100 --iterations 2 --seed 7 --optimizer lion";
+namespace {
+
+// An image compiled without the optimizer's state reserved: `train --optimizer X` refuses it in
+// one line naming the compile flag that reserves it.
+void check_refused_without_state(const Setup& plain, const std::string& flags, const std::string& optimizer) {
   const auto refused = run_nchip("train --net " + plain.image + " --mode fixed " + flags + " --quiet --out " +
                                      plain.dir + "/o",
                                  plain.dir);
   CHECK(refused.exit_code == 2);
   CHECK(nchip::test::line_count(refused.err) == 1);
-  CHECK(refused.err.find("nchip compile --optimizer lion") != std::string::npos);
+  CHECK(refused.err.find("nchip compile --optimizer " + optimizer) != std::string::npos);
+}
 
-  const Setup s = compile("train_image_lion", nchip::ir::network_to_json(test_network()), "--optimizer lion");
-  check_same_training(s, flags, "");
+// The SystemC chip trains the image to the weights the functional chip reached (check_same_training's
+// from_image run).
+void check_systemc_trains_alike(const Setup& s, const std::string& flags) {
   const auto sc = run_nchip("train --net " + s.image + " --mode fixed --backend systemc " + flags + " --quiet --out " +
                                 s.dir + "/sc",
                             s.dir);
   INFO(sc.err);
   REQUIRE(sc.exit_code == 0);
   CHECK(slurp(s.dir + "/from_image/trained.json") == slurp(s.dir + "/sc/trained.json"));
+}
+
+}  // namespace
+
+// Issue #17: Lion's m must be reserved in the image (nchip compile --optimizer lion); an image
+// compiled without it refuses --optimizer lion with one line, one compiled with it trains as its
+// IR on both chip models, and metrics.json counts m in bits_per_synapse.
+TEST_CASE("nchip train --net NET.nchip --optimizer lion needs an image compiled with --optimizer lion") {
+  const Setup plain = compile("train_image_lion_plain", nchip::ir::network_to_json(test_network()), "");
+  const std::string flags = "--task pattern-generation --steps 100 --iterations 2 --seed 7 --optimizer lion";
+  check_refused_without_state(plain, flags, "lion");
+
+  const Setup s = compile("train_image_lion", nchip::ir::network_to_json(test_network()), "--optimizer lion");
+  check_same_training(s, flags, "");
+  check_systemc_trains_alike(s, flags);
   const auto metrics = nlohmann::json::parse(slurp(s.dir + "/from_image/metrics.json"));
   // s16 weight + s24 eligibility + s32 accumulator (+ s24 eps_a onto ALIF) + s32 m.
   CHECK(metrics["bits_per_synapse"]["lif_target"] == 16 + 24 + 32 + 32);
@@ -321,12 +337,7 @@ TEST_CASE("nchip train --net NET.nchip --optimizer lion needs an image compiled 
 TEST_CASE("nchip train --net NET.nchip --optimizer adam needs an image compiled with --optimizer adam and trains alike on both chip models") {
   const Setup plain = compile("train_image_adam_plain", nchip::ir::network_to_json(test_network()), "--optimizer lion");
   const std::string flags = "--task pattern-generation --steps 100 --iterations 2 --seed 7 --optimizer adam";
-  const auto refused = run_nchip("train --net " + plain.image + " --mode fixed " + flags + " --quiet --out " +
-                                     plain.dir + "/o",
-                                 plain.dir);
-  CHECK(refused.exit_code == 2);
-  CHECK(nchip::test::line_count(refused.err) == 1);
-  CHECK(refused.err.find("nchip compile --optimizer adam") != std::string::npos);
+  check_refused_without_state(plain, flags, "adam");
 
   const Setup s = compile("train_image_adam", nchip::ir::network_to_json(test_network()), "--optimizer adam");
   const auto again = run_nchip("compile " + s.json + " --chip " + source_path("examples/chips/small.json") +
@@ -337,12 +348,7 @@ TEST_CASE("nchip train --net NET.nchip --optimizer adam needs an image compiled 
   const auto report = nlohmann::json::parse(slurp(s.dir + "/report.json"));
   CHECK(report["optimizer_state_bits_per_plastic_synapse"] == 63);
   check_same_training(s, flags, "");
-  const auto sc = run_nchip("train --net " + s.image + " --mode fixed --backend systemc " + flags + " --quiet --out " +
-                                s.dir + "/sc",
-                            s.dir);
-  INFO(sc.err);
-  REQUIRE(sc.exit_code == 0);
-  CHECK(slurp(s.dir + "/from_image/trained.json") == slurp(s.dir + "/sc/trained.json"));
+  check_systemc_trains_alike(s, flags);
   const auto metrics = nlohmann::json::parse(slurp(s.dir + "/from_image/metrics.json"));
   CHECK(metrics["bits_per_synapse"]["lif_target"] == 16 + 24 + 32 + 63);
   CHECK(metrics["optimizer_state_bits"]["per_plastic_synapse"] == 63);
