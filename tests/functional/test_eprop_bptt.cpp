@@ -95,8 +95,39 @@ double cosine(const Gradients& a, const BpttResult& b, bool with_output) {
   return dot / std::sqrt(na * nb);
 }
 
-void check_factorization(uint32_t n_lif, uint32_t n_alif, uint64_t seed) {
-  const ir::Network net = test::small_network(seed, kInputs, n_lif, n_alif, kOutputs);
+// The neurons of issue #14 as variants of the "lif" (or "alif") population of small_network.
+struct NeuronVariant {
+  bool cuba = false;        // lif -> cuba_lif with tau_syn_ms 5 (input weights scaled by 1 - alpha_syn)
+  bool reset_zero = false;  // every spiking population resets to zero
+  bool integrate_and_fire = false;  // every spiking population without leak
+  bool bias = false;        // a bias current per neuron
+};
+
+ir::Network variant_network(ir::Network net, const NeuronVariant& v) {
+  for (auto& p : net.populations) {
+    if (p.type != ir::PopulationType::lif && p.type != ir::PopulationType::alif) continue;
+    if (v.cuba && p.type == ir::PopulationType::lif) {
+      p.type = ir::PopulationType::cuba_lif;
+      p.tau_syn_ms = 5;
+    }
+    if (v.reset_zero) p.reset = ir::ResetMode::zero;
+    if (v.integrate_and_fire) p.leak = false;
+    if (v.bias)
+      for (uint32_t k = 0; k < p.size; ++k) p.bias.push_back(0.02 * test::test_normal(net.seed, 77, k));
+  }
+  // A synaptic current sums ~1 / (1 - alpha_syn) steps of input: scale what reaches it so the
+  // network fires about as often as the LIF one. IF integrates without forgetting: weaker input.
+  for (auto& proj : net.projections) {
+    double scale = 1.0;
+    if (v.cuba && proj.target == "lif") scale *= 1.0 - std::exp(-1.0 / 5.0);
+    if (v.integrate_and_fire && proj.target != "out") scale *= 0.5;
+    for (double& w : proj.weights) w *= scale;
+  }
+  return net;
+}
+
+void check_factorization(uint32_t n_lif, uint32_t n_alif, uint64_t seed, const NeuronVariant& variant = {}) {
+  const ir::Network net = variant_network(test::small_network(seed, kInputs, n_lif, n_alif, kOutputs), variant);
   auto model = compiler::lower(net, arith::FloatOps{});
   const auto x = test::random_inputs(seed, kInputs, kSteps, 0.25);
   const auto target = test::random_targets(seed, kOutputs, kSteps);
@@ -132,6 +163,28 @@ TEST_CASE("e-prop with the exact learning signal equals BPTT: ALIF network (eps_
 
 TEST_CASE("e-prop with the exact learning signal equals BPTT: mixed LIF + ALIF, two tau_m") {
   for (uint64_t seed : {4u, 5u}) check_factorization(6, 6, seed);
+}
+
+// Issue #14's neurons (hw_model/arith/presynaptic_trace.hpp): CUBA LIF's eligibility vector has a
+// synaptic-current component, so zbar integrates the synaptically filtered spikes; the reset to
+// zero goes through L with the amount alpha v^t (same convention in BPTT); IF is alpha = 1.
+TEST_CASE("e-prop with the exact learning signal equals BPTT: CUBA LIF (synaptic filter in zbar)") {
+  for (uint64_t seed : {1u, 2u, 3u}) check_factorization(8, 0, seed, {true, false, false, false});
+}
+
+TEST_CASE("e-prop with the exact learning signal equals BPTT: CUBA LIF with ALIF, bias, two filters") {
+  for (uint64_t seed : {4u, 5u}) check_factorization(6, 6, seed, {true, false, false, true});
+}
+
+TEST_CASE("e-prop with the exact learning signal equals BPTT: reset to zero (LIF, ALIF, CUBA)") {
+  for (uint64_t seed : {1u, 2u}) check_factorization(8, 0, seed, {false, true, false, false});
+  check_factorization(0, 8, 3, {false, true, false, false});
+  check_factorization(6, 6, 4, {true, true, false, false});
+}
+
+TEST_CASE("e-prop with the exact learning signal equals BPTT: IF (no leak), subtract and zero reset") {
+  for (uint64_t seed : {1u, 2u}) check_factorization(8, 0, seed, {false, false, true, false});
+  check_factorization(6, 6, 3, {true, true, true, false});
 }
 
 // Lower bound stated from the measured values (printed below) with margin; see bench/README.md.
