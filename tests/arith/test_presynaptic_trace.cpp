@@ -45,7 +45,7 @@ PresynapticFilter<Ops> cuba_filter(const Ops& ops) {
 
 }  // namespace
 
-TEST_CASE("a LIF presynaptic filter is eq. 22's trace_step bit for bit, stochastic rounding included") {
+TEST_CASE("a LIF presynaptic filter is eq. 22 trace_step bit for bit with stochastic rounding") {
   QuantConfig q;
   q.rounding = Rounding::stochastic;
   SaturationCounts counts;
@@ -64,7 +64,7 @@ TEST_CASE("a LIF presynaptic filter is eq. 22's trace_step bit for bit, stochast
   CHECK(a.raw > 0);
 }
 
-TEST_CASE("a CUBA presynaptic trace is the double convolution of the spikes, in float and fixed point") {
+TEST_CASE("a CUBA presynaptic trace is the double convolution of the spikes in float and fixed point") {
   const auto z = spike_train(300, 0.15);
   const std::vector<double> expected = cuba_by_definition(z);
   const FloatOps fl;

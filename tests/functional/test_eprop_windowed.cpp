@@ -200,3 +200,34 @@ TEST_CASE("the windowed ETU gives the step-by-step gradients and saturations bit
   for (int64_t g : windowed.gradients.back().recurrent) nonzero += g != 0;
   CHECK(nonzero > 1000);
 }
+
+// Issue #14's traces (CUBA's synaptic filter, IF's undecayed trace) reach the kernel as zbar: the
+// windowed kernel still gives the plain definition's bits, saturations included.
+TEST_CASE("the windowed ETU gives the step-by-step gradients bit for bit for CUBA and IF and reset-zero neurons") {
+  ir::Network net = test::small_network(22, kInputs, kLif, kAlif, kOutputs);
+  for (auto& p : net.populations) {
+    if (p.name == "lif") {
+      p.type = ir::PopulationType::cuba_lif;
+      p.tau_syn_ms = 5;
+      p.reset = ir::ResetMode::zero;
+    } else if (p.name == "alif") {
+      p.leak = false;
+    }
+  }
+  for (auto& proj : net.projections)
+    if (proj.target == "lif")
+      for (double& w : proj.weights) w *= 0.3;
+  arith::QuantConfig quant;
+  quant.rounding = arith::Rounding::stochastic;
+  quant.update_rounding = arith::Rounding::stochastic;
+  quant[arith::Quantity::eligibility] = {12, 8, true};
+  quant[arith::Quantity::update_accumulator] = {16, 8, true};
+  auto make_ops = [&](arith::SaturationCounts& counts) { return FixedOps(quant, counts); };
+  const Run<FixedOps> windowed = train<FixedOps>(net, make_ops, false);
+  const Run<FixedOps> stepwise = train<FixedOps>(net, make_ops, true);
+  arith::SaturationCounts scratch;
+  check_same(windowed, stepwise, plastic_etu_synapses(net, FixedOps(quant, scratch)));
+  size_t nonzero = 0;
+  for (int64_t g : windowed.gradients.back().recurrent) nonzero += g != 0;
+  CHECK(nonzero > 1000);
+}

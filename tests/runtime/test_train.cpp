@@ -116,7 +116,7 @@ TEST_CASE("a too-large learning rate saturates weights at the format's rails, co
 
 // Issue #14: cuba_lif (its synaptic filter in the presynaptic trace), reset to zero and IF train
 // with e-prop in float and fixed point and with BPTT (their eligibility: hw_model/learning/README.md).
-TEST_CASE("cuba_lif, reset-to-zero and IF populations train and learn, float and fixed, e-prop and BPTT") {
+TEST_CASE("cuba_lif and reset-to-zero and IF populations train and learn in float and fixed with e-prop and BPTT") {
   struct Variant {
     const char* name;
     bool cuba, zero, no_leak;
@@ -139,6 +139,9 @@ TEST_CASE("cuba_lif, reset-to-zero and IF populations train and learn, float and
         auto o = test::small_pattern_options(mode);
         o.algorithm = algorithm;
         o.iterations = 15;
+        // On-chip SGD steps lr x L x e, and e grows with the trace: a CUBA zbar sums ~1 / (1 - alpha_syn)
+        // = 5.5 steps of spikes, an IF zbar every spike of the trial (measured: 3e-5 diverges for both).
+        if (mode == TrainMode::fixed_chip) o.lr *= v.no_leak ? 0.05 : v.cuba ? 0.2 : 1.0;
         const auto r = runtime::train(net, o, nullptr, nullptr);
         INFO(v.name << ", " << runtime::to_string(mode) << (algorithm == runtime::Algorithm::bptt ? ", bptt" : "")
                     << ": loss " << first_loss(r) << " -> " << last_loss(r));
