@@ -10,7 +10,7 @@ pg_iters=${4:-100}; sr_iters=${5:-50}
 sr_batch=${SR_BATCH:-128}            # paper: 128
 sr_fixed_lr=${SR_FIXED_LR:-$(awk -v b="$sr_batch" 'BEGIN { print 3.072 / (2400 * b) }')}  # SGD: 1e-5 at batch 128 (the trainer's default rule for 20 neurons)
 sr_val=${SR_VALIDATION:-64}          # fresh validation trials per iteration (~95 recalls)
-only=${ONLY:-pg600 pg60 sr srsign srtut}  # which groups to run (SR_BATCH=32 SR_ITERS=120 for the sign table)
+only=${ONLY:-pg600 pg60 sr srsign srtut}  # which groups to run (SR_BATCH=32 SR_ITERS=120 for the sign table; pg100cuba: issue #14)
 here=$(cd "$(dirname "$0")" && pwd)
 nchip="$build/nchip"
 mkdir -p "$out"
@@ -44,6 +44,20 @@ for s in $seeds; do
   run "pg60_fixed8s_full_s$s" "${small[@]}" --mode fixed --quant "$here/q_w8_stochastic.json" --lr 3e-5
   run "pg60_fixed16_factored_s$s" "${small[@]}" --mode fixed --storage factored --quant "$here/q_w16.json" --lr 3e-4
   run "pg60_fixed8_factored_s$s" "${small[@]}" --mode fixed --storage factored --quant "$here/q_w8.json" --lr 3e-4
+  fi
+  if [[ " $only " == *" pg100cuba "* ]]; then
+  # Issue #14: the 100-neuron pattern-generation example as LIF and as CUBA LIF (tau_syn 5 ms,
+  # input and recurrent init gain 0.15: a current sums ~5.5 steps of input), float and fixed 16-bit.
+  for net in lif cuba; do
+    file=$here/../../examples/networks/pattern_generation_small.json
+    [[ $net == cuba ]] && file=$here/pg100_cuba.json
+    pg=(--task pattern-generation --net "$file" --iterations "$pg_iters" --seed "$s")
+    run "pg100${net}_float_s$s" "${pg[@]}" --mode float
+    # On-chip SGD's default rate (9e-6 for 100 neurons) is fitted on LIF traces; a CUBA trace is
+    # ~1 / (1 - alpha_syn) = 5.5 times larger, so its rate is 9e-6 x (1 - alpha_syn) = 1.6e-6.
+    lr=(); [[ $net == cuba ]] && lr=(--lr "${CUBA_FIXED_LR:-1.6e-6}")
+    run "pg100${net}_fixed16_s$s" "${pg[@]}" --mode fixed --quant "$here/q_w16.json" "${lr[@]}"
+  done
   fi
   if [[ " $only " == *" sr "* ]]; then
   # Store-recall, paper network (10 LIF + 10 ALIF), batch 128 (paper: < 5 % after ~50 it).

@@ -94,6 +94,7 @@ UsageCounter::UsageCounter(const IncomingSynapses& in, const image::ChipConfig& 
     }
   source_stamp_.assign(in.n_sources, 0);
   plastic_stamp_.assign(in.n_sources, 0);
+  synaptic_trace_stamp_.assign(in.n_sources, 0);
   projection_stamp_.assign(in.n_projections, 0);
 }
 
@@ -107,6 +108,7 @@ void UsageCounter::add(uint32_t unit) {
   before_last_ = usage_;
   new_sources_.clear();
   new_plastic_.clear();
+  new_synaptic_traces_.clear();
   new_projections_.clear();
   const int adaptive = in_.adaptive[unit];
   ++usage_.neurons;
@@ -127,6 +129,11 @@ void UsageCounter::add(uint32_t unit) {
       new_plastic_.push_back(e.source);
       ++usage_.trace_slots;
     }
+    if (e.plastic && in_.current_based[unit] && synaptic_trace_stamp_[e.source] != stamp_) {
+      synaptic_trace_stamp_[e.source] = stamp_;
+      new_synaptic_traces_.push_back(e.source);
+      ++usage_.trace_slots;
+    }
     if (projection_stamp_[e.projection] != stamp_) {
       projection_stamp_[e.projection] = stamp_;
       new_projections_.push_back(e.projection);
@@ -139,6 +146,7 @@ void UsageCounter::add(uint32_t unit) {
 void UsageCounter::undo_last() {
   for (uint32_t s : new_sources_) source_stamp_[s] = 0;
   for (uint32_t s : new_plastic_) plastic_stamp_[s] = 0;
+  for (uint32_t s : new_synaptic_traces_) synaptic_trace_stamp_[s] = 0;
   for (uint32_t p : new_projections_) projection_stamp_[p] = 0;
   usage_ = before_last_;
 }

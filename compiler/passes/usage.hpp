@@ -44,7 +44,9 @@ struct CoreUsage {
   uint64_t learning_bits = 0;
   uint64_t optimizer_bits = 0;  // the batch optimizer's state (part of learning_bits)
   uint32_t fan_in = 0;       // distinct presynaptic neurons
-  uint32_t trace_slots = 0;  // distinct presynaptic neurons with a plastic synapse here
+  // Distinct presynaptic neurons with a plastic synapse here, plus one more for each of them that
+  // reaches a CUBA neuron here: its synaptic filter zsyn (hw_model/arith/presynaptic_trace.hpp).
+  uint32_t trace_slots = 0;
   uint32_t groups = 0;       // projections with a synapse here
 };
 
@@ -70,8 +72,8 @@ class UsageCounter {
   uint32_t current_bits_;  // a CUBA neuron's synaptic current word
   CoreUsage usage_, before_last_;
   uint32_t stamp_ = 0;
-  std::vector<uint32_t> source_stamp_, plastic_stamp_, projection_stamp_;
-  std::vector<uint32_t> new_sources_, new_plastic_, new_projections_;
+  std::vector<uint32_t> source_stamp_, plastic_stamp_, synaptic_trace_stamp_, projection_stamp_;
+  std::vector<uint32_t> new_sources_, new_plastic_, new_synaptic_traces_, new_projections_;
 };
 
 }  // namespace nchip::compiler

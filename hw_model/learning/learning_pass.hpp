@@ -52,24 +52,35 @@ struct LearningStep {
   uint64_t step = 0;
 };
 
-// Distinct membrane decays of the spiking neurons, in order of first appearance: the presynaptic
-// trace zbar is kept once per (source, group) (eq. 22 decays with the postsynaptic alpha).
+// Distinct presynaptic filters of the spiking neurons (postsynaptic alpha, IF, CUBA's alpha_syn), in
+// order of first appearance: the presynaptic trace zbar is kept once per (source, group) (eq. 22
+// decays with the postsynaptic alpha; arith/presynaptic_trace.hpp).
 template <class Ops>
-struct AlphaGroups {
-  std::vector<Num<Ops, Quantity::decay>> alpha;
+struct TraceGroups {
+  std::vector<arith::PresynapticFilter<Ops>> filter;
   std::vector<uint32_t> group_of;  // per spiking neuron
 };
 
 template <class Ops>
-AlphaGroups<Ops> alpha_groups(const model::NetworkModel<Ops>& model) {
-  AlphaGroups<Ops> g;
+arith::PresynapticFilter<Ops> presynaptic_filter(const arith::SpikingParams<Ops>& p) {
+  arith::PresynapticFilter<Ops> f;
+  f.leaky = p.leaky;
+  if (p.leaky) f.alpha = p.alpha;
+  f.current_based = p.current_based;
+  if (p.current_based) f.alpha_syn = p.alpha_syn;
+  return f;
+}
+
+template <class Ops>
+TraceGroups<Ops> trace_groups(const model::NetworkModel<Ops>& model) {
+  TraceGroups<Ops> g;
   const uint32_t n = model.n_neurons();
   g.group_of.resize(n);
   for (uint32_t j = 0; j < n; ++j) {
-    const auto alpha = model.neurons[j].alpha;
+    const auto f = presynaptic_filter(model.neurons[j]);
     uint32_t k = 0;
-    while (k < g.alpha.size() && !(g.alpha[k] == alpha)) ++k;
-    if (k == g.alpha.size()) g.alpha.push_back(alpha);
+    while (k < g.filter.size() && !(g.filter[k] == f)) ++k;
+    if (k == g.filter.size()) g.filter.push_back(f);
     g.group_of[j] = k;
   }
   return g;
@@ -105,16 +116,19 @@ Num<Ops, Quantity::learning_signal> form_learning_signal(const Ops& ops, const L
   return arith::add(ops, task, ls.regularization[j]);
 }
 
-// zbar^t = alpha zbar^{t-1} + z^t of one source for one alpha group (eq. 22); `recurrent`: a
-// spiking source (index n_inputs + source in the key), else a network input.
+// zbar^t = alpha zbar^{t-1} + z^t of one source for one trace group (eq. 22; for CUBA targets
+// zsyn, the synaptic filter, moves too and feeds zbar instead of z); `recurrent`: a spiking source
+// (index n_inputs + source in the key), else a network input.
 template <class Ops>
 Num<Ops, Quantity::trace> presynaptic_trace_step(const Ops& ops, const LearningStep<Ops>& ls,
-                                                 Num<Ops, Quantity::decay> alpha, Num<Ops, Quantity::trace> trace,
+                                                 const arith::PresynapticFilter<Ops>& filter,
+                                                 Num<Ops, Quantity::trace> trace, Num<Ops, Quantity::trace>& zsyn,
                                                  uint32_t group, uint32_t n_inputs, uint32_t n_neurons,
                                                  bool recurrent, uint32_t source) {
   const size_t index = size_t{group} * (n_inputs + n_neurons) + (recurrent ? n_inputs : 0) + source;
   const bool spike = (recurrent ? ls.z_flag[source] : ls.x_flag[source]) != 0;
-  return arith::trace_step(ops, alpha, trace, spike, arith::DrawKey{ls.seeds.traces, 0, static_cast<uint32_t>(index), ls.step});
+  return arith::presynaptic_step(ops, filter, trace, zsyn, spike,
+                                 arith::DrawKey{ls.seeds.traces, 0, static_cast<uint32_t>(index), ls.step});
 }
 
 // zkappa_j^t = kappa zkappa_j^{t-1} + z_j^t, the output weights' eligibility (eq. 48, 53);

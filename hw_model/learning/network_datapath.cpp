@@ -40,8 +40,8 @@ NetworkDatapath<Ops>::NetworkDatapath(model::NetworkModel<Ops>& model, const Ops
   seed_input_ = seeds.input;
   seed_recurrent_ = seeds.recurrent;
   {
-    AlphaGroups<Ops> groups = alpha_groups(model);
-    alpha_groups_ = std::move(groups.alpha);
+    TraceGroups<Ops> groups = trace_groups(model);
+    trace_filters_ = std::move(groups.filter);
     group_of_ = std::move(groups.group_of);
   }
   h_.assign(n_, {});
@@ -70,7 +70,7 @@ NetworkDatapath<Ops>::NetworkDatapath(model::NetworkModel<Ops>& model, const Ops
     };
     build(input_store_, input_entry_, model.input_synapses, n_in_, input_slot);
     build(recurrent_store_, recurrent_entry_, model.recurrent_synapses, n_, recurrent_slot);
-    const size_t groups = alpha_groups_.size();
+    const size_t groups = trace_filters_.size();
     pending_.configure(n_, groups * n_in_, groups * n_);
     if (config.trial_matrix) {
       if constexpr (!std::is_same_v<Ops, arith::FloatOps>)
@@ -90,9 +90,11 @@ template <class Ops>
 void NetworkDatapath<Ops>::begin_trial() {
   flush();  // the last trial's steps, before eps_a and filtered are reset
   pending_from_trial_start_ = true;
-  const size_t groups = alpha_groups_.size();
+  const size_t groups = trace_filters_.size();
   xbar_.assign(groups * n_in_, {});
   zbar_.assign(groups * n_, {});
+  xsyn_.assign(groups * n_in_, {});
+  zsyn_.assign(groups * n_, {});
   zkappa_.assign(n_, {});
   input_store_.begin_trial();
   recurrent_store_.begin_trial();
@@ -245,16 +247,16 @@ void NetworkDatapath<Ops>::factored_updates(const LearningStep<Ops>& ls) {
 
 template <class Ops>
 void NetworkDatapath<Ops>::advance_traces(const LearningStep<Ops>& ls) {
-  // zbar^t = alpha zbar^{t-1} + z^t (eq. 22), per distinct postsynaptic alpha.
-  const uint32_t groups = static_cast<uint32_t>(alpha_groups_.size());
+  // zbar^t = alpha zbar^{t-1} + z^t (eq. 22), per distinct postsynaptic filter (CUBA: through zsyn).
+  const uint32_t groups = static_cast<uint32_t>(trace_filters_.size());
   for (uint32_t g = 0; g < groups; ++g) {
     for (uint32_t i = 0; i < n_in_; ++i) {
-      auto& x = xbar_[size_t{g} * n_in_ + i];
-      x = presynaptic_trace_step(ops_, ls, alpha_groups_[g], x, g, n_in_, n_, false, i);
+      const size_t q = size_t{g} * n_in_ + i;
+      xbar_[q] = presynaptic_trace_step(ops_, ls, trace_filters_[g], xbar_[q], xsyn_[q], g, n_in_, n_, false, i);
     }
     for (uint32_t i = 0; i < n_; ++i) {
-      auto& z = zbar_[size_t{g} * n_ + i];
-      z = presynaptic_trace_step(ops_, ls, alpha_groups_[g], z, g, n_in_, n_, true, i);
+      const size_t q = size_t{g} * n_ + i;
+      zbar_[q] = presynaptic_trace_step(ops_, ls, trace_filters_[g], zbar_[q], zsyn_[q], g, n_in_, n_, true, i);
     }
   }
 }

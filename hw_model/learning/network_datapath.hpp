@@ -102,12 +102,13 @@ class NetworkDatapath : public EligibilityOwner<Ops> {
   EtuObserver<Ops>* observer_ = nullptr;
   uint64_t online_updates_ = 0;
 
-  // Distinct membrane decays of the spiking neurons; zbar is kept once per (source, group).
-  std::vector<Num<Ops, Quantity::decay>> alpha_groups_;
+  // Distinct presynaptic filters of the spiking neurons; zbar is kept once per (source, group).
+  std::vector<arith::PresynapticFilter<Ops>> trace_filters_;
   std::vector<uint32_t> group_of_;
 
   std::vector<Num<Ops, Quantity::pseudo_derivative>> h_;  // h^t saved before the model's step
   std::vector<Trace> xbar_, zbar_, zkappa_;                // [group * n_sources + i], [j]
+  std::vector<Trace> xsyn_, zsyn_;  // CUBA groups' synaptic filter of each source, as xbar_, zbar_
   std::vector<Signal> err_, L_;
   std::vector<Accumulator> grad_output_;
 

@@ -53,7 +53,7 @@ void add_trial_gradient(const EtuRows& rows, const EtuNeuronConstants<arith::Flo
   if (n_rows > 0 && steps > 0) {
     static std::once_flag single_thread;
     std::call_once(single_thread, [] { bli_thread_set_num_threads(1); });
-    // Rows that read the same columns (one alpha group of a dense projection: all of them) share
+    // Rows that read the same columns (one trace group of a dense projection: all of them) share
     // one product; order the rows by their column range.
     std::vector<SlotRange> range(n_rows);
     for (size_t r = 0; r < n_rows; ++r) range[r] = slot_range(rows, r);

@@ -10,7 +10,7 @@ void PlasticityEngine::load(const model::NetworkModel<Ops>& network, uint32_t fi
   count_ = count;
   n_inputs_ = network.n_inputs;
   n_neurons_ = network.n_neurons();
-  const learning::AlphaGroups<Ops> groups = learning::alpha_groups(network);
+  const learning::TraceGroups<Ops> groups = learning::trace_groups(network);
   h_.assign(count, {});
   L_.assign(count, Signal{});
   rho_.resize(count);
@@ -22,14 +22,14 @@ void PlasticityEngine::load(const model::NetworkModel<Ops>& network, uint32_t fi
     beta_[l] = n.beta;
     adaptive_[l] = n.adaptive ? 1 : 0;
   }
-  // One trace slot per (source, alpha group) that some plastic synapse onto this core reads.
+  // One trace slot per (source, trace group) that some plastic synapse onto this core reads.
   auto build = [&](const model::SynapseMatrix<Ops>& m, uint32_t n_sources, std::vector<TraceSlot>& slots) {
     slots.clear();
     std::unordered_map<uint64_t, uint32_t> slot_of;
     return learning::plastic_synapses(m, n_sources, first, first + count, [&](uint32_t i, uint32_t j) {
       const uint32_t g = groups.group_of[j];
       const auto [it, fresh] = slot_of.try_emplace(uint64_t{g} * n_sources + i, static_cast<uint32_t>(slots.size()));
-      if (fresh) slots.push_back({i, g, groups.alpha[g]});
+      if (fresh) slots.push_back({i, g, groups.filter[g]});
       return it->second;
     });
   };
@@ -37,6 +37,8 @@ void PlasticityEngine::load(const model::NetworkModel<Ops>& network, uint32_t fi
   recurrent_.build(build(network.recurrent_synapses, n_neurons_, recurrent_slots_), adaptive_);
   input_traces_.assign(input_slots_.size(), Trace{});
   recurrent_traces_.assign(recurrent_slots_.size(), Trace{});
+  input_synaptic_.assign(input_slots_.size(), Trace{});
+  recurrent_synaptic_.assign(recurrent_slots_.size(), Trace{});
   pending_.configure(count_, input_traces_.size(), recurrent_traces_.size());
   pending_ops_.reset();
 
@@ -62,6 +64,8 @@ void PlasticityEngine::begin_trial() {
   recurrent_.begin_trial();
   for (auto& t : input_traces_) t = {};
   for (auto& t : recurrent_traces_) t = {};
+  for (auto& t : input_synaptic_) t = {};
+  for (auto& t : recurrent_synaptic_) t = {};
   for (auto& t : zkappa_) t = {};
 }
 
@@ -117,10 +121,10 @@ void PlasticityEngine::flush() const {
 
 void PlasticityEngine::advance(const Ops& ops, const learning::LearningStep<Ops>& ls,
                                const std::vector<TraceSlot>& slots, std::vector<Trace>& traces,
-                               bool recurrent) const {
+                               std::vector<Trace>& synaptic, bool recurrent) const {
   for (size_t q = 0; q < slots.size(); ++q)
-    traces[q] = learning::presynaptic_trace_step(ops, ls, slots[q].alpha, traces[q], slots[q].group, n_inputs_,
-                                                   n_neurons_, recurrent, slots[q].source);
+    traces[q] = learning::presynaptic_trace_step(ops, ls, slots[q].filter, traces[q], synaptic[q], slots[q].group,
+                                                   n_inputs_, n_neurons_, recurrent, slots[q].source);
 }
 
 uint64_t PlasticityEngine::step(const Ops& ops, const learning::LearningStep<Ops>& ls, const Signal* err) {
@@ -150,8 +154,8 @@ uint64_t PlasticityEngine::step(const Ops& ops, const learning::LearningStep<Ops
     for (size_t e = 0; e < input_.size(); ++e) input_.set_state(e, input_scratch_[e]);
     for (size_t e = 0; e < recurrent_.size(); ++e) recurrent_.set_state(e, recurrent_scratch_[e]);
   }
-  advance(ops, ls, input_slots_, input_traces_, false);
-  advance(ops, ls, recurrent_slots_, recurrent_traces_, true);
+  advance(ops, ls, input_slots_, input_traces_, input_synaptic_, false);
+  advance(ops, ls, recurrent_slots_, recurrent_traces_, recurrent_synaptic_, true);
   return cycles;
 }
 

@@ -4,7 +4,8 @@
 //    rho, beta, kappa) and the learning signals L_j = sum_k B_jk err_k + reg_j of the core's
 //    neurons, formed from the errors the learning-signal unit broadcast;
 //  - the presynaptic traces zbar of the sources that project onto the core through plastic
-//    synapses: one trace slot per (source, alpha group of a target here);
+//    synapses: one trace slot per (source, trace group of a target here), and for CUBA targets the
+//    synaptic filter zsyn of each slot (hw_model/arith/presynaptic_trace.hpp);
 //  - the full scheme's per-synapse state (eps_a, kappa-filtered eligibility, weight-change
 //    accumulator) of every plastic input and recurrent synapse onto the core's neurons, updated
 //    by the eligibility-trace unit (the learning layer's kernel through EtuSynapseStore, over
@@ -87,7 +88,7 @@ class PlasticityEngine {
  private:
   struct TraceSlot {
     uint32_t source = 0, group = 0;
-    arith::Num<Ops, arith::Quantity::decay> alpha{};
+    arith::PresynapticFilter<Ops> filter;  // the targets' filter (alpha, IF, CUBA's alpha_syn)
   };
   struct OutputSynapse {
     uint32_t synapse = 0, readout = 0, slot = 0;  // slot: index into zkappa_sources_ / zkappa_
@@ -98,7 +99,7 @@ class PlasticityEngine {
   // changed, and after it when it is full).
   void buffer_step(const Ops& ops, const learning::LearningStep<Ops>& ls);
   void advance(const Ops& ops, const learning::LearningStep<Ops>& ls, const std::vector<TraceSlot>& slots,
-               std::vector<Trace>& traces, bool recurrent) const;
+               std::vector<Trace>& traces, std::vector<Trace>& synaptic, bool recurrent) const;
 
   uint32_t first_ = 0, count_ = 0, n_inputs_ = 0, n_neurons_ = 0;
   // Per neuron of the core: h^t (captured before the neuron update), L^t, the ETU constants.
@@ -109,6 +110,7 @@ class PlasticityEngine {
   std::vector<uint8_t> adaptive_;
   std::vector<TraceSlot> input_slots_, recurrent_slots_;
   std::vector<Trace> input_traces_, recurrent_traces_;
+  std::vector<Trace> input_synaptic_, recurrent_synaptic_;  // zsyn per slot (CUBA targets' filter)
   // Mutable because the const state readers must first run the pending window into the state;
   // nothing else changes there.
   mutable learning::EtuSynapseStore<Ops> input_, recurrent_;

@@ -85,6 +85,21 @@ TEST_CASE("the compiler counts one synaptic current word per CUBA neuron in core
   CHECK(cuba.learning_bits == lif.learning_bits);
 }
 
+// A source with a plastic synapse onto a CUBA neuron needs its synaptic filter zsyn beside zbar
+// (hw_model/arith/presynaptic_trace.hpp): two trace slots on that core, one elsewhere. Every synapse
+// here is plastic, so a core's distinct plastic sources are its fan-in.
+TEST_CASE("the compiler counts two presynaptic trace slots per plastic source of a CUBA core") {
+  const auto report = compiler::make_report(compile(T::cuba_lif));
+  uint32_t cuba_cores = 0;
+  for (const auto& c : report.cores) {
+    INFO(c.population << " from " << c.first);
+    if (c.population == "out") continue;  // readout synapses have no presynaptic trace
+    CHECK(c.usage.trace_slots == (c.population == "hid" ? 2 : 1) * c.usage.fan_in);
+    cuba_cores += c.population == "hid";
+  }
+  CHECK(cuba_cores >= 1);
+}
+
 TEST_CASE("a chip without cuba_lif refuses a CUBA population in one line") {
   image::ChipConfig chip = test::tiny_chip(3, 2, 8);
   chip.neuron_models = {"lif", "alif", "readout"};

@@ -273,9 +273,9 @@ TEST_CASE("an example network with refractoriness exports, runs and trains from 
 }
 
 // Issue #14 from the command line: a snnTorch-shaped CubaLIF file imports (the table names what
-// each node became), runs in fixed point, compiles for the Loihi-like chip, and training it is
-// refused in one line (exit 2) because e-prop has no CUBA eligibility here.
-TEST_CASE("a NIR CubaLIF network imports and runs and compiles from the CLI and training it is refused") {
+// each node became), runs in fixed point, compiles for the Loihi-like chip, and trains with e-prop
+// (the CUBA eligibility, hw_model/learning/README.md) in float and fixed, functional and SystemC alike.
+TEST_CASE("a NIR CubaLIF network imports and runs and compiles and trains from the CLI") {
   const std::string dir = scratch_dir("nir_cli_cuba");
   snntorch_cuba_fixture(snntorch_cuba_weights(true)).write(dir + "/cuba.nir");
   const auto imp = run_nchip("import " + dir + "/cuba.nir -o " + dir + "/cuba.json", dir);
@@ -289,12 +289,20 @@ TEST_CASE("a NIR CubaLIF network imports and runs and compiles from the CLI and 
                                       " -o " + dir + "/cuba.nchip",
                                   dir);
   CHECK(compiled.exit_code == 0);
-  const auto train = run_nchip("train --task pattern-generation --inputs 12 --groups 4 --net " + dir +
-                                   "/cuba.json --iterations 1 --out " + dir +
-                                   "/train",
-                               dir);
-  CHECK(train.exit_code == 2);
-  CHECK(train.err.find("population 'out' (cuba_lif): e-prop here has eligibility traces for lif and alif only") !=
-        std::string::npos);
-  CHECK(!std::filesystem::exists(dir + "/train/metrics.json"));
+  const std::string train = "train --task pattern-generation --inputs 12 --groups 4 --net " + dir +
+                            "/cuba.json --iterations 2 --steps 200 --quiet --out " + dir;
+  const auto fl = run_nchip(train + "/float --mode float", dir);
+  INFO(fl.err);
+  CHECK(fl.exit_code == 0);
+  const auto fx = run_nchip(train + "/fixed --mode fixed", dir);
+  INFO(fx.err);
+  CHECK(fx.exit_code == 0);
+  const auto sc = run_nchip(train + "/systemc --mode fixed --backend systemc", dir);
+  INFO(sc.err);
+  CHECK(sc.exit_code == 0);
+  CHECK(slurp(dir + "/systemc/trained.json") == slurp(dir + "/fixed/trained.json"));
+  // Learning moved the input weights (projection 0: input -> rec) in both modes.
+  const json before = json::parse(slurp(dir + "/cuba.json"))["projections"][0]["weights"];
+  CHECK(json::parse(slurp(dir + "/fixed/trained.json"))["projections"][0]["weights"] != before);
+  CHECK(json::parse(slurp(dir + "/float/trained.json"))["projections"][0]["weights"] != before);
 }

@@ -4,6 +4,7 @@
 // partial dE/dz only) is a reasonable approximation: its cosine similarity to BPTT is bounded below.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <iostream>
 
@@ -95,8 +96,39 @@ double cosine(const Gradients& a, const BpttResult& b, bool with_output) {
   return dot / std::sqrt(na * nb);
 }
 
-void check_factorization(uint32_t n_lif, uint32_t n_alif, uint64_t seed) {
-  const ir::Network net = test::small_network(seed, kInputs, n_lif, n_alif, kOutputs);
+// The neurons of issue #14 as variants of the "lif" (or "alif") population of small_network.
+struct NeuronVariant {
+  bool cuba = false;        // lif -> cuba_lif with tau_syn_ms 5 (input weights scaled by 1 - alpha_syn)
+  bool reset_zero = false;  // every spiking population resets to zero
+  bool integrate_and_fire = false;  // every spiking population without leak
+  bool bias = false;        // a bias current per neuron
+};
+
+ir::Network variant_network(ir::Network net, const NeuronVariant& v) {
+  for (auto& p : net.populations) {
+    if (p.type != ir::PopulationType::lif && p.type != ir::PopulationType::alif) continue;
+    if (v.cuba && p.type == ir::PopulationType::lif) {
+      p.type = ir::PopulationType::cuba_lif;
+      p.tau_syn_ms = 5;
+    }
+    if (v.reset_zero) p.reset = ir::ResetMode::zero;
+    if (v.integrate_and_fire) p.leak = false;
+    if (v.bias)
+      for (uint32_t k = 0; k < p.size; ++k) p.bias.push_back(0.02 * test::test_normal(net.seed, 77, k));
+  }
+  // A synaptic current sums ~1 / (1 - alpha_syn) steps of input: scale what reaches it so the
+  // network fires about as often as the LIF one. IF integrates without forgetting: weaker input.
+  for (auto& proj : net.projections) {
+    double scale = 1.0;
+    if (v.cuba && proj.target == "lif") scale *= 1.0 - std::exp(-1.0 / 5.0);
+    if (v.integrate_and_fire && proj.target != "out") scale *= 0.5;
+    for (double& w : proj.weights) w *= scale;
+  }
+  return net;
+}
+
+void check_factorization(uint32_t n_lif, uint32_t n_alif, uint64_t seed, const NeuronVariant& variant = {}) {
+  const ir::Network net = variant_network(test::small_network(seed, kInputs, n_lif, n_alif, kOutputs), variant);
   auto model = compiler::lower(net, arith::FloatOps{});
   const auto x = test::random_inputs(seed, kInputs, kSteps, 0.25);
   const auto target = test::random_targets(seed, kOutputs, kSteps);
@@ -132,6 +164,108 @@ TEST_CASE("e-prop with the exact learning signal equals BPTT: ALIF network (eps_
 
 TEST_CASE("e-prop with the exact learning signal equals BPTT: mixed LIF + ALIF, two tau_m") {
   for (uint64_t seed : {4u, 5u}) check_factorization(6, 6, seed);
+}
+
+// Issue #14's neurons (hw_model/arith/presynaptic_trace.hpp): CUBA LIF's eligibility vector has a
+// synaptic-current component, so zbar integrates the synaptically filtered spikes; the reset to
+// zero goes through L with the amount alpha v^t (same convention in BPTT); IF is alpha = 1.
+TEST_CASE("e-prop with the exact learning signal equals BPTT: CUBA LIF (synaptic filter in zbar)") {
+  for (uint64_t seed : {1u, 2u, 3u}) check_factorization(8, 0, seed, {true, false, false, false});
+}
+
+TEST_CASE("e-prop with the exact learning signal equals BPTT: CUBA LIF with ALIF and bias and two filters") {
+  for (uint64_t seed : {4u, 5u}) check_factorization(6, 6, seed, {true, false, false, true});
+}
+
+TEST_CASE("e-prop with the exact learning signal equals BPTT: reset to zero (LIF and ALIF and CUBA)") {
+  for (uint64_t seed : {1u, 2u}) check_factorization(8, 0, seed, {false, true, false, false});
+  check_factorization(0, 8, 3, {false, true, false, false});
+  check_factorization(6, 6, 4, {true, true, false, false});
+}
+
+TEST_CASE("e-prop with the exact learning signal equals BPTT: IF (no leak) with subtract and zero reset") {
+  for (uint64_t seed : {1u, 2u}) check_factorization(8, 0, seed, {false, false, true, false});
+  check_factorization(6, 6, 3, {true, true, true, false});
+}
+
+// BPTT's own values, independently: the same derivative computed forward (the tangent of every
+// state with respect to one weight, propagated through the equations of bptt.hpp with the same
+// local derivatives: h for dz/dv, reset amount r^t for dv^{t+1}/dz^t, taken as given) must equal
+// the backward pass's gradient. This is what checks the learning signal L itself (the
+// factorization test above holds for any L): the reset-to-zero amount alpha v^t and CUBA's
+// recurrent path through the synaptic current di.
+double tangent_gradient(const model::NetworkModel<arith::FloatOps>& model, const functional::BpttTape& tape,
+                        const std::vector<std::vector<double>>& dE_dy, bool recurrent_set, uint32_t synapse) {
+  const uint32_t n = model.n_neurons(), K = model.n_readouts();
+  const auto& m = recurrent_set ? model.recurrent_synapses : model.input_synapses;
+  uint32_t source = 0;
+  while (m.row_start[source + 1] <= synapse) ++source;
+  const uint32_t target = m.target[synapse];
+  const auto& rec = model.recurrent_synapses;
+  const auto& ro = model.readout_synapses;
+  std::vector<double> dv(n, 0.0), di(n, 0.0), da(n, 0.0), dz(n), drive(n), dy(K, 0.0);
+  double dE = 0;
+  for (size_t t = 0; t < tape.steps(); ++t) {
+    const auto& h = tape.h(t);
+    const auto& v = tape.v(t);
+    for (uint32_t j = 0; j < n; ++j) dz[j] = h[j] * (dv[j] - (model.neurons[j].adaptive ? model.neurons[j].beta * da[j] : 0.0));
+    for (uint32_t k = 0; k < K; ++k) dy[k] *= model.readouts[k].kappa;
+    for (uint32_t j = 0; j < n; ++j)
+      for (uint32_t s = ro.row_start[j]; s < ro.row_start[j + 1]; ++s) dy[ro.target[s]] += ro.weight[s] * dz[j];
+    for (uint32_t k = 0; k < K; ++k) dE += dE_dy[t][k] * dy[k];
+    std::fill(drive.begin(), drive.end(), 0.0);
+    for (uint32_t j = 0; j < n; ++j)
+      for (uint32_t s = rec.row_start[j]; s < rec.row_start[j + 1]; ++s) drive[rec.target[s]] += rec.weight[s] * dz[j];
+    const auto& events = recurrent_set ? tape.spikes(t) : tape.inputs(t);
+    if (std::find(events.begin(), events.end(), source) != events.end()) drive[target] += 1.0;  // d(W z)/dW
+    for (uint32_t j = 0; j < n; ++j) {
+      const auto& p = model.neurons[j];
+      const double alpha = p.leaky ? p.alpha : 1.0;
+      const double reset_amount = p.reset_to_zero ? alpha * v[j] : p.v_th;
+      di[j] = p.current_based ? p.alpha_syn * di[j] + drive[j] : drive[j];
+      const double dv_next = alpha * dv[j] + di[j] - reset_amount * dz[j];
+      if (p.adaptive) da[j] = p.rho * da[j] + dz[j];
+      dv[j] = dv_next;
+    }
+  }
+  return dE;
+}
+
+void check_bptt_against_tangents(uint32_t n_lif, uint32_t n_alif, uint64_t seed, const NeuronVariant& variant) {
+  const ir::Network net = variant_network(test::small_network(seed, kInputs, n_lif, n_alif, kOutputs), variant);
+  const auto model = compiler::lower(net, arith::FloatOps{});
+  const auto x = test::random_inputs(seed, kInputs, kSteps, 0.25);
+  const auto target = test::random_targets(seed, kOutputs, kSteps);
+  functional::Simulator<arith::FloatOps> sim(model, arith::FloatOps{}, 0);
+  functional::BpttTape tape;
+  std::vector<std::vector<double>> dE_dy(kSteps, std::vector<double>(kOutputs, 0.0));
+  for (size_t t = 0; t < kSteps; ++t) {
+    tape.record_before(sim);
+    sim.step(x[t]);
+    tape.record_after(sim, x[t]);
+    for (uint32_t k = 0; k < kOutputs; ++k) dE_dy[t][k] = sim.readouts()[k] - target[t * kOutputs + k];
+  }
+  REQUIRE(tape.spike_count() > 50);
+  const functional::BpttGradients g = functional::bptt_gradients(model, tape, dE_dy, {}, false);
+  const double scale_in = max_abs(g.input), scale_rec = max_abs(g.recurrent);
+  REQUIRE(scale_rec > 1e-6);
+  for (uint32_t q = 0; q < 12; ++q) {
+    const auto s_in = static_cast<uint32_t>(arith::counter_uniform({seed, 60, q, 0}) * g.input.size());
+    const auto s_rec = static_cast<uint32_t>(arith::counter_uniform({seed, 61, q, 0}) * g.recurrent.size());
+    const double t_in = tangent_gradient(model, tape, dE_dy, false, s_in);
+    const double t_rec = tangent_gradient(model, tape, dE_dy, true, s_rec);
+    INFO("input synapse " << s_in << ": bptt " << g.input[s_in] << ", tangent " << t_in);
+    INFO("recurrent synapse " << s_rec << ": bptt " << g.recurrent[s_rec] << ", tangent " << t_rec);
+    CHECK(std::fabs(t_in - g.input[s_in]) < 1e-9 * scale_in);
+    CHECK(std::fabs(t_rec - g.recurrent[s_rec]) < 1e-9 * scale_rec);
+  }
+}
+
+TEST_CASE("BPTT equals the forward tangent through CUBA currents and reset to zero and IF") {
+  check_bptt_against_tangents(8, 0, 1, {});                              // eq. 20's LIF as before
+  check_bptt_against_tangents(6, 6, 2, {true, false, false, true});      // CUBA + ALIF, bias
+  check_bptt_against_tangents(6, 6, 3, {true, true, false, false});      // reset to zero, CUBA + ALIF
+  check_bptt_against_tangents(8, 0, 4, {false, false, true, false});     // IF
 }
 
 // Lower bound stated from the measured values (printed below) with margin; see bench/README.md.

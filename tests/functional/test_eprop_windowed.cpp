@@ -180,13 +180,12 @@ TEST_CASE("the windowed ETU gives the step-by-step gradients bit for bit in floa
   CHECK(nonzero > 1000);  // the trials exercise the datapath, not just zeros
 }
 
-TEST_CASE("the windowed ETU gives the step-by-step gradients and saturations bit for bit in fixed point") {
-  // Stochastic rounding: every rounding draws from its (synapse, step) key.
-  const ir::Network net = test::small_network(21, kInputs, kLif, kAlif, kOutputs);
+// Fixed point with stochastic rounding (every rounding draws from its (synapse, step) key) and
+// narrow eligibility and accumulator formats, so the ETU saturates and the counts are compared.
+static void check_windowed_fixed(const ir::Network& net) {
   arith::QuantConfig quant;
   quant.rounding = arith::Rounding::stochastic;
   quant.update_rounding = arith::Rounding::stochastic;
-  // Narrow eligibility and accumulator formats, so the ETU saturates and the counts are compared.
   quant[arith::Quantity::eligibility] = {12, 8, true};
   quant[arith::Quantity::update_accumulator] = {16, 8, true};
   auto make_ops = [&](arith::SaturationCounts& counts) { return FixedOps(quant, counts); };
@@ -199,4 +198,27 @@ TEST_CASE("the windowed ETU gives the step-by-step gradients and saturations bit
   size_t nonzero = 0;
   for (int64_t g : windowed.gradients.back().recurrent) nonzero += g != 0;
   CHECK(nonzero > 1000);
+}
+
+TEST_CASE("the windowed ETU gives the step-by-step gradients and saturations bit for bit in fixed point") {
+  check_windowed_fixed(test::small_network(21, kInputs, kLif, kAlif, kOutputs));
+}
+
+// Issue #14's traces (CUBA's synaptic filter, IF's undecayed trace) reach the kernel as zbar: the
+// windowed kernel still gives the plain definition's bits, saturations included.
+TEST_CASE("the windowed ETU gives the step-by-step gradients bit for bit for CUBA and IF and reset-zero neurons") {
+  ir::Network net = test::small_network(22, kInputs, kLif, kAlif, kOutputs);
+  for (auto& p : net.populations) {
+    if (p.name == "lif") {
+      p.type = ir::PopulationType::cuba_lif;
+      p.tau_syn_ms = 5;
+      p.reset = ir::ResetMode::zero;
+    } else if (p.name == "alif") {
+      p.leak = false;
+    }
+  }
+  for (auto& proj : net.projections)
+    if (proj.target == "lif")
+      for (double& w : proj.weights) w *= 0.3;
+  check_windowed_fixed(net);
 }

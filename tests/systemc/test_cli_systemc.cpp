@@ -1,6 +1,8 @@
 // `--backend systemc` end to end through the nchip binary: same results file as the functional
 // backend, a stats file and a VCD written, training with identical learned weights, and one-line
 // errors (exit 2, nothing written) for flags that need the other backend.
+#include <fstream>
+
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
@@ -65,4 +67,47 @@ TEST_CASE("backend flag errors are one line with exit code 2", "[systemc][cli]")
     CHECK(line_count(r.err) == 1);
   }
   CHECK_FALSE(std::filesystem::exists(dir + "/stats.json"));
+}
+
+// Issue #14: a tiny network of cuba_lif (reset to zero) and IF neurons trains from the command
+// line in float and fixed point, and the SystemC chip learns the functional model's weights byte
+// for byte in both storage schemes (the CUBA trace slots hold the synaptic filter too).
+TEST_CASE("nchip train on cuba_lif and IF neurons learns the same weights on both backends", "[systemc][cli]") {
+  const std::string dir = scratch_dir("systemc_cli_train_cuba");
+  {
+    std::ofstream net(dir + "/cuba.json");
+    net << R"({"name": "tiny_cuba", "dt_ms": 1.0, "seed": 5,
+      "populations": [
+        {"name": "in", "type": "input", "size": 6},
+        {"name": "cuba", "type": "cuba_lif", "size": 12, "tau_m_ms": 20, "tau_syn_ms": 5, "v_th": 0.5, "t_ref_ms": 2, "reset": "zero"},
+        {"name": "if", "type": "lif", "size": 8, "v_th": 0.5, "t_ref_ms": 2, "leak": false},
+        {"name": "out", "type": "readout", "size": 2, "tau_out_ms": 20}],
+      "projections": [
+        {"source": "in", "target": "cuba", "init": {"gain": 0.4}},
+        {"source": "in", "target": "if", "init": {"gain": 0.3}},
+        {"source": "cuba", "target": "cuba", "init": {"gain": 0.3}},
+        {"source": "cuba", "target": "if", "init": {"gain": 0.3}},
+        {"source": "if", "target": "cuba", "init": {"gain": 0.3}},
+        {"source": "cuba", "target": "out", "init": {"gain": 1.0}},
+        {"source": "if", "target": "out", "init": {"gain": 1.0}}]})";
+  }
+  const std::string common = "train --task pattern-generation --inputs 6 --groups 3 --outputs 2 --net " + dir +
+                             "/cuba.json --iterations 3 --steps 200 --quiet --out " + dir;
+  const CliResult fl = run_nchip(common + "/float --mode float", dir);
+  INFO(fl.err);
+  REQUIRE(fl.exit_code == 0);
+  for (const std::string storage : {"full", "factored"}) {
+    INFO(storage);
+    const std::string flags = " --mode fixed --storage " + storage + (storage == "factored" ? " --lr 1e-3" : " --lr 1e-5");
+    const CliResult f = run_nchip(common + "/f_" + storage + flags, dir);
+    INFO(f.err);
+    REQUIRE(f.exit_code == 0);
+    const CliResult s = run_nchip(common + "/s_" + storage + flags + " --backend systemc", dir);
+    INFO(s.err);
+    REQUIRE(s.exit_code == 0);
+    CHECK(slurp(dir + "/s_" + storage + "/trained.json") == slurp(dir + "/f_" + storage + "/trained.json"));
+    const auto metrics = nlohmann::json::parse(slurp(dir + "/f_" + storage + "/metrics.json"));
+    INFO(metrics.dump());
+    CHECK(metrics["weights_changed"].get<uint64_t>() > 0);
+  }
 }
