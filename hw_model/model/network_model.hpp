@@ -12,6 +12,11 @@
 
 namespace nchip::model {
 
+// The longest synaptic delay a projection may have, in steps: the depth of a core's delay ring
+// (model/delay_ring.hpp). Loihi's synaptic delays are 6-bit (0-62 steps, Davies et al. 2018);
+// 64 keeps the per-synapse field one byte and the ring a power of two.
+inline constexpr uint32_t kMaxDelaySteps = 64;
+
 using arith::Num;
 using arith::Quantity;
 
@@ -35,8 +40,18 @@ struct SynapseMatrix {
   std::vector<int8_t> exponent;
   std::vector<uint8_t> plastic;  // 1 if e-prop may change this synapse
   std::vector<SynapseOrigin> origin;
+  // Synaptic delay of each synapse in steps (its projection's delay_steps, issue #14): a spike
+  // sent at step t reaches the target's input sum for step t + delay. Empty when every synapse has
+  // the chip's plain 1-step delay, so networks without delays keep their exact former layout.
+  std::vector<uint8_t> delay_steps;
 
   size_t size() const { return target.size(); }
+  uint32_t delay_of(size_t synapse) const { return delay_steps.empty() ? 1u : delay_steps[synapse]; }
+  uint32_t max_delay_steps() const {
+    uint32_t d = 1;
+    for (uint8_t v : delay_steps) d = v > d ? v : d;
+    return d;
+  }
 };
 
 enum class PopulationRole : uint8_t { input, spiking, readout };
@@ -64,6 +79,11 @@ struct NetworkModel {
 
   uint32_t n_neurons() const { return static_cast<uint32_t>(neurons.size()); }
   uint32_t n_readouts() const { return static_cast<uint32_t>(readouts.size()); }
+  uint32_t max_delay_steps() const {
+    const uint32_t a = input_synapses.max_delay_steps(), b = recurrent_synapses.max_delay_steps(),
+                   c = readout_synapses.max_delay_steps();
+    return a > b ? (a > c ? a : c) : (b > c ? b : c);
+  }
 };
 
 }  // namespace nchip::model
