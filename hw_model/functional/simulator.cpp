@@ -11,12 +11,19 @@ template <class Ops>
 uint64_t deliver(const model::SynapseMatrix<Ops>& synapses, const std::vector<uint32_t>& sources,
                  const Ops& ops, model::DelayRing<typename Ops::WeightSum>& sums) {
   uint64_t events = 0;
+  // Without delays every synapse adds to the next step's slot: one slot lookup for all of them.
+  typename Ops::WeightSum* const next_step = sums.slot(1);
+  const bool delayed = !synapses.delay_steps.empty();
   for (uint32_t source : sources) {
     const uint32_t begin = synapses.row_start[source];
     const uint32_t end = synapses.row_start[source + 1];
-    for (uint32_t s = begin; s < end; ++s)
-      accumulate(ops, sums.pending(synapses.target[s], synapses.delay_of(s)), synapses.weight[s],
-                 synapses.exponent[s]);
+    if (delayed)
+      for (uint32_t s = begin; s < end; ++s)
+        accumulate(ops, sums.pending(synapses.target[s], synapses.delay_steps[s]), synapses.weight[s],
+                   synapses.exponent[s]);
+    else
+      for (uint32_t s = begin; s < end; ++s)
+        accumulate(ops, next_step[synapses.target[s]], synapses.weight[s], synapses.exponent[s]);
     events += end - begin;
   }
   return events;

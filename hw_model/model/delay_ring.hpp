@@ -31,10 +31,10 @@ class DelayRing {
     head_ = 0;
     std::fill(sums_.begin(), sums_.end(), Sum{});
   }
-  // Where a spike with `delay_steps` (1..slots) for `target` is added while the current step is gathered.
-  Sum& pending(uint32_t target, uint32_t delay_steps) {
-    return sums_[size_t{(head_ + delay_steps - 1) % slots_} * targets_ + target];
-  }
+  // The sums of every target that a spike with `delay_steps` (1..slots) reaches when it is added
+  // while the current step is gathered; pending(target, d) is slot(d)[target].
+  Sum* slot(uint32_t delay_steps) { return sums_.data() + size_t{(head_ + delay_steps - 1) % slots_} * targets_; }
+  Sum& pending(uint32_t target, uint32_t delay_steps) { return slot(delay_steps)[target]; }
   // The sum the current step's update reads.
   const Sum& due(uint32_t target) const { return sums_[size_t{head_} * targets_ + target]; }
   // The current step is done: its slot is zeroed and becomes the farthest future one.
