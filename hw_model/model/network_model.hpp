@@ -4,6 +4,7 @@
 // fixed-point model through it.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -48,9 +49,7 @@ struct SynapseMatrix {
   size_t size() const { return target.size(); }
   uint32_t delay_of(size_t synapse) const { return delay_steps.empty() ? 1u : delay_steps[synapse]; }
   uint32_t max_delay_steps() const {
-    uint32_t d = 1;
-    for (uint8_t v : delay_steps) d = v > d ? v : d;
-    return d;
+    return delay_steps.empty() ? 1u : *std::max_element(delay_steps.begin(), delay_steps.end());
   }
 };
 
@@ -80,9 +79,8 @@ struct NetworkModel {
   uint32_t n_neurons() const { return static_cast<uint32_t>(neurons.size()); }
   uint32_t n_readouts() const { return static_cast<uint32_t>(readouts.size()); }
   uint32_t max_delay_steps() const {
-    const uint32_t a = input_synapses.max_delay_steps(), b = recurrent_synapses.max_delay_steps(),
-                   c = readout_synapses.max_delay_steps();
-    return a > b ? (a > c ? a : c) : (b > c ? b : c);
+    return std::max({input_synapses.max_delay_steps(), recurrent_synapses.max_delay_steps(),
+                     readout_synapses.max_delay_steps()});
   }
 };
 
