@@ -138,6 +138,7 @@ ImageTrainingNetwork training_network(const image::ChipImage& im) {
   // Every synapse, located by the matrix it sits in and the population spans.
   std::vector<std::vector<Located>> located(im.projections.size());
   std::vector<uint8_t> any_plastic(im.projections.size(), 0);
+  std::vector<uint32_t> delay(im.projections.size(), 0);  // issue #14: the projection's synapses' delay
   const auto locate = [&](model::SynapseMatrix<arith::FixedOps>& mat, model::PopulationRole source_role,
                           model::PopulationRole target_role) {
     const int frac = q[Quantity::weight].frac;
@@ -155,6 +156,9 @@ ImageTrainingNetwork training_network(const image::ChipImage& im) {
         const double w = std::ldexp(static_cast<double>(mat.weight[i].raw), mat.exponent[i] - frac);
         located[o.projection].push_back({s - src->first, t - dst->first, w, &o});
         any_plastic[o.projection] |= mat.plastic[i];
+        if (delay[o.projection] != 0 && delay[o.projection] != mat.delay_of(i))
+          fail(o.projection, "its synapses have different delays");
+        delay[o.projection] = mat.delay_of(i);
       }
   };
   using R = model::PopulationRole;
@@ -167,6 +171,7 @@ ImageTrainingNetwork training_network(const image::ChipImage& im) {
     auto& syn = located[p];
     // A projection without synapses keeps the IR default (plastic); else plastic if any synapse is.
     proj.plastic = syn.empty() || any_plastic[p];
+    proj.delay_steps = syn.empty() ? 1 : delay[p];
     const uint32_t S = sources[p]->size, T = targets[p]->size;
     const bool self = proj.source == proj.target;
     const uint64_t full = uint64_t{S} * T - (self ? S : 0);

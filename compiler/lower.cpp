@@ -211,6 +211,21 @@ model::SynapseMatrix<Ops> build_matrix(uint32_t n_sources, uint32_t n_targets,
   return m;
 }
 
+// Each synapse gets its projection's delay (issue #14); a matrix whose projections all have the
+// plain 1-step delay keeps delay_steps empty, so such networks lower exactly as before.
+template <class Ops>
+void set_delays(const ir::Network& network, model::SynapseMatrix<Ops>& m) {
+  bool any = false;
+  for (const auto& p : network.projections) any = any || p.delay_steps != 1;
+  if (!any) return;  // the usual case: no pass over the synapses
+  any = false;
+  for (const auto& o : m.origin) any = any || network.projections[o.projection].delay_steps != 1;
+  if (!any) return;
+  m.delay_steps.resize(m.size());
+  for (size_t k = 0; k < m.size(); ++k)
+    m.delay_steps[k] = static_cast<uint8_t>(network.projections[m.origin[k].projection].delay_steps);
+}
+
 }  // namespace
 
 uint16_t refractory_steps(const ir::Population& population, double dt_ms) {
@@ -303,6 +318,9 @@ model::NetworkModel<Ops> lower(const ir::Network& network, const Ops& ops, unsig
   out.input_synapses = build_matrix(out.n_inputs, n_neurons, input_parts, plastic, ops, threads);
   out.recurrent_synapses = build_matrix(n_neurons, n_neurons, recurrent_parts, plastic, ops, threads);
   out.readout_synapses = build_matrix(n_neurons, out.n_readouts(), readout_parts, plastic, ops, threads);
+  set_delays(network, out.input_synapses);
+  set_delays(network, out.recurrent_synapses);
+  set_delays(network, out.readout_synapses);
   return out;
 }
 

@@ -50,6 +50,7 @@ CompileReport make_report(const image::ChipImage& im) {
     r.memory_bits += counter.usage().memory_bits;
     r.learning_bits += counter.usage().learning_bits;
     r.optimizer_bits += counter.usage().optimizer_bits;
+    r.delay_buffer_bits += counter.usage().delay_buffer_bits;
   }
   std::stable_sort(r.cores.begin(), r.cores.end(),
                    [](const CoreReport& a, const CoreReport& b) { return a.tile < b.tile; });
@@ -95,6 +96,16 @@ std::string report_text(const CompileReport& r, size_t max_rows) {
                      c.usage.fan_in, c.usage.trace_slots));
   }
   if (r.cores.size() > max_rows) line(fmt::format("  ... {} more cores (see --report)", r.cores.size() - max_rows));
+  // Synaptic delays (issue #14); absent for networks whose synapses all have the 1-step delay.
+  if (r.delay_buffer_bits) {
+    line(fmt::format("delay buffers: {} in all ({}-bit slots, longest delay - 1 per neuron)",
+                     bits_text(r.delay_buffer_bits), image::kDelaySlotBits));
+    for (size_t i = 0; i < r.cores.size() && i < max_rows; ++i)
+      if (const auto& u = r.cores[i].usage; u.delay_buffer_bits)
+        line(fmt::format("  core {:<7} {:<12} delay ring {} steps, {} words ({})", tile_text(chip, r.cores[i].tile),
+                         r.cores[i].population, u.delay_steps, u.delay_buffer_bits / image::kDelaySlotBits,
+                         bits_text(u.delay_buffer_bits)));
+  }
   line(fmt::format("routers: {} with entries; {} entries before merging, {} after; fullest {} of {}",
                    r.routers.size(), r.entries_before_merge, r.entries, r.max_router_entries,
                    chip.router_table_entries));
@@ -153,6 +164,12 @@ nlohmann::ordered_json report_json(const CompileReport& r) {
                      {"learning_bits", c.usage.learning_bits}, {"optimizer_bits", c.usage.optimizer_bits},
                      {"fan_in", c.usage.fan_in},
                      {"trace_slots", c.usage.trace_slots}, {"groups", c.usage.groups}});
+  if (r.delay_buffer_bits) {  // issue #14: only networks with delays > 1 have these keys
+    for (size_t i = 0; i < r.cores.size(); ++i) {
+      cores[i]["delay_steps"] = r.cores[i].usage.delay_steps;
+      cores[i]["delay_buffer_bits"] = r.cores[i].usage.delay_buffer_bits;
+    }
+  }
   out["cores"] = cores;
   J routers = J::array();
   for (const auto& t : r.routers)
@@ -181,6 +198,7 @@ nlohmann::ordered_json report_json(const CompileReport& r) {
                    {"memory_available_bits", uint64_t{chip.tiles()} * chip.core_synapse_memory_bits},
                    {"learning_bits", r.learning_bits}, {"routing_entries_before_merge", r.entries_before_merge},
                    {"routing_entries", r.entries}, {"max_router_entries", r.max_router_entries}};
+  if (r.delay_buffer_bits) out["totals"]["delay_buffer_bits"] = r.delay_buffer_bits;
   return out;
 }
 

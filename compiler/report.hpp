@@ -46,6 +46,7 @@ struct CompileReport {
   image::PlacementSummary placement;
   uint32_t neurons = 0;
   uint64_t synapses = 0, memory_bits = 0, learning_bits = 0;
+  uint64_t delay_buffer_bits = 0;  // all cores' delay rings (issue #14), part of memory_bits
   uint64_t entries_before_merge = 0, entries = 0;
   uint32_t max_router_entries = 0;
 };

@@ -8,6 +8,7 @@
 
 #include "compiler/json_reader.hpp"
 #include "hw_model/error.hpp"
+#include "hw_model/model/network_model.hpp"
 #include "hw_model/text_check.hpp"
 
 namespace nchip::ir {
@@ -70,7 +71,7 @@ bool operator==(const RandomInit& a, const RandomInit& b) {
 bool operator==(const Projection& a, const Projection& b) {
   return a.source == b.source && a.target == b.target && a.dense == b.dense &&
          a.weights == b.weights && a.synapses == b.synapses && a.random_init == b.random_init &&
-         a.plastic == b.plastic;
+         a.plastic == b.plastic && a.delay_steps == b.delay_steps;
 }
 
 bool operator==(const Network& a, const Network& b) {
@@ -220,6 +221,10 @@ std::optional<NetworkProblem> projection_problem(const Network& net, size_t i) {
     return NetworkProblem{
         at_projection(i, "source"),
         fmt::format("population {} is a readout; readouts send no spikes", in_quotes(pre->name))};
+  if (proj.delay_steps < 1 || proj.delay_steps > model::kMaxDelaySteps)
+    return NetworkProblem{at_projection(i, "delay_steps"),
+                          fmt::format("delay_steps must be a whole number of steps in [1, {}], got {}",
+                                      model::kMaxDelaySteps, proj.delay_steps)};
   if (const auto& init = proj.random_init) {
     if (!(init->gain >= 0 && std::isfinite(init->gain)))
       return NetworkProblem{at_projection(i, "init/gain"),

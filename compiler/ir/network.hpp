@@ -82,6 +82,9 @@ struct Projection {
   // keeps this so the writer can keep the file short.
   std::optional<RandomInit> random_init;
   bool plastic = true;  // learned by e-prop when training
+  // Synaptic delay in steps (issue #14, NIR Delay): a spike at step t reaches the target's input
+  // at step t + delay_steps. 1 is the chip's plain delay (eq. 20); at most model::kMaxDelaySteps.
+  uint32_t delay_steps = 1;
 };
 
 struct Network {

@@ -13,6 +13,7 @@
 #include "compiler/ir/random_init.hpp"
 #include "compiler/ir/size_limit.hpp"
 #include "compiler/json_reader.hpp"
+#include "hw_model/model/network_model.hpp"
 
 namespace nchip::ir {
 
@@ -230,7 +231,7 @@ const Population& endpoint(const Reader& r, const Network& net, const json& j,
 Projection read_projection(const Reader& r, const json& j, const std::string& at,
                            const Network& net) {
   r.expect_object(j, at);
-  r.reject_unknown_keys(j, at, {"source", "target", "weights", "synapses", "init", "plastic"},
+  r.reject_unknown_keys(j, at, {"source", "target", "weights", "synapses", "init", "plastic", "delay_steps"},
                         "a projection");
   Projection proj;
   const Population& pre = endpoint(r, net, j, at, "source");
@@ -239,6 +240,9 @@ Projection read_projection(const Reader& r, const json& j, const std::string& at
   proj.target = post.name;
   if (const json* v = Reader::optional(j, "plastic"))
     proj.plastic = r.boolean(*v, child(at, "plastic"));
+  // issue #14: 0 passes the reader and is refused by validation, with the same pointer.
+  if (const json* v = Reader::optional(j, "delay_steps"))
+    proj.delay_steps = static_cast<uint32_t>(r.unsigned_integer(*v, child(at, "delay_steps"), model::kMaxDelaySteps));
 
   std::vector<std::string> given;
   for (const char* key : {"weights", "synapses", "init"})
@@ -367,6 +371,7 @@ ordered projection_json(const Network& net, size_t i) {
   j["source"] = proj.source;
   j["target"] = proj.target;
   j["plastic"] = proj.plastic;
+  if (proj.delay_steps != 1) j["delay_steps"] = proj.delay_steps;  // issue #14; absent means 1
   if (proj.random_init) {
     check_init_still_holds(net, i);
     j["init"] = ordered{{"gain", proj.random_init->gain},

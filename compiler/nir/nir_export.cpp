@@ -53,8 +53,11 @@ void check_names_distinct(const ir::Network& net) {
     claim(node_name(p.name), p.name);
     if (p.type != ir::PopulationType::input) claim(node_name(p.name) + "_output", p.name + " (output)");
   }
-  for (const auto& proj : net.projections)
+  for (const auto& proj : net.projections) {
     claim(node_name(proj.source) + "_to_" + node_name(proj.target), proj.source + " -> " + proj.target);
+    if (proj.delay_steps > 1)
+      claim(node_name(proj.source) + "_to_" + node_name(proj.target) + "_delay", proj.source + " -> " + proj.target + " (delay)");
+  }
 }
 
 }  // namespace
@@ -175,7 +178,18 @@ std::vector<std::string> export_nir(const ir::Network& net, const std::string& f
       w.numeric(g + "/bias", {post.size}, post.bias);
       bias_done.push_back(post.name);
     }
-    for (const std::string& e : {node_name(proj.source), name, name, node_name(proj.target)}) edges.push_back(e);
+    std::string into_target = name;
+    if (proj.delay_steps > 1) {
+      // issue #14: a NIR Delay of delay_steps x dt after the Linear; nchip's import maps a path of
+      // d >= 1 steps back to delay_steps d (and NIR's instantaneous edge, d = 0, to the plain 1 step).
+      into_target = name + "_delay";
+      const std::string dg = "/node/nodes/" + into_target;
+      w.group(dg);
+      w.string(dg + "/type", "Delay");
+      w.numeric(dg + "/delay", {post.size}, vec(post.size, proj.delay_steps * dt_nir));
+      for (const std::string& e : {name, into_target}) edges.push_back(e);
+    }
+    for (const std::string& e : {node_name(proj.source), name, into_target, node_name(proj.target)}) edges.push_back(e);
   }
   w.strings("/node/edges", {edges.size() / 2, 2}, edges);
   w.close();

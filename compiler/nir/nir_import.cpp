@@ -13,6 +13,7 @@
 #include "compiler/nir/sparse_matrix.hpp"
 #include "compiler/nir/unroll.hpp"
 #include "hw_model/error.hpp"
+#include "hw_model/model/network_model.hpp"
 
 namespace nchip::nir {
 
@@ -701,17 +702,20 @@ void Importer::neuron(const NirNode& n, ir::Network& net) {
   row(n, became, fmt::format("{:.10g}{}", alpha, leaky ? "" : " (no leak)"), threshold_text, scale_text, note);
 
   for (auto& [src, part] : in.parts) {
-    if (part.delay_steps > 1)
-      fail(n, fmt::format("the path from '{}' has a delay of {} steps; nchip projections delay by exactly 1 "
-                          "(multi-step delays are part of issue #14's chip work)",
-                          src, part.delay_steps));
+    // A NIR path of d >= 1 steps becomes the projection's delay; d = 0 (an instantaneous edge) gets
+    // nchip's shortest, 1 step (issue #14).
+    if (part.delay_steps > int64_t{model::kMaxDelaySteps})
+      fail(n, fmt::format("the path from '{}' has a delay of {} steps; nchip's delay ring holds at most {}", src,
+                          part.delay_steps, model::kMaxDelaySteps));
     ir::Projection proj;
     proj.source = src;
     proj.target = n.name;
+    proj.delay_steps = static_cast<uint32_t>(std::max<int64_t>(part.delay_steps, 1));
     Matrix& m = part.m;
     m.materialize();
     scale_rows(m, row_scale);  // drops entries that became 0
-    std::string pnote = part.delay_steps == 0 ? "NIR delay 0, nchip adds its 1-step synaptic delay" : "1-step delay";
+    std::string pnote = part.delay_steps == 0 ? "NIR delay 0, nchip adds its 1-step synaptic delay"
+                                              : fmt::format("{}-step delay", proj.delay_steps);
     if (src == n.name) {
       for (uint32_t i = 0; i < size; ++i) {
         auto& row = m.entries[i];

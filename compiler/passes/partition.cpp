@@ -19,8 +19,11 @@ std::string resource_text(const char* field, const CoreUsage& u, const image::Ch
   const std::string f(field);
   if (f == "core_max_neurons") return fmt::format("{} neurons (chip allows {})", u.neurons, chip.core_max_neurons);
   if (f == "core_synapse_memory_bits")
-    return fmt::format("{} bits of synapse memory for {} synapses (a core has {})", u.memory_bits,
-                       u.synapses, chip.core_synapse_memory_bits);
+    return fmt::format("{} bits of synapse memory for {} synapses{} (a core has {})", u.memory_bits, u.synapses,
+                       u.delay_buffer_bits ? fmt::format(" and a {}-step delay buffer of {} bits", u.delay_steps,
+                                                         u.delay_buffer_bits)
+                                           : std::string(),
+                       chip.core_synapse_memory_bits);
   if (f == "core_max_fan_in")
     return fmt::format("fan-in of {} presynaptic neurons (chip allows {})", u.fan_in, chip.core_max_fan_in);
   return fmt::format("{} presynaptic trace slots (a core has {})", u.trace_slots, chip.core_trace_slots);

@@ -77,6 +77,18 @@ IncomingSynapses incoming_synapses(const model::NetworkModel<arith::FixedOps>& n
   fill(net.n_inputs, 0, net.recurrent_synapses);
   fill(net.n_inputs, n, net.readout_synapses);
   in.n_projections = *std::max_element(projections.begin(), projections.end());
+  // Per unit, the longest delay of its synapses (issue #14): its core's delay ring depth.
+  const auto delays = [&](uint32_t unit_offset, const model::SynapseMatrix<arith::FixedOps>& m) {
+    if (m.delay_steps.empty()) return;
+    if (in.delay_steps.empty()) in.delay_steps.assign(units, 1);
+    for (size_t i = 0; i < m.size(); ++i) {
+      uint8_t& d = in.delay_steps[unit_offset + m.target[i]];
+      d = std::max(d, m.delay_steps[i]);
+    }
+  };
+  delays(0, net.input_synapses);
+  delays(0, net.recurrent_synapses);
+  delays(n, net.readout_synapses);
   return in;
 }
 
@@ -113,6 +125,11 @@ void UsageCounter::add(uint32_t unit) {
   const int adaptive = in_.adaptive[unit];
   ++usage_.neurons;
   if (in_.current_based[unit]) usage_.memory_bits += current_bits_;
+  // The delay ring: D - 1 future-step words for every neuron of the core, D its longest delay.
+  if (!in_.delay_steps.empty()) usage_.delay_steps = std::max<uint32_t>(usage_.delay_steps, in_.delay_steps[unit]);
+  usage_.memory_bits -= usage_.delay_buffer_bits;
+  usage_.delay_buffer_bits = uint64_t{usage_.delay_steps - 1} * usage_.neurons * image::kDelaySlotBits;
+  usage_.memory_bits += usage_.delay_buffer_bits;
   for (uint64_t i = in_.start[unit]; i < in_.start[unit + 1]; ++i) {
     const auto& e = in_.entries[i];
     ++usage_.synapses;

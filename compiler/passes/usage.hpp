@@ -1,7 +1,7 @@
 // What a set of neurons costs a core: neuron slots, synapses, synapse memory (synapse words,
 // projection group headers and learning state, counted with image::synapse_bits; plus one
 // synaptic_current word per CUBA neuron, the state a neuron slot (v, a, h, refractory) lacks), fan-in and
-// presynaptic trace slots. The partitioner grows slices with it and the report recounts them
+// presynaptic trace slots; plus the delay ring of the longest incoming synaptic delay. The partitioner grows slices with it and the report recounts them
 // with it, so "fits" and "uses" can never disagree.
 #pragma once
 
@@ -27,6 +27,7 @@ struct IncomingSynapses {
   std::vector<Entry> entries;
   std::vector<uint8_t> adaptive;  // per unit: ALIF (its plastic synapses also keep eps_a)
   std::vector<uint8_t> current_based;  // per unit: CUBA (one synaptic current word in core memory)
+  std::vector<uint8_t> delay_steps;    // per unit: its synapses' longest delay (empty: all 1)
   uint32_t n_sources = 0;
   uint32_t n_projections = 0;
 };
@@ -40,7 +41,9 @@ uint32_t first_unit(const model::NetworkModel<arith::FixedOps>& network, const m
 struct CoreUsage {
   uint32_t neurons = 0;
   uint64_t synapses = 0;
-  uint64_t memory_bits = 0;  // synapse words + group headers + learning state + CUBA currents
+  uint64_t memory_bits = 0;  // synapse words + group headers + learning state + CUBA currents + delay ring
+  uint32_t delay_steps = 1;  // longest synaptic delay onto the core: its delay ring's slots
+  uint64_t delay_buffer_bits = 0;  // (delay_steps - 1) * neurons * image::kDelaySlotBits (part of memory_bits)
   uint64_t learning_bits = 0;
   uint64_t optimizer_bits = 0;  // the batch optimizer's state (part of learning_bits)
   uint32_t fan_in = 0;       // distinct presynaptic neurons

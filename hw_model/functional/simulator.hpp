@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "hw_model/model/delay_ring.hpp"
 #include "hw_model/model/network_model.hpp"
 
 namespace nchip::functional {
@@ -23,6 +24,7 @@ class Simulator {
 
   // Advances one step t -> t + 1 with the inputs x[t] (sorted indices of spiking inputs):
   // readouts become y[t] (eq. 41, from z[t]), then neurons integrate x[t] and z[t] (eq. 20).
+  // Over a synapse with delay d (SynapseMatrix::delay_steps), x[t] and z[t] arrive d - 1 steps later.
   void step(const std::vector<uint32_t>& active_inputs);
 
   uint64_t steps_done() const { return step_; }
@@ -44,8 +46,8 @@ class Simulator {
   uint64_t synaptic_events_ = 0;
   std::vector<arith::SpikingState<Ops>> state_;
   std::vector<Num<Ops, Quantity::voltage>> readout_;
-  std::vector<typename Ops::WeightSum> neuron_input_;
-  std::vector<typename Ops::WeightSum> readout_input_;
+  model::DelayRing<typename Ops::WeightSum> neuron_input_;   // per neuron and delay slot
+  model::DelayRing<typename Ops::WeightSum> readout_input_;
   std::vector<uint32_t> spikes_;
   std::vector<uint32_t> previous_spikes_;
 };

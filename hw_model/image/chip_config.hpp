@@ -100,6 +100,11 @@ uint64_t chip_hash(const ChipConfig& chip, uint32_t image_version);
 // A synapse word holds the raw weight and the target's index inside its core; a group header
 // (one per projection per core) holds the projection's weight exponent and plastic flag, so the
 // exponent is not repeated per synapse.
+// One delay-ring slot of one neuron (issue #14): a dendritic accumulator word holding the weight
+// sum for a future step (model/delay_ring.hpp). A core whose longest incoming delay is D keeps
+// D - 1 such words per neuron in synapse memory (the current step's sum is the plain input
+// register every core has). 32 bits: Loihi's 24-bit current plus headroom for the fan-in's sum.
+inline constexpr uint32_t kDelaySlotBits = 32;
 inline constexpr uint32_t kGroupHeaderBits = 8;  // 5-bit exponent in [-8, 8], plastic, 2 spare
 
 uint32_t target_index_bits(const ChipConfig& chip);  // ceil(log2(core_max_neurons)), >= 1

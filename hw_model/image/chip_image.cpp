@@ -135,6 +135,7 @@ void put_matrix(ByteWriter& w, const model::SynapseMatrix<arith::FixedOps>& m) {
     o.u32(v.projection);
     o.u32(v.position);
   });
+  w.vec(m.delay_steps, [](ByteWriter& o, uint8_t v) { o.u8(v); });  // version 5 (issue #14)
 }
 
 // Writes one section's payload at the end of `w` (write_image writes every section into one
@@ -298,7 +299,7 @@ Slice get_slice(ByteReader& r) {
 template <Quantity Q>
 arith::Fx<Q> get_raw(ByteReader& r) { return arith::Fx<Q>{r.i32()}; }
 
-model::SynapseMatrix<arith::FixedOps> get_matrix(ByteReader& r) {
+model::SynapseMatrix<arith::FixedOps> get_matrix(ByteReader& r, uint32_t version) {
   model::SynapseMatrix<arith::FixedOps> m;
   m.n_sources = r.u32();
   m.n_targets = r.u32();
@@ -313,6 +314,7 @@ model::SynapseMatrix<arith::FixedOps> get_matrix(ByteReader& r) {
     o.position = i.u32();
     return o;
   });
+  if (version >= kImageFormatDelayVersion) m.delay_steps = r.vec<uint8_t>(1, [](ByteReader& i) { return i.u8(); });
   return m;
 }
 
@@ -331,6 +333,10 @@ void check_matrix(const model::SynapseMatrix<arith::FixedOps>& m, uint32_t n_sou
   const size_t n = m.target.size();
   if (m.weight.size() != n || m.exponent.size() != n || m.plastic.size() != n || m.origin.size() != n)
     bad("field lengths differ");
+  if (!m.delay_steps.empty() && m.delay_steps.size() != n) bad("delay list length differs from the synapse count");
+  for (uint8_t d : m.delay_steps)
+    if (d < 1 || d > model::kMaxDelaySteps)
+      bad("synaptic delay " + std::to_string(d) + " outside [1, " + std::to_string(model::kMaxDelaySteps) + "] steps");
   for (size_t i = 0; i < n; ++i) {
     if (m.target[i] >= n_targets) bad("target out of range");
     if (m.exponent[i] < arith::kWeightExponentMin || m.exponent[i] > arith::kWeightExponentMax)
@@ -401,9 +407,9 @@ void read_section(ByteReader& r, uint32_t version, uint32_t section, ChipImage& 
       });
       break;
     case 5:
-      net.input_synapses = get_matrix(r);
-      net.recurrent_synapses = get_matrix(r);
-      net.readout_synapses = get_matrix(r);
+      net.input_synapses = get_matrix(r, version);
+      net.recurrent_synapses = get_matrix(r, version);
+      net.readout_synapses = get_matrix(r, version);
       break;
     case 6: {
       const uint8_t storage = r.u8();

@@ -17,13 +17,16 @@ namespace nchip::image {
 
 inline constexpr char kImageMagic[8] = {'N', 'C', 'H', 'I', 'P', 'I', 'M', 'G'};
 // 2: LERN ends with the optimizer state bits; 3: then the optimizer block (Adam's m and v formats).
-inline constexpr uint32_t kImageFormatVersion = 4;
+inline constexpr uint32_t kImageFormatVersion = 5;
 inline constexpr uint32_t kOldestReadableImageVersion = 2;  // version 2: Adam's formats are the defaults
 // ---- issue #14 (CUBA neurons) -------------------------------------------------------------------
 // 4: QUNT holds the synaptic_current format after update_accumulator's; NEUR's neuron records end
 // with the CUBA block (flags u8, alpha_syn, bias). Versions 2 and 3 still read: synaptic_current
 // keeps its default format and every neuron is a plain LIF/ALIF without bias.
 inline constexpr uint32_t kImageFormatCubaVersion = 4;
+// 5 (synaptic delays): each SYNP matrix ends with its per-synapse delays in steps (u8 each; an
+// empty list when every delay is 1). Version 2-4 images have no delays: all synapses delay 1.
+inline constexpr uint32_t kImageFormatDelayVersion = 5;
 // ---- end issue #14 ------------------------------------------------------------------------------
 
 // Router output ports; a route is a bit set of them. Tile (x, y): east is x + 1, south is y + 1.

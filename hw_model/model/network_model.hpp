@@ -4,6 +4,7 @@
 // fixed-point model through it.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -11,6 +12,11 @@
 #include "hw_model/arith/neuron.hpp"
 
 namespace nchip::model {
+
+// The longest synaptic delay a projection may have, in steps: the depth of a core's delay ring
+// (model/delay_ring.hpp). Loihi's synaptic delays are 6-bit (0-62 steps, Davies et al. 2018);
+// 64 keeps the per-synapse field one byte and the ring a power of two.
+inline constexpr uint32_t kMaxDelaySteps = 64;
 
 using arith::Num;
 using arith::Quantity;
@@ -35,8 +41,16 @@ struct SynapseMatrix {
   std::vector<int8_t> exponent;
   std::vector<uint8_t> plastic;  // 1 if e-prop may change this synapse
   std::vector<SynapseOrigin> origin;
+  // Synaptic delay of each synapse in steps (its projection's delay_steps, issue #14): a spike
+  // sent at step t reaches the target's input sum for step t + delay. Empty when every synapse has
+  // the chip's plain 1-step delay, so networks without delays keep their exact former layout.
+  std::vector<uint8_t> delay_steps;
 
   size_t size() const { return target.size(); }
+  uint32_t delay_of(size_t synapse) const { return delay_steps.empty() ? 1u : delay_steps[synapse]; }
+  uint32_t max_delay_steps() const {
+    return delay_steps.empty() ? 1u : *std::max_element(delay_steps.begin(), delay_steps.end());
+  }
 };
 
 enum class PopulationRole : uint8_t { input, spiking, readout };
@@ -64,6 +78,10 @@ struct NetworkModel {
 
   uint32_t n_neurons() const { return static_cast<uint32_t>(neurons.size()); }
   uint32_t n_readouts() const { return static_cast<uint32_t>(readouts.size()); }
+  uint32_t max_delay_steps() const {
+    return std::max({input_synapses.max_delay_steps(), recurrent_synapses.max_delay_steps(),
+                     readout_synapses.max_delay_steps()});
+  }
 };
 
 }  // namespace nchip::model

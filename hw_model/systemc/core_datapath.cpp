@@ -10,14 +10,31 @@ void CoreDatapath::bind(const CoreProgram& program, const model::NetworkModel<ar
   network_ = &network;
   ops_ = &ops;
   state_ = &state;
-  neuron_input_.assign(program.neuron_count, 0);
-  readout_input_.assign(program.readout_count, 0);
+  // The core's delay ring has as many slots as its longest incoming delay (what the compiler
+  // accounts for in core memory, image::kDelaySlotBits).
+  uint32_t neuron_slots = 1, readout_slots = 1;
+  for (const SynapseRef& ref : program.refs) {
+    if (ref.set == SynapseSet::readout)
+      readout_slots = std::max(readout_slots, network.readout_synapses.delay_of(ref.index));
+    else
+      neuron_slots = std::max(neuron_slots, (ref.set == SynapseSet::input ? network.input_synapses
+                                                                           : network.recurrent_synapses)
+                                                .delay_of(ref.index));
+  }
+  neuron_input_.assign(program.neuron_count, neuron_slots);
+  readout_input_.assign(program.readout_count, readout_slots);
   events_this_step_ = 0;
 }
 
 void CoreDatapath::clear_inputs() {
-  std::fill(neuron_input_.begin(), neuron_input_.end(), 0);
-  std::fill(readout_input_.begin(), readout_input_.end(), 0);
+  neuron_input_.clear();
+  readout_input_.clear();
+  events_this_step_ = 0;
+}
+
+void CoreDatapath::advance_inputs() {
+  neuron_input_.advance();
+  readout_input_.advance();
   events_this_step_ = 0;
 }
 
@@ -38,11 +55,11 @@ uint32_t CoreDatapath::deliver(uint32_t key) {
     // The same accumulate() the functional simulator's deliver() calls, per synapse.
     if (ref.set == SynapseSet::readout) {
       const auto& m = net.readout_synapses;
-      arith::accumulate(*ops_, readout_input_[m.target[ref.index] - program_->readout_first],
+      arith::accumulate(*ops_, readout_input_.pending(m.target[ref.index] - program_->readout_first, m.delay_of(ref.index)),
                         m.weight[ref.index], m.exponent[ref.index]);
     } else {
       const auto& m = ref.set == SynapseSet::input ? net.input_synapses : net.recurrent_synapses;
-      arith::accumulate(*ops_, neuron_input_[m.target[ref.index] - program_->neuron_first],
+      arith::accumulate(*ops_, neuron_input_.pending(m.target[ref.index] - program_->neuron_first, m.delay_of(ref.index)),
                         m.weight[ref.index], m.exponent[ref.index]);
     }
   }
@@ -60,13 +77,13 @@ CoreOps CoreDatapath::update(uint64_t step, uint64_t seed, std::vector<uint32_t>
     const uint32_t g = program_->readout_first + k;
     key.index = net.n_neurons() + g;  // the functional simulator's index of readout g
     const auto input = arith::from_weight_sum<arith::Quantity::voltage>(
-        ops, readout_input_[k], key.with_stream(arith::kStreamSynapticInput));
+        ops, readout_input_.due(k), key.with_stream(arith::kStreamSynapticInput));
     state_->readouts[g] = arith::readout_step(ops, net.readouts[g], state_->readouts[g], input, key);
   }
   for (uint32_t i = 0; i < program_->neuron_count; ++i) {
     const uint32_t j = program_->neuron_first + i;
     key.index = j;
-    const auto input = arith::synaptic_drive(ops, net.neurons[j], state_->neurons[j], neuron_input_[i], key);
+    const auto input = arith::synaptic_drive(ops, net.neurons[j], state_->neurons[j], neuron_input_.due(i), key);
     arith::spiking_step(ops, net.neurons[j], state_->neurons[j], input, key);
     if (state_->neurons[j].z) spikes.push_back(j);
   }

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "hw_model/model/delay_ring.hpp"
 #include "hw_model/systemc/core_program.hpp"
 
 namespace nchip::systemc {
@@ -32,11 +33,14 @@ class CoreDatapath {
  public:
   void bind(const CoreProgram& program, const model::NetworkModel<arith::FixedOps>& network,
             const arith::FixedOps& ops, ChipState& state);
-  void clear_inputs();
+  void clear_inputs();  // every delay slot to zero (a reset)
+  // The step's update is done: its input slot is zeroed and the delay ring moves on one step.
+  void advance_inputs();
 
   // Synapses a packet with `key` reaches on this core (0: not for this core).
   uint32_t fan_out(uint32_t key) const;
-  // Adds the packet's weights to the targets' input sums; returns the synaptic events.
+  // Adds the packet's weights to the targets' input sums (the slot of each synapse's delay);
+  // returns the synaptic events.
   uint32_t deliver(uint32_t key);
 
   // Readouts y[t] (from z[t]) and neurons v[t+1], z[t+1] (from x[t], z[t]), as
@@ -50,8 +54,9 @@ class CoreDatapath {
   const model::NetworkModel<arith::FixedOps>* network_ = nullptr;
   const arith::FixedOps* ops_ = nullptr;
   ChipState* state_ = nullptr;
-  std::vector<int64_t> neuron_input_;   // FixedOps::WeightSum
-  std::vector<int64_t> readout_input_;
+  // FixedOps::WeightSum per target and delay slot: the same ring the functional simulator keeps.
+  model::DelayRing<int64_t> neuron_input_;
+  model::DelayRing<int64_t> readout_input_;
   uint64_t events_this_step_ = 0;
 };
 

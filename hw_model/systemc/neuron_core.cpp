@@ -71,7 +71,7 @@ uint64_t NeuronCore::compute(uint64_t step, uint64_t seed, bool learning, uint32
   const size_t before = fired.size();
   if (learning) plasticity.capture(state_->neurons);  // h^t, before the neuron update
   const CoreOps ops = datapath_.update(step, seed, fired);
-  datapath_.clear_inputs();
+  datapath_.advance_inputs();
   if (program_->sends)
     for (size_t i = before; i < fired.size(); ++i)
       to_send_.push_back(program_->spike_key | (fired[i] - program_->neuron_first));

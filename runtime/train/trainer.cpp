@@ -46,6 +46,18 @@ void require_task_shape(const std::string& network_name, uint32_t inputs, uint32
                                  network_name, readouts, task.name(), task.n_outputs()));
 }
 
+// e-prop's presynaptic traces (eq. 22, the windowed ETU) and BPTT's unrolling assume the chip's
+// 1-step synaptic delay (eq. 20). A projection with delay d > 1 would need z_{t-d} in its source's
+// trace, per projection; that is not implemented, so training such a network is refused (running,
+// evaluating and compiling it are not).
+void require_one_step_delays(const ir::Network& network) {
+  for (const auto& p : network.projections)
+    if (p.delay_steps != 1)
+      throw InputError(fmt::format("network '{}': projection '{}' -> '{}' has delay_steps {}; training (e-prop, "
+                                   "BPTT) supports only the 1-step synaptic delay",
+                                   network.name, p.source, p.target, p.delay_steps));
+}
+
 template <class Ops>
 struct Matrices {
   model::SynapseMatrix<Ops>* m[3];
@@ -107,6 +119,7 @@ class TrainingRun {
     if (!evaluation_only)
       if (const std::string why = learning::untrainable_population(model_); !why.empty())
         throw InputError("network '" + network.name + "': " + why);
+    if (!evaluation_only) require_one_step_delays(network);
     if constexpr (std::is_same_v<Ops, arith::FixedOps>) {
       const std::string problem = evaluation_only ? std::string() : update_reach(network, model_, o).problem;
       if (!problem.empty()) throw InputError(problem);
@@ -550,6 +563,7 @@ EvaluationResult evaluate_image(const image::ChipImage& image, const TrainOption
 std::vector<std::string> check_training(const ir::Network& network, const TrainOptions& options) {
   validate(options);
   check_fits_task(network, options);
+  require_one_step_delays(network);
   if (options.mode != TrainMode::fixed_chip) return {};
   // compile's checks (parameters and weights representable, issue #15 rows 6-8), not a quiet saturation.
   return reach_warnings(update_reach(network, compiler::lower_for_fixed_point(network, options.quant), options));
@@ -559,6 +573,7 @@ std::vector<std::string> check_training_image(const image::ChipImage& image, con
   validate(options);
   const compiler::ImageTrainingNetwork net = compiler::training_network(image);
   check_fits_task(net.network, options);
+  require_one_step_delays(net.network);
   return reach_warnings(update_reach(net.network, net.model, options));
 }
 

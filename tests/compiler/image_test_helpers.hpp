@@ -18,6 +18,7 @@ inline void require_same_matrix(const model::SynapseMatrix<arith::FixedOps>& a,
   REQUIRE(a.plastic == b.plastic);
   REQUIRE(a.weight.size() == b.weight.size());
   for (size_t i = 0; i < a.weight.size(); ++i) REQUIRE(a.weight[i].raw == b.weight[i].raw);
+  REQUIRE(a.delay_steps == b.delay_steps);
   for (size_t i = 0; i < a.origin.size(); ++i) {
     REQUIRE(a.origin[i].projection == b.origin[i].projection);
     REQUIRE(a.origin[i].position == b.origin[i].position);

@@ -3,10 +3,12 @@
 // 3-byte formats) and no CUBA block in NEUR's neuron records (38 -> 29 bytes); version 2 (before
 // issue #17's optimizer block) also lacks LERN's last 6 bytes. Both stored one hop energy: CHIP
 // without energy_hop_north_south_pj (its last number) and the chip hash over that form. Header
-// and checksum are redone.
+// and checksum are redone. Version 4 (before issue #14's delays) lacks each SYNP matrix's delay
+// list (an empty one, 8 bytes, when the network has no delays > 1; only such images convert).
 #pragma once
 
 #include <cstdint>
+#include <stdexcept>
 #include <string>
 
 #include "hw_model/image/checksum.hpp"
@@ -21,6 +23,19 @@ inline uint64_t get_le(const std::string& b, size_t at, int n) {
 }
 inline void put_le(std::string& b, size_t at, uint64_t v, int n) {
   for (int i = 0; i < n; ++i) b[at + i] = static_cast<char>(v >> (8 * i));
+}
+
+// SYNP's three matrices without their (empty) version-5 delay lists.
+inline std::string without_delay_lists(std::string synp) {
+  size_t at = 0;
+  for (int matrix = 0; matrix < 3; ++matrix) {
+    at += 8;  // n_sources, n_targets
+    for (size_t element_bytes : {4, 4, 4, 1, 1, 8})  // row_start, target, weight, exponent, plastic, origin
+      at += 8 + get_le(synp, at, 8) * element_bytes;
+    if (get_le(synp, at, 8) != 0) throw std::logic_error("as_image_version: the network has delays > 1");
+    synp.erase(at, 8);
+  }
+  return synp;
 }
 
 inline std::string as_image_version(const std::string& now, uint32_t version) {
@@ -46,6 +61,7 @@ inline std::string as_image_version(const std::string& now, uint32_t version) {
       for (uint64_t j = 0; j < n; ++j) neurons += payload.substr(8 + j * kCubaNeuron, kPlainNeuron);
       payload = neurons + payload.substr(8 + n * kCubaNeuron);
     }
+    if (tag == "SYNP" && version < image::kImageFormatDelayVersion) payload = without_delay_lists(payload);
     if (tag == "LERN" && version < 3) payload.erase(payload.size() - kOptimizerBlock);
     std::string head = now.substr(at, 12);
     put_le(head, 4, payload.size(), 8);

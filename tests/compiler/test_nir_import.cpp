@@ -390,25 +390,34 @@ TEST_CASE("NIR Conv2d + SumPool2d/AvgPool2d + IF unroll to the connectivity of a
   }
 }
 
-TEST_CASE("NIR Delay: one step is the chip's synaptic delay, more steps or fractions are refused", "[nir]") {
-  auto with_delay = [](double delay_s) {
+TEST_CASE("NIR Delay: whole steps become the projection's delay, fractions and over 64 steps are refused", "[nir]") {
+  auto with_delay = [](double delay_s, double second_s) {
     NirFixture f;
     f.add("in", "Input").p("shape", {2});
     f.add("w", "Linear").matrix("weight", 2, 2, {1, 2, 3, 4});
-    f.add("d", "Delay").p("delay", {delay_s, delay_s});
+    f.add("d", "Delay").p("delay", {delay_s, second_s});
     f.add("lif", "LIF").scalar("tau", 0.01).scalar("r", 10).scalar("v_leak", 0).scalar("v_threshold", 1);
     f.edge("in", "w");
     f.edge("w", "d");
     f.edge("d", "lif");
     return f;
   };
-  const auto res = import(with_delay(0.001), "nir_delay1", subtract(1.0));
-  CHECK(projection(res.network, "in", "lif").weights == std::vector<double>{1, 2, 3, 4});  // r dt / tau = 1
-  bool noted = false;
-  for (const auto& r : res.rows) noted = noted || r.note == "1-step delay";
-  CHECK(noted);
-  CHECK(import_error(with_delay(0.002), "nir_delay2").find("delay of 2 steps") != std::string::npos);
-  CHECK(import_error(with_delay(0.0015), "nir_delay15").find("not a whole number") != std::string::npos);
+  // dt = 1 ms: a delay of k ms is k steps (issue #14); 1 step is the chip's plain synaptic delay.
+  for (uint32_t steps : {1u, 2u, 5u, 64u}) {
+    INFO(steps << " steps");
+    const double s = steps * 0.001;
+    const auto res = import(with_delay(s, s), "nir_delay" + std::to_string(steps), subtract(1.0));
+    const ir::Projection& p = projection(res.network, "in", "lif");
+    CHECK(p.weights == std::vector<double>{1, 2, 3, 4});  // r dt / tau = 1
+    CHECK(p.delay_steps == steps);
+    bool noted = false;
+    for (const auto& r : res.rows) noted = noted || r.note == std::to_string(steps) + "-step delay";
+    CHECK(noted);
+  }
+  CHECK(import_error(with_delay(0.065, 0.065), "nir_delay65").find("delay of 65 steps; nchip's delay ring holds at most 64") !=
+        std::string::npos);
+  CHECK(import_error(with_delay(0.0015, 0.0015), "nir_delay15").find("not a whole number") != std::string::npos);
+  CHECK(import_error(with_delay(0.002, 0.003), "nir_delay23").find("per-neuron delays differ") != std::string::npos);
 }
 
 TEST_CASE("NIR parameters of any integer or float type, scalars broadcast", "[nir]") {
