@@ -17,7 +17,7 @@ namespace nchip::image {
 
 inline constexpr char kImageMagic[8] = {'N', 'C', 'H', 'I', 'P', 'I', 'M', 'G'};
 // 2: LERN ends with the optimizer state bits; 3: then the optimizer block (Adam's m and v formats).
-inline constexpr uint32_t kImageFormatVersion = 4;
+inline constexpr uint32_t kImageFormatVersion = 5;
 inline constexpr uint32_t kOldestReadableImageVersion = 2;  // version 2: Adam's formats are the defaults
 // ---- issue #14 (CUBA neurons) -------------------------------------------------------------------
 // 4: QUNT holds the synaptic_current format after update_accumulator's; NEUR's neuron records end
@@ -25,6 +25,11 @@ inline constexpr uint32_t kOldestReadableImageVersion = 2;  // version 2: Adam's
 // keeps its default format and every neuron is a plain LIF/ALIF without bias.
 inline constexpr uint32_t kImageFormatCubaVersion = 4;
 // ---- end issue #14 ------------------------------------------------------------------------------
+// ---- issue #17 (Adafactor's state) --------------------------------------------------------------
+// 5: LERN ends with the width of Adafactor's row/column registers (u8, 0 or 48) that the compiler
+// reserved per core. Versions 2-4 read with 0 (no registers reserved).
+inline constexpr uint32_t kImageFormatFactorVersion = 5;
+// ---- end issue #17 ------------------------------------------------------------------------------
 
 // Router output ports; a route is a bit set of them. Tile (x, y): east is x + 1, south is y + 1.
 enum RoutePort : uint8_t { kEast = 1, kWest = 2, kNorth = 4, kSouth = 8, kLocal = 16 };
@@ -77,6 +82,8 @@ struct ChipImage {
   arith::QuantConfig quant;
   StorageScheme storage = StorageScheme::full;
   uint32_t optimizer_state_bits = 0;  // per plastic synapse, reserved in synapse memory (Lion's m: 32)
+  // Adafactor's statistics: bits of each row / column register reserved per core (0: none; 48).
+  uint32_t factor_register_bits = 0;
   uint32_t host_tile = 0;
   uint32_t key_neuron_bits = 1;
   model::NetworkModel<arith::FixedOps> network;
