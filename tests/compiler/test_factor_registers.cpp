@@ -16,6 +16,7 @@
 
 using namespace nchip;
 using nchip::test::compile_error;
+using nchip::test::in_to_rec;
 using T = ir::PopulationType;
 
 namespace {
@@ -26,14 +27,6 @@ compiler::CompileOptions adafactor() {
   compiler::CompileOptions o;
   o.factor_register_bits = learning::factor_register_bits(learning::BatchRule::adafactor);
   return o;
-}
-
-ir::Network in_to_rec(uint32_t inputs, uint32_t neurons) {
-  ir::Network net;
-  net.name = "factors";
-  net.populations = {test::pop("in", T::input, inputs), test::pop("rec", T::lif, neurons)};
-  net.projections = {test::dense(net, "in", "rec")};
-  return net;
 }
 
 // in (10) -> rec (8) dense plastic, bias (3) -> rec dense fixed, rec -> out (2) dense plastic.
