@@ -25,7 +25,8 @@ image::ChipImage compile_network(const ir::Network& network, const image::ChipCo
   Partition part;
   {
     const IncomingSynapses in = incoming_synapses(quantized.network, options.threads);
-    part = partition(quantized.network, in, chip, quant, options.storage, options.optimizer_state_bits);
+    part = partition(quantized.network, in, chip, quant, options.storage, options.optimizer_state_bits,
+                     options.factor_register_bits);
   }
   const SliceTraffic traffic = slice_traffic(quantized.network, part.slices);
   check_fan_out(quantized.network, part.slices, traffic, chip);
@@ -42,6 +43,7 @@ image::ChipImage compile_network(const ir::Network& network, const image::ChipCo
                               network.dt_ms, network.default_input},
                              std::move(quantized), std::move(part), placement, std::move(routing));
   im.optimizer_state_bits = options.storage == image::StorageScheme::full ? options.optimizer_state_bits : 0;
+  im.factor_register_bits = options.storage == image::StorageScheme::full ? options.factor_register_bits : 0;
   return im;
 }
 

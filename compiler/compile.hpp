@@ -15,6 +15,9 @@ struct CompileOptions {
   // Batch optimizer state per plastic synapse reserved in synapse memory (full scheme):
   // learning::optimizer_state_bits of the optimizer the chip will train with (Lion: 32 by default).
   uint32_t optimizer_state_bits = 0;
+  // Adafactor's row and column registers (learning::factor_register_bits: 48), reserved per core
+  // for each (projection, target) and (projection, source) of its plastic synapses (full scheme).
+  uint32_t factor_register_bits = 0;
   double default_rate_hz = 10.0;  // placement's traffic estimate (see passes/place.hpp)
   uint32_t host_tile = 0;
   // Threads for the passes that split their work (quantize: lowering and error sums; partition:

@@ -32,7 +32,8 @@ CompileReport make_report(const image::ChipImage& im) {
   r.placement = im.placement;
   const IncomingSynapses in = incoming_synapses(im.network);
   r.optimizer_state_bits = im.optimizer_state_bits;
-  UsageCounter counter(in, im.chip, im.quant, im.storage, im.optimizer_state_bits);
+  r.factor_register_bits = im.factor_register_bits;
+  UsageCounter counter(in, im.chip, im.quant, im.storage, im.optimizer_state_bits, im.factor_register_bits);
   for (const auto& s : im.slices) {
     const auto& pop = im.network.populations[s.population];
     if (pop.role == PopulationRole::input) {
@@ -51,6 +52,7 @@ CompileReport make_report(const image::ChipImage& im) {
     r.learning_bits += counter.usage().learning_bits;
     r.optimizer_bits += counter.usage().optimizer_bits;
     r.delay_buffer_bits += counter.usage().delay_buffer_bits;
+    r.factor_bits += counter.usage().factor_bits;
   }
   std::stable_sort(r.cores.begin(), r.cores.end(),
                    [](const CoreReport& a, const CoreReport& b) { return a.tile < b.tile; });
@@ -74,12 +76,18 @@ std::string report_text(const CompileReport& r, size_t max_rows) {
                    image::to_string(r.storage),
                    r.optimizer_state_bits ? fmt::format(", optimizer state {} bits per plastic synapse",
                                                         r.optimizer_state_bits)
-                                          : std::string()));
-  if (r.optimizer_state_bits) {
+                   : r.factor_register_bits
+                       ? fmt::format(", optimizer state {}-bit row and column registers per projection (Adafactor)",
+                                     r.factor_register_bits)
+                       : std::string()));
+  if (r.optimizer_state_bits || r.factor_register_bits) {
     uint64_t fullest = 0;
     for (const auto& c : r.cores) fullest = std::max(fullest, c.usage.optimizer_bits);
-    line(fmt::format("optimizer state: {} in all, {} on the fullest core", bits_text(r.optimizer_bits),
-                     bits_text(fullest)));
+    line(fmt::format("optimizer state: {} in all, {} on the fullest core{}", bits_text(r.optimizer_bits),
+                     bits_text(fullest),
+                     r.factor_register_bits ? fmt::format(" ({} row and column registers in all)",
+                                                          r.factor_bits / r.factor_register_bits)
+                                            : std::string()));
   }
   line(fmt::format("cores: {} of {} used", r.cores.size(), chip.tiles()));
   line(fmt::format("  {:<7} {:<12} {:>15} {:>10} {:>27} {:>7} {:>7}", "tile", "population", "neurons",
@@ -155,6 +163,8 @@ nlohmann::ordered_json report_json(const CompileReport& r) {
   out["storage"] = image::to_string(r.storage);
   out["optimizer_state_bits_per_plastic_synapse"] = r.optimizer_state_bits;
   out["optimizer_state_bits"] = r.optimizer_bits;
+  out["optimizer_factor_register_bits"] = r.factor_register_bits;
+  out["optimizer_factor_bits"] = r.factor_bits;
   J cores = J::array();
   for (const auto& c : r.cores)
     cores.push_back({{"tile", c.tile}, {"x", c.tile % chip.mesh_width}, {"y", c.tile / chip.mesh_width},
@@ -162,6 +172,7 @@ nlohmann::ordered_json report_json(const CompileReport& r) {
                      {"synapses", c.usage.synapses}, {"memory_bits", c.usage.memory_bits},
                      {"memory_available_bits", chip.core_synapse_memory_bits},
                      {"learning_bits", c.usage.learning_bits}, {"optimizer_bits", c.usage.optimizer_bits},
+                     {"optimizer_factor_bits", c.usage.factor_bits},
                      {"fan_in", c.usage.fan_in},
                      {"trace_slots", c.usage.trace_slots}, {"groups", c.usage.groups}});
   if (r.delay_buffer_bits) {  // issue #14: only networks with delays > 1 have these keys

@@ -37,7 +37,9 @@ struct CompileReport {
   std::string network;
   image::StorageScheme storage = image::StorageScheme::full;
   uint32_t optimizer_state_bits = 0;  // per plastic synapse (Lion's m, Adam's m and v), included in learning_bits
-  uint64_t optimizer_bits = 0;        // all plastic synapses' optimizer state (per core: CoreUsage)
+  uint64_t optimizer_bits = 0;        // all optimizer state, factor_bits included (per core: CoreUsage)
+  uint32_t factor_register_bits = 0;  // Adafactor's row / column register width (0: none reserved)
+  uint64_t factor_bits = 0;           // all cores' row and column registers, in bits
   arith::QuantConfig quant;
   std::vector<CoreReport> cores;      // used cores, by tile
   std::vector<RouterReport> routers;  // routers with at least one entry, by tile

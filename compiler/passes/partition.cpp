@@ -81,9 +81,9 @@ bool even_cut(const model::PopulationSpan& pop, uint32_t unit0, UsageCounter& co
 
 Partition partition(const model::NetworkModel<arith::FixedOps>& network, const IncomingSynapses& in,
                     const image::ChipConfig& chip, const arith::QuantConfig& quant,
-                    image::StorageScheme storage, uint32_t optimizer_state_bits) {
+                    image::StorageScheme storage, uint32_t optimizer_state_bits, uint32_t factor_register_bits) {
   Partition out;
-  UsageCounter counter(in, chip, quant, storage, optimizer_state_bits);
+  UsageCounter counter(in, chip, quant, storage, optimizer_state_bits, factor_register_bits);
   const uint32_t tiles = chip.tiles();
   for (uint32_t p = 0; p < network.populations.size(); ++p) {
     const auto& pop = network.populations[p];

@@ -1,5 +1,5 @@
 // Partition pass: cuts every population into contiguous slices that each fit one core (neuron
-// slots, synapse memory incl. learning state, fan-in, trace slots). A slice holds all incoming
+// slots, synapse memory incl. learning and optimizer state, fan-in, trace slots). A slice holds all incoming
 // synapses of its neurons, so each projection's synapses into a slice stay together on one core.
 // Slices are as even as the limits allow (a greedy cut fixes the count, then equal sizes are
 // tried). Input populations are sliced too, into key blocks the host injects.
@@ -23,6 +23,7 @@ struct Partition {
 // needs 3 cores of 512 neurons; 2 are free on chip 'small' (4 cores)").
 Partition partition(const model::NetworkModel<arith::FixedOps>& network, const IncomingSynapses& in,
                     const image::ChipConfig& chip, const arith::QuantConfig& quant,
-                    image::StorageScheme storage, uint32_t optimizer_state_bits = 0);
+                    image::StorageScheme storage, uint32_t optimizer_state_bits = 0,
+                    uint32_t factor_register_bits = 0);
 
 }  // namespace nchip::compiler

@@ -94,9 +94,10 @@ IncomingSynapses incoming_synapses(const model::NetworkModel<arith::FixedOps>& n
 
 UsageCounter::UsageCounter(const IncomingSynapses& in, const image::ChipConfig& chip,
                            const arith::QuantConfig& quant, image::StorageScheme storage,
-                           uint32_t optimizer_state_bits)
+                           uint32_t optimizer_state_bits, uint32_t factor_register_bits)
     : in_(in), chip_(chip),
       optimizer_bits_(storage == image::StorageScheme::full ? optimizer_state_bits : 0),
+      factor_bits_(storage == image::StorageScheme::full ? factor_register_bits : 0),
       current_bits_(static_cast<uint32_t>(quant[arith::Quantity::synaptic_current].width)) {
   for (int plastic = 0; plastic < 2; ++plastic)
     for (int adaptive = 0; adaptive < 2; ++adaptive) {
@@ -108,6 +109,22 @@ UsageCounter::UsageCounter(const IncomingSynapses& in, const image::ChipConfig& 
   plastic_stamp_.assign(in.n_sources, 0);
   synaptic_trace_stamp_.assign(in.n_sources, 0);
   projection_stamp_.assign(in.n_projections, 0);
+  if (factor_bits_ == 0) return;
+  row_stamp_.assign(in.n_projections, 0);
+  column_first_.assign(in.n_projections, UINT32_MAX);
+  std::vector<uint32_t> last(in.n_projections, 0);
+  for (const auto& e : in.entries)
+    if (e.plastic) {
+      column_first_[e.projection] = std::min(column_first_[e.projection], e.source);
+      last[e.projection] = std::max(last[e.projection], e.source);
+    }
+  column_base_.assign(in.n_projections, 0);
+  uint64_t columns = 0;
+  for (uint32_t p = 0; p < in.n_projections; ++p) {
+    column_base_[p] = columns;
+    if (column_first_[p] != UINT32_MAX) columns += uint64_t{last[p]} - column_first_[p] + 1;
+  }
+  column_stamp_.assign(columns, 0);
 }
 
 void UsageCounter::start_slice() {
@@ -122,6 +139,8 @@ void UsageCounter::add(uint32_t unit) {
   new_plastic_.clear();
   new_synaptic_traces_.clear();
   new_projections_.clear();
+  new_columns_.clear();
+  ++add_count_;
   const int adaptive = in_.adaptive[unit];
   ++usage_.neurons;
   if (in_.current_based[unit]) usage_.memory_bits += current_bits_;
@@ -136,6 +155,7 @@ void UsageCounter::add(uint32_t unit) {
     usage_.memory_bits += bits_static_[e.plastic][adaptive];
     usage_.learning_bits += learning_[e.plastic][adaptive];
     if (e.plastic) usage_.optimizer_bits += optimizer_bits_;
+    if (e.plastic && factor_bits_ != 0) add_factor_registers(e.projection, e.source);
     if (source_stamp_[e.source] != stamp_) {
       source_stamp_[e.source] = stamp_;
       new_sources_.push_back(e.source);
@@ -160,7 +180,27 @@ void UsageCounter::add(uint32_t unit) {
   }
 }
 
+void UsageCounter::add_factor_registers(uint32_t projection, uint32_t source) {
+  uint64_t registers = 0;
+  if (row_stamp_[projection] != add_count_) {  // this unit's row of the projection
+    row_stamp_[projection] = add_count_;
+    ++registers;
+  }
+  const uint64_t column = column_base_[projection] + (source - column_first_[projection]);
+  if (column_stamp_[column] != stamp_) {  // the source's column of the projection on this core
+    column_stamp_[column] = stamp_;
+    new_columns_.push_back(column);
+    ++registers;
+  }
+  const uint64_t bits = registers * factor_bits_;
+  usage_.factor_bits += bits;
+  usage_.optimizer_bits += bits;
+  usage_.learning_bits += bits;
+  usage_.memory_bits += bits;
+}
+
 void UsageCounter::undo_last() {
+  for (uint64_t c : new_columns_) column_stamp_[c] = 0;
   for (uint32_t s : new_sources_) source_stamp_[s] = 0;
   for (uint32_t s : new_plastic_) plastic_stamp_[s] = 0;
   for (uint32_t s : new_synaptic_traces_) synaptic_trace_stamp_[s] = 0;

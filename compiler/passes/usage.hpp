@@ -1,5 +1,7 @@
 // What a set of neurons costs a core: neuron slots, synapses, synapse memory (synapse words,
-// projection group headers and learning state, counted with image::synapse_bits; plus one
+// projection group headers and learning state, counted with image::synapse_bits; Adafactor's row
+// and column registers, one per (projection, target) and per (projection, source) of the core's
+// plastic synapses; plus one
 // synaptic_current word per CUBA neuron, the state a neuron slot (v, a, h, refractory) lacks), fan-in and
 // presynaptic trace slots; plus the delay ring of the longest incoming synaptic delay. The partitioner grows slices with it and the report recounts them
 // with it, so "fits" and "uses" can never disagree.
@@ -45,7 +47,12 @@ struct CoreUsage {
   uint32_t delay_steps = 1;  // longest synaptic delay onto the core: its delay ring's slots
   uint64_t delay_buffer_bits = 0;  // (delay_steps - 1) * neurons * image::kDelaySlotBits (part of memory_bits)
   uint64_t learning_bits = 0;
-  uint64_t optimizer_bits = 0;  // the batch optimizer's state (part of learning_bits)
+  uint64_t optimizer_bits = 0;  // the batch optimizer's state (part of learning_bits), factor_bits included
+  // Adafactor's statistics here: a row register per (projection, target neuron) and a column register
+  // per (projection, source neuron) with a plastic synapse on this core. A projection cut over several
+  // cores keeps a column register on each (the copy its update reads), so the chip total can exceed
+  // learning::factor_state_bits' one set per projection.
+  uint64_t factor_bits = 0;
   uint32_t fan_in = 0;       // distinct presynaptic neurons
   // Distinct presynaptic neurons with a plastic synapse here, plus one more for each of them that
   // reaches a CUBA neuron here: its synaptic filter zsyn (hw_model/arith/presynaptic_trace.hpp).
@@ -58,7 +65,8 @@ struct CoreUsage {
 class UsageCounter {
  public:
   UsageCounter(const IncomingSynapses& in, const image::ChipConfig& chip, const arith::QuantConfig& quant,
-               image::StorageScheme storage, uint32_t optimizer_state_bits = 0);
+               image::StorageScheme storage, uint32_t optimizer_state_bits = 0,
+               uint32_t factor_register_bits = 0);
   void start_slice();
   void add(uint32_t unit);
   void undo_last();
@@ -67,9 +75,12 @@ class UsageCounter {
   const char* exceeded() const;
 
  private:
+  void add_factor_registers(uint32_t projection, uint32_t source);
+
   const IncomingSynapses& in_;
   const image::ChipConfig& chip_;
   uint64_t optimizer_bits_;  // per plastic synapse: the batch optimizer's state (0 with factored storage)
+  uint64_t factor_bits_;     // per row / column register (Adafactor; 0 otherwise or with factored storage)
   uint32_t bits_static_[2][2];    // [plastic][adaptive] synapse bits
   uint32_t learning_[2][2];
   uint32_t current_bits_;  // a CUBA neuron's synaptic current word
@@ -77,6 +88,13 @@ class UsageCounter {
   uint32_t stamp_ = 0;
   std::vector<uint32_t> source_stamp_, plastic_stamp_, synaptic_trace_stamp_, projection_stamp_;
   std::vector<uint32_t> new_sources_, new_plastic_, new_synaptic_traces_, new_projections_;
+  // Adafactor's registers: a row is new once per (unit, projection) (row_stamp_ per projection, keyed
+  // by the add); a column once per (slice, projection, source): column_stamp_[column_base_[p] + source
+  // - column_first_[p]], sized by each projection's range of plastic sources (O(pre) per projection).
+  uint64_t add_count_ = 0;
+  std::vector<uint64_t> row_stamp_, column_base_;
+  std::vector<uint32_t> column_first_, column_stamp_;
+  std::vector<uint64_t> new_columns_;
 };
 
 }  // namespace nchip::compiler

@@ -28,7 +28,11 @@
 
 namespace nchip::arith {
 
-inline constexpr uint64_t kFactorMaxRaw = (uint64_t{1} << 48) - 1;
+// Width of one row or column register: the chip reserves one per (projection, target) and per
+// (projection, source) in the memory of each core that holds the projection's plastic synapses
+// (compiler/passes/usage.hpp counts them; the chip image records the width, version 5).
+inline constexpr uint32_t kFactorRegisterBits = 48;
+inline constexpr uint64_t kFactorMaxRaw = (uint64_t{1} << kFactorRegisterBits) - 1;
 
 enum FactorStream : uint32_t {
   kStreamFactorRow = 39,     // stochastic rounding of R's update

@@ -6,6 +6,7 @@
 #include <iterator>
 #include <type_traits>
 
+#include "hw_model/arith/adafactor_update.hpp"
 #include "hw_model/error.hpp"
 #include "hw_model/image/byte_io.hpp"
 #include "hw_model/image/checksum.hpp"
@@ -204,6 +205,7 @@ void put_section(ByteWriter& w, const ChipImage& im, uint32_t section) {
       w.u8(0);  // initial value of every learning word: zero
       w.u8(static_cast<uint8_t>(im.optimizer_state_bits));  // version 2
       put_optimizer_block(w, im.quant);                      // version 3
+      w.u8(static_cast<uint8_t>(im.factor_register_bits));  // version 5 (issue #17)
       break;
     case 7:
       w.vec(im.routers, [](ByteWriter& o, const RouterTable& t) {
@@ -427,6 +429,12 @@ void read_section(ByteReader& r, uint32_t version, uint32_t section, ChipImage& 
       if (im.optimizer_state_bits != 0 && im.optimizer_state_bits != lion && im.optimizer_state_bits != adam)
         r.fail("optimizer state bits must be 0, the update_accumulator width (Lion's m) or the adam_m + adam_v "
                "widths (Adam's m and v)");
+      if (version >= kImageFormatFactorVersion) {  // issue #17: Adafactor's row/column registers
+        im.factor_register_bits = r.u8();
+        if (im.factor_register_bits != 0 && im.factor_register_bits != arith::kFactorRegisterBits)
+          r.fail("factor register bits must be 0 or " + std::to_string(arith::kFactorRegisterBits) +
+                 " (Adafactor's row and column registers)");
+      }
       break;
     }
     case 7:

@@ -28,6 +28,11 @@ inline constexpr uint32_t kImageFormatCubaVersion = 4;
 // empty list when every delay is 1). Version 2-4 images have no delays: all synapses delay 1.
 inline constexpr uint32_t kImageFormatDelayVersion = 5;
 // ---- end issue #14 ------------------------------------------------------------------------------
+// ---- issue #17 (Adafactor's state) --------------------------------------------------------------
+// 5: LERN ends with the width of Adafactor's row/column registers (u8, 0 or 48) that the compiler
+// reserved per core. Versions 2-4 read with 0 (no registers reserved).
+inline constexpr uint32_t kImageFormatFactorVersion = 5;
+// ---- end issue #17 ------------------------------------------------------------------------------
 
 // Router output ports; a route is a bit set of them. Tile (x, y): east is x + 1, south is y + 1.
 enum RoutePort : uint8_t { kEast = 1, kWest = 2, kNorth = 4, kSouth = 8, kLocal = 16 };
@@ -80,6 +85,8 @@ struct ChipImage {
   arith::QuantConfig quant;
   StorageScheme storage = StorageScheme::full;
   uint32_t optimizer_state_bits = 0;  // per plastic synapse, reserved in synapse memory (Lion's m: 32)
+  // Adafactor's statistics: bits of each row / column register reserved per core (0: none; 48).
+  uint32_t factor_register_bits = 0;
   uint32_t host_tile = 0;
   uint32_t key_neuron_bits = 1;
   model::NetworkModel<arith::FixedOps> network;

@@ -109,7 +109,13 @@ inline uint32_t optimizer_state_words(BatchRule rule) {
 }
 
 // Width of one Adafactor row or column register (arith::kFactorMaxRaw).
-inline constexpr uint32_t kFactorRegisterBits = 48;
+inline constexpr uint32_t kFactorRegisterBits = arith::kFactorRegisterBits;
+
+// Bits of one row or column statistic register the optimizer keeps per projection beside the
+// synapses (Adafactor's R and C), reserved per core by the compiler; 0 for the other rules.
+inline uint32_t factor_register_bits(BatchRule rule) {
+  return rule == BatchRule::adafactor ? kFactorRegisterBits : 0;
+}
 
 // Adafactor's statistics of one synapse matrix, in bits: (targets + sources) x 48 per projection.
 template <class Ops>

@@ -8,10 +8,11 @@ namespace nchip::runtime {
 TrainerChip::TrainerChip(const ir::Network& network, const model::NetworkModel<arith::FixedOps>& model,
                          const arith::FixedOps& ops, const image::ChipConfig& chip,
                          const arith::QuantConfig& quant, const systemc::SystemcParams& params,
-                         uint32_t optimizer_state_bits)
+                         learning::BatchRule rule)
     : image_(compiler::compile_network(network, chip, quant, [&] {
         compiler::CompileOptions options;
-        options.optimizer_state_bits = optimizer_state_bits;
+        options.optimizer_state_bits = learning::optimizer_state_bits(rule, quant);
+        options.factor_register_bits = learning::factor_register_bits(rule);
         return options;
       }())),
       ops_(ops) {

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "compiler/ir/network.hpp"
+#include "hw_model/learning/batch_update.hpp"
 #include "hw_model/learning/eprop_engine.hpp"
 #include "hw_model/image/chip_image.hpp"
 #include "hw_model/systemc/params.hpp"
@@ -28,11 +29,12 @@ namespace nchip::runtime {
 
 class TrainerChip {
  public:
-  // Compiles `network` for `chip` (the placement and routes, with `optimizer_state_bits` per
-  // plastic synapse reserved in synapse memory) and loads `model` (the trainer's).
+  // Compiles `network` for `chip` (the placement and routes, with the state of the batch optimizer
+  // `rule` reserved in synapse memory: per plastic synapse, and Adafactor's row and column
+  // registers per core) and loads `model` (the trainer's).
   TrainerChip(const ir::Network& network, const model::NetworkModel<arith::FixedOps>& model,
               const arith::FixedOps& ops, const image::ChipConfig& chip, const arith::QuantConfig& quant,
-              const systemc::SystemcParams& params, uint32_t optimizer_state_bits = 0);
+              const systemc::SystemcParams& params, learning::BatchRule rule = learning::BatchRule::sgd);
   // Uses `image` (nchip compile) as compiled: its chip, placement and routes; loads `model`.
   TrainerChip(const image::ChipImage& image, const model::NetworkModel<arith::FixedOps>& model,
               const arith::FixedOps& ops, const systemc::SystemcParams& params);

@@ -32,7 +32,7 @@ int compile_command_main(const std::vector<std::string>& args) {
        "on-chip learning state: full (per-synapse eligibility and accumulator) or factored (none per synapse)")
       ("optimizer", po::value<std::string>()->default_value("sgd"),
        "the chip's batch optimizer, whose per-synapse state is reserved in synapse memory (full storage): "
-       "sgd or sign (none), lion (m, the update_accumulator width) adam (m and v, the adam_m + adam_v widths) or adafactor (none per synapse: row and column statistics per projection)")
+       "sgd or sign (none), lion (m, the update_accumulator width) adam (m and v, the adam_m + adam_v widths) or adafactor (none per synapse: a 48-bit register per projection and target and per projection and source on each core)")
       ("output,o", po::value<std::string>(), "chip image to write")
       ("threads", po::value<int64_t>()->default_value(0),
        "threads of the quantize pass (lowering, error sums; 0 = every core); the image is the same bytes for every count")
@@ -64,6 +64,7 @@ int compile_command_main(const std::vector<std::string>& args) {
     if (!why.empty()) throw InputError("--optimizer " + optimizer + " --quant: " + why);
   }
   options.optimizer_state_bits = learning::optimizer_state_bits(rule, quant);
+  options.factor_register_bits = learning::factor_register_bits(rule);
   const ir::Network network = read_network_any(vm["network"].as<std::string>(), vm);
 
   // Progress on stderr for networks that take more than a moment.

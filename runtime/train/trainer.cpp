@@ -142,7 +142,7 @@ class TrainingRun {
       if (o.systemc_backend)
         chip_ = image ? std::make_unique<TrainerChip>(*image, model_, ops_, o.systemc)
                       : std::make_unique<TrainerChip>(network, model_, ops_, o.chip, o.quant, o.systemc,
-                                                      optimizer_state_bits(o.optimizer, o.quant));
+                                                      batch_rule(o.optimizer));
     if constexpr (std::is_same_v<Ops, arith::FloatOps>) {
       size_t n = 0;
       for (auto* m : matrices())
@@ -608,6 +608,12 @@ TrainResult train_image(const image::ChipImage& image, const TrainOptions& optio
                                  "(it has {}): compile it with nchip compile --optimizer {}",
                                  to_string(options.optimizer), optimizer_state_bits(options.optimizer, options.quant),
                                  image.optimizer_state_bits, to_string(options.optimizer)));
+  if (image.factor_register_bits < learning::factor_register_bits(batch_rule(options.optimizer)))
+    throw InputError(fmt::format("--optimizer {} keeps {}-bit row and column registers per projection the image does "
+                                 "not reserve: compile it with nchip compile --optimizer {}",
+                                 to_string(options.optimizer),
+                                 learning::factor_register_bits(batch_rule(options.optimizer)),
+                                 to_string(options.optimizer)));
   compiler::ImageTrainingNetwork net = compiler::training_network(image);
   arith::SaturationCounts counts;
   const arith::FixedOps ops(options.quant, counts);

@@ -46,6 +46,16 @@ inline ir::Projection dense(const ir::Network& net, const std::string& source, c
   return p;
 }
 
+// One dense plastic projection from `inputs` inputs onto `neurons` LIF neurons: its memory needs are
+// easy to count by hand.
+inline ir::Network in_to_rec(uint32_t inputs, uint32_t neurons) {
+  ir::Network net;
+  net.name = "cap";
+  net.populations = {pop("in", ir::PopulationType::input, inputs), pop("rec", ir::PopulationType::lif, neurons)};
+  net.projections = {dense(net, "in", "rec")};
+  return net;
+}
+
 // Each (pre, post) pair connected with probability ~density, decided by a hash of (seed, pair).
 inline ir::Projection sparse(const ir::Network& net, const std::string& source, const std::string& target,
                              double density, uint64_t seed) {

@@ -1,5 +1,5 @@
 // An image as an older nchip wrote it, made from today's bytes, for the tests that older versions
-// still read: version 3 (before issue #14) has no synaptic_current format in QUNT (the 11th of its
+// still read: version 4 (before issue #17's Adafactor registers) lacks LERN's last byte; version 3 (before issue #14) has no synaptic_current format in QUNT (the 11th of its
 // 3-byte formats) and no CUBA block in NEUR's neuron records (38 -> 29 bytes); version 2 (before
 // issue #17's optimizer block) also lacks LERN's last 6 bytes. Both stored one hop energy: CHIP
 // without energy_hop_north_south_pj (its last number) and the chip hash over that form. Header
@@ -39,7 +39,7 @@ inline std::string without_delay_lists(std::string synp) {
 }
 
 inline std::string as_image_version(const std::string& now, uint32_t version) {
-  constexpr size_t kHeader = 40, kCubaNeuron = 38, kPlainNeuron = 29, kOptimizerBlock = 6;
+  constexpr size_t kHeader = 40, kCubaNeuron = 38, kPlainNeuron = 29, kOptimizerBlock = 6, kFactorBlock = 1;
   std::string out = now.substr(0, kHeader);
   put_le(out, 8, version, 4);
   const image::ChipImage parsed = image::read_image(now, "now");
@@ -62,6 +62,7 @@ inline std::string as_image_version(const std::string& now, uint32_t version) {
       payload = neurons + payload.substr(8 + n * kCubaNeuron);
     }
     if (tag == "SYNP" && version < image::kImageFormatDelayVersion) payload = without_delay_lists(payload);
+    if (tag == "LERN" && version < image::kImageFormatFactorVersion) payload.erase(payload.size() - kFactorBlock);
     if (tag == "LERN" && version < 3) payload.erase(payload.size() - kOptimizerBlock);
     std::string head = now.substr(at, 12);
     put_le(head, 4, payload.size(), 8);

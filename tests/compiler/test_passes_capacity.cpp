@@ -11,17 +11,7 @@ using namespace nchip;
 using nchip::test::compile_error;
 using T = ir::PopulationType;
 
-namespace {
-
-ir::Network in_to_rec(uint32_t inputs, uint32_t neurons) {
-  ir::Network net;
-  net.name = "cap";
-  net.populations = {test::pop("in", T::input, inputs), test::pop("rec", T::lif, neurons)};
-  net.projections = {test::dense(net, "in", "rec")};
-  return net;
-}
-
-}  // namespace
+using nchip::test::in_to_rec;
 
 TEST_CASE("neurons: exactly the mesh's slots fit, one more neuron does not") {
   const auto chip = test::tiny_chip(2, 1, 8);

@@ -355,3 +355,29 @@ TEST_CASE("nchip train --net NET.nchip --optimizer adam needs an image compiled 
   CHECK(metrics["optimizer_state_bits"]["total"] == 63 * metrics["plastic_synapses"].get<uint64_t>());
   CHECK(report["optimizer_state_bits"] == metrics["optimizer_state_bits"]["total"]);
 }
+
+// Issue #17: Adafactor's row and column registers must be reserved in the image (nchip compile
+// --optimizer adafactor, format version 5); an image without them refuses --optimizer adafactor
+// with one line, one with them trains as its IR on both chip models and reserves no per-synapse
+// state.
+TEST_CASE("nchip train --net NET.nchip --optimizer adafactor needs an image compiled with --optimizer adafactor") {
+  const Setup plain = compile("train_image_adafactor_plain", nchip::ir::network_to_json(test_network()), "--optimizer adam");
+  const std::string flags = "--task pattern-generation --steps 100 --iterations 2 --seed 7 --optimizer adafactor";
+  check_refused_without_state(plain, flags, "adafactor");
+
+  const std::string report_path = scratch_dir("train_image_adafactor_report") + "/report.json";
+  const Setup s = compile("train_image_adafactor", nchip::ir::network_to_json(test_network()),
+                          "--optimizer adafactor --report " + report_path);
+  const auto report = nlohmann::json::parse(slurp(report_path));
+  CHECK(report["optimizer_state_bits_per_plastic_synapse"] == 0);
+  CHECK(report["optimizer_factor_register_bits"] == 48);
+  uint64_t per_core = 0;
+  for (const auto& c : report["cores"]) per_core += c["optimizer_factor_bits"].get<uint64_t>();
+  CHECK(per_core == report["optimizer_factor_bits"].get<uint64_t>());
+  CHECK(per_core > 0);
+  CHECK(per_core % 48 == 0);
+  check_same_training(s, flags, "");
+  check_systemc_trains_alike(s, flags);
+  const auto metrics = nlohmann::json::parse(slurp(s.dir + "/from_image/metrics.json"));
+  CHECK(metrics["bits_per_synapse"]["lif_target"] == 16 + 24 + 32);
+}
