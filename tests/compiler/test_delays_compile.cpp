@@ -126,7 +126,7 @@ TEST_CASE("the image keeps each synapse's delay (version 5) and reads version 4 
   const image::ChipImage plain = compiler::compile_network(delayed_net(1), chip, arith::QuantConfig{});
   const std::string now = image::write_image(plain);
   const std::string v4 = test::as_image_version(now, 4);
-  CHECK(v4.size() == now.size() - 3 * 8);
+  CHECK(v4.size() == now.size() - 3 * 8 - 1);  // the three (empty) delay lists and Adafactor's register width
   const image::ChipImage old = image::read_image(v4, "old.nchip");
   test::require_same_model(old.network, plain.network);
   CHECK(image::write_image(old) == now);

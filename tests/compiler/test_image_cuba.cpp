@@ -65,12 +65,12 @@ TEST_CASE("a CUBA network's image round-trips its current decay and bias current
 
 TEST_CASE("version 3 and 2 images still read: default current format and no CUBA neurons") {
   const image::ChipImage im = compile(T::lif);
-  const std::string v4 = image::write_image(im);  // today's version
+  const std::string now = image::write_image(im);  // today's version
   for (uint32_t version : {3u, 2u}) {
-    const std::string old = test::as_image_version(v4, version);
+    const std::string old = test::as_image_version(now, version);
     // 8 bytes: one hop energy; 3: the current format; 9 per neuron: the CUBA block; 6: the optimizer
     // block; 3 x 8: the three matrices' delay lists and 1: Adafactor's register width (version 5).
-    REQUIRE(old.size() == v4.size() - 8 - 3 - 9 * im.network.neurons.size() - (version < 3 ? 6 : 0) - 3 * 8 - 1);
+    REQUIRE(old.size() == now.size() - 8 - 3 - 9 * im.network.neurons.size() - (version < 3 ? 6 : 0) - 3 * 8 - 1);
     const image::ChipImage back = image::read_image(old, "old.nchip");
     test::require_same_model(back.network, im.network);
     CHECK(back.quant[arith::Quantity::synaptic_current] == arith::QuantConfig{}[arith::Quantity::synaptic_current]);
