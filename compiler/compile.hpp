@@ -6,6 +6,7 @@
 #include <string>
 
 #include "compiler/ir/network.hpp"
+#include "compiler/passes/partition.hpp"
 #include "hw_model/image/chip_image.hpp"
 
 namespace nchip::compiler {
@@ -15,6 +16,10 @@ struct CompileOptions {
   // Batch optimizer state per plastic synapse reserved in synapse memory (full scheme):
   // learning::optimizer_state_bits of the optimizer the chip will train with (Lion: 32 by default).
   uint32_t optimizer_state_bits = 0;
+  // Several slices per core (issue #16, passes/partition.hpp). Default "auto": one slice per core
+  // when that fits (every core then works in parallel: the fewest cycles per step), packed only
+  // when it does not (a network that fits packed but not unpacked still compiles).
+  PackingMode packing = PackingMode::when_needed;
   double default_rate_hz = 10.0;  // placement's traffic estimate (see passes/place.hpp)
   uint32_t host_tile = 0;
   // Threads for the passes that split their work (quantize: lowering and error sums; partition:
