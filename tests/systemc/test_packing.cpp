@@ -4,6 +4,7 @@
 // only the timing changes (fewer cores, fewer hops, more work per core).
 #include <set>
 
+#include "hw_model/error.hpp"
 #include "hw_model/systemc/core_program.hpp"
 #include "systemc_test_helpers.hpp"
 
