@@ -148,10 +148,6 @@ bool packing_mode_from_string(const std::string& text, PackingMode& mode) {
   return true;
 }
 
-const char* to_string(PackingMode mode) {
-  return mode == PackingMode::greedy ? "greedy" : mode == PackingMode::when_needed ? "auto" : "none";
-}
-
 Partition partition(const model::NetworkModel<arith::FixedOps>& network, const IncomingSynapses& in,
                     const image::ChipConfig& chip, const arith::QuantConfig& quant,
                     image::StorageScheme storage, uint32_t optimizer_state_bits, PackingMode packing) {

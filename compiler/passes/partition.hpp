@@ -31,7 +31,6 @@ enum class PackingMode {
 };
 // "none" / "greedy" / "auto"; false for anything else.
 bool packing_mode_from_string(const std::string& text, PackingMode& mode);
-const char* to_string(PackingMode mode);
 
 inline constexpr uint32_t kNoCore = UINT32_MAX;
 
