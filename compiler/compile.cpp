@@ -22,22 +22,44 @@ image::ChipImage compile_network(const ir::Network& network, const image::ChipCo
   pass("quantize");
   Quantized quantized = quantize(network, quant, options.threads);
   pass("partition");
+  // Everything from the cut to the routing tables, for one packing mode: each can refuse (cores,
+  // fan-out, routing entries), so "auto" retries the whole mapping packed.
+  const auto map = [&](PackingMode packing, Partition& part, Placement& placement, Routing& routing) {
+    {  // the index is freed before placement (8 bytes per synapse: peak memory)
+      const IncomingSynapses in = incoming_synapses(quantized.network, options.threads);
+      part = partition(quantized.network, in, chip, quant, options.storage, options.optimizer_state_bits,
+                       options.factor_register_bits, packing);
+    }
+    const SliceTraffic traffic = slice_traffic(quantized.network, part.slices);
+    check_fan_out(quantized.network, part.slices, part.core, traffic, chip);
+    pass("place");
+    PlacementOptions placement_options;
+    placement_options.default_rate_hz = options.default_rate_hz;
+    placement_options.dt_ms = network.dt_ms;
+    placement_options.host_tile = options.host_tile;
+    placement = place(quantized.network, part.slices, part.core, traffic, chip, placement_options);
+    pass("route");
+    routing = route(part.slices, placement.tile, traffic, chip);
+  };
   Partition part;
-  {
-    const IncomingSynapses in = incoming_synapses(quantized.network, options.threads);
-    part = partition(quantized.network, in, chip, quant, options.storage, options.optimizer_state_bits,
-                     options.factor_register_bits);
+  Placement placement;
+  Routing routing;
+  if (options.packing != PackingMode::when_needed) {
+    map(options.packing, part, placement, routing);
+  } else {
+    try {
+      map(PackingMode::none, part, placement, routing);
+    } catch (const InputError& unpacked) {
+      // Unpacked it does not fit: pack. If that fails too, the unpacked error is shown (the message
+      // a one-slice-per-core compile always gave); --packing greedy shows the packed one.
+      pass("partition (packed)");
+      try {
+        map(PackingMode::greedy, part, placement, routing);
+      } catch (const InputError&) {
+        throw unpacked;
+      }
+    }
   }
-  const SliceTraffic traffic = slice_traffic(quantized.network, part.slices);
-  check_fan_out(quantized.network, part.slices, traffic, chip);
-  pass("place");
-  PlacementOptions placement_options;
-  placement_options.default_rate_hz = options.default_rate_hz;
-  placement_options.dt_ms = network.dt_ms;
-  placement_options.host_tile = options.host_tile;
-  const Placement placement = place(quantized.network, part.slices, traffic, chip, placement_options);
-  pass("route");
-  Routing routing = route(part.slices, placement.tile, traffic, chip);
   pass("emit");
   image::ChipImage im = emit({chip, quant, options.storage, options.host_tile, options.default_rate_hz,
                               network.dt_ms, network.default_input},

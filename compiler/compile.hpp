@@ -6,6 +6,7 @@
 #include <string>
 
 #include "compiler/ir/network.hpp"
+#include "compiler/passes/partition.hpp"
 #include "hw_model/image/chip_image.hpp"
 
 namespace nchip::compiler {
@@ -18,6 +19,10 @@ struct CompileOptions {
   // Adafactor's row and column registers (learning::factor_register_bits: 48), reserved per core
   // for each (projection, target) and (projection, source) of its plastic synapses (full scheme).
   uint32_t factor_register_bits = 0;
+  // Several slices per core (issue #16, passes/partition.hpp). Default "auto": one slice per core
+  // when that fits (every core then works in parallel: the fewest cycles per step), packed only
+  // when it does not (a network that fits packed but not unpacked still compiles).
+  PackingMode packing = PackingMode::when_needed;
   double default_rate_hz = 10.0;  // placement's traffic estimate (see passes/place.hpp)
   uint32_t host_tile = 0;
   // Threads for the passes that split their work (quantize: lowering and error sums; partition:

@@ -34,6 +34,9 @@ CompileReport make_report(const image::ChipImage& im) {
   r.optimizer_state_bits = im.optimizer_state_bits;
   r.factor_register_bits = im.factor_register_bits;
   UsageCounter counter(in, im.chip, im.quant, im.storage, im.optimizer_state_bits, im.factor_register_bits);
+  // A core's slices are counted together, so what the report says a core uses is what the
+  // partitioner checked against the limits, packed or not.
+  std::vector<std::vector<const image::Slice*>> on_tile(im.chip.tiles());
   for (const auto& s : im.slices) {
     const auto& pop = im.network.populations[s.population];
     if (pop.role == PopulationRole::input) {
@@ -42,20 +45,29 @@ CompileReport make_report(const image::ChipImage& im) {
     }
     if (pop.role == PopulationRole::readout)
       r.host.push_back({"readout", pop.name, s.first, s.count, s.tile, 0});
-    counter.start_slice();
-    const uint32_t u0 = first_unit(im.network, pop) + s.first;
-    for (uint32_t i = 0; i < s.count; ++i) counter.add(u0 + i);
-    r.cores.push_back({s.tile, pop.name, s.first, counter.usage()});
-    r.neurons += s.count;
-    r.synapses += counter.usage().synapses;
-    r.memory_bits += counter.usage().memory_bits;
-    r.learning_bits += counter.usage().learning_bits;
-    r.optimizer_bits += counter.usage().optimizer_bits;
-    r.delay_buffer_bits += counter.usage().delay_buffer_bits;
-    r.factor_bits += counter.usage().factor_bits;
+    on_tile[s.tile].push_back(&s);
   }
-  std::stable_sort(r.cores.begin(), r.cores.end(),
-                   [](const CoreReport& a, const CoreReport& b) { return a.tile < b.tile; });
+  for (uint32_t t = 0; t < on_tile.size(); ++t) {
+    if (on_tile[t].empty()) continue;
+    CoreReport core;
+    core.tile = t;
+    counter.start_slice();
+    for (const image::Slice* s : on_tile[t]) {
+      const auto& pop = im.network.populations[s->population];
+      core.slices.push_back({pop.name, s->first, s->count});
+      const uint32_t u0 = first_unit(im.network, pop) + s->first;
+      for (uint32_t i = 0; i < s->count; ++i) counter.add(u0 + i);
+    }
+    core.usage = counter.usage();
+    r.neurons += core.usage.neurons;
+    r.synapses += core.usage.synapses;
+    r.memory_bits += core.usage.memory_bits;
+    r.learning_bits += core.usage.learning_bits;
+    r.optimizer_bits += core.usage.optimizer_bits;
+    r.delay_buffer_bits += core.usage.delay_buffer_bits;
+    r.factor_bits += core.usage.factor_bits;
+    r.cores.push_back(std::move(core));
+  }
   for (uint32_t t = 0; t < im.routers.size(); ++t) {
     const auto& table = im.routers[t];
     r.entries_before_merge += table.entries_before_merge;
@@ -89,19 +101,28 @@ std::string report_text(const CompileReport& r, size_t max_rows) {
                                                           r.factor_bits / r.factor_register_bits)
                                             : std::string()));
   }
-  line(fmt::format("cores: {} of {} used", r.cores.size(), chip.tiles()));
+  size_t slices = 0;
+  for (const auto& c : r.cores) slices += c.slices.size();
+  line(fmt::format("cores: {} of {} used{}", r.cores.size(), chip.tiles(),
+                   slices > r.cores.size() ? fmt::format(", {} slices packed onto them", slices) : std::string()));
   line(fmt::format("  {:<7} {:<12} {:>15} {:>10} {:>27} {:>7} {:>7}", "tile", "population", "neurons",
                    "synapses", "memory used / available", "fan-in", "traces"));
   for (size_t i = 0; i < r.cores.size() && i < max_rows; ++i) {
     const auto& c = r.cores[i];
+    const auto& s0 = c.slices.front();
     line(fmt::format("  {:<7} {:<12} {:>15} {:>10} {:>27} {:>7} {:>7}", tile_text(chip, c.tile),
-                     c.population,
-                     fmt::format("{}-{} ({})", c.first, c.first + c.usage.neurons - 1, c.usage.neurons),
+                     c.slices.size() == 1 ? s0.population : fmt::format("{} slices:", c.slices.size()),
+                     c.slices.size() == 1 ? fmt::format("{}-{} ({})", s0.first, s0.first + s0.count - 1, s0.count)
+                                          : fmt::format("({})", c.usage.neurons),
                      c.usage.synapses,
                      fmt::format("{} / {} ({:.0f}%)", bits_text(c.usage.memory_bits),
                                  bits_text(chip.core_synapse_memory_bits),
                                  percent(c.usage.memory_bits, chip.core_synapse_memory_bits)),
                      c.usage.fan_in, c.usage.trace_slots));
+    if (c.slices.size() > 1)  // packed: every slice on its own line under the core's totals
+      for (const auto& sl : c.slices)
+        line(fmt::format("  {:<7} {:<12} {:>15}", "", sl.population,
+                         fmt::format("{}-{} ({})", sl.first, sl.first + sl.count - 1, sl.count)));
   }
   if (r.cores.size() > max_rows) line(fmt::format("  ... {} more cores (see --report)", r.cores.size() - max_rows));
   // Synaptic delays (issue #14); absent for networks whose synapses all have the 1-step delay.
@@ -111,7 +132,7 @@ std::string report_text(const CompileReport& r, size_t max_rows) {
     for (size_t i = 0; i < r.cores.size() && i < max_rows; ++i)
       if (const auto& u = r.cores[i].usage; u.delay_buffer_bits)
         line(fmt::format("  core {:<7} {:<12} delay ring {} steps, {} words ({})", tile_text(chip, r.cores[i].tile),
-                         r.cores[i].population, u.delay_steps, u.delay_buffer_bits / image::kDelaySlotBits,
+                         r.cores[i].slices.front().population, u.delay_steps, u.delay_buffer_bits / image::kDelaySlotBits,
                          bits_text(u.delay_buffer_bits)));
   }
   line(fmt::format("routers: {} with entries; {} entries before merging, {} after; fullest {} of {}",
@@ -166,15 +187,21 @@ nlohmann::ordered_json report_json(const CompileReport& r) {
   out["optimizer_factor_register_bits"] = r.factor_register_bits;
   out["optimizer_factor_bits"] = r.factor_bits;
   J cores = J::array();
-  for (const auto& c : r.cores)
+  for (const auto& c : r.cores) {
+    J slices = J::array();
+    for (const auto& s : c.slices)
+      slices.push_back({{"population", s.population}, {"first", s.first}, {"neurons", s.count}});
+    // "population" and "first" are the first slice's (what they were when a core held one).
     cores.push_back({{"tile", c.tile}, {"x", c.tile % chip.mesh_width}, {"y", c.tile / chip.mesh_width},
-                     {"population", c.population}, {"first", c.first}, {"neurons", c.usage.neurons},
+                     {"population", c.slices.front().population}, {"first", c.slices.front().first},
+                     {"slices", slices}, {"neurons", c.usage.neurons},
                      {"synapses", c.usage.synapses}, {"memory_bits", c.usage.memory_bits},
                      {"memory_available_bits", chip.core_synapse_memory_bits},
                      {"learning_bits", c.usage.learning_bits}, {"optimizer_bits", c.usage.optimizer_bits},
                      {"optimizer_factor_bits", c.usage.factor_bits},
                      {"fan_in", c.usage.fan_in},
                      {"trace_slots", c.usage.trace_slots}, {"groups", c.usage.groups}});
+  }
   if (r.delay_buffer_bits) {  // issue #14: only networks with delays > 1 have these keys
     for (size_t i = 0; i < r.cores.size(); ++i) {
       cores[i]["delay_steps"] = r.cores[i].usage.delay_steps;

@@ -13,11 +13,15 @@
 
 namespace nchip::compiler {
 
+struct SliceReport {
+  std::string population;
+  uint32_t first = 0, count = 0;  // neurons [first, first + count) of the population
+};
+
 struct CoreReport {
   uint32_t tile = 0;
-  std::string population;
-  uint32_t first = 0;  // neurons [first, first + usage.neurons) of the population
-  CoreUsage usage;
+  std::vector<SliceReport> slices;  // one, or several when packed (issue #16), in image order
+  CoreUsage usage;                  // of the whole core (fan-in, traces, groups counted once)
 };
 
 struct RouterReport {

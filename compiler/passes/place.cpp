@@ -186,17 +186,16 @@ double placement_cost(const std::vector<image::Slice>& slices, const SliceTraffi
 }
 
 Placement place(const model::NetworkModel<arith::FixedOps>& net, const std::vector<image::Slice>& slices,
-                const SliceTraffic& traffic, const image::ChipConfig& chip,
+                const std::vector<uint32_t>& core, const SliceTraffic& traffic, const image::ChipConfig& chip,
                 const PlacementOptions& options) {
-  // Core slices become the movable items 0..n-1, in slice order.
+  // Cores (one slice each, or several packed ones) become the movable items 0..n-1, in core order.
   std::vector<int32_t> item(slices.size(), -1);
-  std::vector<uint32_t> slice_of;
+  uint32_t n = 0;
   for (uint32_t s = 0; s < slices.size(); ++s)
     if (net.populations[slices[s].population].role != PopulationRole::input) {
-      item[s] = static_cast<int32_t>(slice_of.size());
-      slice_of.push_back(s);
+      item[s] = static_cast<int32_t>(core[s]);
+      n = std::max(n, core[s] + 1);
     }
-  const uint32_t n = static_cast<uint32_t>(slice_of.size());
   Problem p;
   p.host = options.host_tile;
   p.adj.resize(n);
@@ -234,10 +233,11 @@ Placement place(const model::NetworkModel<arith::FixedOps>& net, const std::vect
   const double per_neuron = options.default_rate_hz * options.dt_ms * 1e-3;
   std::vector<uint32_t> naive_tile(slices.size(), options.host_tile);
   out.tile.assign(slices.size(), options.host_tile);
-  for (uint32_t a = 0; a < n; ++a) {
-    out.tile[slice_of[a]] = best[a];
-    naive_tile[slice_of[a]] = naive[a];
-  }
+  for (uint32_t s = 0; s < slices.size(); ++s)
+    if (item[s] >= 0) {
+      out.tile[s] = best[static_cast<uint32_t>(item[s])];
+      naive_tile[s] = naive[static_cast<uint32_t>(item[s])];
+    }
   out.cost = placement_cost(slices, traffic, out.tile, chip, per_neuron);
   out.naive_cost = placement_cost(slices, traffic, naive_tile, chip, per_neuron);
   return out;

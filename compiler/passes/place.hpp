@@ -1,4 +1,4 @@
-// Placement pass: puts every core slice on a tile of the mesh, minimising traffic x hops, where
+// Placement pass: puts every core (its one slice, or several packed slices) on a tile of the mesh, minimising traffic x hops, where
 // traffic is expected spikes per step between slices: (sending neurons with a synapse at the
 // destination) x default rate x dt. Rates are not measured: one default rate (10 Hz, the e-prop
 // paper's regularisation target) for every neuron keeps compilation fast and independent of
@@ -35,8 +35,10 @@ double placement_cost(const std::vector<image::Slice>& slices, const SliceTraffi
                       const std::vector<uint32_t>& tile, const image::ChipConfig& chip,
                       double spikes_per_step_per_neuron);
 
+// core[s]: slice s's core (Partition::core); the cores are placed, a core's slices share its tile.
 Placement place(const model::NetworkModel<arith::FixedOps>& network,
-                const std::vector<image::Slice>& slices, const SliceTraffic& traffic,
+                const std::vector<image::Slice>& slices, const std::vector<uint32_t>& core,
+                const SliceTraffic& traffic,
                 const image::ChipConfig& chip, const PlacementOptions& options);
 
 }  // namespace nchip::compiler

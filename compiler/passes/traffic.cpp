@@ -60,18 +60,30 @@ SliceTraffic slice_traffic(const model::NetworkModel<arith::FixedOps>& net,
   return t;
 }
 
-void check_fan_out(const model::NetworkModel<arith::FixedOps>& net,
-                   const std::vector<image::Slice>& slices, const SliceTraffic& traffic,
-                   const image::ChipConfig& chip) {
+void check_fan_out(const model::NetworkModel<arith::FixedOps>& net, const std::vector<image::Slice>& slices,
+                   const std::vector<uint32_t>& core, const SliceTraffic& traffic, const image::ChipConfig& chip) {
+  // Fan-out is a core's: the distinct cores its slices' spikes go to (packed slices share a core).
+  std::vector<std::vector<uint32_t>> to(chip.tiles());
+  std::vector<uint32_t> first_slice(chip.tiles(), UINT32_MAX);
   for (uint32_t s = 0; s < slices.size(); ++s) {
-    const auto& pop = net.populations[slices[s].population];
-    if (pop.role == PopulationRole::input) continue;  // the host has no fan-out table
-    if (traffic.out[s].size() > chip.core_max_fan_out)
-      throw InputError(fmt::format(
-          "population '{}' neurons {}-{} send spikes to {} cores; chip '{}' allows {} per core "
-          "(core_max_fan_out): use a chip with a larger fan-out or fewer, larger cores",
-          pop.name, slices[s].first, slices[s].first + slices[s].count - 1, traffic.out[s].size(),
-          chip.name, chip.core_max_fan_out));
+    if (core[s] == UINT32_MAX) continue;  // input slices: the host has no fan-out table
+    if (first_slice[core[s]] == UINT32_MAX) first_slice[core[s]] = s;
+    for (const auto& [d, neurons] : traffic.out[s]) to[core[s]].push_back(core[d]);
+  }
+  for (uint32_t c = 0; c < to.size(); ++c) {
+    auto& list = to[c];
+    std::sort(list.begin(), list.end());
+    list.erase(std::unique(list.begin(), list.end()), list.end());
+    if (list.size() <= chip.core_max_fan_out) continue;
+    uint32_t last = first_slice[c];
+    while (last + 1 < slices.size() && core[last + 1] == c) ++last;
+    const image::Slice& s = slices[first_slice[c]];
+    const std::string packed = last > first_slice[c] ? fmt::format(" (core {} holds {} slices from it on)", c, last - first_slice[c] + 1) : std::string();
+    throw InputError(fmt::format(
+        "population '{}' neurons {}-{} send spikes to {} cores{}; chip '{}' allows {} per core "
+        "(core_max_fan_out): use a chip with a larger fan-out or fewer, larger cores",
+        net.populations[s.population].name, s.first, s.first + s.count - 1, list.size(), packed,
+        chip.name, chip.core_max_fan_out));
   }
 }
 

@@ -22,8 +22,9 @@ SliceTraffic slice_traffic(const model::NetworkModel<arith::FixedOps>& network,
                            const std::vector<image::Slice>& slices);
 
 // Throws nchip::InputError when a core's spikes would go to more cores than core_max_fan_out.
+// core[s]: slice s's core (Partition::core; UINT32_MAX for input slices); packed slices share one.
 void check_fan_out(const model::NetworkModel<arith::FixedOps>& network,
-                   const std::vector<image::Slice>& slices, const SliceTraffic& traffic,
-                   const image::ChipConfig& chip);
+                   const std::vector<image::Slice>& slices, const std::vector<uint32_t>& core,
+                   const SliceTraffic& traffic, const image::ChipConfig& chip);
 
 }  // namespace nchip::compiler

@@ -52,7 +52,8 @@ struct RouterTable {
 };
 
 // A contiguous run of one population's neurons. Non-input slices sit on a core (one slice per
-// core); input slices are injected by the host at host_tile. A slice that sends spikes owns the
+// core, or several packed ones that follow one another: issue #16, compiler/README.md "Packing");
+// input slices are injected by the host at host_tile. A slice that sends spikes owns the
 // keys [key, key + 2^key_neuron_bits): neuron i of the slice sends key | i.
 struct Slice {
   uint32_t population = 0;  // index in NetworkModel::populations

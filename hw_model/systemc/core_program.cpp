@@ -51,7 +51,6 @@ ChipProgram build_program(const image::ChipImage& placement,
   p.tile_of_neuron.assign(network.n_neurons(), kNone);
   p.tile_of_readout.assign(network.n_readouts(), kNone);
   std::vector<uint32_t> key_of_neuron(network.n_neurons(), 0);
-  std::vector<uint8_t> neuron_slot_used(tiles, 0);
 
   for (const auto& slice : placement.slices) {
     if (slice.population >= network.populations.size())
@@ -68,22 +67,27 @@ ChipProgram build_program(const image::ChipImage& placement,
       continue;
     }
     if (slice.tile >= tiles) throw InputError("chip image: slice placed off the mesh");
-    if (neuron_slot_used[slice.tile])
-      throw InputError("chip image: two neuron slices on one core (the timed model holds one)");
-    neuron_slot_used[slice.tile] = 1;
     CoreProgram& core = p.cores[slice.tile];
+    // Packed slices (issue #16) extend the core's run; the datapath and the plasticity engine
+    // address one contiguous run of neurons and one of readouts.
+    const auto extend = [&](uint32_t& run_first, uint32_t& run_count, const char* what) {
+      if (run_count == 0) run_first = first;
+      else if (run_first + run_count != first)
+        throw InputError(std::string("chip image: the ") + what + " slices on core " + std::to_string(slice.tile) +
+                         " are not one contiguous run (population '" + pop.name + "')");
+      run_count += slice.count;
+    };
     if (pop.role == PopulationRole::readout) {
-      core.readout_first = first;
-      core.readout_count = slice.count;
+      extend(core.readout_first, core.readout_count, "readout");
       for (uint32_t k = 0; k < slice.count; ++k) p.tile_of_readout[first + k] = slice.tile;
     } else {
-      core.neuron_first = first;
-      core.neuron_count = slice.count;
-      core.spike_key = slice.key;
-      core.sends = slice.sends && route_of(placement.routers[slice.tile], slice.key) != 0;
+      extend(core.neuron_first, core.neuron_count, "neuron");
+      const bool routed = slice.sends && route_of(placement.routers[slice.tile], slice.key) != 0;
       for (uint32_t i = 0; i < slice.count; ++i) {
         p.tile_of_neuron[first + i] = slice.tile;
         key_of_neuron[first + i] = slice.key | i;
+        core.spike_key.push_back(slice.key | i);
+        core.sends.push_back(routed ? 1 : 0);
       }
     }
   }

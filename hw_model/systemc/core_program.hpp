@@ -1,5 +1,6 @@
 // What each tile's neuron core is loaded with, derived from a chip image: which neurons it holds
-// (a contiguous range of the network's spiking neurons or readouts, as the image's slice says),
+// (a contiguous range of the network's spiking neurons and one of its readouts: the image's one
+// slice, or several packed slices (issue #16) that follow one another in the network's order),
 // its synapse groups keyed by the routing key of the presynaptic neuron (so an arriving packet is
 // one lookup and one contiguous walk), and the key it stamps on its own spikes. Plain C++ (no
 // SystemC): the timed modules only read it.
@@ -26,8 +27,10 @@ struct SynapseRef {
 struct CoreProgram {
   uint32_t neuron_first = 0, neuron_count = 0;    // spiking neurons (global indices)
   uint32_t readout_first = 0, readout_count = 0;  // readouts (global indices)
-  uint32_t spike_key = 0;                         // neuron i of the slice sends spike_key | i
-  bool sends = false;  // the core's own router has an entry for its keys (some neuron listens)
+  // Per spiking neuron i of the core: the key it sends (its slice's key | its index in the slice),
+  // and whether the core's own router has an entry for it (some neuron listens).
+  std::vector<uint32_t> spike_key;
+  std::vector<uint8_t> sends;
   // Packets by key -> synapse group g: refs [group_start[g], group_start[g + 1]).
   std::unordered_map<uint32_t, uint32_t> group_of_key;
   std::vector<uint32_t> group_start{0};
@@ -49,7 +52,7 @@ struct ChipProgram {
 };
 
 // Throws nchip::InputError when the image and the network disagree (slice outside a population,
-// two neuron slices on one core, a synapse onto a neuron no core holds).
+// slices on one core that are not contiguous, a synapse onto a neuron no core holds).
 ChipProgram build_program(const image::ChipImage& placement,
                           const model::NetworkModel<arith::FixedOps>& network);
 

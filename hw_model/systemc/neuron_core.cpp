@@ -72,9 +72,10 @@ uint64_t NeuronCore::compute(uint64_t step, uint64_t seed, bool learning, uint32
   if (learning) plasticity.capture(state_->neurons);  // h^t, before the neuron update
   const CoreOps ops = datapath_.update(step, seed, fired);
   datapath_.advance_inputs();
-  if (program_->sends)
-    for (size_t i = before; i < fired.size(); ++i)
-      to_send_.push_back(program_->spike_key | (fired[i] - program_->neuron_first));
+  for (size_t i = before; i < fired.size(); ++i) {
+    const uint32_t local = fired[i] - program_->neuron_first;
+    if (program_->sends[local]) to_send_.push_back(program_->spike_key[local]);
+  }
   const image::ChipConfig& c = *chip_;
   const uint64_t updates = uint64_t{ops.neuron_updates} + ops.readout_updates;
   stats_.neuron_updates += updates;

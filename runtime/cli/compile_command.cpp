@@ -33,6 +33,10 @@ int compile_command_main(const std::vector<std::string>& args) {
       ("optimizer", po::value<std::string>()->default_value("sgd"),
        "the chip's batch optimizer, whose per-synapse state is reserved in synapse memory (full storage): "
        "sgd or sign (none), lion (m, the update_accumulator width) adam (m and v, the adam_m + adam_v widths) or adafactor (none per synapse: a 48-bit register per projection and target and per projection and source on each core)")
+      ("packing", po::value<std::string>()->default_value("auto"),
+       "slices per core: none (one population slice per core), greedy (pack several populations' slices "
+       "onto a core while neurons, synapse memory, fan-in and trace slots allow) or auto (none when it "
+       "fits, since every core then works in parallel; greedy when it does not)")
       ("output,o", po::value<std::string>(), "chip image to write")
       ("threads", po::value<int64_t>()->default_value(0),
        "threads of the quantize pass (lowering, error sums; 0 = every core); the image is the same bytes for every count")
@@ -50,6 +54,9 @@ int compile_command_main(const std::vector<std::string>& args) {
   const std::string storage = vm["storage"].as<std::string>();
   if (!image::storage_scheme_from_string(storage, options.storage))
     throw InputError("--storage: expected full or factored, got '" + storage + "'");
+  const std::string packing = vm["packing"].as<std::string>();
+  if (!compiler::packing_mode_from_string(packing, options.packing))
+    throw InputError("--packing: expected none, greedy or auto, got '" + packing + "'");
   const image::ChipConfig chip = compiler::read_chip_file(vm["chip"].as<std::string>());
   arith::QuantConfig quant;
   if (vm.count("quant")) quant = compiler::read_quant_config_file(vm["quant"].as<std::string>());

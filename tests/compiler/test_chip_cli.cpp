@@ -121,3 +121,29 @@ TEST_CASE("nchip compile --threads 1 and --threads 2 write the same image bytes"
   REQUIRE(a.size() > 100);
   CHECK(a == b);
 }
+
+// Issue #16: 12 five-neuron populations need 12 cores unpacked; a 2x2 mesh of 16-neuron cores
+// holds their 60 neurons only packed (16 + 16 + 16 + 12, three populations cut across cores: 15
+// slices), so --packing none refuses it, the default (auto) packs, and a bad mode is one line.
+TEST_CASE("nchip compile --packing: none refuses what the default packs") {
+  const fs::path dir = scratch("packing");
+  std::string pops = R"({"name": "in", "type": "input", "size": 4})", projs;
+  for (int k = 0; k < 12; ++k) {
+    pops += R"(, {"name": "p)" + std::to_string(k) + R"(", "type": "lif", "size": 5})";
+    projs += std::string(k ? ", " : "") + R"({"source": "in", "target": "p)" + std::to_string(k) + R"(", "init": {"gain": 1.0}})";
+  }
+  std::ofstream(dir / "net.json") << R"({"name": "many", "populations": [)" + pops + R"(], "projections": [)" + projs + "]}";
+  std::ofstream(dir / "chip.json") << R"({"name": "quad", "mesh_width": 2, "mesh_height": 2, "core_max_neurons": 16})";
+  const std::string args = "compile " + (dir / "net.json").string() + " --chip " + (dir / "chip.json").string() +
+                           " -o " + (dir / "x.nchip").string();
+  expect_user_error(nchip(args + " --packing none", dir),
+                    "population 'p4' needs 1 cores of 16 neurons; 0 are free on chip 'quad' (4 cores)");
+  CHECK(!fs::exists(dir / "x.nchip"));
+  expect_user_error(nchip(args + " --packing tight", dir), "--packing: expected none, greedy or auto, got 'tight'");
+  const auto packed = nchip(args, dir);  // 60 neurons on four 16-neuron cores
+  REQUIRE(packed.exit_code == 0);
+  CHECK(packed.out.find("cores: 4 of 4 used, 15 slices packed onto them") != std::string::npos);
+  CHECK(fs::exists(dir / "x.nchip"));
+  const auto greedy = nchip(args + " --packing greedy", dir);
+  CHECK(greedy.out == packed.out);
+}

@@ -219,8 +219,12 @@ TEST_CASE("hardening row 10: a train error after start-up leaves no --out direct
                   "/missing/x.etu --out " + out,
               dir);
   CHECK(!fs::exists(dir + "/a"));
-  std::string chip = slurp(kChip);  // a 1 x 1 mesh: store-recall's populations need more cores
+  // A 1 x 1 mesh of 16-neuron cores: store-recall's 22 neurons need more cores, even packed
+  // (issue #16: on one 256-neuron core they would fit packed).
+  std::string chip = slurp(kChip);
   for (const std::string key : {"\"mesh_width\": 4", "\"mesh_height\": 4"}) chip.replace(chip.find(key), key.size(), key.substr(0, key.size() - 1) + "1");
+  const std::string neurons = "\"core_max_neurons\": 256";
+  chip.replace(chip.find(neurons), neurons.size(), "\"core_max_neurons\": 16");
   write(dir + "/one_core.json", chip);
   CHECK(input_error("train --task store-recall --mode fixed --backend systemc --chip " + dir +
                         "/one_core.json --iterations 1 --batch 1 --out " + out,

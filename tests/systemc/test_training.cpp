@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include "compiler/compile.hpp"
 #include "compiler/ir/network_json.hpp"
 #include "hw_model/systemc/timed_chip.hpp"
 #include "runtime/train/default_networks.hpp"
@@ -208,4 +209,26 @@ TEST_CASE("Adafactor trains bit-identically on the SystemC backend for 3 batches
   REQUIRE(sgd_stats.weight_update_cycles > 0);
   CHECK(stats.weight_update_cycles == 2 * sgd_stats.weight_update_cycles);
   CHECK(stats.sum_optimizer_state_updates() == stats.sum_weight_updates());
+}
+
+// Issue #16: store-recall's 10 LIF + 10 ALIF + 2 readouts need three 16-neuron cores unpacked; a
+// 2x1 mesh has two, so the default ("auto") compile packs: LIF 10 + ALIF 6 on one core, ALIF 4 +
+// the readouts on the other. Training on those cores gives the functional weights batch by batch.
+TEST_CASE("store-recall trains bit-identically on packed SystemC cores for 3 batches", "[systemc][training][packing]") {
+  runtime::TrainOptions o = fixed_options("store-recall");
+  o.batch = 2;
+  o.steps = 600;
+  o.validation_trials = 1;
+  image::ChipConfig chip;
+  chip.name = "test";
+  chip.mesh_width = 2;
+  chip.mesh_height = 1;
+  chip.core_max_neurons = 16;
+  const ir::Network net = runtime::default_training_network("store-recall", 3);
+  const image::ChipImage image = compiler::compile_network(net, chip, o.quant);
+  std::vector<uint32_t> slices_on(chip.tiles(), 0);
+  for (const auto& s : image.slices)
+    if (image.network.populations[s.population].role != model::PopulationRole::input) ++slices_on[s.tile];
+  REQUIRE(slices_on == std::vector<uint32_t>{2, 2});
+  train_both(net, o, 3, chip);
 }
