@@ -71,7 +71,7 @@ TEST_CASE("each core's delay ring is (longest delay - 1) words per neuron of cor
   REQUIRE(plain.cores.size() == 2);  // lif and out
   REQUIRE(delayed.cores.size() == 2);
   CHECK(plain.delay_buffer_bits == 0);
-  const auto& lif = delayed.cores[0].population == "lif" ? delayed.cores[0] : delayed.cores[1];
+  const auto& lif = delayed.cores[0].slices.front().population == "lif" ? delayed.cores[0] : delayed.cores[1];
   CHECK(lif.usage.delay_steps == 6);
   CHECK(lif.usage.delay_buffer_bits == 5 * 10 * image::kDelaySlotBits);
   CHECK(delayed.delay_buffer_bits == 5 * 10 * 32);
@@ -89,7 +89,7 @@ TEST_CASE("the delay ring counts against core memory: at the boundary it fits, o
   image::ChipConfig chip = test::tiny_chip(4, 2, 10);
   const auto fitted = compiler::make_report(compiler::compile_network(delayed_net(6), chip, arith::QuantConfig{}));
   uint64_t lif_bits = 0;
-  for (const auto& c : fitted.cores) lif_bits = c.population == "lif" ? c.usage.memory_bits : lif_bits;
+  for (const auto& c : fitted.cores) lif_bits = c.slices.front().population == "lif" ? c.usage.memory_bits : lif_bits;
   uint64_t most = 0;
   for (const auto& c : fitted.cores) most = std::max(most, c.usage.memory_bits);
   REQUIRE(most == lif_bits);  // the lif core is the fullest

@@ -93,10 +93,12 @@ TEST_CASE("the compiler counts two presynaptic trace slots per plastic source of
   const auto report = compiler::make_report(compile(T::cuba_lif));
   uint32_t cuba_cores = 0;
   for (const auto& c : report.cores) {
-    INFO(c.population << " from " << c.first);
-    if (c.population == "out") continue;  // readout synapses have no presynaptic trace
-    CHECK(c.usage.trace_slots == (c.population == "hid" ? 2 : 1) * c.usage.fan_in);
-    cuba_cores += c.population == "hid";
+    REQUIRE(c.slices.size() == 1);  // fits unpacked: one slice per core
+    const std::string& population = c.slices.front().population;
+    INFO(population << " from " << c.slices.front().first);
+    if (population == "out") continue;  // readout synapses have no presynaptic trace
+    CHECK(c.usage.trace_slots == (population == "hid" ? 2 : 1) * c.usage.fan_in);
+    cuba_cores += population == "hid";
   }
   CHECK(cuba_cores >= 1);
 }
