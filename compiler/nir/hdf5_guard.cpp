@@ -164,7 +164,7 @@ void check_parse_in_child(const FileImage& image, const std::function<void()>& p
 
   const std::string damaged = image.path + ": damaged HDF5 file: libhdf5 ";
   const std::string memory = fmt::format("needed more than {} MB reading it", limits.memory_bytes >> 20);
-  const std::string hung = fmt::format("hung reading it (more than {:g} s)", limits.cpu_seconds);
+  const std::string hung = fmt::format("hung reading it (more than {:g} s)", std::ceil(limits.cpu_seconds));
   if (over_memory) throw InputError(damaged + memory);
   if (over_time) throw InputError(damaged + hung);
   if (WIFSIGNALED(status)) {
