@@ -11,7 +11,7 @@ packages=(cmake g++ make pkg-config libsystemc-dev libboost-program-options-dev 
                                    # gather them through MPI; all optional (the build works without MPI)
           libhdf5-dev zlib1g-dev   # NIR import/export (compiler/nir), the trial-set container (runtime/data); gunzip of the IDX files
           python3-h5py             # the docs' h5py snippet (its test skips without it)
-          clang libclang-rt-14-dev # libFuzzer + ASan/UBSan runtimes: the fuzz targets (tests/fuzz, scripts/fuzz.sh)
+          clang libclang-rt-14-dev # libFuzzer + ASan/UBSan runtimes: scripts/test.sh's sanitizer build (CI), which also runs the fuzz targets (tests/fuzz, scripts/fuzz.sh)
           dataset-fashion-mnist)   # --task fashion-mnist (optional at run time; its tests skip without it)
 missing=()
 for p in "${packages[@]}"; do

@@ -69,17 +69,12 @@ uint64_t element_count(const std::vector<uint64_t>& shape, const std::string& fi
 
 }  // namespace
 
-Hdf5Reader::Hdf5Reader(const std::string& file_name) : file_name_(file_name) {
+Hdf5Reader::Hdf5Reader(const hdf5::FileImage& image) : file_name_(image.path) {
   silence_hdf5();
-  if (H5Fis_hdf5(file_name.c_str()) <= 0) {
-    FILE* f = std::fopen(file_name.c_str(), "rb");
-    if (!f) throw InputError(fmt::format("{}: cannot read file", file_name));
-    std::fclose(f);
-    throw InputError(fmt::format("{}: not an HDF5 file (a NIR file is HDF5)", file_name));
-  }
-  const hid_t id = H5Fopen(file_name.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
-  if (id < 0) throw InputError(fmt::format("{}: cannot open as HDF5", file_name));
-  file_ = hdf5::Handle(id, H5Fclose);
+  if (!hdf5::has_hdf5_signature(image))
+    throw InputError(fmt::format("{}: not an HDF5 file (a NIR file is HDF5)", file_name_));
+  file_ = hdf5::open_file_image(image);
+  if (!file_.valid()) throw InputError(fmt::format("{}: cannot open as HDF5", file_name_));
 }
 
 bool Hdf5Reader::exists(const std::string& path) const { return link_exists(file_.get(), path); }

@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "compiler/nir/hdf5_file_image.hpp"
 #include "compiler/nir/hdf5_handle.hpp"
 
 namespace nchip::nir {
@@ -19,10 +20,11 @@ struct NumericArray {
   std::vector<double> values;
 };
 
-// Read access to one file. Paths are absolute HDF5 paths ("/node/nodes/lif1/tau").
+// Read access to one file, opened from its bytes in memory (read_nir_graph parses them in a guarded
+// child first: hdf5_guard.hpp). Paths are absolute HDF5 paths ("/node/nodes/lif1/tau").
 class Hdf5Reader {
  public:
-  explicit Hdf5Reader(const std::string& file_name);  // InputError if missing or not HDF5
+  explicit Hdf5Reader(const hdf5::FileImage& image);  // InputError if not HDF5
   const std::string& file_name() const { return file_name_; }
   bool exists(const std::string& path) const;
   bool is_group(const std::string& path) const;

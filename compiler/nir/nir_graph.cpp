@@ -4,6 +4,7 @@
 
 #include <set>
 
+#include "compiler/nir/hdf5_guard.hpp"
 #include "hw_model/error.hpp"
 
 namespace nchip::nir {
@@ -121,8 +122,11 @@ struct Flattener {
 
 }  // namespace
 
-NirGraph read_nir_graph(const std::string& file_name) {
-  Hdf5Reader file(file_name);
+namespace {
+
+NirGraph parse_nir_graph(const hdf5::FileImage& image) {
+  const std::string& file_name = image.path;
+  Hdf5Reader file(image);
   NirGraph graph;
   graph.file_name = file_name;
   if (file.exists("/version")) {
@@ -152,6 +156,15 @@ NirGraph read_nir_graph(const std::string& file_name) {
   for (auto& [key, value] : root.params)
     if (key.rfind("metadata/", 0) == 0) graph.metadata[key.substr(9)] = std::move(value);
   return graph;
+}
+
+}  // namespace
+
+NirGraph read_nir_graph(const std::string& file_name) {
+  const hdf5::FileImage image = hdf5::read_file_image(file_name);
+  // libhdf5 may crash, hang or exhaust memory on a damaged file: parse in a guarded child first.
+  hdf5::check_parse_in_child(image, [&] { parse_nir_graph(image); });
+  return parse_nir_graph(image);
 }
 
 }  // namespace nchip::nir

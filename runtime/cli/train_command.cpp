@@ -6,8 +6,10 @@
 // --net accepts an IR JSON or a chip image (nchip compile): an image trains in fixed mode from its
 // own raw weights and constants, with the QuantConfig and storage scheme it was compiled with, and
 // its trained.json is an IR rebuilt from the image (compiler::training_network).
-// A checkpoint (DIR/checkpoint.nchip-train) after every --checkpoint-every N iterations lets
-// `nchip train --resume DIR` continue a killed run bit for bit (train_resume.hpp).
+// A checkpoint (DIR/checkpoint.nchip-train) before iteration 1, then after the first iteration
+// ending --checkpoint-seconds S (default 30) after the last one (or after every --checkpoint-every
+// N iterations), after the last and when stopped lets `nchip train --resume DIR` continue a killed
+// run bit for bit (train_resume.hpp).
 // --record-etu FILE also records the input stream of the eligibility-trace unit (fixed mode, full
 // storage) for `nchip cosim --stimulus recorded FILE`.
 #include <boost/program_options.hpp>
@@ -88,6 +90,8 @@ class EtuRecorder final : public learning::EtuObserver<arith::FixedOps> {
 };
 
 constexpr int64_t kDefaultRecordEtuLimit = 1'000'000;  // 64 MB of records
+// A kill -9 then costs at most this much work; a checkpoint of a 600-LIF float run takes ~0.12 s.
+constexpr double kDefaultCheckpointSeconds = 30;
 
 // SIGINT (Ctrl-C) and SIGTERM (kill, a batch system's time limit) alike: the first stops after the
 // current iteration, a second one within one trial (abandoning that iteration); all three files
@@ -302,8 +306,12 @@ po::options_description train_options_description() {
        "(the plain definition, one update per synapse and step: the same bytes, ~10x slower) or, --mode float "
        "only, matrix (each trial's gradient as one matrix product: equal up to rounding, not bit for bit)")
       ("out", po::value<std::string>(), "output directory (created if missing)")
-      ("checkpoint-every", po::value<int64_t>()->default_value(1), "write OUT/checkpoint.nchip-train after every N "
-                                                                  "iterations (and the last; 0: never), for --resume")
+      ("checkpoint-every", po::value<int64_t>(), "write OUT/checkpoint.nchip-train after every N iterations "
+                                                 "instead of by time (and the last; 0: never), for --resume")
+      ("checkpoint-seconds", po::value<double>(), "without --checkpoint-every: write OUT/checkpoint.nchip-train "
+                                                  "before iteration 1, after the first iteration that ends S seconds "
+                                                  "after the last checkpoint (default 30), after the last iteration "
+                                                  "and on Ctrl-C/SIGTERM; a kill -9 costs at most S s of work")
       ("resume", po::value<std::string>(), "continue the run in DIR from its checkpoint, with its own options (only "
                                            "--threads and --quiet may be given beside it); bit for bit the run "
                                            "that was not interrupted")
@@ -540,9 +548,20 @@ int train_main(const std::vector<std::string>& args, std::vector<std::string>* c
                                  "unit the RTL implements (got --mode {} --storage {})",
                                  to_string(o.mode), to_string(o.eprop.storage)));
   // An ETU record is one stream from iteration 1: a resumed run could not continue it.
-  if (record_etu && !vm["checkpoint-every"].defaulted() && vm["checkpoint-every"].as<int64_t>() != 0)
+  if (record_etu && vm.count("checkpoint-every") && vm["checkpoint-every"].as<int64_t>() != 0)
     throw InputError("--checkpoint-every: not with --record-etu (a resumed run cannot continue the record)");
-  o.checkpoint_every = record_etu ? 0 : static_cast<uint32_t>(bounded(vm, "checkpoint-every", 0, 100'000'000));
+  if (record_etu && vm.count("checkpoint-seconds"))
+    throw InputError("--checkpoint-seconds: not with --record-etu (a resumed run cannot continue the record)");
+  if (vm.count("checkpoint-every") && vm.count("checkpoint-seconds"))
+    throw InputError("--checkpoint-seconds: not with --checkpoint-every (one schedule: by time or every N iterations)");
+  o.checkpoint_every = vm.count("checkpoint-every")
+                           ? static_cast<uint32_t>(bounded(vm, "checkpoint-every", 0, 100'000'000))
+                           : 0;
+  o.checkpoint_seconds = vm.count("checkpoint-seconds") ? vm["checkpoint-seconds"].as<double>() : kDefaultCheckpointSeconds;
+  if (!(o.checkpoint_seconds > 0 && o.checkpoint_seconds <= 1e9))
+    throw InputError(fmt::format("--checkpoint-seconds: {} is not a time in (0, 1e9] seconds", o.checkpoint_seconds));
+  // Checkpoints are on unless --checkpoint-every 0 or --record-etu turned them off.
+  const bool checkpoints = !record_etu && !(vm.count("checkpoint-every") && o.checkpoint_every == 0);
   const uint64_t record_limit = static_cast<uint64_t>(
       vm.count("record-etu-limit") ? bounded(vm, "record-etu-limit", 1, 1'000'000'000'000) : kDefaultRecordEtuLimit);
 
@@ -668,7 +687,7 @@ int train_main(const std::vector<std::string>& args, std::vector<std::string>* c
     curve = resume->checkpoint.state.curve;
     for (const auto& r : curve) elapsed_s += r.seconds;
   }
-  if (o.checkpoint_every > 0)
+  if (checkpoints)
     o.on_checkpoint = [&](const TrainingState& state) {
       checkpoint.state = state;
       kill_hook.maybe_kill("checkpoint-partial", state.iterations_done, checkpoint_path,
@@ -725,7 +744,7 @@ int train_main(const std::vector<std::string>& args, std::vector<std::string>* c
   }
   write_file_atomically(dir + "/metrics.json", metrics.dump(2) + "\n");
   write_file_atomically(dir + "/trained.json", ir::network_to_json(result.trained));
-  if (o.checkpoint_every > 0 && !result.interrupted) {  // --resume DIR now says so and changes nothing
+  if (checkpoints && !result.interrupted) {  // --resume DIR now says so and changes nothing
     checkpoint.finished = true;
     write_checkpoint(checkpoint_path, checkpoint);
   }

@@ -1,7 +1,8 @@
 // Reading the trial-set container. Each dataset is checked for presence, type class (integer or
 // float) and shape before it is read; values are read through HDF5's conversion into int64 or
 // double, then checked against the set's shape, so a file written by h5py with any integer or
-// float width works and a wrong one gets a line naming the dataset.
+// float width works and a wrong one gets a line naming the dataset. The file is read into memory
+// once and parsed from there, first in a guarded child process (compiler/nir/hdf5_guard.hpp).
 #include <fmt/core.h>
 #include <hdf5.h>
 
@@ -12,8 +13,10 @@
 #include <type_traits>
 #include <vector>
 
-#include "compiler/nir/hdf5_number_type.hpp"
+#include "compiler/nir/hdf5_file_image.hpp"
+#include "compiler/nir/hdf5_guard.hpp"
 #include "compiler/nir/hdf5_handle.hpp"
+#include "compiler/nir/hdf5_number_type.hpp"
 #include "hw_model/error.hpp"
 #include "runtime/data/trial_set_h5.hpp"
 #include "runtime/tasks/spike_file.hpp"
@@ -28,22 +31,31 @@ constexpr int64_t kMaxChannels = 1 << 24;
 constexpr int64_t kMaxOutputs = kSpikeFileMaxOutputs;
 constexpr hsize_t kMaxElements = hsize_t{1} << 32;
 
+// The file's contents as read through libhdf5, before the trials are built from them.
+struct RawTrialSet {
+  double dt_ms = 0;
+  int64_t steps = 0, n_inputs = 0, n_outputs = 0;
+  size_t n_trials = 0;
+  std::vector<int64_t> offsets, times, channels;  // CSR input events
+  bool regression = false;
+  std::vector<double> targets;  // regression
+  std::vector<int64_t> mask;
+  std::vector<int64_t> labels, windows, label_offsets;  // classification
+  std::vector<int64_t> split;  // empty: all training
+};
+
 class Reader {
  public:
-  explicit Reader(std::string path) : path_(std::move(path)) {}
+  explicit Reader(const hdf5::FileImage& image) : path_(image.path), image_(image) {}
 
   [[noreturn]] void fail(const std::string& where, const std::string& what) const {
     throw InputError(fmt::format("{}: {}: {}", path_, where, what));
   }
 
   void open() {
-    H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);  // errors become our one line, not HDF5 stderr
-    const htri_t is_hdf5 = H5Fis_hdf5(path_.c_str());
-    if (is_hdf5 <= 0)
-      throw InputError(fmt::format("{}: {}", path_, is_hdf5 == 0 ? "not an HDF5 file (a trial set is HDF5, "
-                                                                   "runtime/data/README.md)"
-                                                                 : "cannot open (missing or unreadable)"));
-    file_ = hdf5::Handle(H5Fopen(path_.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose);
+    if (!hdf5::has_hdf5_signature(image_))
+      throw InputError(path_ + ": not an HDF5 file (a trial set is HDF5, runtime/data/README.md)");
+    file_ = hdf5::open_file_image(image_);
     if (!file_.valid()) throw InputError(path_ + ": cannot open as HDF5");
   }
 
@@ -149,42 +161,107 @@ class Reader {
       fail(name, fmt::format("ends at {}, but there are {} entries", offsets.back(), total));
   }
 
-  TrialSet read_all();
+  RawTrialSet read_raw();
+  TrialSet build(const RawTrialSet& raw) const;
 
  private:
   std::string path_;
+  const hdf5::FileImage& image_;
   hdf5::Handle file_;
 };
 
-TrialSet Reader::read_all() {
+// Phase 1, everything libhdf5 does: attributes, dataset classes and shapes, and every dataset
+// read into memory, with the checks that need no loop over trials. The guarded child runs only
+// this (compiler/nir/hdf5_guard.hpp): the per-trial work of phase 2 is pure C++ and can take
+// seconds on a large set (Fashion-MNIST's 70000 trials), so it is done once, in-process.
+RawTrialSet Reader::read_raw() {
   open();
-  TrialSet set;
+  RawTrialSet raw;
   const int64_t version = integer_attribute("nchip_trials_version", 0, std::numeric_limits<int32_t>::max());
   if (version != kTrialSetFormatVersion)
     fail("/ attribute 'nchip_trials_version'", fmt::format("version {} is not supported (this nchip reads {})",
                                                            version, kTrialSetFormatVersion));
-  set.dt_ms = attribute("dt_ms", true);
-  if (!(set.dt_ms > 0)) fail("/ attribute 'dt_ms'", fmt::format("{} is not a positive time step", set.dt_ms));
-  set.steps = static_cast<uint32_t>(integer_attribute("steps", 1, kMaxSteps));
-  set.n_inputs = static_cast<uint32_t>(integer_attribute("n_inputs", 1, kMaxChannels));
-  set.n_outputs = static_cast<uint32_t>(integer_attribute("n_outputs", 1, kMaxOutputs));
+  raw.dt_ms = attribute("dt_ms", true);
+  if (!(raw.dt_ms > 0)) fail("/ attribute 'dt_ms'", fmt::format("{} is not a positive time step", raw.dt_ms));
+  raw.steps = integer_attribute("steps", 1, kMaxSteps);
+  raw.n_inputs = integer_attribute("n_inputs", 1, kMaxChannels);
+  raw.n_outputs = integer_attribute("n_outputs", 1, kMaxOutputs);
 
   // Input events, CSR over trials.
   std::vector<hsize_t> dims;
-  const auto offsets = integers("/spikes/offsets", 1, &dims);
+  raw.offsets = integers("/spikes/offsets", 1, &dims);
   if (dims[0] < 2) fail("/spikes/offsets", "empty trial set (offsets needs trials + 1 entries, at least 2)");
-  const size_t n_trials = static_cast<size_t>(dims[0] - 1);
-  const auto times = integers("/spikes/times", 1, &dims);
-  const auto channels = integers("/spikes/channels", 1);
-  if (channels.size() != times.size())
-    fail("/spikes/channels", fmt::format("{} entries, but /spikes/times has {}", channels.size(), times.size()));
-  check_offsets("/spikes/offsets", offsets, times.size());
+  raw.n_trials = static_cast<size_t>(dims[0] - 1);
+  const size_t n_trials = raw.n_trials;
+  raw.times = integers("/spikes/times", 1, &dims);
+  raw.channels = integers("/spikes/channels", 1);
+  if (raw.channels.size() != raw.times.size())
+    fail("/spikes/channels", fmt::format("{} entries, but /spikes/times has {}", raw.channels.size(), raw.times.size()));
+  check_offsets("/spikes/offsets", raw.offsets, raw.times.size());
 
   const bool regression = has("/targets"), classification = has("/labels");
   if (regression == classification)
     fail("/", regression ? "both /targets (regression) and /labels (classification); keep one"
                          : "neither /targets (regression) nor /labels (classification)");
-  set.loss = regression ? LossKind::mse : LossKind::cross_entropy;
+  raw.regression = regression;
+  if (regression) {
+    const auto tdims = shape("/targets", H5T_FLOAT, 3);
+    if (tdims[0] != n_trials || tdims[1] != static_cast<hsize_t>(raw.steps) ||
+        tdims[2] != static_cast<hsize_t>(raw.n_outputs))
+      fail("/targets", fmt::format("shape [{}, {}, {}], expected [trials, steps, n_outputs] = [{}, {}, {}]", tdims[0],
+                                   tdims[1], tdims[2], n_trials, raw.steps, raw.n_outputs));
+    raw.targets = read<double>("/targets", tdims);
+    if (has("/mask")) {
+      std::vector<hsize_t> mdims;
+      raw.mask = integers("/mask", 2, &mdims);
+      if (mdims[0] != n_trials || mdims[1] != static_cast<hsize_t>(raw.steps))
+        fail("/mask", fmt::format("shape [{}, {}], expected [trials, steps] = [{}, {}]", mdims[0], mdims[1], n_trials,
+                                  raw.steps));
+    }
+    if (has("/windows") || has("/label_offsets")) fail(has("/windows") ? "/windows" : "/label_offsets",
+                                                       "belongs to classification (/labels), not to /targets");
+  } else {
+    if (has("/mask")) fail("/mask", "belongs to regression (/targets); classification masks are its windows");
+    raw.labels = integers("/labels", 1);
+    std::vector<hsize_t> wdims;
+    raw.windows = integers("/windows", 2, &wdims);
+    if (wdims[0] != raw.labels.size() || wdims[1] != 2)
+      fail("/windows",
+           fmt::format("shape [{}, {}], expected [labels, 2] = [{}, 2]", wdims[0], wdims[1], raw.labels.size()));
+    raw.label_offsets.resize(n_trials + 1);
+    if (has("/label_offsets")) {
+      std::vector<hsize_t> ldims;
+      raw.label_offsets = integers("/label_offsets", 1, &ldims);
+      if (ldims[0] != n_trials + 1)
+        fail("/label_offsets", fmt::format("{} entries, expected trials + 1 = {}", ldims[0], n_trials + 1));
+      check_offsets("/label_offsets", raw.label_offsets, raw.labels.size());
+    } else {
+      if (raw.labels.size() != n_trials)
+        fail("/labels", fmt::format("{} labels for {} trials (without /label_offsets, one label per trial)",
+                                    raw.labels.size(), n_trials));
+      std::iota(raw.label_offsets.begin(), raw.label_offsets.end(), int64_t{0});
+    }
+  }
+  if (has("/split")) {
+    std::vector<hsize_t> sdims;
+    raw.split = integers("/split", 1, &sdims);
+    if (sdims[0] != n_trials) fail("/split", fmt::format("{} entries for {} trials", sdims[0], n_trials));
+  }
+  return raw;
+}
+
+// Phase 2: the trials, every value checked against the set's shape (no libhdf5 here).
+TrialSet Reader::build(const RawTrialSet& raw) const {
+  TrialSet set;
+  set.dt_ms = raw.dt_ms;
+  set.steps = static_cast<uint32_t>(raw.steps);
+  set.n_inputs = static_cast<uint32_t>(raw.n_inputs);
+  set.n_outputs = static_cast<uint32_t>(raw.n_outputs);
+  const size_t n_trials = raw.n_trials;
+  const auto& offsets = raw.offsets;
+  const auto& times = raw.times;
+  const auto& channels = raw.channels;
+  set.loss = raw.regression ? LossKind::mse : LossKind::cross_entropy;
   set.shape_trials(n_trials);
   for (size_t i = 0; i < n_trials; ++i) {
     Trial& t = set.trials[i];
@@ -208,61 +285,29 @@ TrialSet Reader::read_all() {
     }
   }
 
-  if (regression) {
-    const auto tdims = shape("/targets", H5T_FLOAT, 3);
-    if (tdims[0] != n_trials || tdims[1] != set.steps || tdims[2] != set.n_outputs)
-      fail("/targets", fmt::format("shape [{}, {}, {}], expected [trials, steps, n_outputs] = [{}, {}, {}]", tdims[0],
-                                   tdims[1], tdims[2], n_trials, set.steps, set.n_outputs));
-    const auto targets = read<double>("/targets", tdims);
-    std::vector<int64_t> mask;
-    if (has("/mask")) {
-      std::vector<hsize_t> mdims;
-      mask = integers("/mask", 2, &mdims);
-      if (mdims[0] != n_trials || mdims[1] != set.steps)
-        fail("/mask", fmt::format("shape [{}, {}], expected [trials, steps] = [{}, {}]", mdims[0], mdims[1], n_trials,
-                                  set.steps));
-    }
+  if (raw.regression) {
     const size_t per_trial = static_cast<size_t>(set.steps) * set.n_outputs;
     for (size_t i = 0; i < n_trials; ++i) {
       Trial& t = set.trials[i];
-      t.target.assign(targets.begin() + static_cast<std::ptrdiff_t>(i * per_trial),
-                      targets.begin() + static_cast<std::ptrdiff_t>((i + 1) * per_trial));
+      t.target.assign(raw.targets.begin() + static_cast<std::ptrdiff_t>(i * per_trial),
+                      raw.targets.begin() + static_cast<std::ptrdiff_t>((i + 1) * per_trial));
       for (size_t k = 0; k < per_trial; ++k)
         if (!std::isfinite(t.target[k]))
           fail(fmt::format("/targets[{}][{}][{}]", i, k / set.n_outputs, k % set.n_outputs), "not a finite number");
       t.target_mask.assign(set.steps, 1);
-      if (!mask.empty())
+      if (!raw.mask.empty())
         for (uint32_t s = 0; s < set.steps; ++s) {
-          const int64_t m = mask[i * set.steps + s];
+          const int64_t m = raw.mask[i * set.steps + s];
           if (m != 0 && m != 1) fail(fmt::format("/mask[{}][{}]", i, s), fmt::format("{} is not 0 or 1", m));
           t.target_mask[s] = static_cast<uint8_t>(m);
         }
     }
-    if (has("/windows") || has("/label_offsets")) fail(has("/windows") ? "/windows" : "/label_offsets",
-                                                       "belongs to classification (/labels), not to /targets");
   } else {
-    if (has("/mask")) fail("/mask", "belongs to regression (/targets); classification masks are its windows");
-    const auto labels = integers("/labels", 1);
-    std::vector<hsize_t> wdims;
-    const auto windows = integers("/windows", 2, &wdims);
-    if (wdims[0] != labels.size() || wdims[1] != 2)
-      fail("/windows", fmt::format("shape [{}, {}], expected [labels, 2] = [{}, 2]", wdims[0], wdims[1], labels.size()));
-    std::vector<int64_t> label_offsets(n_trials + 1);
-    if (has("/label_offsets")) {
-      std::vector<hsize_t> ldims;
-      label_offsets = integers("/label_offsets", 1, &ldims);
-      if (ldims[0] != n_trials + 1)
-        fail("/label_offsets", fmt::format("{} entries, expected trials + 1 = {}", ldims[0], n_trials + 1));
-      check_offsets("/label_offsets", label_offsets, labels.size());
-    } else {
-      if (labels.size() != n_trials)
-        fail("/labels", fmt::format("{} labels for {} trials (without /label_offsets, one label per trial)",
-                                    labels.size(), n_trials));
-      std::iota(label_offsets.begin(), label_offsets.end(), int64_t{0});
-    }
+    const auto& labels = raw.labels;
+    const auto& windows = raw.windows;
     for (size_t i = 0; i < n_trials; ++i) {
       Trial& t = set.trials[i];
-      for (auto k = static_cast<size_t>(label_offsets[i]); k < static_cast<size_t>(label_offsets[i + 1]); ++k) {
+      for (auto k = static_cast<size_t>(raw.label_offsets[i]); k < static_cast<size_t>(raw.label_offsets[i + 1]); ++k) {
         if (labels[k] < 0 || labels[k] >= set.n_outputs)
           fail(fmt::format("/labels[{}]", k),
                fmt::format("label {} of trial {} is outside [0, n_outputs = {})", labels[k], i, set.n_outputs));
@@ -278,21 +323,23 @@ TrialSet Reader::read_all() {
   }
 
   set.split.assign(n_trials, TrialSplit::training);
-  if (has("/split")) {
-    std::vector<hsize_t> sdims;
-    const auto split = integers("/split", 1, &sdims);
-    if (sdims[0] != n_trials) fail("/split", fmt::format("{} entries for {} trials", sdims[0], n_trials));
-    for (size_t i = 0; i < n_trials; ++i) {
-      if (split[i] < 0 || split[i] > 2)
-        fail(fmt::format("/split[{}]", i), fmt::format("{} is not 0 (training), 1 (validation) or 2 (test)", split[i]));
-      set.split[i] = static_cast<TrialSplit>(split[i]);
-    }
+  for (size_t i = 0; i < raw.split.size(); ++i) {
+    if (raw.split[i] < 0 || raw.split[i] > 2)
+      fail(fmt::format("/split[{}]", i), fmt::format("{} is not 0 (training), 1 (validation) or 2 (test)", raw.split[i]));
+    set.split[i] = static_cast<TrialSplit>(raw.split[i]);
   }
   return set;
 }
 
 }  // namespace
 
-TrialSet read_trial_set(const std::string& path) { return Reader(path).read_all(); }
+TrialSet read_trial_set(const std::string& path) {
+  const hdf5::FileImage image = hdf5::read_file_image(path);
+  // libhdf5 may crash, hang or exhaust memory on a damaged file: parse in a guarded child first.
+  // Only libhdf5's part runs there (phase 1); building the trials (phase 2) needs no guard.
+  hdf5::check_parse_in_child(image, [&] { Reader(image).read_raw(); });
+  Reader reader(image);
+  return reader.build(reader.read_raw());
+}
 
 }  // namespace nchip::runtime

@@ -85,9 +85,12 @@ struct TrainOptions {
   std::function<void(const std::string&)> on_lr_shift;
   // Checkpoints (nchip train --checkpoint-every, --resume): with on_checkpoint set, the trainer
   // hands it the run's whole state (trainer.hpp TrainingState) at the start, after every
-  // checkpoint_every-th iteration (0: only these others), after the last one and when stopped.
+  // checkpoint_every-th iteration, or (checkpoint_every 0) after the first iteration that ends at
+  // least checkpoint_seconds of wall time after the last checkpoint (0: only the others), after
+  // the last one and when stopped. The schedule never changes a result, only what a kill costs.
   // resume_from (not owned) continues such a state: bit for bit the run that wrote it.
   uint32_t checkpoint_every = 0;
+  double checkpoint_seconds = 0;
   std::function<void(const TrainingState&)> on_checkpoint;
   const TrainingState* resume_from = nullptr;
 };

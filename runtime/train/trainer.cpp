@@ -196,6 +196,12 @@ class TrainingRun {
     if (!o_.resume_from && o_.on_checkpoint)
       o_.on_checkpoint(snapshot(result));  // a run killed during iteration 1 resumes from here
     uint32_t checkpointed = first_iteration;
+    auto last_checkpoint = Clock::now();
+    const auto checkpoint_due = [&](uint32_t iteration) {
+      if (iteration == o_.iterations) return true;
+      if (o_.checkpoint_every > 0) return iteration % o_.checkpoint_every == 0;
+      return o_.checkpoint_seconds > 0 && since(last_checkpoint) >= o_.checkpoint_seconds;
+    };
     for (uint32_t it = first_iteration; it < o_.iterations; ++it) {
       if (stop && stop->load()) {
         result.interrupted = true;
@@ -253,10 +259,10 @@ class TrainingRun {
       rec.seconds = since(t0);
       result.curve.push_back(rec);
       if (on_iteration) on_iteration(rec);
-      if (o_.on_checkpoint && (rec.iteration == o_.iterations ||
-                               (o_.checkpoint_every > 0 && rec.iteration % o_.checkpoint_every == 0))) {
+      if (o_.on_checkpoint && checkpoint_due(rec.iteration)) {
         o_.on_checkpoint(snapshot(result));
         checkpointed = rec.iteration;
+        last_checkpoint = Clock::now();
       }
     }
     if (o_.on_checkpoint && result.interrupted && checkpointed != result.curve.size())

@@ -472,7 +472,7 @@ TEST_CASE("NIR files written by the NIR package itself (nir.write) import as the
     const ir::Population& lif = *res.network.find("rec.lif");
     CHECK(std::abs(std::exp(-0.1 / lif.tau_m_ms) - 0.9) < 1e-6);  // float32 tau
     // The file's own numbers, read independently: weights pass with scale 1, the bias becomes the readout's.
-    nir::Hdf5Reader file(path);
+    nir::Hdf5Reader file(hdf5::read_file_image(path));
     const auto fc2 = file.read_numeric("/node/nodes/fc2/weight");
     const auto w_rec = file.read_numeric("/node/nodes/rec/nodes/w_rec/weight");
     CHECK(projection(res.network, "rec.lif", "li").weights == fc2.values);

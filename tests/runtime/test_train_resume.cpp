@@ -80,8 +80,13 @@ TEST_CASE("nchip train killed at chosen points and resumed: float and fixed, SGD
                                     "--mode fixed --quant '{\"update_rounding\": \"stochastic\"}' --optimizer sign",
                                     "--mode fixed --storage factored"})
     for (const std::string kill_at : {"after-checkpoint:1", "after-curve:3", "checkpoint-partial:3",
-                                      "after-checkpoint:5"})
-      check_kill_and_resume(dir, kPattern + options, kill_at);
+                                      "after-checkpoint:5"}) {
+      // Checkpoints 1 and 3 exist with --checkpoint-every 1 only; the default (by time) writes
+      // one before iteration 1 and one after the last (5), and a kill after curve row 3 resumes
+      // from the first.
+      const bool every_iteration = kill_at == "after-checkpoint:1" || kill_at == "checkpoint-partial:3";
+      check_kill_and_resume(dir, kPattern + options + (every_iteration ? " --checkpoint-every 1" : ""), kill_at);
+    }
 }
 
 TEST_CASE("nchip train resumes classification with validation trials, --data --shuffle epochs and BPTT") {
@@ -97,7 +102,8 @@ TEST_CASE("nchip train resumes classification with validation trials, --data --s
   for (const std::string mode : {"--mode float", "--mode fixed"})
     check_kill_and_resume(dir, from_file + mode, "after-curve:4");
   check_kill_and_resume(dir, "train --task evidence-accumulation " + kEvidenceShape + net +
-                                 " --iterations 4 --batch 2 --validation-trials 3 --algorithm bptt --quiet",
+                                 " --iterations 4 --batch 2 --validation-trials 3 --algorithm bptt --quiet "
+                                 "--checkpoint-every 1",
                         "after-checkpoint:2");
 }
 
@@ -109,7 +115,7 @@ TEST_CASE("nchip train --net NET.nchip resumes from the image's own weights, and
                     dir)
               .exit_code == 0);
   const std::string args = "train --task pattern-generation --net " + image +
-                           " --mode fixed --steps 80 --iterations 4 --optimizer lion --quiet";
+                           " --mode fixed --steps 80 --iterations 4 --optimizer lion --quiet --checkpoint-every 1";
   check_kill_and_resume(dir, args, "checkpoint-partial:2");
   // Another image under the same name (its network renamed): the inputs hash tells.
   const std::string killed = dir + "/changed";
@@ -193,7 +199,7 @@ TEST_CASE("nchip train --resume refuses a bad checkpoint or other options with o
   const std::string dir = scratch_dir("train_resume_refused");
   const std::string out = dir + "/out";
   REQUIRE(system(("NCHIP_TEST_KILL_AT=after-checkpoint:2 " + std::string(NCHIP_BINARY_DIR) + "/nchip " + kPattern +
-                  "--mode fixed --out " + out + " >/dev/null 2>&1")
+                  "--mode fixed --checkpoint-every 1 --out " + out + " >/dev/null 2>&1")
                      .c_str()) != 0);
   const std::string good = slurp(out + kCheckpoint), curve = slurp(out + "/curve.csv");
   REQUIRE(good.size() > 100);
@@ -238,6 +244,41 @@ TEST_CASE("nchip train --checkpoint-every N writes every N iterations, 0 none") 
   CHECK(!std::filesystem::exists(dir + "/none" + kCheckpoint));
   // Killed after curve row 3 with a checkpoint every 2: resumed from iteration 2, same outputs.
   check_kill_and_resume(dir, kPattern + "--mode fixed --checkpoint-every 2", "after-curve:3");
+}
+
+// The default schedule is by time (--checkpoint-seconds, default 30 s): a short run checkpoints
+// before iteration 1 and after the last only, so a kill mid-run resumes from iteration 0 and
+// recomputes, to the same bytes; a small --checkpoint-seconds checkpoints after every iteration.
+TEST_CASE("nchip train --checkpoint-seconds S: by time, by default every 30 s, same bytes after a resume") {
+  const std::string dir = scratch_dir("train_resume_seconds");
+  const auto resumed_after = [&](const std::string& args, const std::string& kill_at) {
+    const std::string killed = dir + "/probe";
+    std::filesystem::remove_all(killed);
+    REQUIRE(std::system(("NCHIP_TEST_KILL_AT=" + kill_at + " " + std::string(NCHIP_BINARY_DIR) + "/nchip " + args +
+                         " --out " + killed + " >/dev/null 2>&1")
+                            .c_str()) != 0);
+    const auto r = run_nchip("train --resume " + killed, dir);
+    REQUIRE(r.exit_code == 0);
+    return r.out;
+  };
+  const std::string args = kPattern + "--mode fixed";
+  // Without --quiet, the resumed run names the iteration its checkpoint holds.
+  std::string loud = args;
+  loud.erase(loud.find("--quiet "), 8);
+  CHECK_THAT(resumed_after(loud, "after-curve:4"),
+             Catch::Contains("resuming " + dir + "/probe after iteration 0 of 5 (its checkpoint)"));
+  // Killed after curve row 4, before checkpoint 4: the last checkpoint is iteration 3's.
+  CHECK_THAT(resumed_after(loud + " --checkpoint-seconds 1e-9", "after-curve:4"),
+             Catch::Contains("resuming " + dir + "/probe after iteration 3 of 5 (its checkpoint)"));
+  check_kill_and_resume(dir, args, "after-curve:4");
+  check_kill_and_resume(dir, args + " --checkpoint-seconds 1e-9", "after-checkpoint:2");
+  const auto refused = run_nchip(args + " --checkpoint-seconds 5 --checkpoint-every 2 --out " + dir + "/both", dir);
+  CHECK(refused.exit_code == 2);
+  CHECK(refused.err == "nchip train: error: --checkpoint-seconds: not with --checkpoint-every (one schedule: by time or every N "
+                       "iterations)\n");
+  const auto zero = run_nchip(args + " --checkpoint-seconds 0 --out " + dir + "/zero", dir);
+  CHECK(zero.exit_code == 2);
+  CHECK(zero.err == "nchip train: error: --checkpoint-seconds: 0 is not a time in (0, 1e9] seconds\n");
 }
 
 TEST_CASE("nchip train --validation-trials 0 scores the batch's own trials") {
