@@ -11,6 +11,8 @@
 // -ffp-contract=off so no multiply-add is fused and every result is the scalar one.
 #include "hw_model/learning/etu_kernel.hpp"
 
+#include <cpuid.h>
+
 #include <algorithm>
 #include <atomic>
 #include <cstring>
@@ -638,6 +640,11 @@ struct Target {
   void (*floating)(const kernel_detail::Call<arith::FloatOps>&);
 };
 
+// F16C through CPUID (leaf 1, ECX bit 29): clang 14's __builtin_cpu_supports has no "f16c".
+[[maybe_unused]] bool has_f16c() {
+  unsigned eax = 0, ebx = 0, ecx = 0, edx = 0;
+  return __get_cpuid(1, &eax, &ebx, &ecx, &edx) != 0 && (ecx & bit_F16C) != 0;
+}
 [[maybe_unused]] bool has_sse4() {
   return __builtin_cpu_supports("ssse3") && __builtin_cpu_supports("sse4.1") && __builtin_cpu_supports("sse4.2") &&
          __builtin_cpu_supports("pclmul") && __builtin_cpu_supports("aes");
@@ -645,7 +652,7 @@ struct Target {
 [[maybe_unused]] bool has_avx2() {
   return has_sse4() && __builtin_cpu_supports("avx") && __builtin_cpu_supports("avx2") &&
          __builtin_cpu_supports("bmi") && __builtin_cpu_supports("bmi2") && __builtin_cpu_supports("fma") &&
-         __builtin_cpu_supports("f16c");
+         has_f16c();
 }
 [[maybe_unused]] bool has_avx3() {
   return has_avx2() && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl") &&
