@@ -63,6 +63,34 @@ TEST_CASE("packed and unpacked compiles run bit-identically on the SystemC chip"
   CHECK(rp.voltages == ru.voltages);
 }
 
+// Delays (issue #14) on packed cores: each core's delay ring spans all of its slices' neurons, as
+// deep as the longest delay onto any of them.
+TEST_CASE("packed cores with delayed projections run bit-identically to functional and to unpacked",
+          "[systemc][packing][delay]") {
+  test::RandomNetworkSpec spec;
+  spec.seed = 6;
+  ir::Network net = test::random_network(spec);
+  const uint32_t delays[] = {3, 1, 5, 2, 7};
+  for (size_t p = 0; p < net.projections.size(); ++p) net.projections[p].delay_steps = delays[p % 5];
+  const image::ChipConfig mesh = test::small_mesh(2, 2, 8);
+  const image::ChipImage unpacked = compile_packed(net, mesh, compiler::PackingMode::none);
+  const image::ChipImage packed = compile_packed(net, mesh, compiler::PackingMode::greedy);
+  REQUIRE(cores_used(packed) < cores_used(unpacked));
+  REQUIRE(packed.network.max_delay_steps() == 7);
+  auto& chip = systemc::TimedChip::instance(2, 2);
+  const auto inputs = test::random_inputs(spec.inputs, 120, 0.08, 3);
+  for (const image::ChipImage* im : {&unpacked, &packed})
+    test::require_bit_identical(chip, *im, inputs, 120, 3);
+  arith::SaturationCounts a, b;
+  const auto ru = systemc::run_network_timed(chip, unpacked, unpacked.network, arith::FixedOps(unpacked.quant, a), inputs, 120, 3, true);
+  const auto rp = systemc::run_network_timed(chip, packed, packed.network, arith::FixedOps(packed.quant, b), inputs, 120, 3, true);
+  CHECK(rp.spikes == ru.spikes);
+  CHECK(rp.voltages == ru.voltages);
+  size_t spikes = 0;
+  for (const auto& step : rp.spikes) spikes += step.size();
+  CHECK(spikes > 0);
+}
+
 TEST_CASE("a chip image whose packed slices are not contiguous is refused by the SystemC model", "[systemc][packing]") {
   test::RandomNetworkSpec spec;
   const ir::Network net = test::random_network(spec);
