@@ -16,6 +16,7 @@
 #include "hw_model/error.hpp"
 #include "hw_model/functional/run.hpp"
 #include "nir_cuba_fixture.hpp"
+#include "nir_round_trip.hpp"
 #include "support/cli_runner.hpp"
 
 using namespace nchip;
@@ -169,14 +170,7 @@ TEST_CASE("a cuba_lif network exports as NIR CubaLIF and imports back identical"
   for (auto& p : net.populations)
     if (p.name == "rec") p.reset = ir::ResetMode::subtract;
   for (auto d : {nir::Discretization::euler, nir::Discretization::exact}) {
-    const std::string path = test::scratch_dir("nir_cuba_rt") + "/net.nir";
-    nir::ExportOptions eo;
-    eo.discretization = d;
-    nir::export_nir(net, path, eo);
-    nir::ImportOptions io;
-    io.discretization = d;
-    io.dt_ms = net.dt_ms;
-    const ir::Network back = nir::import_nir_file(path, io).network;
+    const ir::Network back = test::export_and_import(net, "nir_cuba_rt", d).network;
     for (const char* name : {"rec", "out"}) {
       INFO(name);
       const ir::Population &a = *net.find(name), &b = *back.find(name);

@@ -6,6 +6,7 @@
 #include "compiler/lower.hpp"
 #include "compiler/nir/nir_export.hpp"
 #include "compiler/nir/nir_import.hpp"
+#include "nir_round_trip.hpp"
 #include "hw_model/functional/run.hpp"
 #include "support/cli_runner.hpp"
 
@@ -52,15 +53,7 @@ model::Recording run(const ir::Network& net, const Ops& ops) {
 TEST_CASE("a delayed network exports as NIR Delay nodes and imports back bit-identical", "[nir][delay]") {
   const ir::Network net = delayed_network();
   for (auto d : {nir::Discretization::euler, nir::Discretization::exact}) {
-    const std::string path = test::scratch_dir("nir_delay_rt") + "/net.nir";
-    nir::ExportOptions eo;
-    eo.discretization = d;
-    nir::export_nir(net, path, eo);
-    nir::ImportOptions io;
-    io.discretization = d;
-    io.dt_ms = net.dt_ms;
-    io.reset = nir::ResetMode::subtract;
-    const nir::ImportResult res = nir::import_nir_file(path, io);
+    const nir::ImportResult res = test::export_and_import(net, "nir_delay_rt", d, nir::ResetMode::subtract);
     const ir::Network& back = res.network;
     REQUIRE(back.projections.size() == 3);
     for (const auto& p : net.projections) {
