@@ -47,26 +47,46 @@ NetworkSize network_size(const Network& network) {
   return size;
 }
 
-uint64_t memory_limit_bytes(std::string* why) {
-  if (const char* text = std::getenv("NCHIP_MAX_MEMORY"); text && *text) {
-    char* end = nullptr;
-    const double value = std::strtod(text, &end);
-    double scale = 1;
-    switch (end && *end ? *end : ' ') {
-      case 'K': case 'k': scale = 1e3; break;
-      case 'M': case 'm': scale = 1e6; break;
-      case 'G': case 'g': scale = 1e9; break;
-      case 'T': case 't': scale = 1e12; break;
-      case ' ': break;
-      default: scale = -1;
-    }
-    const double bytes = value * scale;
-    if (!(bytes > 0) || !(bytes < 1.8e19) || (end && *end && end[1] != '\0'))
-      throw InputError("NCHIP_MAX_MEMORY: expected a number of bytes (e.g. 8G), got '" + escaped_text(text) + "'");
-    if (why) *why = "NCHIP_MAX_MEMORY";
-    return static_cast<uint64_t>(bytes);
+uint64_t parse_memory_bytes(const std::string& text, const std::string& source) {
+  const char* begin = text.c_str();
+  char* end = nullptr;
+  const double value = std::strtod(begin, &end);
+  double scale = 1;
+  switch (end != begin && *end ? *end : ' ') {
+    case 'K': case 'k': scale = 1e3; break;
+    case 'M': case 'm': scale = 1e6; break;
+    case 'G': case 'g': scale = 1e9; break;
+    case 'T': case 't': scale = 1e12; break;
+    case ' ': break;
+    default: scale = -1;
   }
-  if (why) *why = "half this machine's memory; set NCHIP_MAX_MEMORY to change it";
+  const double bytes = value * scale;
+  if (end == begin || !(bytes > 0) || !(bytes < 1.8e19) || (*end && end[1] != '\0'))
+    throw InputError(source + ": expected a number of bytes (e.g. 8G), got '" + escaped_text(text) + "'");
+  return static_cast<uint64_t>(bytes);
+}
+
+namespace {
+uint64_t g_limit_bytes = 0;  // 0: not set by set_memory_limit_bytes
+std::string g_limit_source;
+}  // namespace
+
+void set_memory_limit_bytes(uint64_t bytes, const std::string& source) {
+  g_limit_bytes = bytes;
+  g_limit_source = source;
+}
+
+uint64_t memory_limit_bytes(std::string* why) {
+  if (g_limit_bytes != 0) {
+    if (why) *why = g_limit_source;
+    return g_limit_bytes;
+  }
+  if (const char* text = std::getenv("NCHIP_MAX_MEMORY"); text && *text) {
+    const uint64_t bytes = parse_memory_bytes(text, "NCHIP_MAX_MEMORY");
+    if (why) *why = "NCHIP_MAX_MEMORY";
+    return bytes;
+  }
+  if (why) *why = "half this machine's memory; set --max-memory or NCHIP_MAX_MEMORY to change it";
   return physical_memory_bytes() / 2;
 }
 

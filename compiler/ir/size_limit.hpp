@@ -29,8 +29,16 @@ struct NetworkSize {
 // Counted without allocating (a random init's synapses are estimated from its probability).
 NetworkSize network_size(const Network& network);
 
-// The memory limit: NCHIP_MAX_MEMORY (bytes, or with a K/M/G/T suffix) when set, else half this
-// machine's physical memory. `why` says which, for the error message.
+// A memory size as users write it: bytes, or with a K/M/G/T suffix (powers of 1000), e.g. 8G.
+// Throws nchip::InputError "SOURCE: expected a number of bytes (e.g. 8G), got 'TEXT'".
+uint64_t parse_memory_bytes(const std::string& text, const std::string& source);
+
+// `nchip --max-memory SIZE`: the limit for this process, ahead of NCHIP_MAX_MEMORY (which the CLI
+// also sets, so the processes a sweep starts inherit it).
+void set_memory_limit_bytes(uint64_t bytes, const std::string& source);
+
+// The memory limit: --max-memory, else NCHIP_MAX_MEMORY when set, else half this machine's
+// physical memory. `why` says which, for the error message.
 uint64_t memory_limit_bytes(std::string* why = nullptr);
 
 // Throws nchip::InputError "WHAT needs about X GB, more than the limit of Y GB (...)" when

@@ -2,10 +2,13 @@
 #include <fmt/core.h>
 #include <nlohmann/json.hpp>
 
+#include <cstddef>
+#include <cstdlib>
 #include <exception>
 #include <string>
 #include <vector>
 
+#include "compiler/ir/size_limit.hpp"
 #include "hw_model/error.hpp"
 #include "hw_model/learning/etu_kernel.hpp"
 #include "hw_model/text_check.hpp"
@@ -18,14 +21,45 @@ void print_usage() {
   fmt::print("nchip - neuromorphic chip emulator and on-chip e-prop learning toolchain\n\n"
              "usage: nchip <command> [options]   (nchip <command> --help for its options)\n"
              "       nchip --version\n\n"
+             "--max-memory SIZE, with any command: refuse a network, trial or run estimated to need more\n"
+             "  than SIZE bytes (K/M/G/T suffixes, e.g. 8G; default NCHIP_MAX_MEMORY, else half this\n"
+             "  machine's memory)\n\n"
              "commands:\n");
   for (const auto& c : nchip::runtime::commands()) fmt::print("  {:<10} {}\n", c.name, c.summary);
+}
+
+// Takes `--max-memory SIZE` / `--max-memory=SIZE` out of the arguments, wherever it stands, and
+// makes it the limit of this process and (through NCHIP_MAX_MEMORY) of the processes it starts.
+void take_max_memory(std::vector<std::string>& args) {
+  const std::string flag = "--max-memory";
+  for (size_t i = 0; i < args.size(); ++i) {
+    std::string value;
+    if (args[i] == flag) {
+      if (i + 1 == args.size()) throw nchip::InputError(flag + ": needs a size (e.g. 8G)");
+      value = args[i + 1];
+      args.erase(args.begin() + static_cast<std::ptrdiff_t>(i), args.begin() + static_cast<std::ptrdiff_t>(i) + 2);
+    } else if (args[i].rfind(flag + "=", 0) == 0) {
+      value = args[i].substr(flag.size() + 1);
+      args.erase(args.begin() + static_cast<std::ptrdiff_t>(i));
+    } else {
+      continue;
+    }
+    nchip::ir::set_memory_limit_bytes(nchip::ir::parse_memory_bytes(value, flag), flag);
+    ::setenv("NCHIP_MAX_MEMORY", value.c_str(), 1);
+    --i;
+  }
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  const std::vector<std::string> all(argv + 1, argv + argc);
+  std::vector<std::string> all(argv + 1, argv + argc);
+  try {
+    take_max_memory(all);
+  } catch (const nchip::InputError& e) {
+    fmt::print(stderr, "nchip: error: {}\n", nchip::escaped_text(e.what()));
+    return 2;
+  }
   if (all.empty() || all[0] == "--help" || all[0] == "-h" || all[0] == "help") {
     print_usage();
     return all.empty() ? 2 : 0;

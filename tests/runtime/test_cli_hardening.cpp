@@ -211,6 +211,26 @@ TEST_CASE("hardening row 12: a trial or run too long for memory is refused with 
   CHECK(!fs::exists(dir + "/r.json"));
 }
 
+TEST_CASE("the max-memory flag works with any command and anywhere and a bad size is one line", "[cli][hardening]") {
+  const std::string dir = scratch_dir("hardening_max_memory");
+  const std::string net = network(dir + "/net.json", R"("v_th": 1)", "[[1, 1], [1, 1]]");
+  const std::string limit = "a run of 100000000 steps needs about 7.2 GB, more than the limit of 0.1 GB (--max-memory)";
+  CHECK(input_error("--max-memory 100M run " + net + " --steps 100000000", dir) == limit);
+  CHECK(input_error("run " + net + " --max-memory=100M --steps 100000000", dir) == limit);
+  // A generous limit lets the same command run.
+  const CliResult ok = run_nchip("run " + net + " --steps 20 --max-memory 100G", dir);
+  CHECK(ok.exit_code == 0);
+  CHECK(ok.err.empty());
+  for (const std::string& bad : {"--max-memory abc run " + net, "--max-memory 8GB run " + net,
+                                 "--max-memory -1 run " + net, "run " + net + " --max-memory"}) {
+    INFO(bad);
+    const CliResult r = run_nchip(bad, dir);
+    CHECK(r.exit_code == 2);
+    CHECK(r.err.rfind("nchip: error: --max-memory: ", 0) == 0);
+    CHECK(line_count(r.err) == 1);
+  }
+}
+
 TEST_CASE("hardening row 10: a train error after start-up leaves no --out directory", "[cli][hardening]") {
   const std::string dir = scratch_dir("hardening_train_out");
   const std::string out = dir + "/a/b/c";
