@@ -63,7 +63,7 @@ run_one() {
   mkdir -p "$build/corpus/$t"
   # -timeout: one input may not hang.
   # The suppressions cover faults and allocations inside (uninstrumented) libhdf5 only; see the files.
-  TMPDIR=$scratch ASAN_OPTIONS=$asan \
+  TMPDIR=$scratch ASAN_OPTIONS=$asan NCHIP_HDF5_GUARD_STDERR=1 \
     LSAN_OPTIONS=suppressions=tests/fuzz/lsan_suppressions.txt UBSAN_OPTIONS=print_stacktrace=1 \
     "$build/tests/fuzz/$t" -max_total_time="$seconds" "${limits[@]}" -timeout=60 -max_len=131072 \
       -print_final_stats=1 -artifact_prefix="$findings/$t-" "${dict[@]}" \
