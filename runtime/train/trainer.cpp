@@ -116,10 +116,11 @@ class TrainingRun {
     task_ = make_training_task(o);
     require_task_shape(network.name, model_.n_inputs, model_.n_readouts(), *task_);
     if (model_.n_neurons() == 0) throw InputError("network '" + network.name + "' has no spiking neurons");
-    if (!evaluation_only)
+    if (!evaluation_only) {
       if (const std::string why = learning::untrainable_population(model_); !why.empty())
         throw InputError("network '" + network.name + "': " + why);
-    if (!evaluation_only) require_one_step_delays(network);
+      require_one_step_delays(network);
+    }
     if constexpr (std::is_same_v<Ops, arith::FixedOps>) {
       const std::string problem = evaluation_only ? std::string() : update_reach(network, model_, o).problem;
       if (!problem.empty()) throw InputError(problem);
