@@ -102,6 +102,7 @@ struct NeuronVariant {
   bool reset_zero = false;  // every spiking population resets to zero
   bool integrate_and_fire = false;  // every spiking population without leak
   bool bias = false;        // a bias current per neuron
+  bool readout_current = false;  // readouts with a synaptic current (NIR CubaLI), tau_syn_ms 4
 };
 
 ir::Network variant_network(ir::Network net, const NeuronVariant& v) {
@@ -116,6 +117,11 @@ ir::Network variant_network(ir::Network net, const NeuronVariant& v) {
     if (v.bias)
       for (uint32_t k = 0; k < p.size; ++k) p.bias.push_back(0.02 * test::test_normal(net.seed, 77, k));
   }
+  for (auto& p : net.populations)
+    if (v.readout_current && p.type == ir::PopulationType::readout) {
+      p.readout_current = true;
+      p.tau_syn_ms = 4;
+    }
   // A synaptic current sums ~1 / (1 - alpha_syn) steps of input: scale what reaches it so the
   // network fires about as often as the LIF one. IF integrates without forgetting: weaker input.
   for (auto& proj : net.projections) {
@@ -203,15 +209,20 @@ double tangent_gradient(const model::NetworkModel<arith::FloatOps>& model, const
   const uint32_t target = m.target[synapse];
   const auto& rec = model.recurrent_synapses;
   const auto& ro = model.readout_synapses;
-  std::vector<double> dv(n, 0.0), di(n, 0.0), da(n, 0.0), dz(n), drive(n), dy(K, 0.0);
+  std::vector<double> dv(n, 0.0), di(n, 0.0), da(n, 0.0), dz(n), drive(n), dy(K, 0.0), diy(K, 0.0), drive_out(K);
   double dE = 0;
   for (size_t t = 0; t < tape.steps(); ++t) {
     const auto& h = tape.h(t);
     const auto& v = tape.v(t);
     for (uint32_t j = 0; j < n; ++j) dz[j] = h[j] * (dv[j] - (model.neurons[j].adaptive ? model.neurons[j].beta * da[j] : 0.0));
-    for (uint32_t k = 0; k < K; ++k) dy[k] *= model.readouts[k].kappa;
+    std::fill(drive_out.begin(), drive_out.end(), 0.0);
     for (uint32_t j = 0; j < n; ++j)
-      for (uint32_t s = ro.row_start[j]; s < ro.row_start[j + 1]; ++s) dy[ro.target[s]] += ro.weight[s] * dz[j];
+      for (uint32_t s = ro.row_start[j]; s < ro.row_start[j + 1]; ++s) drive_out[ro.target[s]] += ro.weight[s] * dz[j];
+    for (uint32_t k = 0; k < K; ++k) {  // a CubaLI readout's current first: iy^t = alpha_syn iy^{t-1} + Wout z^t
+      const auto& r = model.readouts[k];
+      diy[k] = r.current_based ? r.alpha_syn * diy[k] + drive_out[k] : drive_out[k];
+      dy[k] = r.kappa * dy[k] + diy[k];
+    }
     for (uint32_t k = 0; k < K; ++k) dE += dE_dy[t][k] * dy[k];
     std::fill(drive.begin(), drive.end(), 0.0);
     for (uint32_t j = 0; j < n; ++j)
@@ -266,6 +277,15 @@ TEST_CASE("BPTT equals the forward tangent through CUBA currents and reset to ze
   check_bptt_against_tangents(6, 6, 2, {true, false, false, true});      // CUBA + ALIF, bias
   check_bptt_against_tangents(6, 6, 3, {true, true, false, false});      // reset to zero, CUBA + ALIF
   check_bptt_against_tangents(8, 0, 4, {false, false, true, false});     // IF
+  check_bptt_against_tangents(6, 6, 5, {true, false, false, false, true});  // CubaLI readouts
+}
+
+// CubaLI readouts (issue #14): y sees z through the readout's current and then kappa, so the
+// output weights' trace is zsyn (alpha_syn) filtered by kappa, and BPTT's readout error passes
+// the current's alpha_syn back (gi). Checked for the output weights and, through BPTT's L, the rest.
+TEST_CASE("e-prop with the exact learning signal equals BPTT: CubaLI readouts (zsyn then kappa)") {
+  for (uint64_t seed : {1u, 2u}) check_factorization(8, 0, seed, {false, false, false, false, true});
+  check_factorization(6, 6, 3, {true, false, false, true, true});
 }
 
 // Lower bound stated from the measured values (printed below) with margin; see bench/README.md.
