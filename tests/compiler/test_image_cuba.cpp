@@ -117,6 +117,19 @@ TEST_CASE("the compiler counts two presynaptic trace slots per plastic source of
   CHECK(cuba_cores >= 1);
 }
 
+TEST_CASE("a chip without cuba_lif refuses a CubaLI readout in one line") {
+  image::ChipConfig chip = test::tiny_chip(3, 2, 8);
+  chip.neuron_models = {"lif", "alif", "readout"};
+  try {
+    compiler::compile_network(cuba_network(T::lif, true), chip, arith::QuantConfig{});
+    FAIL("compiled");
+  } catch (const InputError& e) {
+    CHECK(std::string(e.what()) ==
+          "population 'out' uses neuron type 'cuba_lif' (its synaptic current, tau_syn_ms), which chip 'tiny' does "
+          "not support (neuron_models: lif, alif, readout)");
+  }
+}
+
 TEST_CASE("a chip without cuba_lif refuses a CUBA population in one line") {
   image::ChipConfig chip = test::tiny_chip(3, 2, 8);
   chip.neuron_models = {"lif", "alif", "readout"};

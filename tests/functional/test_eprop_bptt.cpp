@@ -199,11 +199,13 @@ TEST_CASE("e-prop with the exact learning signal equals BPTT: IF (no leak) with 
 // local derivatives: h for dz/dv, reset amount r^t for dv^{t+1}/dz^t, taken as given) must equal
 // the backward pass's gradient. This is what checks the learning signal L itself (the
 // factorization test above holds for any L): the reset-to-zero amount alpha v^t and CUBA's
-// recurrent path through the synaptic current di.
+// recurrent path through the synaptic current di, and a CubaLI readout's current (output weights too).
 double tangent_gradient(const model::NetworkModel<arith::FloatOps>& model, const functional::BpttTape& tape,
-                        const std::vector<std::vector<double>>& dE_dy, bool recurrent_set, uint32_t synapse) {
+                        const std::vector<std::vector<double>>& dE_dy, SynapseSet set, uint32_t synapse) {
   const uint32_t n = model.n_neurons(), K = model.n_readouts();
-  const auto& m = recurrent_set ? model.recurrent_synapses : model.input_synapses;
+  const auto& m = set == SynapseSet::recurrent ? model.recurrent_synapses
+                  : set == SynapseSet::readout ? model.readout_synapses
+                                               : model.input_synapses;
   uint32_t source = 0;
   while (m.row_start[source + 1] <= synapse) ++source;
   const uint32_t target = m.target[synapse];
@@ -218,6 +220,9 @@ double tangent_gradient(const model::NetworkModel<arith::FloatOps>& model, const
     std::fill(drive_out.begin(), drive_out.end(), 0.0);
     for (uint32_t j = 0; j < n; ++j)
       for (uint32_t s = ro.row_start[j]; s < ro.row_start[j + 1]; ++s) drive_out[ro.target[s]] += ro.weight[s] * dz[j];
+    const auto& spikes = tape.spikes(t);  // z^t, which y^t sees (d(Wout z)/dWout)
+    if (set == SynapseSet::readout && std::find(spikes.begin(), spikes.end(), source) != spikes.end())
+      drive_out[target] += 1.0;
     for (uint32_t k = 0; k < K; ++k) {  // a CubaLI readout's current first: iy^t = alpha_syn iy^{t-1} + Wout z^t
       const auto& r = model.readouts[k];
       diy[k] = r.current_based ? r.alpha_syn * diy[k] + drive_out[k] : drive_out[k];
@@ -227,8 +232,9 @@ double tangent_gradient(const model::NetworkModel<arith::FloatOps>& model, const
     std::fill(drive.begin(), drive.end(), 0.0);
     for (uint32_t j = 0; j < n; ++j)
       for (uint32_t s = rec.row_start[j]; s < rec.row_start[j + 1]; ++s) drive[rec.target[s]] += rec.weight[s] * dz[j];
-    const auto& events = recurrent_set ? tape.spikes(t) : tape.inputs(t);
-    if (std::find(events.begin(), events.end(), source) != events.end()) drive[target] += 1.0;  // d(W z)/dW
+    const auto& events = set == SynapseSet::recurrent ? tape.spikes(t) : tape.inputs(t);
+    if (set != SynapseSet::readout && std::find(events.begin(), events.end(), source) != events.end())
+      drive[target] += 1.0;  // d(W z)/dW
     for (uint32_t j = 0; j < n; ++j) {
       const auto& p = model.neurons[j];
       const double alpha = p.leaky ? p.alpha : 1.0;
@@ -258,17 +264,21 @@ void check_bptt_against_tangents(uint32_t n_lif, uint32_t n_alif, uint64_t seed,
   }
   REQUIRE(tape.spike_count() > 50);
   const functional::BpttGradients g = functional::bptt_gradients(model, tape, dE_dy, {}, false);
-  const double scale_in = max_abs(g.input), scale_rec = max_abs(g.recurrent);
+  const double scale_in = max_abs(g.input), scale_rec = max_abs(g.recurrent), scale_out = max_abs(g.output);
   REQUIRE(scale_rec > 1e-6);
   for (uint32_t q = 0; q < 12; ++q) {
     const auto s_in = static_cast<uint32_t>(arith::counter_uniform({seed, 60, q, 0}) * g.input.size());
     const auto s_rec = static_cast<uint32_t>(arith::counter_uniform({seed, 61, q, 0}) * g.recurrent.size());
-    const double t_in = tangent_gradient(model, tape, dE_dy, false, s_in);
-    const double t_rec = tangent_gradient(model, tape, dE_dy, true, s_rec);
+    const auto s_out = static_cast<uint32_t>(arith::counter_uniform({seed, 62, q, 0}) * g.output.size());
+    const double t_in = tangent_gradient(model, tape, dE_dy, SynapseSet::input, s_in);
+    const double t_rec = tangent_gradient(model, tape, dE_dy, SynapseSet::recurrent, s_rec);
+    const double t_out = tangent_gradient(model, tape, dE_dy, SynapseSet::readout, s_out);
     INFO("input synapse " << s_in << ": bptt " << g.input[s_in] << ", tangent " << t_in);
     INFO("recurrent synapse " << s_rec << ": bptt " << g.recurrent[s_rec] << ", tangent " << t_rec);
+    INFO("output synapse " << s_out << ": bptt " << g.output[s_out] << ", tangent " << t_out);
     CHECK(std::fabs(t_in - g.input[s_in]) < 1e-9 * scale_in);
     CHECK(std::fabs(t_rec - g.recurrent[s_rec]) < 1e-9 * scale_rec);
+    CHECK(std::fabs(t_out - g.output[s_out]) < 1e-9 * scale_out);
   }
 }
 

@@ -2,6 +2,7 @@
 // backend, a stats file and a VCD written, training with identical learned weights, and one-line
 // errors (exit 2, nothing written) for flags that need the other backend.
 #include <fstream>
+#include <sstream>
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
@@ -139,6 +140,14 @@ TEST_CASE("nchip train with CubaLI readouts learns the same weights on both back
   const auto float_metrics = nlohmann::json::parse(slurp(dir + "/float/metrics.json"));
   INFO(float_metrics.dump());
   CHECK(float_metrics["weights_changed"].get<uint64_t>() > 0);
+  // It learns: the first iteration's NMSE (curve.csv, third column) falls by a quarter in 30
+  // iterations (measured 1.46 -> 0.81).
+  std::istringstream curve(slurp(dir + "/float/curve.csv"));
+  std::string header, first;
+  std::getline(curve, header);
+  std::getline(curve, first);
+  const double first_nmse = std::stod(first.substr(first.find(',', first.find(',') + 1) + 1));
+  CHECK(float_metrics["final_metric"].get<double>() < 0.75 * first_nmse);
   const std::string flags = " --mode fixed --iterations 3 --lr 1e-5";
   const CliResult f = run_nchip(common + "/f" + flags, dir);
   INFO(f.err);
