@@ -28,6 +28,20 @@ double tau_of_decay(double decay, double dt) {
   return -dt / std::log(decay);
 }
 
+// A per-neuron parameter of a population's span, or empty when it is 0 everywhere (the IR's "empty =
+// all zero", so a network without it reads back as it was written).
+template <class Params, class Value>
+std::vector<double> per_neuron(const model::PopulationSpan& span, const std::vector<Params>& params, Value value) {
+  std::vector<double> out;
+  bool any = false;
+  for (uint32_t k = 0; k < span.size; ++k) {
+    out.push_back(value(params.at(span.first + k)));
+    any = any || out.back() != 0.0;
+  }
+  if (!any) out.clear();
+  return out;
+}
+
 const model::PopulationSpan* span_named(const model::NetworkModel<arith::FixedOps>& m, const std::string& name) {
   for (const auto& s : m.populations)
     if (s.name == name) return &s;
@@ -92,22 +106,17 @@ ImageTrainingNetwork training_network(const image::ChipImage& im) {
       p.leak = sp.leaky;
       p.reset = sp.reset_to_zero ? ir::ResetMode::zero : ir::ResetMode::subtract;
       if (sp.current_based) p.tau_syn_ms = tau_of_decay(real_of(q, sp.alpha_syn), dt);
-      {  // the image holds bias + (1 - alpha) v_leak: it comes back as bias, v_leak 0
-        bool any_bias = false;
-        for (uint32_t k = 0; k < span.size; ++k) {
-          p.bias.push_back(real_of(q, m.neurons.at(span.first + k).bias));
-          any_bias = any_bias || p.bias.back() != 0.0;
-        }
-        if (!any_bias) p.bias.clear();
-      }
+      // The image holds bias + (1 - alpha) v_leak: it comes back as bias, v_leak 0.
+      p.bias = per_neuron(span, m.neurons, [&](const auto& n) { return real_of(q, n.bias); });
+      p.synaptic_bias = per_neuron(span, m.neurons, [&](const auto& n) { return real_of(q, n.synaptic_bias); });
     } else if (span.role == model::PopulationRole::readout) {
       p.tau_out_ms = tau_of_decay(real_of(q, m.readouts.at(span.first).kappa), dt);
-      bool any_bias = false;
-      for (uint32_t k = 0; k < span.size; ++k) {
-        p.bias.push_back(real_of(q, m.readouts.at(span.first + k).bias));
-        any_bias = any_bias || p.bias.back() != 0.0;
+      if (span.size > 0 && m.readouts.at(span.first).current_based) {  // CubaLI (issue #14)
+        p.readout_current = true;
+        p.tau_syn_ms = tau_of_decay(real_of(q, m.readouts.at(span.first).alpha_syn), dt);
       }
-      if (!any_bias) p.bias.clear();
+      p.bias = per_neuron(span, m.readouts, [&](const auto& r) { return real_of(q, r.bias); });
+      p.synaptic_bias = per_neuron(span, m.readouts, [&](const auto& r) { return real_of(q, r.synaptic_bias); });
     }
   }
 

@@ -277,6 +277,8 @@ model::NetworkModel<Ops> lower(const ir::Network& network, const Ops& ops, unsig
         // tau dv/dt = v_leak - v over one step adds (1 - alpha) v_leak: part of the bias.
         p.bias = arith::from_real<Quantity::voltage>(
             ops, (pop.bias.empty() ? 0.0 : pop.bias[k]) + (1.0 - alpha) * pop.v_leak);
+        p.synaptic_bias = arith::from_real<Quantity::synaptic_current>(
+            ops, pop.synaptic_bias.empty() ? 0.0 : pop.synaptic_bias[k]);
         out.neurons.push_back(p);
       }
     } else if (span.role == PopulationRole::readout) {
@@ -284,6 +286,12 @@ model::NetworkModel<Ops> lower(const ir::Network& network, const Ops& ops, unsig
         arith::ReadoutParams<Ops> p;
         p.kappa = arith::from_real<Quantity::decay>(ops, std::exp(-dt / pop.tau_out_ms));
         p.bias = arith::from_real<Quantity::voltage>(ops, pop.bias.empty() ? 0.0 : pop.bias[k]);
+        if (pop.readout_current) {  // NIR CubaLI (issue #14)
+          p.current_based = true;
+          p.alpha_syn = arith::from_real<Quantity::decay>(ops, std::exp(-dt / pop.tau_syn_ms));
+          p.synaptic_bias = arith::from_real<Quantity::synaptic_current>(
+              ops, pop.synaptic_bias.empty() ? 0.0 : pop.synaptic_bias[k]);
+        }
         out.readouts.push_back(p);
       }
     }

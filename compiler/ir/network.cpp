@@ -57,7 +57,8 @@ bool operator==(const Population& a, const Population& b) {
   return a.name == b.name && a.type == b.type && a.size == b.size && a.tau_m_ms == b.tau_m_ms &&
          a.v_th == b.v_th && a.t_ref_ms == b.t_ref_ms && a.tau_a_ms == b.tau_a_ms &&
          a.beta == b.beta && a.tau_out_ms == b.tau_out_ms && a.bias == b.bias &&
-         a.tau_syn_ms == b.tau_syn_ms && a.reset == b.reset && a.v_leak == b.v_leak && a.leak == b.leak;
+         a.tau_syn_ms == b.tau_syn_ms && a.readout_current == b.readout_current &&
+         a.synaptic_bias == b.synaptic_bias && a.reset == b.reset && a.v_leak == b.v_leak && a.leak == b.leak;
 }
 
 bool operator==(const Synapse& a, const Synapse& b) {
@@ -132,21 +133,27 @@ std::optional<NetworkProblem> population_problem(const Population& p, size_t i) 
       return NetworkProblem{at_population(i, "beta"),
                             fmt::format("beta must be a finite number >= 0, got {}", p.beta)};
   }
-  if (p.type == PopulationType::cuba_lif)
+  if (p.type == PopulationType::cuba_lif || (p.type == PopulationType::readout && p.readout_current))
     if (auto bad = positive_ms(p.tau_syn_ms, at_population(i, "tau_syn_ms"), "tau_syn_ms")) return bad;
   if (p.type == PopulationType::readout)
     if (auto bad = positive_ms(p.tau_out_ms, at_population(i, "tau_out_ms"), "tau_out_ms"))
       return bad;
-  if (p.type == PopulationType::readout || spiking) {
-    if (!p.bias.empty() && p.bias.size() != p.size)
+  const bool has_current = p.type == PopulationType::cuba_lif || p.readout_current;
+  if (!p.synaptic_bias.empty() && !has_current)
+    return NetworkProblem{at_population(i, "synaptic_bias"),
+                          "synaptic_bias needs a synaptic current (cuba_lif, or a readout with tau_syn_ms)"};
+  for (const auto& [key, values] : {std::pair<const char*, const std::vector<double>*>{"bias", &p.bias},
+                                    {"synaptic_bias", &p.synaptic_bias}}) {
+    if (p.type != PopulationType::readout && !spiking) continue;
+    if (!values->empty() && values->size() != p.size)
       return NetworkProblem{
-          at_population(i, "bias"),
-          fmt::format("expected {} bias values ({} {} has {} neurons), got {}", p.size, to_string(p.type),
-                      in_quotes(p.name), p.size, p.bias.size())};
-    for (size_t k = 0; k < p.bias.size(); ++k)
-      if (!std::isfinite(p.bias[k]))
-        return NetworkProblem{fmt::format("/populations/{}/bias/{}", i, k),
-                              fmt::format("bias must be finite, got {}", p.bias[k])};
+          at_population(i, key),
+          fmt::format("expected {} {} values ({} {} has {} neurons), got {}", p.size, key, to_string(p.type),
+                      in_quotes(p.name), p.size, values->size())};
+    for (size_t k = 0; k < values->size(); ++k)
+      if (!std::isfinite((*values)[k]))
+        return NetworkProblem{fmt::format("/populations/{}/{}/{}", i, key, k),
+                              fmt::format("{} must be finite, got {}", key, (*values)[k])};
   }
   return std::nullopt;
 }

@@ -35,6 +35,9 @@ struct Population {
   double v_th = 1.0;        // spiking: baseline threshold (eq. 21, 25)
   double t_ref_ms = 0.0;    // spiking: refractory period (z = 0 and h = 0 during it)
   double tau_syn_ms = 5.0;  // cuba_lif: synaptic current decay (alpha_syn = exp(-dt/tau_syn))
+  // readout: the input charges a synaptic current with tau_syn_ms first (NIR CubaLI, issue #14);
+  // set by a readout's "tau_syn_ms" key in the network JSON.
+  bool readout_current = false;
   ResetMode reset = ResetMode::subtract;  // spiking: after a spike v -= v_th (eq. 20) or v = 0
   double v_leak = 0.0;      // spiking: resting voltage, tau dv/dt = v_leak - v (the bias gains (1 - alpha) v_leak)
   bool leak = true;         // spiking: false is IF (alpha = 1, tau_m_ms unused, v_leak must be 0)
@@ -43,6 +46,9 @@ struct Population {
   double tau_out_ms = 20.0; // readout: leak (kappa = exp(-dt/tau_out), eq. 41)
   // readout: b_k of eq. 41; spiking: a constant current added to v every step (issue #14).
   std::vector<double> bias; // empty = all zero, else size entries
+  // cuba_lif and readouts with readout_current: a constant added to the synaptic current every step
+  // (NIR's Affine bias into a CubaLIF / CubaLI enters I, tau_syn dI/dt = -I + w_in (W S + b)).
+  std::vector<double> synaptic_bias;  // empty = all zero, else size entries
 };
 
 // A population with the given name, type and size and default parameters (for networks built in

@@ -55,8 +55,9 @@ const std::vector<std::string>& keys_of(PopulationType type) {
   static const std::vector<std::string> alif = {"name",     "type",     "size", "tau_m_ms", "v_th",  "t_ref_ms",
                                                 "tau_a_ms", "beta",     "bias", "v_leak",   "reset", "leak"};
   static const std::vector<std::string> cuba_lif = {"name",       "type", "size",   "tau_m_ms", "v_th", "t_ref_ms",
-                                                    "tau_syn_ms", "bias", "v_leak", "reset",    "leak"};
-  static const std::vector<std::string> readout = {"name", "type", "size", "tau_out_ms", "bias"};
+                                                    "tau_syn_ms", "bias", "v_leak", "reset",    "leak", "synaptic_bias"};
+  static const std::vector<std::string> readout = {"name", "type", "size", "tau_out_ms", "tau_syn_ms", "bias",
+                                                   "synaptic_bias"};
   switch (type) {
     case PopulationType::input: return input;
     case PopulationType::lif: return lif;
@@ -95,6 +96,20 @@ void read_number_if_present(const Reader& r, const json& j, const std::string& a
   if (const json* v = Reader::optional(j, key)) out = r.finite_number(*v, child(at, key));
 }
 
+// One value per neuron under `key`. The IR's "empty = all zero" is for built networks; a file
+// that writes the key means it.
+void read_per_neuron_if_present(const Reader& r, const json& j, const std::string& at, const char* key,
+                                const Population& p, std::vector<double>& out) {
+  const json* values = Reader::optional(j, key);
+  if (!values) return;
+  const std::string values_at = child(at, key);
+  r.expect_array(*values, values_at, std::string("one ") + key + " per neuron");
+  if (values->size() != p.size)
+    r.fail(values_at, fmt::format("expected {} {} values ({} {} has {} neurons), got {}", p.size, key,
+                                  to_string(p.type), in_quotes(p.name), p.size, values->size()));
+  for (size_t k = 0; k < values->size(); ++k) out.push_back(r.finite_number((*values)[k], child(values_at, k)));
+}
+
 Population read_population(const Reader& r, const json& j, const std::string& at) {
   r.expect_object(j, at);
   Population p;
@@ -116,6 +131,7 @@ Population read_population(const Reader& r, const json& j, const std::string& at
   read_number_if_present(r, j, at, "beta", p.beta);
   read_number_if_present(r, j, at, "tau_out_ms", p.tau_out_ms);
   read_number_if_present(r, j, at, "tau_syn_ms", p.tau_syn_ms);
+  if (p.type == PopulationType::readout) p.readout_current = Reader::optional(j, "tau_syn_ms") != nullptr;
   read_number_if_present(r, j, at, "v_leak", p.v_leak);
   if (const json* v = Reader::optional(j, "leak")) p.leak = r.boolean(*v, child(at, "leak"));
   if (const json* v = Reader::optional(j, "reset")) {
@@ -124,16 +140,8 @@ Population read_population(const Reader& r, const json& j, const std::string& at
     if (!mode) r.fail(child(at, "reset"), "unknown reset " + in_quotes(text) + " (expected subtract or zero)");
     p.reset = *mode;
   }
-  if (const json* bias = Reader::optional(j, "bias")) {
-    const std::string bias_at = child(at, "bias");
-    r.expect_array(*bias, bias_at, "one bias per neuron");
-    // The IR's "empty = all zero" is for built networks; a file that writes "bias" means it.
-    if (bias->size() != p.size)
-      r.fail(bias_at, fmt::format("expected {} bias values ({} {} has {} neurons), got {}", p.size,
-                                  to_string(p.type), in_quotes(p.name), p.size, bias->size()));
-    for (size_t k = 0; k < bias->size(); ++k)
-      p.bias.push_back(r.finite_number((*bias)[k], child(bias_at, k)));
-  }
+  read_per_neuron_if_present(r, j, at, "bias", p, p.bias);
+  read_per_neuron_if_present(r, j, at, "synaptic_bias", p, p.synaptic_bias);
   return p;
 }
 
@@ -323,6 +331,7 @@ ordered population_json(const Population& p) {
     j["t_ref_ms"] = p.t_ref_ms;
   }
   if (p.type == PopulationType::cuba_lif) j["tau_syn_ms"] = p.tau_syn_ms;
+  if (!p.synaptic_bias.empty()) j["synaptic_bias"] = p.synaptic_bias;
   if (is_spiking(p.type)) {  // issue #14's keys, written when they differ from the default
     if (!p.bias.empty()) j["bias"] = p.bias;
     if (p.v_leak != 0.0 || std::signbit(p.v_leak)) j["v_leak"] = p.v_leak;
@@ -335,6 +344,7 @@ ordered population_json(const Population& p) {
   }
   if (p.type == PopulationType::readout) {
     j["tau_out_ms"] = p.tau_out_ms;
+    if (p.readout_current) j["tau_syn_ms"] = p.tau_syn_ms;
     if (!p.bias.empty()) j["bias"] = p.bias;
   }
   return j;

@@ -13,6 +13,30 @@ namespace nchip::nir {
 
 namespace {
 
+// A lif whose membrane forgets everything each step (alpha = 0, reset to zero, no refractory
+// period, no v_leak) is NIR's Threshold, z = H(x - theta): what nchip's import makes of one.
+bool is_memoryless(const ir::Population& p, double dt_ms) {
+  return p.type == ir::PopulationType::lif && p.leak && std::exp(-dt_ms / p.tau_m_ms) == 0.0 &&
+         p.reset == ir::ResetMode::zero && p.t_ref_ms == 0.0 && p.v_leak == 0.0;
+}
+
+// Populations whose NIR node has no v_leak to carry a bias, so it goes on the Affine into them:
+// LI readouts, IF and Threshold (a CubaLI's Affine bias would pass through its synaptic current).
+bool bias_on_affine(const ir::Population& p, double dt_ms) {
+  return (p.type == ir::PopulationType::readout && !p.readout_current) || (ir::is_spiking(p.type) && !p.leak) ||
+         is_memoryless(p, dt_ms);
+}
+
+// The bias NIR's Affine into population p carries (it adds to the node's input: I for CubaLIF and
+// CubaLI, which filter it with tau_syn): the bias of bias_on_affine populations, a CUBA node's
+// synaptic bias (its input scales are written as 1, so the value is the chip's).
+const std::vector<double>& affine_bias(const ir::Population& p, double dt_ms) {
+  static const std::vector<double> kNone;
+  if (bias_on_affine(p, dt_ms)) return p.bias;
+  if (p.type == ir::PopulationType::cuba_lif || p.readout_current) return p.synaptic_bias;
+  return kNone;
+}
+
 void check_exportable(const ir::Network& net) {
   for (const auto& p : net.populations) {
     if (p.name.find('/') != std::string::npos)
@@ -21,15 +45,16 @@ void check_exportable(const ir::Network& net) {
       throw InputError(fmt::format("population '{}' is alif: NIR has no adaptive-threshold primitive, so it cannot "
                                    "be exported (lif, cuba_lif, readout and input can)",
                                    p.name));
-    // Readouts and IF (NIR's IF has no v_leak) carry a bias on the Affine of a projection into them.
-    if ((p.type == ir::PopulationType::readout || (ir::is_spiking(p.type) && !p.leak)) && !p.bias.empty()) {
+    // Readouts, IF (NIR's IF has no v_leak) and Threshold carry a bias, CubaLIF and CubaLI a synaptic
+    // bias, on the Affine of a projection into them.
+    if (!affine_bias(p, net.dt_ms).empty()) {
       bool fed = false;
       for (const auto& proj : net.projections) fed = fed || proj.target == p.name;
       bool nonzero = false;
-      for (double b : p.bias) nonzero = nonzero || b != 0.0;
+      for (double b : affine_bias(p, net.dt_ms)) nonzero = nonzero || b != 0.0;
       if (nonzero && !fed)
         throw InputError(fmt::format("{} '{}' has a bias but no projection whose Affine node could carry it",
-                                     p.type == ir::PopulationType::readout ? "readout" : "IF population", p.name));
+                                     p.type == ir::PopulationType::readout ? "readout" : "population", p.name));
     }
   }
 }
@@ -77,6 +102,18 @@ std::vector<std::string> export_nir(const ir::Network& net, const std::string& f
   std::vector<std::string> edges;
   const double dt_nir = net.dt_ms / opt.time_unit_ms;
   auto vec = [](uint32_t n, double x) { return std::vector<double>(n, x); };
+  // Readouts, and spiking populations that feed nothing, are the network's outputs.
+  const auto output_node = [&](const ir::Population& p) {
+    bool feeds = false;
+    for (const auto& proj : net.projections) feeds = feeds || (proj.source == p.name && proj.target != p.name);
+    if (ir::is_spiking(p.type) && feeds) return;
+    const std::string out = "/node/nodes/" + node_name(p.name) + "_output";
+    w.group(out);
+    w.string(out + "/type", "Output");
+    w.integers(out + "/shape", {1}, {int64_t{p.size}});
+    edges.push_back(node_name(p.name));
+    edges.push_back(node_name(p.name) + "_output");
+  };
   for (const auto& p : net.populations) {
     const std::string g = "/node/nodes/" + node_name(p.name);
     w.group(g);
@@ -87,7 +124,11 @@ std::vector<std::string> export_nir(const ir::Network& net, const std::string& f
       continue;
     }
     const bool spiking = ir::is_spiking(p.type);
-    const bool cuba = p.type == ir::PopulationType::cuba_lif;
+    const bool cuba = p.type == ir::PopulationType::cuba_lif || p.readout_current;  // CubaLIF or CubaLI
+    // A bias NIR adds to v directly: a leaky spiking population's, and a CubaLI readout's (an Affine
+    // bias would pass through its synaptic current): written as v_leak.
+    const bool memoryless = is_memoryless(p, net.dt_ms);
+    const bool bias_as_leak = ((spiking && p.leak) || p.readout_current) && !memoryless;
     const bool no_leak = spiking && !p.leak;  // IF: v += r dt I, r = 1 / dt keeps the weights as written
     const double tau_ms = spiking ? p.tau_m_ms : p.tau_out_ms;
     const double alpha = no_leak ? 0.0 : std::exp(-net.dt_ms / tau_ms);
@@ -101,7 +142,15 @@ std::vector<std::string> export_nir(const ir::Network& net, const std::string& f
       tau = tau_ms / opt.time_unit_ms;
       r = 1.0 / (1.0 - alpha);
     }
-    w.string(g + "/type", no_leak ? "IF" : cuba ? "CubaLIF" : spiking ? "LIF" : "LI");
+    if (memoryless) {
+      w.string(g + "/type", "Threshold");
+      w.numeric(g + "/threshold", {n}, vec(n, p.v_th));
+      w.group(g + "/metadata");
+      w.numeric(g + "/metadata/nchip_tau_ms", {}, {tau_ms});
+      output_node(p);
+      continue;
+    }
+    w.string(g + "/type", no_leak ? "IF" : spiking ? (cuba ? "CubaLIF" : "LIF") : (cuba ? "CubaLI" : "LI"));
     if (no_leak) r = 1.0 / dt_nir;
     else w.numeric(g + (cuba ? "/tau_mem" : "/tau"), {n}, vec(n, tau));
     w.numeric(g + "/r", {n}, vec(n, r));
@@ -109,7 +158,7 @@ std::vector<std::string> export_nir(const ir::Network& net, const std::string& f
     // (euler's dt/tau as written here is 1 - alpha); the exact values also go to metadata/nchip_bias.
     if (!no_leak) {
       std::vector<double> v_leak(n, spiking ? p.v_leak : 0.0);
-      if (spiking)
+      if (bias_as_leak)
         for (uint32_t k = 0; k < n && k < p.bias.size(); ++k) v_leak[k] += p.bias[k] / (1.0 - alpha);
       w.numeric(g + "/v_leak", {n}, v_leak);
     }
@@ -132,9 +181,9 @@ std::vector<std::string> export_nir(const ir::Network& net, const std::string& f
     w.group(g + "/metadata");
     if (!no_leak) w.numeric(g + "/metadata/nchip_tau_ms", {}, {tau_ms});
     if (cuba) w.numeric(g + "/metadata/nchip_tau_syn_ms", {}, {p.tau_syn_ms});
-    if (spiking && !no_leak && (!p.bias.empty() || p.v_leak != 0.0)) {
+    if (bias_as_leak && (!p.bias.empty() || (spiking && p.v_leak != 0.0))) {
       w.numeric(g + "/metadata/nchip_bias", {n}, p.bias.empty() ? vec(n, 0.0) : p.bias);
-      w.numeric(g + "/metadata/nchip_v_leak", {}, {p.v_leak});
+      w.numeric(g + "/metadata/nchip_v_leak", {}, {spiking ? p.v_leak : 0.0});
     }
     // NIR has no reset mode: nchip's import takes each population's from here (else from --reset).
     if (spiking) w.numeric(g + "/metadata/nchip_reset_zero", {}, {p.reset == ir::ResetMode::zero ? 1.0 : 0.0});
@@ -145,17 +194,7 @@ std::vector<std::string> export_nir(const ir::Network& net, const std::string& f
                                      "has no refractory period, so other tools simulate it without one",
                                      p.name, p.t_ref_ms));
     }
-    // Readouts, and spiking populations that feed nothing, are the network's outputs.
-    bool feeds = false;
-    for (const auto& proj : net.projections) feeds = feeds || (proj.source == p.name && proj.target != p.name);
-    if (!spiking || !feeds) {
-      const std::string out = "/node/nodes/" + node_name(p.name) + "_output";
-      w.group(out);
-      w.string(out + "/type", "Output");
-      w.integers(out + "/shape", {1}, {int64_t{n}});
-      edges.push_back(node_name(p.name));
-      edges.push_back(node_name(p.name) + "_output");
-    }
+    output_node(p);
   }
   std::vector<std::string> bias_done;
   for (const auto& proj : net.projections) {
@@ -169,13 +208,13 @@ std::vector<std::string> export_nir(const ir::Network& net, const std::string& f
       weights.assign(size_t{post.size} * pre.size, 0.0);
       for (const auto& s : proj.synapses) weights[size_t{s.post} * pre.size + s.pre] = s.weight;
     }
-    const bool carries_bias = (post.type == ir::PopulationType::readout || (ir::is_spiking(post.type) && !post.leak)) &&
-                              !post.bias.empty() &&
+    const std::vector<double>& bias = affine_bias(post, net.dt_ms);
+    const bool carries_bias = !bias.empty() &&
                               std::find(bias_done.begin(), bias_done.end(), post.name) == bias_done.end();
     w.string(g + "/type", carries_bias ? "Affine" : "Linear");
     w.numeric(g + "/weight", {post.size, pre.size}, weights);
     if (carries_bias) {
-      w.numeric(g + "/bias", {post.size}, post.bias);
+      w.numeric(g + "/bias", {post.size}, bias);
       bias_done.push_back(post.name);
     }
     std::string into_target = name;

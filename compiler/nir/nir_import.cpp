@@ -24,9 +24,12 @@ namespace {
 
 constexpr const char* kSupported =
     "supported: Input, Output, Affine, Linear, Scale, Flatten, Delay, Conv1d, Conv2d, SumPool2d, AvgPool2d, LIF, CubaLIF, IF, "
-    "LI, I, NIRGraph";
+    "Threshold, LI, CubaLI, I, NIRGraph";
 // A time constant so long that exp(-dt/tau) is exactly 1.0 in double: I (a readout) has no leak.
 constexpr double kNoLeakTauSteps = 1152921504606846976.0;  // 2^60
+// A time constant so short that exp(-dt/tau) is exactly 0.0 in double (exp(-1000) underflows): a
+// Threshold (z = H(x - theta)) is a spiking neuron without memory.
+constexpr double kMemorylessTauSteps = 1e-3;
 // Most non-zero weights one chain of linear nodes may build (about 1 GiB of sparse entries), and the
 // largest dense projection written (512 MiB of doubles).
 constexpr uint64_t kMaxMatrixEntries = uint64_t{1} << 26;
@@ -54,20 +57,12 @@ Kind kind_of(const NirNode& n) {
   const std::string& t = n.type;
   if (t == "Input") return n.top_level ? Kind::input : Kind::linear;
   if (t == "Output") return n.top_level ? Kind::output : Kind::linear;
-  if (t == "LIF" || t == "IF" || t == "CubaLIF") return Kind::spiking;
-  if (t == "LI" || t == "I") return Kind::readout;
+  if (t == "LIF" || t == "IF" || t == "CubaLIF" || t == "Threshold") return Kind::spiking;
+  if (t == "LI" || t == "CubaLI" || t == "I") return Kind::readout;
   if (t == "Affine" || t == "Linear" || t == "Scale" || t == "Flatten" || t == "Delay" || t == "Identity" ||
       is_unrolled(t))
     return Kind::linear;
   return Kind::unsupported;
-}
-
-std::string why_unsupported(const std::string& type) {
-  if (type == "CubaLI")
-    return "nchip's readouts have no synaptic current state (the chip's CUBA neuron is the spiking CubaLIF; a "
-           "CubaLI readout is not built)";
-  if (type == "Threshold") return "nchip has no stateless threshold unit (its spiking neurons keep a membrane)";
-  return "unknown NIR node type";
 }
 
 class Importer {
@@ -166,7 +161,7 @@ class Importer {
       if (w.shape.size() != 2) fail(n, fmt::format("weight must be a 2-D matrix, got {} dimensions", w.shape.size()));
       size = checked_size(n, w.shape[0]);
     } else if (kind_of(n) == Kind::spiking || kind_of(n) == Kind::readout) {
-      const uint64_t c = param_count(n, {"tau", "tau_mem", "tau_syn", "w_in", "r", "v_leak", "v_threshold", "v_reset"});
+      const uint64_t c = param_count(n, {"tau", "tau_mem", "tau_syn", "w_in", "r", "v_leak", "v_threshold", "v_reset", "threshold"});
       size = c > 1 || preds_.at(n.name).empty() ? checked_size(n, c) : input_size(n);
     } else if (t == "Scale" || t == "Delay") {
       const uint64_t c = param(n, t == "Scale" ? "scale" : "delay").values.size();
@@ -247,7 +242,7 @@ class Importer {
   const Flow& flow_out(const NirNode& n) {
     auto it = flows_.find(n.name);
     if (it != flows_.end()) return it->second;
-    if (kind_of(n) == Kind::unsupported) fail(n, fmt::format("{}; {}", why_unsupported(n.type), kSupported));
+    if (kind_of(n) == Kind::unsupported) fail(n, fmt::format("unknown NIR node type; {}", kSupported));
     if (!visiting_.insert(n.name).second) fail(n, "is on a cycle without a neuron (NIR edges have no delay)");
     Flow in = gather(n);
     const uint32_t out_size = size_of(n);
@@ -505,9 +500,10 @@ void Importer::infer_dt() {
   std::optional<double> ratio;
   bool all_r_one = true;
   for (const auto& n : g_.nodes) {
-    if (n.type != "LIF" && n.type != "LI" && n.type != "CubaLIF") continue;
+    const bool cuba = n.type == "CubaLIF" || n.type == "CubaLI";
+    if (n.type != "LIF" && n.type != "LI" && !cuba) continue;
     const uint32_t size = size_of(n);
-    const auto tau = values(n, n.type == "CubaLIF" ? "tau_mem" : "tau", size), r = values(n, "r", size);
+    const auto tau = values(n, cuba ? "tau_mem" : "tau", size), r = values(n, "r", size);
     for (uint32_t i = 0; i < size; ++i) {
       const double q = tau[i] / r[i];
       all_r_one = all_r_one && r[i] == 1.0;
@@ -542,17 +538,30 @@ void Importer::infer_dt() {
 void Importer::neuron(const NirNode& n, ir::Network& net) {
   const uint32_t size = size_of(n);
   const bool spiking = kind_of(n) == Kind::spiking;
-  const bool cuba = n.type == "CubaLIF";
+  const bool cuba = n.type == "CubaLIF" || n.type == "CubaLI";
   const bool leaky = n.type == "LIF" || n.type == "LI" || cuba;
+  // NIR's Threshold, z = H(x - theta) with H(0) = 0 (nir/ir/threshold.py: z = 1 if v > v_thr), has no
+  // state: a lif with alpha = 0 (v[t+1] = input[t] + bias), reset to zero and no refractory period
+  // spikes exactly when its input exceeds theta, with nchip's one step of synaptic delay.
+  const bool memoryless = n.type == "Threshold";
   const double dt_nir = dt_ms_ / opt_.time_unit_ms;
   const bool euler = opt_.discretization == Discretization::euler;
 
   ir::Population pop = ir::make_population(
-      n.name, cuba ? ir::PopulationType::cuba_lif : spiking ? ir::PopulationType::lif : ir::PopulationType::readout, size);
-  const std::vector<double> r = values(n, "r", size);
+      n.name, !spiking ? ir::PopulationType::readout : cuba ? ir::PopulationType::cuba_lif : ir::PopulationType::lif, size);
+  pop.readout_current = cuba && !spiking;  // CubaLI: a readout with a synaptic current
+  const std::vector<double> r = memoryless ? std::vector<double>(size, 1.0) : values(n, "r", size);
   double alpha = 1.0, tau_ir_ms = dt_ms_ * kNoLeakTauSteps;
   std::vector<double> scale(size), leak_bias(size, 0.0);
-  if (leaky) {
+  if (memoryless) {
+    alpha = 0.0;
+    tau_ir_ms = dt_ms_ * kMemorylessTauSteps;
+    auto meta = n.params.find("metadata/nchip_tau_ms");  // nchip's export: the IR's own value
+    if (meta != n.params.end() && meta->second.values.size() == 1 && meta->second.values[0] > 0 &&
+        std::exp(-dt_ms_ / meta->second.values[0]) == 0.0)
+      tau_ir_ms = meta->second.values[0];
+    std::fill(scale.begin(), scale.end(), 1.0);  // x enters as it is
+  } else if (leaky) {
     const char* tau_key = cuba ? "tau_mem" : "tau";
     const double tau = uniform(n, values(n, tau_key, size), tau_key);
     if (!(tau > 0)) fail(n, fmt::format("{} must be > 0, got {}", tau_key, tau));
@@ -583,9 +592,10 @@ void Importer::neuron(const NirNode& n, ir::Network& net) {
   }
   std::string syn_text;
   if (cuba) {
-    // CubaLIF: tau_syn dI/dt = -I + w_in S, tau_mem dv/dt = (v_leak - v) + r I. The chip's current is
-    // the membrane's share of I, i = gain_mem r I, so i[t+1] = alpha_syn i[t] + gain_syn w_in gain_mem
-    // r (W S): the weights carry both input scales, and alpha_syn is discretized like alpha.
+    // CubaLIF and CubaLI: tau_syn dI/dt = -I + w_in S, tau_mem dv/dt = (v_leak - v) + r I. The chip's
+    // current is the membrane's share of I, i = gain_mem r I, so i[t+1] = alpha_syn i[t] + gain_syn w_in
+    // gain_mem r (W S): the weights carry both input scales, and alpha_syn is discretized like alpha.
+    // A CubaLI readout is the same with y for v and no threshold (neuron.hpp's readout_drive).
     const double tau_syn = uniform(n, values(n, "tau_syn", size), "tau_syn");
     if (!(tau_syn > 0)) fail(n, fmt::format("tau_syn must be > 0, got {}", tau_syn));
     const std::vector<double> w_in = values_or(n, "w_in", size, 1.0);
@@ -616,13 +626,14 @@ void Importer::neuron(const NirNode& n, ir::Network& net) {
   std::vector<double> row_scale = scale;
   std::string threshold_text, note;
   if (spiking) {
-    const std::vector<double> v_th = values(n, "v_threshold", size);
+    const std::vector<double> v_th = values(n, memoryless ? "threshold" : "v_threshold", size);
     const std::vector<double> v_reset = values_or(n, "v_reset", size, 0.0);
-    // nchip's export records each population's reset (NIR has none); else --reset decides.
+    // nchip's export records each population's reset (NIR has none); else --reset decides. Without
+    // memory only a reset to zero keeps z = H(x - theta): a subtraction would carry -theta over.
     auto reset_meta = n.params.find("metadata/nchip_reset_zero");
-    const bool reset_zero = reset_meta != n.params.end() && reset_meta->second.values.size() == 1
-                                ? reset_meta->second.values[0] != 0.0
-                                : opt_.reset == ResetMode::zero;
+    const bool reset_zero = memoryless || (reset_meta != n.params.end() && reset_meta->second.values.size() == 1
+                                               ? reset_meta->second.values[0] != 0.0
+                                               : opt_.reset == ResetMode::zero);
     if (reset_zero) {
       pop.reset = ir::ResetMode::zero;
       for (double x : v_reset)
@@ -633,7 +644,9 @@ void Importer::neuron(const NirNode& n, ir::Network& net) {
     }
     const bool same = std::all_of(v_th.begin(), v_th.end(), [&](double x) { return x == v_th[0]; });
     for (double x : v_th)
-      if (!(x > 0)) fail(n, fmt::format("v_threshold must be > 0, got {}", x));
+      if (!(x > 0))
+        fail(n, memoryless ? fmt::format("threshold must be > 0 (nchip's neurons spike at v > v_th > 0), got {}", x)
+                           : fmt::format("v_threshold must be > 0, got {}", x));
     if (same) {
       pop.v_th = v_th[0];
       threshold_text = fmt::format("{}", v_th[0]);
@@ -657,28 +670,33 @@ void Importer::neuron(const NirNode& n, ir::Network& net) {
     if (!syn_text.empty()) note += std::string(note.empty() ? "" : "; ") + syn_text;
   } else {
     pop.tau_out_ms = tau_ir_ms;
+    if (!syn_text.empty()) note = syn_text;
   }
 
   Flow in = gather(n);
-  bool any_bias = false;
-  std::vector<double> bias(size);
+  bool any_bias = false, any_synaptic_bias = false;
+  std::vector<double> bias(size), synaptic_bias(size, 0.0);
   for (uint32_t i = 0; i < size; ++i) {
-    if (cuba && in.bias[i] != 0.0)
-      fail(n, "an Affine bias reaches its synaptic current, but nchip's bias adds to v directly (it would not be "
-              "low-pass filtered by tau_syn as NIR's CubaLIF filters it): fold it into v_leak instead");
     // A per-neuron threshold folded into the weights divides the bias alike (row_scale / scale).
     const double fold = scale[i] != 0.0 ? row_scale[i] / scale[i] : 1.0;
-    bias[i] = (scale[i] * in.bias[i] + leak_bias[i]) * fold;
+    // An Affine bias is part of the node's input: a CubaLIF's or CubaLI's enters its current I,
+    // tau_syn dI/dt = -I + w_in (W S + b), with the weights' scale (synaptic_bias); v_leak enters v.
+    if (cuba) {
+      synaptic_bias[i] = scale[i] * in.bias[i] * fold;
+      any_synaptic_bias = any_synaptic_bias || synaptic_bias[i] != 0.0;
+    }
+    bias[i] = ((cuba ? 0.0 : scale[i] * in.bias[i]) + leak_bias[i]) * fold;
     any_bias = any_bias || bias[i] != 0.0;
   }
+  if (any_synaptic_bias) pop.synaptic_bias = synaptic_bias;
   // nchip's export writes a spiking population's bias and v_leak exactly as metadata (NIR's v_leak
   // carries their sum for other tools); taken when they give the bias the file gives.
   auto exact_bias = n.params.find("metadata/nchip_bias");
   auto exact_leak = n.params.find("metadata/nchip_v_leak");
-  if (spiking && leaky && exact_bias != n.params.end() && exact_bias->second.values.size() == size &&
+  if ((spiking || pop.readout_current) && leaky && exact_bias != n.params.end() && exact_bias->second.values.size() == size &&
       exact_leak != n.params.end() && exact_leak->second.values.size() == 1) {
     const double v_leak = exact_leak->second.values[0];
-    const double leak_gain = 1.0 - std::exp(-dt_ms_ / pop.tau_m_ms);  // what lowering adds per unit v_leak
+    const double leak_gain = spiking ? 1.0 - std::exp(-dt_ms_ / pop.tau_m_ms) : 0.0;  // what lowering adds per unit v_leak
     bool agrees = true;
     for (uint32_t i = 0; i < size; ++i) {
       const double b = exact_bias->second.values[i] + leak_gain * v_leak;
@@ -686,7 +704,7 @@ void Importer::neuron(const NirNode& n, ir::Network& net) {
     }
     if (agrees) {
       bias = exact_bias->second.values;
-      pop.v_leak = v_leak;
+      if (spiking) pop.v_leak = v_leak;
       any_bias = std::any_of(bias.begin(), bias.end(), [](double b) { return b != 0.0; });
     }
   }
@@ -697,9 +715,11 @@ void Importer::neuron(const NirNode& n, ir::Network& net) {
   if (!std::all_of(scale.begin(), scale.end(), [&](double s) { return s == scale[0]; }))
     scale_text = "per neuron";
   std::string became = fmt::format("{} population '{}' ({})", ir::to_string(pop.type), n.name, size);
-  if (spiking && pop.reset == ir::ResetMode::zero) became += ", reset zero";
-  if (any_bias) note += std::string(note.empty() ? "" : "; ") + "bias from Affine/v_leak";
-  row(n, became, fmt::format("{:.10g}{}", alpha, leaky ? "" : " (no leak)"), threshold_text, scale_text, note);
+  if (memoryless) became += ", alpha 0 (no memory), reset zero";
+  else if (spiking && pop.reset == ir::ResetMode::zero) became += ", reset zero";
+  if (any_bias) note += std::string(note.empty() ? "" : "; ") + (cuba ? "bias from v_leak" : "bias from Affine/v_leak");
+  if (any_synaptic_bias) note += std::string(note.empty() ? "" : "; ") + "Affine bias into the synaptic current";
+  row(n, became, fmt::format("{:.10g}{}", alpha, leaky || memoryless ? "" : " (no leak)"), threshold_text, scale_text, note);
 
   for (auto& [src, part] : in.parts) {
     // A NIR path of d >= 1 steps becomes the projection's delay; d = 0 (an instantaneous edge) gets
@@ -753,7 +773,7 @@ void Importer::neuron(const NirNode& n, ir::Network& net) {
 
 ImportResult Importer::run() {
   for (const auto& n : g_.nodes)
-    if (kind_of(n) == Kind::unsupported) fail(n, fmt::format("{}; {}", why_unsupported(n.type), kSupported));
+    if (kind_of(n) == Kind::unsupported) fail(n, fmt::format("unknown NIR node type; {}", kSupported));
   for (const auto& e : g_.edges)
     if (kind_of(node(e.target)) == Kind::input) fail(node(e.target), "an Input node cannot be the target of an edge");
   infer_dt();

@@ -32,6 +32,8 @@ IncomingSynapses incoming_synapses(const model::NetworkModel<arith::FixedOps>& n
     in.adaptive[j] = net.neurons[j].adaptive ? 1 : 0;
     in.current_based[j] = net.neurons[j].current_based ? 1 : 0;
   }
+  // A CubaLI readout (issue #14) keeps its current, and its plastic sources a zsyn, as a CUBA neuron.
+  for (uint32_t k = 0; k < net.n_readouts(); ++k) in.current_based[n + k] = net.readouts[k].current_based ? 1 : 0;
   // Two passes (count, then fill) build a reverse index without per-unit vectors; the matrices
   // are visited in a fixed order, so entries are deterministic.
   in.start.assign(size_t{units} + 1, 0);

@@ -2,7 +2,7 @@
 // projection group headers and learning state, counted with image::synapse_bits; Adafactor's row
 // and column registers, one per (projection, target) and per (projection, source) of the core's
 // plastic synapses; plus one
-// synaptic_current word per CUBA neuron, the state a neuron slot (v, a, h, refractory) lacks), fan-in and
+// synaptic_current word per CUBA neuron and CubaLI readout, the state a neuron slot (v, a, h, refractory) lacks), fan-in and
 // presynaptic trace slots; plus the delay ring of the longest incoming synaptic delay. The partitioner grows slices with it and the report recounts them
 // with it, so "fits" and "uses" can never disagree.
 #pragma once
@@ -28,7 +28,7 @@ struct IncomingSynapses {
   std::vector<uint64_t> start;  // unit u's synapses: [start[u], start[u + 1])
   std::vector<Entry> entries;
   std::vector<uint8_t> adaptive;  // per unit: ALIF (its plastic synapses also keep eps_a)
-  std::vector<uint8_t> current_based;  // per unit: CUBA (one synaptic current word in core memory)
+  std::vector<uint8_t> current_based;  // per unit: CUBA or CubaLI (one synaptic current word in core memory)
   std::vector<uint8_t> delay_steps;    // per unit: its synapses' longest delay (empty: all 1)
   uint32_t n_sources = 0;
   uint32_t n_projections = 0;
@@ -55,7 +55,7 @@ struct CoreUsage {
   uint64_t factor_bits = 0;
   uint32_t fan_in = 0;       // distinct presynaptic neurons
   // Distinct presynaptic neurons with a plastic synapse here, plus one more for each of them that
-  // reaches a CUBA neuron here: its synaptic filter zsyn (hw_model/arith/presynaptic_trace.hpp).
+  // reaches a CUBA neuron or CubaLI readout here: its synaptic filter zsyn (hw_model/arith/presynaptic_trace.hpp).
   uint32_t trace_slots = 0;
   uint32_t groups = 0;       // projections with a synapse here
 };

@@ -47,14 +47,16 @@ void validate_for_chip(const ir::Network& network, const image::ChipConfig& chip
                        const arith::QuantConfig& quant) {
   for (const auto& pop : network.populations) {
     if (pop.type == ir::PopulationType::input) continue;
-    const std::string model = ir::to_string(pop.type);
-    if (!chip.supports(model)) {
+    // A readout with a synaptic current (NIR CubaLI) needs the CUBA current hardware as well.
+    for (const std::string& model : {std::string(ir::to_string(pop.type)), std::string(pop.readout_current ? "cuba_lif" : "")}) {
+      if (model.empty() || chip.supports(model)) continue;
       std::string list;
       for (size_t i = 0; i < chip.neuron_models.size(); ++i)
         list += (i == 0 ? "" : ", ") + chip.neuron_models[i];
       throw InputError(fmt::format(
-          "population '{}' uses neuron type '{}', which chip '{}' does not support (neuron_models: {})",
-          pop.name, model, chip.name, list.empty() ? "none" : list));
+          "population '{}' uses neuron type '{}'{}, which chip '{}' does not support (neuron_models: {})", pop.name,
+          model, pop.type == ir::PopulationType::readout && model == "cuba_lif" ? " (its synaptic current, tau_syn_ms)" : "", chip.name,
+          list.empty() ? "none" : list));
     }
   }
   validate_for_quant(network, quant);

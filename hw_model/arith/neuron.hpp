@@ -7,7 +7,7 @@
 //
 // Current-based LIF (CUBA, Loihi's neuron; issue #14): the synaptic input first charges a current
 // with its own decay, and the voltage integrates that current instead of the input:
-//   i[t+1] = alpha_syn i[t] + sum_i W[j,i] z_i[t]       (synaptic_drive)
+//   i[t+1] = alpha_syn i[t] + sum_i W[j,i] z_i[t] (+ synaptic_bias)   (synaptic_drive)
 //   v[t+1] = alpha v[t] + i[t+1] + bias - z[t] v_th      (spiking_step)
 // This is eq. 20 with its input term sum W z[t] replaced by i[t+1] (the same sum low-pass filtered
 // with alpha_syn) plus a constant bias; NIR's r is folded into W by the compiler. With alpha_syn = 0
@@ -51,6 +51,9 @@ struct SpikingParams {
   bool current_based = false;
   Num<Ops, Quantity::decay> alpha_syn{};          // exp(-dt / tau_syn), CUBA only
   Num<Ops, Quantity::voltage> bias{};             // constant drive added to v every step
+  // CUBA only: a constant added to i every step (NIR: an Affine bias into a CubaLIF, which its
+  // tau_syn dI/dt = -I + w_in (W S + b) filters like any input).
+  Num<Ops, Quantity::synaptic_current> synaptic_bias{};
   // Reset to zero (NIR's v_reset = 0, Lava's and snnTorch's "zero") instead of eq. 20's
   // subtraction: v[t] is cleared before the decay after a spike, v[t+1] = i + bias.
   bool reset_to_zero = false;
@@ -71,6 +74,10 @@ template <class Ops>
 struct ReadoutParams {
   Num<Ops, Quantity::decay> kappa{};  // exp(-dt / tau_out) (eq. 41)
   Num<Ops, Quantity::voltage> bias{}; // b_k (eq. 41)
+  // NIR's CubaLI (issue #14): the input charges a synaptic current first, as in a CUBA neuron.
+  bool current_based = false;
+  Num<Ops, Quantity::decay> alpha_syn{};  // exp(-dt / tau_syn), current_based only
+  Num<Ops, Quantity::synaptic_current> synaptic_bias{};  // added to i every step, current_based only
 };
 
 // Effective threshold A = v_th + beta * a (eq. 25); v_th for LIF.
@@ -100,6 +107,22 @@ inline Num<Ops, Quantity::pseudo_derivative> pseudo_derivative(
                   key.with_stream(kStreamPseudoDerivativeGain));
 }
 
+// A synaptic current's step, i[t+1] = alpha_syn i[t] + sum + synaptic_bias (the sum rounded into
+// the current format; the bias 0 unless NIR put an Affine bias in front of the current), and what
+// it drives, i[t+1] in the voltage format. The one definition of the current, shared by CUBA
+// neurons and CubaLI readouts.
+template <class Ops>
+inline Num<Ops, Quantity::voltage> synaptic_current_step(const Ops& ops, Num<Ops, Quantity::decay> alpha_syn,
+                                                         Num<Ops, Quantity::synaptic_current> synaptic_bias,
+                                                         Num<Ops, Quantity::synaptic_current>& i,
+                                                         typename Ops::WeightSum sum, const DrawKey& key) {
+  constexpr Quantity kI = Quantity::synaptic_current;
+  const auto input = from_weight_sum<kI>(ops, sum, key.with_stream(kStreamSynapticInput));
+  i = add(ops, mul<kI>(ops, alpha_syn, i, key.with_stream(kStreamSynapticCurrentDecay)), input);
+  i = add(ops, i, synaptic_bias);  // exact: changes nothing when 0
+  return convert<Quantity::voltage>(ops, i, key.with_stream(kStreamSynapticCurrentToVoltage));
+}
+
 // What drives this step's voltage update, from the exact sum of the synaptic input
 // sum_i W[j,i] z_i[t] + sum_i Win[j,i] x_i[t]: LIF and ALIF take the sum itself (eq. 20), rounded
 // once into the voltage format; a CUBA neuron rounds it into the current format and advances its
@@ -111,10 +134,20 @@ inline Num<Ops, Quantity::voltage> synaptic_drive(const Ops& ops, const SpikingP
                                                   const DrawKey& key) {
   if (!p.current_based)
     return from_weight_sum<Quantity::voltage>(ops, sum, key.with_stream(kStreamSynapticInput));
-  constexpr Quantity kI = Quantity::synaptic_current;
-  const auto input = from_weight_sum<kI>(ops, sum, key.with_stream(kStreamSynapticInput));
-  s.i = add(ops, mul<kI>(ops, p.alpha_syn, s.i, key.with_stream(kStreamSynapticCurrentDecay)), input);
-  return convert<Quantity::voltage>(ops, s.i, key.with_stream(kStreamSynapticCurrentToVoltage));
+  return synaptic_current_step(ops, p.alpha_syn, p.synaptic_bias, s.i, sum, key);
+}
+
+// What drives a readout this step, from the exact sum sum_j Wout[k,j] z_j[t]: the sum itself
+// (eq. 41), or for a CubaLI readout (issue #14) its current i[t] = alpha_syn i[t-1] + sum, so
+// y[t] = kappa y[t-1] + i[t] + b_k: the CUBA neuron's pairing of steps (the current a step's
+// spikes charge enters the same step's update).
+template <class Ops>
+inline Num<Ops, Quantity::voltage> readout_drive(const Ops& ops, const ReadoutParams<Ops>& p,
+                                                 Num<Ops, Quantity::synaptic_current>& i,
+                                                 typename Ops::WeightSum sum, const DrawKey& key) {
+  if (!p.current_based)
+    return from_weight_sum<Quantity::voltage>(ops, sum, key.with_stream(kStreamSynapticInput));
+  return synaptic_current_step(ops, p.alpha_syn, p.synaptic_bias, i, sum, key);
 }
 
 // One step of a LIF (eq. 20-21) or ALIF (eq. 20, 25-26) neuron with refractoriness: during the

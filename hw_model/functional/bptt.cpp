@@ -51,9 +51,13 @@ BpttGradients bptt_gradients(const model::NetworkModel<arith::FloatOps>& model, 
 
   // Backward in time; *_next hold step t + 1 (zero beyond the trial's end), di_next di^{t+1}
   // (on entry to step t it still holds di^{t+2}).
-  std::vector<double> gy(K, 0.0), dv_next(n, 0.0), da_next(n, 0.0), di_next(n, 0.0), dv(n), da(n), L(n);
+  std::vector<double> gy(K, 0.0), gi(K, 0.0), dv_next(n, 0.0), da_next(n, 0.0), di_next(n, 0.0), dv(n), da(n), L(n);
   for (size_t t = T; t-- > 0;) {
-    for (uint32_t k = 0; k < K; ++k) gy[k] = dE_dy[t][k] + kappa * gy[k];
+    for (uint32_t k = 0; k < K; ++k) {
+      gy[k] = dE_dy[t][k] + kappa * gy[k];
+      const auto& r = model.readouts[k];
+      gi[k] = r.current_based ? gy[k] + r.alpha_syn * gi[k] : gy[k];  // CubaLI: dE/di_k^t
+    }
     for (uint32_t j = 0; j < n; ++j) {
       const auto& p = model.neurons[j];
       di_next[j] = p.current_based ? dv_next[j] + p.alpha_syn * di_next[j] : dv_next[j];
@@ -66,7 +70,7 @@ BpttGradients bptt_gradients(const model::NetworkModel<arith::FloatOps>& model, 
       const double alpha = p.leaky ? p.alpha : 1.0;
       const double reset_amount = p.reset_to_zero ? alpha * v[j] : p.v_th;
       double l = (direct_dE_dz.empty() ? 0.0 : direct_dE_dz[j]) - reset_amount * dv_next[j];
-      for (uint32_t s = ro.row_start[j]; s < ro.row_start[j + 1]; ++s) l += ro.weight[s] * gy[ro.target[s]];
+      for (uint32_t s = ro.row_start[j]; s < ro.row_start[j + 1]; ++s) l += ro.weight[s] * gi[ro.target[s]];
       for (uint32_t s = rec.row_start[j]; s < rec.row_start[j + 1]; ++s) l += rec.weight[s] * di_next[rec.target[s]];
       L[j] = l;
     }
@@ -76,7 +80,7 @@ BpttGradients bptt_gradients(const model::NetworkModel<arith::FloatOps>& model, 
       for (uint32_t s = in.row_start[i]; s < in.row_start[i + 1]; ++s) g.input[s] += di_next[in.target[s]];
     for (uint32_t j : tape.spikes(t)) {
       for (uint32_t s = rec.row_start[j]; s < rec.row_start[j + 1]; ++s) g.recurrent[s] += di_next[rec.target[s]];
-      for (uint32_t s = ro.row_start[j]; s < ro.row_start[j + 1]; ++s) g.output[s] += gy[ro.target[s]];
+      for (uint32_t s = ro.row_start[j]; s < ro.row_start[j + 1]; ++s) g.output[s] += gi[ro.target[s]];
     }
 
     for (uint32_t j = 0; j < n; ++j) {

@@ -8,6 +8,7 @@
 // Computational graph (simulator timing: state s^t = (v^t, a^t, i^t), z^t = H(v^t - A^t), one
 // Simulator::step(x^t) computes y^t from z^t, then s^{t+1}):
 //   y^t     = kappa y^{t-1} + Wout z^t + b                              (eq. 41)
+//            (CubaLI readout, issue #14: y^t = kappa y^{t-1} + iy^t + b, iy^t = alpha_syn iy^{t-1} + Wout z^t)
 //   i^{t+1} = alpha_syn i^t + Wrec z^t + Win x^t                        (CUBA; else i^{t+1} is that sum)
 //   v^{t+1} = alpha v^t + i^{t+1} + bias - r_j^t z^t                    (eq. 20)
 //   a^{t+1} = rho a^t + H(v^t - A^t),  A^t = v_th + beta a^t            (eq. 25-26)
@@ -23,7 +24,8 @@
 // Reset to zero: the reset amount r^t = alpha v^t is taken as given (its own derivative alpha z^t
 // with respect to v^t is dropped), the convention e-prop's traces need (a D_j = alpha (1 - z_j)
 // would make them per synapse; hw_model/arith/presynaptic_trace.hpp). Everything else is exact.
-// So with gy^t = dE/dy^t + kappa gy^{t+1} and di^{t+1} = dE/di^{t+1} = dv^{t+1} + alpha_syn di^{t+2}
+// So with gy^t = dE/dy^t + kappa gy^{t+1} (for a CubaLI readout gy is then replaced by its
+// current's gi^t = gy^t + alpha_syn gi^{t+1} below) and di^{t+1} = dE/di^{t+1} = dv^{t+1} + alpha_syn di^{t+2}
 // (di = dv without a synaptic current)
 //   L^t  = sum_k Wout_kj gy_k^t + sum_m Wrec_mj di_m^{t+1} - r_j^t dv_j^{t+1} + direct_j
 //   dv^t = h^t (L^t + da^{t+1}) + alpha dv^{t+1}

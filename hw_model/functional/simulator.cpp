@@ -43,6 +43,7 @@ void Simulator<Ops>::reset() {
   synaptic_events_ = 0;
   state_.assign(model_.n_neurons(), arith::SpikingState<Ops>{});
   readout_.assign(model_.n_readouts(), Num<Ops, Quantity::voltage>{});
+  readout_current_.assign(model_.n_readouts(), Num<Ops, Quantity::synaptic_current>{});
   neuron_input_.assign(model_.n_neurons(),
                        std::max(model_.input_synapses.max_delay_steps(), model_.recurrent_synapses.max_delay_steps()));
   readout_input_.assign(model_.n_readouts(), model_.readout_synapses.max_delay_steps());
@@ -56,12 +57,12 @@ void Simulator<Ops>::step(const std::vector<uint32_t>& active_inputs) {
   const uint32_t n_neurons = model_.n_neurons();
   arith::DrawKey key{seed_, 0, 0, step_};
 
-  // y[t] from z[t] (eq. 41: no delay between a spike and the readout it drives).
+  // y[t] from z[t] (eq. 41: no delay between a spike and the readout it drives; CubaLI through
+  // its current i[t], neuron.hpp).
   synaptic_events_ += deliver(model_.readout_synapses, spikes_, ops, readout_input_);
   for (uint32_t k = 0; k < model_.n_readouts(); ++k) {
     key.index = n_neurons + k;
-    const auto input = arith::from_weight_sum<Quantity::voltage>(
-        ops, readout_input_.due(k), key.with_stream(arith::kStreamSynapticInput));
+    const auto input = arith::readout_drive(ops, model_.readouts[k], readout_current_[k], readout_input_.due(k), key);
     readout_[k] = readout_step(ops, model_.readouts[k], readout_[k], input, key);
   }
   readout_input_.advance();

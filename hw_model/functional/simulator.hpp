@@ -46,6 +46,7 @@ class Simulator {
   uint64_t synaptic_events_ = 0;
   std::vector<arith::SpikingState<Ops>> state_;
   std::vector<Num<Ops, Quantity::voltage>> readout_;
+  std::vector<Num<Ops, Quantity::synaptic_current>> readout_current_;  // CubaLI readouts' i (0 otherwise)
   model::DelayRing<typename Ops::WeightSum> neuron_input_;   // per neuron and delay slot
   model::DelayRing<typename Ops::WeightSum> readout_input_;
   std::vector<uint32_t> spikes_;

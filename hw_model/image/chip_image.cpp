@@ -183,11 +183,16 @@ void put_section(ByteWriter& w, const ChipImage& im, uint32_t section) {
         o.u8(neuron_flags(p));
         put_raw(o, p.alpha_syn);
         put_raw(o, p.bias);
+        put_raw(o, p.synaptic_bias);  // version 6
         // ---- end issue #14 ----
       });
       w.vec(net.readouts, [](ByteWriter& o, const arith::ReadoutParams<arith::FixedOps>& p) {
         put_raw(o, p.kappa);
         put_raw(o, p.bias);
+        // ---- issue #14, version 6: CubaLI's synaptic current ----
+        o.u8(p.current_based ? 1 : 0);
+        put_raw(o, p.alpha_syn);
+        put_raw(o, p.synaptic_bias);
       });
       break;
     case 5:
@@ -398,13 +403,21 @@ void read_section(ByteReader& r, uint32_t version, uint32_t section, ChipImage& 
           p.alpha_syn = get_raw<Quantity::decay>(i);
           p.bias = get_raw<Quantity::voltage>(i);
         }
+        if (version >= kImageFormatReadoutCurrentVersion) p.synaptic_bias = get_raw<Quantity::synaptic_current>(i);
         // ---- end issue #14 ----
         return p;
       });
-      net.readouts = r.vec<arith::ReadoutParams<arith::FixedOps>>(8, [](ByteReader& i) {
+      net.readouts = r.vec<arith::ReadoutParams<arith::FixedOps>>(8, [version](ByteReader& i) {
         arith::ReadoutParams<arith::FixedOps> p;
         p.kappa = get_raw<Quantity::decay>(i);
         p.bias = get_raw<Quantity::voltage>(i);
+        if (version >= kImageFormatReadoutCurrentVersion) {  // issue #14: CubaLI
+          const uint8_t flags = i.u8();
+          if (flags > 1) i.fail("unknown readout flags " + std::to_string(flags));
+          p.current_based = flags == 1;
+          p.alpha_syn = get_raw<Quantity::decay>(i);
+          p.synaptic_bias = get_raw<Quantity::synaptic_current>(i);
+        }
         return p;
       });
       break;

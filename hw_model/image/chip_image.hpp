@@ -17,7 +17,7 @@ namespace nchip::image {
 
 inline constexpr char kImageMagic[8] = {'N', 'C', 'H', 'I', 'P', 'I', 'M', 'G'};
 // 2: LERN ends with the optimizer state bits; 3: then the optimizer block (Adam's m and v formats).
-inline constexpr uint32_t kImageFormatVersion = 5;
+inline constexpr uint32_t kImageFormatVersion = 6;
 inline constexpr uint32_t kOldestReadableImageVersion = 2;  // version 2: Adam's formats are the defaults
 // ---- issue #14 (CUBA neurons) -------------------------------------------------------------------
 // 4: QUNT holds the synaptic_current format after update_accumulator's; NEUR's neuron records end
@@ -27,6 +27,10 @@ inline constexpr uint32_t kImageFormatCubaVersion = 4;
 // 5 (synaptic delays): each SYNP matrix ends with its per-synapse delays in steps (u8 each; an
 // empty list when every delay is 1). Version 2-4 images have no delays: all synapses delay 1.
 inline constexpr uint32_t kImageFormatDelayVersion = 5;
+// 6 (CubaLI readouts, synaptic bias): NEUR's neuron records end with synaptic_bias (a constant
+// added to a CUBA neuron's current every step), its readout records with flags (u8, bit 0:
+// current-based), alpha_syn and synaptic_bias. Version 2-5 images: no readout current, bias 0.
+inline constexpr uint32_t kImageFormatReadoutCurrentVersion = 6;
 // ---- end issue #14 ------------------------------------------------------------------------------
 // ---- issue #17 (Adafactor's state) --------------------------------------------------------------
 // 5: LERN ends with the width of Adafactor's row/column registers (u8, 0 or 48) that the compiler

@@ -47,10 +47,16 @@ EpropEngine<Ops>::EpropEngine(model::NetworkModel<Ops>& model, Ops ops, const Ep
   n_out_ = model.n_readouts();
   seeds_ = learning_seeds(config.seed);
 
-  for (uint32_t k = 1; k < n_out_; ++k)
+  for (uint32_t k = 1; k < n_out_; ++k) {
     if (!(model.readouts[k].kappa == model.readouts[0].kappa))
       throw InputError("e-prop filters eligibility with the readout decay kappa (eq. 45): all readout "
                        "populations must have the same tau_out_ms");
+    const auto& a = model.readouts[k];
+    const auto& b = model.readouts[0];
+    if (a.current_based != b.current_based || (a.current_based && !(a.alpha_syn == b.alpha_syn)))
+      throw InputError("e-prop keeps one output-weight trace per neuron, filtered like the readouts (eq. 48): "
+                       "all readout populations must have the same tau_syn_ms (or none)");
+  }
   kappa_ = n_out_ > 0 && config.filter_eligibility ? model.readouts[0].kappa
                                                     : arith::zero<Quantity::decay>(ops);
 

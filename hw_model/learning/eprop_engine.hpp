@@ -10,7 +10,8 @@
 //   e^t  = h^t (zbar^{t-1} - beta eps_a^t)   (eq. 23/28: h of step t, presynaptic trace of t-1)
 //   L^t  = sum_k B_jk err_k^t, err^t from y^t (the readout computed from z^t)
 //   acc += L^t * ebar^t, ebar^t = kappa ebar^{t-1} + e^t (eq. 45)
-//   grad_out_kj += err_k^t * zkappa_j^t, zkappa^t = kappa zkappa^{t-1} + z^t (eq. 48, 53)
+//   grad_out_kj += err_k^t * zkappa_j^t, zkappa^t = kappa zkappa^{t-1} + z^t (eq. 48, 53; CubaLI
+//   readouts: zsyn^t = alpha_syn zsyn^{t-1} + z^t in place of z^t, learning_pass.hpp)
 // so EpropEngine::step saves h^t before stepping the model, steps it (getting y^t and z^t), then
 // runs the learning datapath with h^t, zbar^{t-1} and L^t, and only then are the traces advanced
 // to zbar^t (with z^t and x^t). The model is not changed; the datapath never lags it by more than

@@ -131,13 +131,31 @@ Num<Ops, Quantity::trace> presynaptic_trace_step(const Ops& ops, const LearningS
                                  arith::DrawKey{ls.seeds.traces, 0, static_cast<uint32_t>(index), ls.step});
 }
 
-// zkappa_j^t = kappa zkappa_j^{t-1} + z_j^t, the output weights' eligibility (eq. 48, 53);
-// `kappa` is the readouts' decay (zero without readouts).
+// The filter of the output weights' eligibility: the readouts' decay kappa (eq. 48, 53; zero
+// without readouts), behind their synaptic filter alpha_syn for CubaLI readouts (issue #14: a
+// spike reaches y through i and then y, so dy^t/dWout_kj = sum_t' kappa^{t-t'} zsyn_j^t', the
+// CUBA neuron's two filters of presynaptic_trace.hpp with kappa in alpha's place). e-prop's
+// engine checks that every readout has the same one.
+template <class Ops>
+arith::PresynapticFilter<Ops> output_trace_filter(const std::vector<arith::ReadoutParams<Ops>>& readouts) {
+  arith::PresynapticFilter<Ops> f;
+  if (readouts.empty()) return f;
+  f.alpha = readouts[0].kappa;
+  f.current_based = readouts[0].current_based;
+  f.alpha_syn = readouts[0].alpha_syn;
+  return f;
+}
+
+// zkappa_j^t = kappa zkappa_j^{t-1} + z_j^t, the output weights' eligibility (eq. 48, 53), or
+// with a CubaLI readout's synaptic filter zkappa_j^t = kappa zkappa_j^{t-1} + zsyn_j^t (zsyn_j
+// updated in place). Without the synaptic filter this is trace_step exactly.
 template <class Ops>
 Num<Ops, Quantity::trace> output_trace_step(const Ops& ops, const LearningStep<Ops>& ls,
-                                            Num<Ops, Quantity::decay> kappa, Num<Ops, Quantity::trace> zkappa,
+                                            const arith::PresynapticFilter<Ops>& filter,
+                                            Num<Ops, Quantity::trace> zkappa, Num<Ops, Quantity::trace>& zsyn,
                                             uint32_t j) {
-  return arith::trace_step(ops, kappa, zkappa, ls.z_flag[j] != 0, arith::DrawKey{ls.seeds.output, 0, j, ls.step});
+  return arith::presynaptic_step(ops, filter, zkappa, zsyn, ls.z_flag[j] != 0,
+                                 arith::DrawKey{ls.seeds.output, 0, j, ls.step});
 }
 
 // The step's output-weight gradient err_k^t zkappa_j^t of readout synapse s (j -> k).

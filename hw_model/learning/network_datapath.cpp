@@ -34,7 +34,7 @@ NetworkDatapath<Ops>::NetworkDatapath(model::NetworkModel<Ops>& model, const Ops
   n_ = model.n_neurons();
   n_in_ = model.n_inputs;
   n_out_ = model.n_readouts();
-  readout_kappa_ = model.readouts.empty() ? arith::zero<Quantity::decay>(ops) : model.readouts[0].kappa;
+  readout_filter_ = output_trace_filter(model.readouts);
   if constexpr (std::is_same_v<Ops, arith::FixedOps>)
     lr_raw_ = arith::learning_rate_raw(config.online_lr > 0 ? config.online_lr : 1e-9);
   seed_input_ = seeds.input;
@@ -96,6 +96,7 @@ void NetworkDatapath<Ops>::begin_trial() {
   xsyn_.assign(groups * n_in_, {});
   zsyn_.assign(groups * n_, {});
   zkappa_.assign(n_, {});
+  zsyn_out_.assign(n_, {});
   input_store_.begin_trial();
   recurrent_store_.begin_trial();
 }
@@ -134,7 +135,7 @@ void NetworkDatapath<Ops>::signals(Signal* err, Signal* L) const {
 template <class Ops>
 void NetworkDatapath<Ops>::output_gradient(const LearningStep<Ops>& ls) {
   auto& ro = model_.readout_synapses;
-  for (uint32_t j = 0; j < n_; ++j) zkappa_[j] = output_trace_step(ops_, ls, readout_kappa_, zkappa_[j], j);
+  for (uint32_t j = 0; j < n_; ++j) zkappa_[j] = output_trace_step(ops_, ls, readout_filter_, zkappa_[j], zsyn_out_[j], j);
   if (!ls.has_target) return;  // err = 0: nothing to add
   for (uint32_t j = 0; j < ro.n_sources; ++j) {
     if (is_zero(zkappa_[j])) continue;

@@ -97,7 +97,7 @@ class NetworkDatapath : public EligibilityOwner<Ops> {
   uint32_t n_ = 0, n_in_ = 0, n_out_ = 0;
   uint32_t lr_raw_ = 0;                 // factored scheme, fixed point: the online rate
   Num<Ops, Quantity::decay> kappa_{};   // the ETU's filter (eq. 45)
-  Num<Ops, Quantity::decay> readout_kappa_{};  // the output-weight trace's decay (eq. 48)
+  arith::PresynapticFilter<Ops> readout_filter_{};  // the output-weight trace's filter (eq. 48)
   EpropTimers* timers_;
   EtuObserver<Ops>* observer_ = nullptr;
   uint64_t online_updates_ = 0;
@@ -109,6 +109,7 @@ class NetworkDatapath : public EligibilityOwner<Ops> {
   std::vector<Num<Ops, Quantity::pseudo_derivative>> h_;  // h^t saved before the model's step
   std::vector<Trace> xbar_, zbar_, zkappa_;                // [group * n_sources + i], [j]
   std::vector<Trace> xsyn_, zsyn_;  // CUBA groups' synaptic filter of each source, as xbar_, zbar_
+  std::vector<Trace> zsyn_out_;     // CubaLI readouts' synaptic filter of each source, as zkappa_
   std::vector<Signal> err_, L_;
   std::vector<Accumulator> grad_output_;
 

@@ -76,8 +76,7 @@ CoreOps CoreDatapath::update(uint64_t step, uint64_t seed, std::vector<uint32_t>
   for (uint32_t k = 0; k < program_->readout_count; ++k) {
     const uint32_t g = program_->readout_first + k;
     key.index = net.n_neurons() + g;  // the functional simulator's index of readout g
-    const auto input = arith::from_weight_sum<arith::Quantity::voltage>(
-        ops, readout_input_.due(k), key.with_stream(arith::kStreamSynapticInput));
+    const auto input = arith::readout_drive(ops, net.readouts[g], state_->readout_currents[g], readout_input_.due(k), key);
     state_->readouts[g] = arith::readout_step(ops, net.readouts[g], state_->readouts[g], input, key);
   }
   for (uint32_t i = 0; i < program_->neuron_count; ++i) {

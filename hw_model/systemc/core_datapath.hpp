@@ -21,6 +21,7 @@ using SpikingState = arith::SpikingState<arith::FixedOps>;
 struct ChipState {
   std::vector<SpikingState> neurons;
   std::vector<Voltage> readouts;
+  std::vector<arith::Num<arith::FixedOps, arith::Quantity::synaptic_current>> readout_currents;  // CubaLI's i
 };
 
 struct CoreOps {  // what one step of one core did (the cycle and energy model counts these)

@@ -43,7 +43,7 @@ void PlasticityEngine::load(const model::NetworkModel<Ops>& network, uint32_t fi
   pending_ops_.reset();
 
   // Plastic readout synapses onto this core's readouts, source-major; one zkappa per source.
-  readout_kappa_ = network.readouts.empty() ? arith::Num<Ops, arith::Quantity::decay>{} : network.readouts[0].kappa;
+  readout_filter_ = learning::output_trace_filter(network.readouts);
   zkappa_sources_.clear();
   output_.clear();
   const auto& ro = network.readout_synapses;
@@ -55,6 +55,7 @@ void PlasticityEngine::load(const model::NetworkModel<Ops>& network, uint32_t fi
       output_.push_back({s, k, static_cast<uint32_t>(zkappa_sources_.size() - 1)});
     }
   zkappa_.assign(zkappa_sources_.size(), Trace{});
+  zsyn_out_.assign(zkappa_sources_.size(), Trace{});
   output_gradient_.assign(output_.size(), Accumulator{});
 }
 
@@ -67,6 +68,7 @@ void PlasticityEngine::begin_trial() {
   for (auto& t : input_synaptic_) t = {};
   for (auto& t : recurrent_synaptic_) t = {};
   for (auto& t : zkappa_) t = {};
+  for (auto& t : zsyn_out_) t = {};
 }
 
 void PlasticityEngine::clear_gradients() {
@@ -133,7 +135,7 @@ uint64_t PlasticityEngine::step(const Ops& ops, const learning::LearningStep<Ops
   kappa_ = ls.eligibility_kappa;
   // Output weights (readout core): zkappa^t, then err_k zkappa_j into each synapse's gradient.
   for (size_t q = 0; q < zkappa_.size(); ++q)
-    zkappa_[q] = learning::output_trace_step(ops, ls, readout_kappa_, zkappa_[q], zkappa_sources_[q]);
+    zkappa_[q] = learning::output_trace_step(ops, ls, readout_filter_, zkappa_[q], zsyn_out_[q], zkappa_sources_[q]);
   if (ls.has_target)
     for (size_t p = 0; p < output_.size(); ++p) {
       const OutputSynapse& o = output_[p];

@@ -121,9 +121,10 @@ class PlasticityEngine {
   uint64_t pending_seed_input_ = 0, pending_seed_recurrent_ = 0;
   arith::Num<Ops, arith::Quantity::decay> pending_kappa_{};
   arith::Num<Ops, arith::Quantity::decay> kappa_{};  // the ETU's filter decay this step (eq. 45)
-  arith::Num<Ops, arith::Quantity::decay> readout_kappa_{};
+  arith::PresynapticFilter<Ops> readout_filter_{};  // the output-weight trace's filter (eq. 48)
   std::vector<uint32_t> zkappa_sources_;
   std::vector<Trace> zkappa_;
+  std::vector<Trace> zsyn_out_;  // CubaLI readouts' synaptic filter of each source, as zkappa_
   std::vector<OutputSynapse> output_;
   std::vector<Accumulator> output_gradient_;
   EtuUnit* unit_ = nullptr;

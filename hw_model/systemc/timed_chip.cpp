@@ -79,6 +79,7 @@ void TimedChip::load(const image::ChipImage& placement, const model::NetworkMode
   m.ops = std::make_unique<arith::FixedOps>(ops);
   m.state.neurons.assign(network.n_neurons(), {});
   m.state.readouts.assign(network.n_readouts(), {});
+  m.state.readout_currents.assign(network.n_readouts(), {});
   m.chip.load(m.program, m.config, m.routers, network, *m.ops, m.state);
   std::vector<PlasticityEngine*> engines;
   for (uint32_t t = 0; t < m.chip.image_tiles(); ++t) engines.push_back(&m.chip.plasticity(t));
@@ -94,6 +95,7 @@ void TimedChip::reset(uint64_t seed) {
   m.chip.reset();
   m.state.neurons.assign(m.network->n_neurons(), {});
   m.state.readouts.assign(m.network->n_readouts(), {});
+  m.state.readout_currents.assign(m.network->n_readouts(), {});
   m.spikes.clear();
   m.previous.clear();
   m.step = 0;

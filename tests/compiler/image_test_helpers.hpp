@@ -44,11 +44,15 @@ inline void require_same_model(const model::NetworkModel<arith::FixedOps>& a,
     REQUIRE(p.current_based == q.current_based);
     REQUIRE(p.alpha_syn.raw == q.alpha_syn.raw);
     REQUIRE(p.bias.raw == q.bias.raw);
+    REQUIRE(p.synaptic_bias.raw == q.synaptic_bias.raw);
   }
   REQUIRE(a.readouts.size() == b.readouts.size());
   for (size_t k = 0; k < a.readouts.size(); ++k) {
     REQUIRE(a.readouts[k].kappa.raw == b.readouts[k].kappa.raw);
     REQUIRE(a.readouts[k].bias.raw == b.readouts[k].bias.raw);
+    REQUIRE(a.readouts[k].current_based == b.readouts[k].current_based);
+    REQUIRE(a.readouts[k].alpha_syn.raw == b.readouts[k].alpha_syn.raw);
+    REQUIRE(a.readouts[k].synaptic_bias.raw == b.readouts[k].synaptic_bias.raw);
   }
   REQUIRE(a.populations.size() == b.populations.size());
   for (size_t i = 0; i < a.populations.size(); ++i) {

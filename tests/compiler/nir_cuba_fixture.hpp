@@ -3,6 +3,7 @@
 // of the recurrent layer. snnTorch's Synaptic neuron at its dt = 1e-4 s with alpha (synaptic) and
 // beta (membrane) is written as tau_syn = dt / (1 - alpha), tau_mem = dt / (1 - beta),
 // r = tau_mem / dt, w_in = tau_syn / dt, so every input scale is 1 and the file implies dt.
+// with_cuba_li adds a CubaLI readout of the recurrent layer.
 #pragma once
 
 #include <cstdint>
@@ -67,6 +68,26 @@ inline NirFixture snntorch_cuba_fixture(const SnnTorchCuba& n) {
   for (auto [a, b] : {std::pair{"input", "fc1"}, {"fc1", "rec"}, {"rec", "rec_w"}, {"rec_w", "rec"}, {"rec", "fc2"},
                       {"fc2", "out"}, {"out", "output"}, {"rec", "fc3"}, {"fc3", "li"}, {"li", "readout"}})
     f.edge(a, b);
+  return f;
+}
+
+// The snnTorch-shaped network with a CubaLI readout 'cli' of the recurrent layer (3 neurons):
+// tau_mem / r = dt as every other node (the file implies dt = 0.1 ms), w_in and v_leak not 1 / 0.
+struct CubaLi {
+  static constexpr uint32_t kSize = 3;
+  static constexpr double kTauSynS = 3e-4, kTauMemS = 8e-4, kR = 8, kWIn = 0.7, kVLeak = 0.1;
+  std::vector<double> w = random_matrix(kSize, SnnTorchCuba::kRec, 0.6, 9, false);
+};
+
+inline NirFixture with_cuba_li(const SnnTorchCuba& n, const CubaLi& c) {
+  NirFixture f = snntorch_cuba_fixture(n);
+  f.add("fc4", "Linear").matrix("weight", c.kSize, n.kRec, c.w);
+  f.add("cli", "CubaLI").scalar("tau_syn", c.kTauSynS).scalar("tau_mem", c.kTauMemS).scalar("r", c.kR)
+      .scalar("w_in", c.kWIn).scalar("v_leak", c.kVLeak);
+  f.add("cli_out", "Output").p("shape", {double(c.kSize)});
+  f.edge("rec", "fc4");
+  f.edge("fc4", "cli");
+  f.edge("cli", "cli_out");
   return f;
 }
 

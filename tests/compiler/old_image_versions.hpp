@@ -5,6 +5,9 @@
 // without energy_hop_north_south_pj (its last number) and the chip hash over that form. Header
 // and checksum are redone. Version 4 (before issue #14's delays) lacks each SYNP matrix's delay
 // list (an empty one, 8 bytes, when the network has no delays > 1; only such images convert).
+// Version 5 (before CubaLI readouts and synaptic biases) lacks each neuron record's synaptic_bias
+// (42 -> 38 bytes) and each readout record's flags, alpha_syn and synaptic_bias (17 -> 8 bytes);
+// only images without a CubaLI readout or a synaptic bias convert.
 #pragma once
 
 #include <cstdint>
@@ -38,6 +41,28 @@ inline std::string without_delay_lists(std::string synp) {
   return synp;
 }
 
+// NEUR without the version-6 fields: each neuron record's synaptic_bias, each readout record's
+// flags (u8), alpha_syn and synaptic_bias.
+inline std::string without_readout_currents(const std::string& neur) {
+  constexpr size_t kNeuronNow = 42, kNeuronBefore = 38, kReadoutNow = 17, kReadoutBefore = 8;
+  const uint64_t n = get_le(neur, 0, 8);
+  std::string out = neur.substr(0, 8);
+  for (uint64_t j = 0; j < n; ++j) {
+    const size_t at = 8 + j * kNeuronNow;
+    if (get_le(neur, at + kNeuronBefore, 4) != 0) throw std::logic_error("as_image_version: a synaptic bias");
+    out += neur.substr(at, kNeuronBefore);
+  }
+  const size_t readouts_at = 8 + n * kNeuronNow;
+  const uint64_t k = get_le(neur, readouts_at, 8);
+  out += neur.substr(readouts_at, 8);
+  for (uint64_t r = 0; r < k; ++r) {
+    const size_t at = readouts_at + 8 + r * kReadoutNow;
+    if (neur[at + kReadoutBefore] != 0) throw std::logic_error("as_image_version: the network has a CubaLI readout");
+    out += neur.substr(at, kReadoutBefore);
+  }
+  return out + neur.substr(readouts_at + 8 + k * kReadoutNow);
+}
+
 inline std::string as_image_version(const std::string& now, uint32_t version) {
   constexpr size_t kHeader = 40, kCubaNeuron = 38, kPlainNeuron = 29, kOptimizerBlock = 6, kFactorBlock = 1;
   std::string out = now.substr(0, kHeader);
@@ -55,6 +80,7 @@ inline std::string as_image_version(const std::string& now, uint32_t version) {
     if (tag == "CHIP" && version < image::kImageVersionSplitHopEnergy)
       payload.erase(8 + get_le(payload, 0, 8) + (chip_numbers - 1) * 8, 8);
     if (tag == "QUNT" && version < 4) payload.erase(10 * 3, 3);
+    if (tag == "NEUR" && version < image::kImageFormatReadoutCurrentVersion) payload = without_readout_currents(payload);
     if (tag == "NEUR" && version < 4) {
       const uint64_t n = get_le(payload, 0, 8);
       std::string neurons = payload.substr(0, 8);

@@ -116,7 +116,7 @@ TEST_CASE("the image keeps each synapse's delay (version 5) and reads version 4 
   REQUIRE(im.network.input_synapses.delay_steps == std::vector<uint8_t>(40, 3));
   CHECK(im.network.recurrent_synapses.delay_steps.empty());
   const std::string bytes = image::write_image(im);
-  CHECK(test::get_le(bytes, 8, 4) == 5);
+  CHECK(test::get_le(bytes, 8, 4) == image::kImageFormatVersion);
   const image::ChipImage back = image::read_image(bytes, "x");
   test::require_same_model(back.network, im.network);
   CHECK(image::write_image(back) == bytes);
@@ -126,7 +126,9 @@ TEST_CASE("the image keeps each synapse's delay (version 5) and reads version 4 
   const image::ChipImage plain = compiler::compile_network(delayed_net(1), chip, arith::QuantConfig{});
   const std::string now = image::write_image(plain);
   const std::string v4 = test::as_image_version(now, 4);
-  CHECK(v4.size() == now.size() - 3 * 8 - 1);  // the three (empty) delay lists and Adafactor's register width
+  // The three (empty) delay lists, Adafactor's register width, and version 6's synaptic bias per
+  // neuron and current fields per readout.
+  CHECK(v4.size() == now.size() - 3 * 8 - 1 - 4 * plain.network.neurons.size() - 9 * plain.network.readouts.size());
   const image::ChipImage old = image::read_image(v4, "old.nchip");
   test::require_same_model(old.network, plain.network);
   CHECK(image::write_image(old) == now);

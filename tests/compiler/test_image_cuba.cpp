@@ -1,6 +1,7 @@
 // Issue #14 in the chip image (format version 4): CUBA neurons and bias currents survive a round
 // trip, version 2 and 3 images (no synaptic current format, no CUBA block) still read, and the compiler
-// counts a CUBA neuron's synaptic current word in core memory.
+// counts a CUBA neuron's synaptic current word in core memory. Version 6: CubaLI readouts (a
+// readout with a synaptic current) alike, and version 5 images still read.
 #include <catch2/catch.hpp>
 
 #include <cmath>
@@ -21,7 +22,7 @@ using T = ir::PopulationType;
 
 namespace {
 
-ir::Network cuba_network(T hidden_type) {
+ir::Network cuba_network(T hidden_type, bool readout_current = false) {
   ir::Network net;
   net.name = "cuba";
   net.populations = {test::pop("in", T::input, 10), test::pop("hid", hidden_type, 13), test::pop("lif", T::lif, 5),
@@ -30,13 +31,24 @@ ir::Network cuba_network(T hidden_type) {
     net.populations[1].tau_syn_ms = 4.0;
     for (uint32_t k = 0; k < 13; ++k) net.populations[1].bias.push_back(0.01 * k);
   }
+  if (readout_current) {
+    net.populations[3].readout_current = true;
+    net.populations[3].tau_syn_ms = 3.0;
+    net.populations[3].bias = {0.25, -0.5};
+    net.populations[3].synaptic_bias = {0.125, 0.0};
+    if (hidden_type == T::cuba_lif) {
+      net.populations[1].synaptic_bias.assign(13, 0.0);
+      net.populations[1].synaptic_bias[4] = -0.375;
+    }
+  }
   net.projections = {test::dense(net, "in", "hid"), test::sparse(net, "hid", "hid", 0.3, 2),
                      test::dense(net, "hid", "lif"), test::dense(net, "lif", "out")};
   return net;
 }
 
-image::ChipImage compile(T hidden_type) {
-  return compiler::compile_network(cuba_network(hidden_type), test::tiny_chip(3, 2, 8), arith::QuantConfig{});
+image::ChipImage compile(T hidden_type, bool readout_current = false) {
+  return compiler::compile_network(cuba_network(hidden_type, readout_current), test::tiny_chip(3, 2, 8),
+                                   arith::QuantConfig{});
 }
 
 }  // namespace
@@ -69,8 +81,10 @@ TEST_CASE("version 3 and 2 images still read: default current format and no CUBA
   for (uint32_t version : {3u, 2u}) {
     const std::string old = test::as_image_version(now, version);
     // 8 bytes: one hop energy; 3: the current format; 9 per neuron: the CUBA block; 6: the optimizer
-    // block; 3 x 8: the three matrices' delay lists and 1: Adafactor's register width (version 5).
-    REQUIRE(old.size() == now.size() - 8 - 3 - 9 * im.network.neurons.size() - (version < 3 ? 6 : 0) - 3 * 8 - 1);
+    // block; 3 x 8: the three matrices' delay lists and 1: Adafactor's register width (version 5);
+    // 4 per neuron and 9 per readout: synaptic bias, readout flags and alpha_syn (version 6).
+    REQUIRE(old.size() == now.size() - 8 - 3 - (9 + 4) * im.network.neurons.size() - (version < 3 ? 6 : 0) - 3 * 8 -
+                              1 - 9 * im.network.readouts.size());
     const image::ChipImage back = image::read_image(old, "old.nchip");
     test::require_same_model(back.network, im.network);
     CHECK(back.quant[arith::Quantity::synaptic_current] == arith::QuantConfig{}[arith::Quantity::synaptic_current]);
@@ -101,6 +115,19 @@ TEST_CASE("the compiler counts two presynaptic trace slots per plastic source of
     cuba_cores += population == "hid";
   }
   CHECK(cuba_cores >= 1);
+}
+
+TEST_CASE("a chip without cuba_lif refuses a CubaLI readout in one line") {
+  image::ChipConfig chip = test::tiny_chip(3, 2, 8);
+  chip.neuron_models = {"lif", "alif", "readout"};
+  try {
+    compiler::compile_network(cuba_network(T::lif, true), chip, arith::QuantConfig{});
+    FAIL("compiled");
+  } catch (const InputError& e) {
+    CHECK(std::string(e.what()) ==
+          "population 'out' uses neuron type 'cuba_lif' (its synaptic current, tau_syn_ms), which chip 'tiny' does "
+          "not support (neuron_models: lif, alif, readout)");
+  }
 }
 
 TEST_CASE("a chip without cuba_lif refuses a CUBA population in one line") {
@@ -138,4 +165,48 @@ TEST_CASE("v_leak becomes the bias (1 - alpha) v_leak and v relaxes to v_leak") 
   const ir::Network back = compiler::training_network(image::read_image(image::write_image(im), "x")).network;
   CHECK(back.populations[1].reset == ir::ResetMode::zero);
   CHECK(back.populations[1].bias.at(0) == Approx((1 - alpha) * 0.4).margin(1e-4));
+}
+
+TEST_CASE("a CubaLI readout's and a synaptic bias's image round-trips and version 5 images still read") {
+  const image::ChipImage im = compile(T::cuba_lif, true);
+  REQUIRE(im.network.readouts.size() == 2);
+  CHECK(compiler::training_network(im).network.populations[1].synaptic_bias.at(4) == -0.375);
+  for (const auto& r : im.network.readouts) {
+    CHECK(r.current_based);
+    // exp(-1 / 3) in the default u24.24 decay format.
+    CHECK(r.alpha_syn.raw == static_cast<int32_t>(std::lround(std::exp(-1.0 / 3.0) * (1 << 24))));
+  }
+  const std::string bytes = image::write_image(im);
+  const image::ChipImage back = image::read_image(bytes, "x");
+  test::require_same_model(back.network, im.network);
+  CHECK(image::write_image(back) == bytes);
+  const ir::Network outline = compiler::training_network(back).network;
+  REQUIRE(outline.populations[3].type == T::readout);
+  CHECK(outline.populations[3].readout_current);
+  CHECK(outline.populations[3].tau_syn_ms == Approx(3.0).epsilon(1e-6));
+  CHECK(outline.populations[3].bias.at(1) == Approx(-0.5).margin(1e-4));
+  CHECK(outline.populations[3].synaptic_bias == std::vector<double>{0.125, 0.0});
+  // Without readout currents, version 5 (no readout flags) reads back to the same model and bytes.
+  const image::ChipImage plain = compile(T::cuba_lif);
+  const std::string now = image::write_image(plain);
+  const std::string v5 = test::as_image_version(now, 5);
+  REQUIRE(v5.size() == now.size() - 4 * plain.network.neurons.size() - 9 * plain.network.readouts.size());
+  const image::ChipImage old = image::read_image(v5, "v5.nchip");
+  test::require_same_model(old.network, plain.network);
+  CHECK(image::write_image(old) == now);
+  CHECK_THROWS_AS(test::as_image_version(bytes, 5), std::logic_error);  // a CubaLI readout has no version 5
+}
+
+TEST_CASE("the compiler counts a CubaLI readout's current word and its sources' zsyn trace slots") {
+  const auto plain = compiler::make_report(compile(T::lif));
+  const auto cubali = compiler::make_report(compile(T::lif, true));
+  const uint64_t word = arith::QuantConfig{}[arith::Quantity::synaptic_current].width;
+  CHECK(cubali.memory_bits == plain.memory_bits + 2 * word);
+  for (const auto& c : cubali.cores) {
+    REQUIRE(c.slices.size() == 1);
+    const std::string& population = c.slices.front().population;
+    INFO(population);
+    // A readout core keeps zkappa per plastic source; a CubaLI readout also zsyn (learning_pass.hpp).
+    if (population == "out") CHECK(c.usage.trace_slots == 2 * c.usage.fan_in);
+  }
 }

@@ -138,7 +138,18 @@ TEST_CASE("unknown keys and parameters of another type are refused", "[compiler]
     doc["populations"][1]["tau_syn_ms"] = 5;
     CHECK(error_of(doc) ==
           "net.json: /populations/1/tau_syn_ms: 'tau_syn_ms' does not apply to a lif "
-          "population (only to cuba_lif)");
+          "population (only to cuba_lif or readout)");
+  }
+  SECTION("synaptic_bias on a readout without a synaptic current") {
+    doc["populations"][3]["synaptic_bias"] = std::vector<double>(doc["populations"][3]["size"].get<size_t>(), 0.5);
+    CHECK(error_of(doc) ==
+          "net.json: /populations/3/synaptic_bias: synaptic_bias needs a synaptic current (cuba_lif, or a readout "
+          "with tau_syn_ms)");
+  }
+  SECTION("synaptic_bias of the wrong length on a CubaLI readout") {
+    doc["populations"][3]["tau_syn_ms"] = 4;
+    doc["populations"][3]["synaptic_bias"] = {0.5};
+    CHECK(error_of(doc).find("net.json: /populations/3/synaptic_bias: expected ") == 0);
   }
   SECTION("reset on a readout") {
     doc["populations"][3]["reset"] = "zero";

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <nlohmann/json.hpp>
 
 #include "nir_cuba_fixture.hpp"
@@ -305,4 +306,43 @@ TEST_CASE("a NIR CubaLIF network imports and runs and compiles and trains from t
   const json before = json::parse(slurp(dir + "/cuba.json"))["projections"][0]["weights"];
   CHECK(json::parse(slurp(dir + "/fixed/trained.json"))["projections"][0]["weights"] != before);
   CHECK(json::parse(slurp(dir + "/float/trained.json"))["projections"][0]["weights"] != before);
+}
+
+// Issue #14: a CubaLI readout and a Threshold layer from a .nir file through the CLI: the table
+// says what each became, the JSON keeps the readout's tau_syn_ms, export writes the node types back.
+TEST_CASE("nchip import and export of NIR CubaLI and Threshold nodes", "[nir][cli]") {
+  const std::string dir = scratch_dir("nir_cli_cubali_threshold");
+  NirFixture f = with_cuba_li(snntorch_cuba_weights(false), CubaLi{});
+  f.add("fc5", "Linear").matrix("weight", 4, SnnTorchCuba::kRec, std::vector<double>(4 * SnnTorchCuba::kRec, 0.25));
+  f.add("thr", "Threshold").p("threshold", std::vector<double>(4, 0.5));
+  f.edge("rec", "fc5");
+  f.edge("fc5", "thr");
+  f.write(dir + "/m.nir");
+  const auto imp = run_nchip("import " + dir + "/m.nir -o " + dir + "/m.json", dir);
+  INFO(imp.out << imp.err);
+  REQUIRE(imp.exit_code == 0);
+  CHECK(imp.out.find("readout population 'cli' (3)") != std::string::npos);
+  CHECK(imp.out.find("lif population 'thr' (4), alpha 0 (no memory), reset zero") != std::string::npos);
+  const json net = json::parse(slurp(dir + "/m.json"));
+  bool cli_current = false;
+  for (const auto& p : net["populations"]) cli_current = cli_current || (p["name"] == "cli" && p.contains("tau_syn_ms"));
+  CHECK(cli_current);
+  const auto e = run_nchip("export " + dir + "/m.json -o " + dir + "/back.nir", dir);
+  INFO(e.err);
+  REQUIRE(e.exit_code == 0);
+  const auto again = run_nchip("import " + dir + "/back.nir -o " + dir + "/again.json", dir);
+  INFO(again.out);
+  REQUIRE(again.exit_code == 0);
+  // The table's row of a node: its name, then its NIR type.
+  const auto row_type = [&](const std::string& node) {
+    std::istringstream lines(again.out);
+    std::string line, name, type;
+    while (std::getline(lines, line)) {
+      std::istringstream(line) >> name >> type;
+      if (name == node) return type;
+    }
+    return std::string("(no row)");
+  };
+  CHECK(row_type("cli") == "CubaLI");
+  CHECK(row_type("thr") == "Threshold");
 }

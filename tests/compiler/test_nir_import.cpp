@@ -186,10 +186,12 @@ TEST_CASE("NIR malformed inputs: one line naming the HDF5 path", "[nir]") {
     const std::string e = import_error(f, "nir_bad_unknown");
     CHECK(e.find("/node/nodes/lif: node 'lif' (Izhikevich): unknown NIR node type; supported: Input") != std::string::npos);
   }
-  SECTION("unsupported CubaLI says why") {
+  SECTION("a Threshold at or below 0 says why") {
     NirFixture f = test::lif_fixture(0.002, 1.0, 1.0);
-    f.nodes[2].type = "CubaLI";
-    CHECK(import_error(f, "nir_bad_cuba").find("no synaptic current state") != std::string::npos);
+    f.nodes[2] = test::NirFixtureNode{"lif", "Threshold", {}};
+    f.nodes[2].scalar("threshold", 0.0);
+    CHECK(import_error(f, "nir_bad_threshold").find("/node/nodes/lif: node 'lif' (Threshold): threshold must be > 0") !=
+          std::string::npos);
   }
   SECTION("shape mismatch") {
     NirFixture f = test::lif_fixture(0.002, 1.0, 1.0, {1, 2, 3, 4});

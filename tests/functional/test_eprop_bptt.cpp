@@ -102,6 +102,7 @@ struct NeuronVariant {
   bool reset_zero = false;  // every spiking population resets to zero
   bool integrate_and_fire = false;  // every spiking population without leak
   bool bias = false;        // a bias current per neuron
+  bool readout_current = false;  // readouts with a synaptic current (NIR CubaLI), tau_syn_ms 4
 };
 
 ir::Network variant_network(ir::Network net, const NeuronVariant& v) {
@@ -116,6 +117,11 @@ ir::Network variant_network(ir::Network net, const NeuronVariant& v) {
     if (v.bias)
       for (uint32_t k = 0; k < p.size; ++k) p.bias.push_back(0.02 * test::test_normal(net.seed, 77, k));
   }
+  for (auto& p : net.populations)
+    if (v.readout_current && p.type == ir::PopulationType::readout) {
+      p.readout_current = true;
+      p.tau_syn_ms = 4;
+    }
   // A synaptic current sums ~1 / (1 - alpha_syn) steps of input: scale what reaches it so the
   // network fires about as often as the LIF one. IF integrates without forgetting: weaker input.
   for (auto& proj : net.projections) {
@@ -193,31 +199,42 @@ TEST_CASE("e-prop with the exact learning signal equals BPTT: IF (no leak) with 
 // local derivatives: h for dz/dv, reset amount r^t for dv^{t+1}/dz^t, taken as given) must equal
 // the backward pass's gradient. This is what checks the learning signal L itself (the
 // factorization test above holds for any L): the reset-to-zero amount alpha v^t and CUBA's
-// recurrent path through the synaptic current di.
+// recurrent path through the synaptic current di, and a CubaLI readout's current (output weights too).
 double tangent_gradient(const model::NetworkModel<arith::FloatOps>& model, const functional::BpttTape& tape,
-                        const std::vector<std::vector<double>>& dE_dy, bool recurrent_set, uint32_t synapse) {
+                        const std::vector<std::vector<double>>& dE_dy, SynapseSet set, uint32_t synapse) {
   const uint32_t n = model.n_neurons(), K = model.n_readouts();
-  const auto& m = recurrent_set ? model.recurrent_synapses : model.input_synapses;
+  const auto& m = set == SynapseSet::recurrent ? model.recurrent_synapses
+                  : set == SynapseSet::readout ? model.readout_synapses
+                                               : model.input_synapses;
   uint32_t source = 0;
   while (m.row_start[source + 1] <= synapse) ++source;
   const uint32_t target = m.target[synapse];
   const auto& rec = model.recurrent_synapses;
   const auto& ro = model.readout_synapses;
-  std::vector<double> dv(n, 0.0), di(n, 0.0), da(n, 0.0), dz(n), drive(n), dy(K, 0.0);
+  std::vector<double> dv(n, 0.0), di(n, 0.0), da(n, 0.0), dz(n), drive(n), dy(K, 0.0), diy(K, 0.0), drive_out(K);
   double dE = 0;
   for (size_t t = 0; t < tape.steps(); ++t) {
     const auto& h = tape.h(t);
     const auto& v = tape.v(t);
     for (uint32_t j = 0; j < n; ++j) dz[j] = h[j] * (dv[j] - (model.neurons[j].adaptive ? model.neurons[j].beta * da[j] : 0.0));
-    for (uint32_t k = 0; k < K; ++k) dy[k] *= model.readouts[k].kappa;
+    std::fill(drive_out.begin(), drive_out.end(), 0.0);
     for (uint32_t j = 0; j < n; ++j)
-      for (uint32_t s = ro.row_start[j]; s < ro.row_start[j + 1]; ++s) dy[ro.target[s]] += ro.weight[s] * dz[j];
+      for (uint32_t s = ro.row_start[j]; s < ro.row_start[j + 1]; ++s) drive_out[ro.target[s]] += ro.weight[s] * dz[j];
+    const auto& spikes = tape.spikes(t);  // z^t, which y^t sees (d(Wout z)/dWout)
+    if (set == SynapseSet::readout && std::find(spikes.begin(), spikes.end(), source) != spikes.end())
+      drive_out[target] += 1.0;
+    for (uint32_t k = 0; k < K; ++k) {  // a CubaLI readout's current first: iy^t = alpha_syn iy^{t-1} + Wout z^t
+      const auto& r = model.readouts[k];
+      diy[k] = r.current_based ? r.alpha_syn * diy[k] + drive_out[k] : drive_out[k];
+      dy[k] = r.kappa * dy[k] + diy[k];
+    }
     for (uint32_t k = 0; k < K; ++k) dE += dE_dy[t][k] * dy[k];
     std::fill(drive.begin(), drive.end(), 0.0);
     for (uint32_t j = 0; j < n; ++j)
       for (uint32_t s = rec.row_start[j]; s < rec.row_start[j + 1]; ++s) drive[rec.target[s]] += rec.weight[s] * dz[j];
-    const auto& events = recurrent_set ? tape.spikes(t) : tape.inputs(t);
-    if (std::find(events.begin(), events.end(), source) != events.end()) drive[target] += 1.0;  // d(W z)/dW
+    const auto& events = set == SynapseSet::recurrent ? tape.spikes(t) : tape.inputs(t);
+    if (set != SynapseSet::readout && std::find(events.begin(), events.end(), source) != events.end())
+      drive[target] += 1.0;  // d(W z)/dW
     for (uint32_t j = 0; j < n; ++j) {
       const auto& p = model.neurons[j];
       const double alpha = p.leaky ? p.alpha : 1.0;
@@ -247,17 +264,21 @@ void check_bptt_against_tangents(uint32_t n_lif, uint32_t n_alif, uint64_t seed,
   }
   REQUIRE(tape.spike_count() > 50);
   const functional::BpttGradients g = functional::bptt_gradients(model, tape, dE_dy, {}, false);
-  const double scale_in = max_abs(g.input), scale_rec = max_abs(g.recurrent);
+  const double scale_in = max_abs(g.input), scale_rec = max_abs(g.recurrent), scale_out = max_abs(g.output);
   REQUIRE(scale_rec > 1e-6);
   for (uint32_t q = 0; q < 12; ++q) {
     const auto s_in = static_cast<uint32_t>(arith::counter_uniform({seed, 60, q, 0}) * g.input.size());
     const auto s_rec = static_cast<uint32_t>(arith::counter_uniform({seed, 61, q, 0}) * g.recurrent.size());
-    const double t_in = tangent_gradient(model, tape, dE_dy, false, s_in);
-    const double t_rec = tangent_gradient(model, tape, dE_dy, true, s_rec);
+    const auto s_out = static_cast<uint32_t>(arith::counter_uniform({seed, 62, q, 0}) * g.output.size());
+    const double t_in = tangent_gradient(model, tape, dE_dy, SynapseSet::input, s_in);
+    const double t_rec = tangent_gradient(model, tape, dE_dy, SynapseSet::recurrent, s_rec);
+    const double t_out = tangent_gradient(model, tape, dE_dy, SynapseSet::readout, s_out);
     INFO("input synapse " << s_in << ": bptt " << g.input[s_in] << ", tangent " << t_in);
     INFO("recurrent synapse " << s_rec << ": bptt " << g.recurrent[s_rec] << ", tangent " << t_rec);
+    INFO("output synapse " << s_out << ": bptt " << g.output[s_out] << ", tangent " << t_out);
     CHECK(std::fabs(t_in - g.input[s_in]) < 1e-9 * scale_in);
     CHECK(std::fabs(t_rec - g.recurrent[s_rec]) < 1e-9 * scale_rec);
+    CHECK(std::fabs(t_out - g.output[s_out]) < 1e-9 * scale_out);
   }
 }
 
@@ -266,6 +287,15 @@ TEST_CASE("BPTT equals the forward tangent through CUBA currents and reset to ze
   check_bptt_against_tangents(6, 6, 2, {true, false, false, true});      // CUBA + ALIF, bias
   check_bptt_against_tangents(6, 6, 3, {true, true, false, false});      // reset to zero, CUBA + ALIF
   check_bptt_against_tangents(8, 0, 4, {false, false, true, false});     // IF
+  check_bptt_against_tangents(6, 6, 5, {true, false, false, false, true});  // CubaLI readouts
+}
+
+// CubaLI readouts (issue #14): y sees z through the readout's current and then kappa, so the
+// output weights' trace is zsyn (alpha_syn) filtered by kappa, and BPTT's readout error passes
+// the current's alpha_syn back (gi). Checked for the output weights and, through BPTT's L, the rest.
+TEST_CASE("e-prop with the exact learning signal equals BPTT: CubaLI readouts (zsyn then kappa)") {
+  for (uint64_t seed : {1u, 2u}) check_factorization(8, 0, seed, {false, false, false, false, true});
+  check_factorization(6, 6, 3, {true, false, false, true, true});
 }
 
 // Lower bound stated from the measured values (printed below) with margin; see bench/README.md.

@@ -2,6 +2,7 @@
 // backend, a stats file and a VCD written, training with identical learned weights, and one-line
 // errors (exit 2, nothing written) for flags that need the other backend.
 #include <fstream>
+#include <sstream>
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
@@ -110,4 +111,50 @@ TEST_CASE("nchip train on cuba_lif and IF neurons learns the same weights on bot
     INFO(metrics.dump());
     CHECK(metrics["weights_changed"].get<uint64_t>() > 0);
   }
+}
+
+// Issue #14: CubaLI readouts (a readout with a synaptic current) train from the command line in
+// float and fixed point; the output weights' trace is zsyn then kappa on both chip models, which
+// learn the same weights byte for byte; trained.json keeps the readout's tau_syn_ms.
+TEST_CASE("nchip train with CubaLI readouts learns the same weights on both backends", "[systemc][cli]") {
+  const std::string dir = scratch_dir("systemc_cli_train_cubali");
+  {
+    std::ofstream net(dir + "/cubali.json");
+    net << R"({"name": "tiny_cubali", "dt_ms": 1.0, "seed": 6,
+      "populations": [
+        {"name": "in", "type": "input", "size": 6},
+        {"name": "lif", "type": "lif", "size": 16, "tau_m_ms": 20, "v_th": 0.5, "t_ref_ms": 2},
+        {"name": "out", "type": "readout", "size": 2, "tau_out_ms": 20, "tau_syn_ms": 4}],
+      "projections": [
+        {"source": "in", "target": "lif", "init": {"gain": 0.5}},
+        {"source": "lif", "target": "lif", "init": {"gain": 0.3}},
+        {"source": "lif", "target": "out", "init": {"gain": 0.3}}]})";
+  }
+  const std::string common = "train --task pattern-generation --inputs 6 --groups 3 --outputs 2 --net " + dir +
+                             "/cubali.json --steps 200 --quiet --out " + dir;
+  const CliResult fl = run_nchip(common + "/float --mode float --iterations 30", dir);
+  INFO(fl.err);
+  REQUIRE(fl.exit_code == 0);
+  const auto trained = nlohmann::json::parse(slurp(dir + "/float/trained.json"));
+  CHECK(trained["populations"][2]["tau_syn_ms"].get<double>() == 4.0);
+  const auto float_metrics = nlohmann::json::parse(slurp(dir + "/float/metrics.json"));
+  INFO(float_metrics.dump());
+  CHECK(float_metrics["weights_changed"].get<uint64_t>() > 0);
+  // It learns: the first iteration's NMSE (curve.csv, third column) falls by a quarter in 30
+  // iterations (measured 1.46 -> 0.81).
+  std::istringstream curve(slurp(dir + "/float/curve.csv"));
+  std::string header, first;
+  std::getline(curve, header);
+  std::getline(curve, first);
+  const double first_nmse = std::stod(first.substr(first.find(',', first.find(',') + 1) + 1));
+  CHECK(float_metrics["final_metric"].get<double>() < 0.75 * first_nmse);
+  const std::string flags = " --mode fixed --iterations 3 --lr 1e-5";
+  const CliResult f = run_nchip(common + "/f" + flags, dir);
+  INFO(f.err);
+  REQUIRE(f.exit_code == 0);
+  const CliResult s = run_nchip(common + "/s" + flags + " --backend systemc", dir);
+  INFO(s.err);
+  REQUIRE(s.exit_code == 0);
+  CHECK(slurp(dir + "/s/trained.json") == slurp(dir + "/f/trained.json"));
+  CHECK(nlohmann::json::parse(slurp(dir + "/f/metrics.json"))["weights_changed"].get<uint64_t>() > 0);
 }

@@ -25,3 +25,15 @@ TEST_CASE("a NIR CubaLIF network on the Loihi-like chip is bit-identical to func
     test::require_bit_identical(chip, image, test::random_inputs(test::SnnTorchCuba::kIn, 300, 0.15, 2), 300, 2);
   }
 }
+
+// With a CubaLI readout (a readout with a synaptic current, issue #14) of the recurrent layer.
+TEST_CASE("a NIR CubaLI readout on the Loihi-like chip is bit-identical to functional", "[systemc]") {
+  const image::ChipConfig loihi = compiler::read_chip_file(NCHIP_SOURCE_DIR "/examples/chips/loihi_like.json");
+  auto& chip = systemc::TimedChip::instance(loihi.mesh_width, loihi.mesh_height);
+  const std::string path = test::scratch_dir("systemc_nir_cubali") + "/net.nir";
+  test::with_cuba_li(test::snntorch_cuba_weights(true), test::CubaLi{}).write(path);
+  const ir::Network net = nir::import_nir_file(path, nir::ImportOptions{}).network;
+  REQUIRE(net.find("cli")->readout_current);
+  const image::ChipImage image = compiler::compile_network(net, loihi, arith::QuantConfig{});
+  test::require_bit_identical(chip, image, test::random_inputs(test::SnnTorchCuba::kIn, 300, 0.15, 2), 300, 2);
+}
