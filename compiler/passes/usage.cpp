@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "compiler/huge_pages.hpp"
 #include "compiler/parallel_chunks.hpp"
 
 namespace nchip::compiler {
@@ -42,7 +43,7 @@ IncomingSynapses incoming_synapses(const model::NetworkModel<arith::FixedOps>& n
   count(0, net.recurrent_synapses);
   count(n, net.readout_synapses);
   for (uint32_t u = 0; u < units; ++u) in.start[u + 1] += in.start[u];
-  in.entries.resize(in.start[units]);
+  assign_on_huge_pages(in.entries, in.start[units]);
   std::vector<uint64_t> next(in.start.begin(), in.start.end() - 1);
   // Threads: a matrix's sources are cut into ranges; each range counts its synapses per target and
   // starts its cursors after the earlier ranges' synapses of that target, so every entry lands
