@@ -255,7 +255,10 @@ model::SynapseMatrix<Ops> build_matrix(uint32_t n_sources, uint32_t n_targets,
     // Synapses moved after the fill summed them: the quantize pass sums this matrix again in its
     // final order (and finds its first weight out of range there).
     errors->measured[matrix] = std::find(sorted_a_row.begin(), sorted_a_row.end(), 1) == sorted_a_row.end();
-    if (!errors->measured[matrix]) errors->first_out_of_range[matrix] = kNoSynapse;
+    if (!errors->measured[matrix]) {
+      errors->first_out_of_range[matrix] = kNoSynapse;
+      for (const ProjectionPart& part : parts) errors->per_projection[part.index] = WeightError{};
+    }
   }
   return m;
 }
