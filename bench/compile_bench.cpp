@@ -115,6 +115,13 @@ const std::map<std::pair<uint32_t, uint32_t>, OldFigures> kOld = {
     {{1000000, 100}, {"230 (1 run)", "-", 7500}},
 };
 
+// The fourth session's figures (bench/README.md, "After issue #16", 2 threads, loaded machine):
+// compile CPU s and peak RSS MB, before the streamed image, the 4-byte index and huge pages.
+const std::map<std::pair<uint32_t, uint32_t>, std::pair<double, double>> kFourthSession = {
+    {{10000, 100}, {0.09, 59}},   {{10000, 1000}, {1.25, 505}},  {{100000, 100}, {1.57, 560}},
+    {{100000, 1000}, {25.7, 5020}}, {{1000000, 100}, {55.4, 5549}},
+};
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -242,5 +249,9 @@ int main(int argc, char** argv) {
     fmt::print("  before issue #16: compile_s={} write_s={} peak_rss_mb={:.0f} ({:.1f} bytes/synapse)\n",
                old->second.compile_s, old->second.write_s, old->second.peak_mb,
                old->second.peak_mb * 1048576.0 / per_syn);
+  const auto fourth = kFourthSession.find({neurons, per_neuron});
+  if (fourth != kFourthSession.end())
+    fmt::print("  fourth session (2026-12-03, 2 threads, loaded): compile_cpu_s={:.2f} peak_rss_mb={:.0f}\n",
+               fourth->second.first, fourth->second.second);
   return 0;
 }

@@ -147,9 +147,7 @@ UsageCounter::UsageCounter(const IncomingSynapses& in, const image::ChipConfig& 
           image::synapse_bits(chip, quant, storage, plastic, adaptive, optimizer_state_bits);
       learning_[plastic][adaptive] = model::learning_state_bits(quant, storage, plastic, adaptive, optimizer_state_bits);
     }
-  source_stamp_.assign(in.n_sources, 0);
-  plastic_stamp_.assign(in.n_sources, 0);
-  synaptic_trace_stamp_.assign(in.n_sources, 0);
+  source_stamps_.assign(in.n_sources, SourceStamps{});
   // One more projection than the image names: ProjectionCursor's "unknown".
   const uint32_t projections = in.n_projections + 1;
   projection_stamp_.assign(projections, 0);
@@ -199,7 +197,10 @@ void UsageCounter::add(uint32_t unit) {
   usage_.delay_buffer_bits = uint64_t{usage_.delay_steps - 1} * usage_.neurons * image::kDelaySlotBits;
   usage_.memory_bits += usage_.delay_buffer_bits;
   ProjectionCursor projection_of(in_, unit);
-  for (uint64_t i = in_.start[unit]; i < in_.start[unit + 1]; ++i) {
+  const uint64_t end = in_.start[unit + 1];
+  for (uint64_t i = in_.start[unit]; i < end; ++i) {
+    // A source's stamps are a scattered read: request them early (a hint; changes nothing).
+    if (i + kPrefetchAhead < end) __builtin_prefetch(&source_stamps_[in_.entries[i + kPrefetchAhead].source], 1);
     const auto& e = in_.entries[i];
     const uint32_t source = e.source, projection = projection_of.projection(source);
     ++usage_.synapses;
@@ -207,18 +208,18 @@ void UsageCounter::add(uint32_t unit) {
     usage_.learning_bits += learning_[e.plastic][adaptive];
     if (e.plastic) usage_.optimizer_bits += optimizer_bits_;
     if (e.plastic && factor_bits_ != 0) add_factor_registers(projection, source);
-    if (source_stamp_[source] != stamp_) {
-      source_stamp_[source] = stamp_;
+    if (source_stamps_[source].any != stamp_) {
+      source_stamps_[source].any = stamp_;
       new_sources_.push_back(source);
       ++usage_.fan_in;
     }
-    if (e.plastic && plastic_stamp_[source] != stamp_) {
-      plastic_stamp_[source] = stamp_;
+    if (e.plastic && source_stamps_[source].plastic != stamp_) {
+      source_stamps_[source].plastic = stamp_;
       new_plastic_.push_back(source);
       ++usage_.trace_slots;
     }
-    if (e.plastic && in_.current_based[unit] && synaptic_trace_stamp_[source] != stamp_) {
-      synaptic_trace_stamp_[source] = stamp_;
+    if (e.plastic && in_.current_based[unit] && source_stamps_[source].synaptic_trace != stamp_) {
+      source_stamps_[source].synaptic_trace = stamp_;
       new_synaptic_traces_.push_back(source);
       ++usage_.trace_slots;
     }
@@ -252,9 +253,9 @@ void UsageCounter::add_factor_registers(uint32_t projection, uint32_t source) {
 
 void UsageCounter::undo_last() {
   for (uint64_t c : new_columns_) column_stamp_[c] = 0;
-  for (uint32_t s : new_sources_) source_stamp_[s] = 0;
-  for (uint32_t s : new_plastic_) plastic_stamp_[s] = 0;
-  for (uint32_t s : new_synaptic_traces_) synaptic_trace_stamp_[s] = 0;
+  for (uint32_t s : new_sources_) source_stamps_[s].any = 0;
+  for (uint32_t s : new_plastic_) source_stamps_[s].plastic = 0;
+  for (uint32_t s : new_synaptic_traces_) source_stamps_[s].synaptic_trace = 0;
   for (uint32_t p : new_projections_) projection_stamp_[p] = 0;
   usage_ = before_last_;
 }

@@ -33,7 +33,7 @@ void write_file_atomically(const std::string& path, const std::function<void(std
     }
     out.flush();
     if (!out) {
-      const std::string reason = std::strerror(errno);
+      const std::string reason = errno != 0 ? std::strerror(errno) : "the write failed";
       out.close();
       std::remove(temp.c_str());
       throw InputError(path + ": cannot write: " + reason);
