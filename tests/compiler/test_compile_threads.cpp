@@ -6,6 +6,7 @@
 // target order).
 #include <algorithm>
 #include <cmath>
+#include <map>
 #include <tuple>
 #include <vector>
 
@@ -154,6 +155,27 @@ TEST_CASE("the incoming-synapse index is the same for 1, 2 and 3 threads, groupe
   CHECK(one.n_projections == 5);
   for (uint32_t u = 0; u + 1 < one.start.size(); ++u)
     for (uint64_t i = one.start[u] + 1; i < one.start[u + 1]; ++i) REQUIRE(one.entries[i - 1].source < one.entries[i].source);
+  // Each entry's projection (from its source's range, 4-byte entries) is its synapse's origin.
+  std::map<std::pair<uint32_t, uint32_t>, uint32_t> projection_of;  // (source, unit) -> projection
+  const uint32_t n = q.network.n_neurons(), n_inputs = q.network.n_inputs;
+  const auto note = [&](const model::SynapseMatrix<arith::FixedOps>& m, uint32_t source_offset, uint32_t unit_offset) {
+    for (uint32_t s = 0; s < m.n_sources; ++s)
+      for (uint32_t i = m.row_start[s]; i < m.row_start[s + 1]; ++i)
+        projection_of[{source_offset + s, unit_offset + m.target[i]}] = m.origin[i].projection;
+  };
+  note(q.network.input_synapses, 0, 0);
+  note(q.network.recurrent_synapses, n_inputs, 0);
+  note(q.network.readout_synapses, n_inputs, n);
+  REQUIRE(projection_of.size() == one.entries.size());
+  for (uint32_t u = 0; u + 1 < one.start.size(); ++u) {
+    compiler::ProjectionCursor cursor(one, u);
+    for (uint64_t i = one.start[u]; i < one.start[u + 1]; ++i)
+      REQUIRE(cursor.projection(one.entries[i].source) == projection_of.at({one.entries[i].source, u}));
+  }
+  // A source outside every range of the unit's population (only a hand-made image has one) is
+  // projection n_projections, not a crash.
+  compiler::ProjectionCursor readout(one, n);  // a readout: its only sources are b's neurons
+  CHECK(readout.projection(0) == one.n_projections);
   for (unsigned threads : {2u, 3u}) {
     const compiler::IncomingSynapses other = compiler::incoming_synapses(q.network, threads);
     REQUIRE(other.start == one.start);
