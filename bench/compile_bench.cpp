@@ -1,20 +1,23 @@
 // Compile time and peak memory of `compile_network` for large sparse random networks:
 //   nchip_bench_compile --neurons N --synapses K [--threads T] [--repeats R] [--write FILE]
+//                       [--chip CHIP.json] [--storage full|factored] [--window W]
 // builds an input population of 100 (10 synapses per neuron) and one LIF population of N neurons
 // with K random recurrent synapses each (fixed in-degree), on a square mesh of 1024-neuron cores
 // with capacities large enough to hold it, compiles it R times and prints min and median of the
 // compile time (wall and CPU), of each pass and of writing the image, the process's peak resident
 // memory (getrusage) per synapse, with and without the IR the bench built, and the figures measured
-// before issue #16 beside them. One size per process, so peaks don't mix; bench/compile_bench.sh
+// before issue #16 beside them. --chip compiles onto a chip file instead (packing "auto", as
+// `nchip compile`; a network that does not fit prints the compiler's one line and exits 2), and
+// --window W draws each neuron's sources from the W neurons around it. One size per process, so peaks don't mix; bench/compile_bench.sh
 // runs the table in bench/README.md.
 #include <sys/resource.h>
 
 #include <chrono>
 #include <ctime>
 #include <cmath>
-#include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <fstream>
 #include <string>
 #include <algorithm>
 #include <map>
@@ -22,8 +25,10 @@
 
 #include <fmt/core.h>
 
+#include "compiler/chip_json.hpp"
 #include "compiler/compile.hpp"
 #include "compiler/parallel_chunks.hpp"
+#include "hw_model/error.hpp"
 #include "hw_model/image/chip_image.hpp"
 
 using namespace nchip;
@@ -38,9 +43,11 @@ uint64_t mix(uint64_t x) {
   return x ^ (x >> 31);
 }
 
-// K distinct random presynaptic neurons per target (sorted, no self-connection), weights small.
+// K distinct random presynaptic neurons per target (sorted, no self-connection), weights small;
+// with window > 0, drawn from the `window` source neurons centred on the target (local connectivity,
+// which keeps a core's fan-in within a real chip's limit).
 ir::Projection random_projection(const std::string& source, const std::string& target, uint32_t n_source,
-                                 uint32_t n_target, uint32_t per_target, uint64_t seed) {
+                                 uint32_t n_target, uint32_t per_target, uint64_t seed, uint32_t window = 0) {
   ir::Projection p;
   p.source = source;
   p.target = target;
@@ -52,7 +59,9 @@ ir::Projection random_projection(const std::string& source, const std::string& t
     uint64_t r = mix(seed ^ (uint64_t{post} << 20));
     while (pre.size() < per_target && pre.size() + 1 < n_source) {
       r = mix(r);
-      const uint32_t i = static_cast<uint32_t>(r % n_source);
+      const uint32_t i = window == 0 || window >= n_source
+                             ? static_cast<uint32_t>(r % n_source)
+                             : static_cast<uint32_t>((uint64_t{post} * n_source / n_target + n_source - window / 2 + r % window) % n_source);
       if (source == target && i == post) continue;
       pre.push_back(i);
       if (pre.size() == per_target) {  // dedupe once full, refill if duplicates were dropped
@@ -106,16 +115,26 @@ const std::map<std::pair<uint32_t, uint32_t>, OldFigures> kOld = {
     {{1000000, 100}, {"230 (1 run)", "-", 7500}},
 };
 
+// The fourth session's figures (bench/README.md, "After issue #16", 2 threads, loaded machine):
+// compile CPU s and peak RSS MB, before the streamed image, the 4-byte index and huge pages.
+const std::map<std::pair<uint32_t, uint32_t>, std::pair<double, double>> kFourthSession = {
+    {{10000, 100}, {0.09, 59}},   {{10000, 1000}, {1.25, 505}},  {{100000, 100}, {1.57, 560}},
+    {{100000, 1000}, {25.7, 5020}}, {{1000000, 100}, {55.4, 5549}},
+};
+
 }  // namespace
 
 int main(int argc, char** argv) {
-  uint32_t neurons = 10000, per_neuron = 100, repeats = 3;
-  std::string write_path;
+  uint32_t neurons = 10000, per_neuron = 100, repeats = 3, window = 0;
+  std::string write_path, chip_path, storage = "full";
   unsigned threads = 0;
   for (int i = 1; i + 1 < argc; i += 2) {
     if (!std::strcmp(argv[i], "--neurons")) neurons = static_cast<uint32_t>(std::atol(argv[i + 1]));
     else if (!std::strcmp(argv[i], "--synapses")) per_neuron = static_cast<uint32_t>(std::atol(argv[i + 1]));
     else if (!std::strcmp(argv[i], "--write")) write_path = argv[i + 1];
+    else if (!std::strcmp(argv[i], "--chip")) chip_path = argv[i + 1];
+    else if (!std::strcmp(argv[i], "--storage")) storage = argv[i + 1];
+    else if (!std::strcmp(argv[i], "--window")) window = static_cast<uint32_t>(std::atol(argv[i + 1]));
     else if (!std::strcmp(argv[i], "--threads")) threads = static_cast<unsigned>(std::atol(argv[i + 1]));
     else if (!std::strcmp(argv[i], "--repeats")) repeats = std::max(1u, static_cast<uint32_t>(std::atol(argv[i + 1])));
   }
@@ -134,7 +153,7 @@ int main(int argc, char** argv) {
   rec.size = neurons;
   net.populations = {in, rec};
   net.projections.push_back(random_projection("in", "rec", 100, neurons, 10, 1));
-  net.projections.push_back(random_projection("rec", "rec", neurons, neurons, per_neuron, 2));
+  net.projections.push_back(random_projection("rec", "rec", neurons, neurons, per_neuron, 2, window));
   const double build_s = since(t0);
   const double ir_rss_mb = peak_rss_mb();
 
@@ -148,27 +167,52 @@ int main(int argc, char** argv) {
   chip.core_max_fan_in = chip.core_trace_slots = 1u << 24;
   chip.core_max_fan_out = 1u << 16;
   chip.router_table_entries = 1u << 24;
+  if (!chip_path.empty()) chip = compiler::read_chip_file(chip_path);  // e.g. examples/chips/loihi_like.json
 
   uint64_t synapses = 0;
   for (const auto& p : net.projections) synapses += p.synapses.size();
-  Stat compile_s, compile_cpu_s, write_s;
+  Stat compile_s, compile_cpu_s, write_s, write_cpu_s;
   std::vector<std::string> pass_names;
   std::vector<Stat> pass_s;
   double image_mb = 0, cost = 0, naive_cost = 0, compile_peak_mb = 0;
+  size_t cores_used = 0;
   for (uint32_t r = 0; r < repeats; ++r) {
     std::vector<std::pair<std::string, Clock::time_point>> marks;
     compiler::CompileOptions options;
     options.threads = threads;
+    if (!image::storage_scheme_from_string(storage, options.storage)) {
+      fmt::print(stderr, "--storage: expected full or factored, got '{}'\n", storage);
+      return 2;
+    }
     options.on_pass = [&](const char* pass) { marks.emplace_back(pass, Clock::now()); };
     const double c1 = cpu_s();
     const auto t1 = Clock::now();
-    image::ChipImage im = compiler::compile_network(net, chip, arith::QuantConfig{}, options);
+    image::ChipImage im;
+    try {
+      im = compiler::compile_network(net, chip, arith::QuantConfig{}, options);
+    } catch (const InputError& e) {  // a chip file the network does not fit: the compiler's one line
+      fmt::print(stderr, "nchip_bench_compile: {}\n", e.what());
+      return 2;
+    }
     const auto t2 = Clock::now();
     compile_cpu_s.v.push_back(cpu_s() - c1);
     compile_s.v.push_back(std::chrono::duration<double>(t2 - t1).count());
     if (r == 0) compile_peak_mb = peak_rss_mb();
-    std::string bytes = image::write_image(im);
+    // Streamed as `nchip compile` writes it: to the --write file on the first repeat, else counted
+    // and dropped (no copy of the image is held either way).
+    uint64_t bytes = 0;
+    const double c2 = cpu_s();
+    if (r == 0 && !write_path.empty()) {
+      std::ofstream file(write_path, std::ios::binary | std::ios::trunc);
+      image::write_image(im, [&](const char* data, size_t n) {
+        file.write(data, static_cast<std::streamsize>(n));
+        bytes += n;
+      });
+    } else {
+      image::write_image(im, [&](const char*, size_t n) { bytes += n; });
+    }
     write_s.v.push_back(since(t2));
+    write_cpu_s.v.push_back(cpu_s() - c2);
     pass_s.resize(marks.size());
     pass_names.resize(marks.size());
     for (size_t i = 0; i < marks.size(); ++i) {
@@ -176,26 +220,25 @@ int main(int argc, char** argv) {
       pass_names[i] = marks[i].first;
       pass_s[i].v.push_back(std::chrono::duration<double>(end - marks[i].second).count());
     }
-    image_mb = static_cast<double>(bytes.size()) / 1048576.0;
+    image_mb = static_cast<double>(bytes) / 1048576.0;
     cost = im.placement.cost;
+    std::vector<uint32_t> tiles;
+    for (const auto& slice : im.slices)
+      if (im.network.populations[slice.population].role != model::PopulationRole::input) tiles.push_back(slice.tile);
+    std::sort(tiles.begin(), tiles.end());
+    cores_used = static_cast<size_t>(std::unique(tiles.begin(), tiles.end()) - tiles.begin());
     naive_cost = im.placement.naive_cost;
-    if (r == 0 && !write_path.empty()) {
-      FILE* f = std::fopen(write_path.c_str(), "wb");
-      if (f) {
-        std::fwrite(bytes.data(), 1, bytes.size(), f);
-        std::fclose(f);
-      }
-    }
   }
   const double peak = peak_rss_mb(), per_syn = static_cast<double>(synapses);
   std::string passes;
   for (size_t i = 0; i < pass_s.size(); ++i) passes += fmt::format(" {}={}", pass_names[i], pass_s[i].text());
-  fmt::print("neurons={} synapses/neuron={} synapses={} mesh={}x{} threads={} repeats={} build_ir_s={:.2f} "
+  fmt::print("neurons={} synapses/neuron={} synapses={} chip={} mesh={}x{} cores_used={} threads={} repeats={} build_ir_s={:.2f} "
              "image_mb={:.1f} placement_cost={:.1f} row_major={:.1f}\n",
-             neurons, per_neuron, synapses, chip.mesh_width, chip.mesh_height, compiler::resolve_threads(threads),
+             neurons, per_neuron, synapses, chip.name, chip.mesh_width, chip.mesh_height, cores_used,
+             compiler::resolve_threads(threads),
              repeats, build_s, image_mb, cost, naive_cost);
-  fmt::print("  min / median: compile_s={} compile_cpu_s={} write_s={} us_per_synapse={:.3f} / {:.3f}\n",
-             compile_s.text(), compile_cpu_s.text(), write_s.text(), compile_s.min() * 1e6 / per_syn,
+  fmt::print("  min / median: compile_s={} compile_cpu_s={} write_s={} write_cpu_s={} us_per_synapse={:.3f} / {:.3f}\n",
+             compile_s.text(), compile_cpu_s.text(), write_s.text(), write_cpu_s.text(), compile_s.min() * 1e6 / per_syn,
              compile_s.median() * 1e6 / per_syn);
   fmt::print("  peak_rss_mb={:.0f} ({:.1f} bytes/synapse; without the bench's IR, {:.0f} MB: {:.1f} bytes/synapse)\n",
              peak, peak * 1048576.0 / per_syn, ir_rss_mb, (peak - ir_rss_mb) * 1048576.0 / per_syn);
@@ -206,5 +249,9 @@ int main(int argc, char** argv) {
     fmt::print("  before issue #16: compile_s={} write_s={} peak_rss_mb={:.0f} ({:.1f} bytes/synapse)\n",
                old->second.compile_s, old->second.write_s, old->second.peak_mb,
                old->second.peak_mb * 1048576.0 / per_syn);
+  const auto fourth = kFourthSession.find({neurons, per_neuron});
+  if (fourth != kFourthSession.end())
+    fmt::print("  fourth session (2026-12-03, 2 threads, loaded): compile_cpu_s={:.2f} peak_rss_mb={:.0f}\n",
+               fourth->second.first, fourth->second.second);
   return 0;
 }

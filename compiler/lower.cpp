@@ -11,6 +11,7 @@
 
 #include "hw_model/arith/ops.hpp"
 #include "hw_model/arith/real_to_int.hpp"
+#include "compiler/huge_pages.hpp"
 #include "compiler/parallel_chunks.hpp"
 #include "hw_model/error.hpp"
 
@@ -71,6 +72,20 @@ constexpr size_t kMinSynapsesPerChunk = size_t{1} << 16;
 // cache misses are in flight at once instead of one (a hint: it changes no result).
 constexpr uint32_t kPrefetchAhead = 16;
 
+// The weight format's limits for the out-of-range check (a scaled weight beyond them saturates by
+// more than half an LSB) and its LSB at each exponent; FloatOps has none (nothing is measured).
+struct WeightRange {
+  double upper = 0.0, lower = 0.0;
+  int frac = 0;
+  // ldexp(1, e - frac): a raw weight times it is its real value (exact: a power of two).
+  double raw_scale(int exponent) const { return std::ldexp(1.0, exponent - frac); }
+};
+WeightRange weight_range(const arith::FloatOps&) { return {}; }
+WeightRange weight_range(const arith::FixedOps& ops) {
+  const arith::Format& wf = (*ops.q)[Quantity::weight];
+  return {wf.max_real() + wf.lsb() / 2, wf.min_real() - wf.lsb() / 2, wf.frac};
+}
+
 // Builds compressed rows by source. Each synapse is written straight into its row (a counting
 // sort by source): rows are filled in projection order, a dense projection's by post, a sparse
 // one's in list order. That is the order a stable sort of all synapses by (source, target) would
@@ -81,11 +96,15 @@ constexpr uint32_t kPrefetchAhead = 16;
 // synapses per row, and a chunk's cursor in a row starts after the earlier chunks' synapses of
 // that row, so every synapse lands where the one-thread scatter puts it, for any chunking. A dense
 // projection's rows are cut into ranges of sources, which write disjoint rows.
+//
+// With `errors` (FixedOps only), a sparse projection's fill also sums its quantization error and
+// notes its first weight out of range (weight_error.hpp), recorded as matrix number `matrix`.
 template <class Ops>
 model::SynapseMatrix<Ops> build_matrix(uint32_t n_sources, uint32_t n_targets,
                                        const std::vector<ProjectionPart>& parts,
                                        const std::vector<uint8_t>& plastic_by_projection,
-                                       const Ops& ops, unsigned threads) {
+                                       const Ops& ops, unsigned threads, LoweringErrors* errors, int matrix) {
+  const WeightRange range = weight_range(ops);
   model::SynapseMatrix<Ops> m;
   m.n_sources = n_sources;
   m.n_targets = n_targets;
@@ -102,12 +121,12 @@ model::SynapseMatrix<Ops> build_matrix(uint32_t n_sources, uint32_t n_targets,
   }
   for (uint32_t s = 0; s < n_sources; ++s) m.row_start[s + 1] += m.row_start[s];
   const size_t n = m.row_start[n_sources];
-  m.target.resize(n);
-  m.weight.resize(n);
-  m.exponent.resize(n);
-  m.plastic.resize(n);
+  assign_on_huge_pages(m.target, n);
+  assign_on_huge_pages(m.weight, n);
+  assign_on_huge_pages(m.exponent, n);
+  assign_on_huge_pages(m.plastic, n);
   // Not-yet-written slots name no projection (the sparse fill below tells its own apart by it).
-  m.origin.assign(n, {std::numeric_limits<uint32_t>::max(), 0});
+  assign_on_huge_pages(m.origin, n, {std::numeric_limits<uint32_t>::max(), 0});
   const size_t max_chunks = resolve_threads(threads);
   std::vector<arith::SaturationCounts> counts(max_chunks);
   std::vector<uint32_t> cursor(m.row_start.begin(), m.row_start.end() - 1);
@@ -116,6 +135,7 @@ model::SynapseMatrix<Ops> build_matrix(uint32_t n_sources, uint32_t n_targets,
     const ir::Projection& proj = *part.proj;
     // ldexp(w, -e) is w * 2^-e rounded once; so is the product with the exact power of two.
     const double scale = std::ldexp(1.0, -part.exponent);
+    const double raw_scale = range.raw_scale(part.exponent);
     const int8_t exponent = static_cast<int8_t>(part.exponent);
     const uint8_t plastic = plastic_by_projection[part.index];
     const auto put = [&](const Ops& chunk, uint32_t k, uint32_t post, double w, uint32_t position) {
@@ -166,10 +186,19 @@ model::SynapseMatrix<Ops> build_matrix(uint32_t n_sources, uint32_t n_targets,
       }
     });
     const uint32_t k_begin = m.row_start[part.src_first], k_end = m.row_start[part.src_first + part.src_size];
-    parallel_chunks(chunks, threads, [&](size_t c) {
-      const Ops chunk = chunk_ops(ops, counts[c]);
-      const auto end = static_cast<uint32_t>(k_begin + chunk_begin(k_end - k_begin, chunks, c + 1));
-      for (auto k = static_cast<uint32_t>(k_begin + chunk_begin(k_end - k_begin, chunks, c)); k < end; ++k) {
+    if (k_begin == k_end) continue;
+    // The fill runs on chunks aligned to the error chunks (weight_error.hpp), so a chunk also sums
+    // what quantization cost its synapses in the order the quantize pass defines.
+    const size_t first_chunk = k_begin / kSynapsesPerErrorChunk;
+    const size_t fill_chunks = (k_end - 1) / kSynapsesPerErrorChunk - first_chunk + 1;
+    std::vector<arith::SaturationCounts> fill_counts(fill_chunks);
+    std::vector<WeightError> chunk_error(errors ? fill_chunks : 0);
+    std::vector<size_t> chunk_out_of_range(fill_chunks, kNoSynapse);
+    parallel_chunks(fill_chunks, threads, [&](size_t c) {
+      const Ops chunk = chunk_ops(ops, fill_counts[c]);
+      const auto begin = static_cast<uint32_t>(std::max<size_t>(k_begin, (first_chunk + c) * kSynapsesPerErrorChunk));
+      const auto end = static_cast<uint32_t>(std::min<size_t>(k_end, (first_chunk + c + 1) * kSynapsesPerErrorChunk));
+      for (uint32_t k = begin; k < end; ++k) {
         // Prefetch only this projection's synapses: another projection's position may lie beyond
         // this list (even an empty one), and forming that reference is undefined behaviour.
         if (k + kPrefetchAhead < end && m.origin[k + kPrefetchAhead].projection == part.index)
@@ -177,20 +206,34 @@ model::SynapseMatrix<Ops> build_matrix(uint32_t n_sources, uint32_t n_targets,
         if (m.origin[k].projection != part.index) continue;  // another projection's synapse in the row
         const uint32_t i = m.origin[k].position;
         put(chunk, k, list[i].post, list[i].weight, i);
+        if constexpr (std::is_same_v<Ops, arith::FixedOps>) {
+          if (!errors) continue;
+          const double w = list[i].weight, scaled = w * scale;
+          if ((scaled > range.upper || scaled < range.lower) && chunk_out_of_range[c] == kNoSynapse)
+            chunk_out_of_range[c] = k;
+          chunk_error[c].add(w, static_cast<double>(m.weight[k].raw) * raw_scale, part.exponent);
+        }
       }
     });
+    for (const auto& c : fill_counts) counts[0] += c;
+    if (errors) {
+      for (const WeightError& e : chunk_error) errors->per_projection[part.index].merge(e);
+      for (size_t k : chunk_out_of_range) errors->first_out_of_range[matrix] = std::min(errors->first_out_of_range[matrix], k);
+    }
   }
   chunk_cursor.clear();
   for (const auto& c : counts) add_counts(ops, c);
   // Rows whose targets are not ascending (projections listed out of target order) get the
   // stable sort by target. Rows are independent, so ranges of them run on separate threads.
   const size_t sort_chunks = std::clamp<size_t>(n / kMinSynapsesPerChunk, 1, std::min<size_t>(max_chunks, std::max(n_sources, 1u)));
+  std::vector<uint8_t> sorted_a_row(sort_chunks, 0);
   parallel_chunks(sort_chunks, threads, [&](size_t c) {
     std::vector<uint32_t> order;
     const auto s_end = static_cast<uint32_t>(chunk_begin(n_sources, sort_chunks, c + 1));
     for (auto s = static_cast<uint32_t>(chunk_begin(n_sources, sort_chunks, c)); s < s_end; ++s) {
       const uint32_t begin = m.row_start[s], end = m.row_start[s + 1];
       if (std::is_sorted(m.target.begin() + begin, m.target.begin() + end)) continue;
+      sorted_a_row[c] = 1;
       order.resize(end - begin);
       for (uint32_t k = 0; k < order.size(); ++k) order[k] = begin + k;
       std::stable_sort(order.begin(), order.end(),
@@ -208,6 +251,15 @@ model::SynapseMatrix<Ops> build_matrix(uint32_t n_sources, uint32_t n_targets,
       permute(m.origin);
     }
   });
+  if (errors) {
+    // Synapses moved after the fill summed them: the quantize pass sums this matrix again in its
+    // final order (and finds its first weight out of range there).
+    errors->measured[matrix] = std::find(sorted_a_row.begin(), sorted_a_row.end(), 1) == sorted_a_row.end();
+    if (!errors->measured[matrix]) {
+      errors->first_out_of_range[matrix] = kNoSynapse;
+      for (const ProjectionPart& part : parts) errors->per_projection[part.index] = WeightError{};
+    }
+  }
   return m;
 }
 
@@ -236,7 +288,9 @@ uint16_t refractory_steps(const ir::Population& population, double dt_ms) {
 }
 
 template <class Ops>
-model::NetworkModel<Ops> lower(const ir::Network& network, const Ops& ops, unsigned threads) {
+model::NetworkModel<Ops> lower(const ir::Network& network, const Ops& ops, unsigned threads, LoweringErrors* errors) {
+  if constexpr (!std::is_same_v<Ops, arith::FixedOps>) errors = nullptr;  // the float reference has no error
+  if (errors) *errors = LoweringErrors{std::vector<WeightError>(network.projections.size())};
   model::NetworkModel<Ops> out;
   out.name = network.name;
   out.seed = network.seed;
@@ -323,16 +377,16 @@ model::NetworkModel<Ops> lower(const ir::Network& network, const Ops& ops, unsig
                      proj.source == proj.target});
   }
   const uint32_t n_neurons = out.n_neurons();
-  out.input_synapses = build_matrix(out.n_inputs, n_neurons, input_parts, plastic, ops, threads);
-  out.recurrent_synapses = build_matrix(n_neurons, n_neurons, recurrent_parts, plastic, ops, threads);
-  out.readout_synapses = build_matrix(n_neurons, out.n_readouts(), readout_parts, plastic, ops, threads);
+  out.input_synapses = build_matrix(out.n_inputs, n_neurons, input_parts, plastic, ops, threads, errors, 0);
+  out.recurrent_synapses = build_matrix(n_neurons, n_neurons, recurrent_parts, plastic, ops, threads, errors, 1);
+  out.readout_synapses = build_matrix(n_neurons, out.n_readouts(), readout_parts, plastic, ops, threads, errors, 2);
   set_delays(network, out.input_synapses);
   set_delays(network, out.recurrent_synapses);
   set_delays(network, out.readout_synapses);
   return out;
 }
 
-template model::NetworkModel<arith::FloatOps> lower(const ir::Network&, const arith::FloatOps&, unsigned);
-template model::NetworkModel<arith::FixedOps> lower(const ir::Network&, const arith::FixedOps&, unsigned);
+template model::NetworkModel<arith::FloatOps> lower(const ir::Network&, const arith::FloatOps&, unsigned, LoweringErrors*);
+template model::NetworkModel<arith::FixedOps> lower(const ir::Network&, const arith::FixedOps&, unsigned, LoweringErrors*);
 
 }  // namespace nchip::compiler

@@ -4,15 +4,19 @@
 #pragma once
 
 #include "compiler/ir/network.hpp"
+#include "compiler/weight_error.hpp"
 #include "hw_model/model/network_model.hpp"
 
 namespace nchip::compiler {
 
 // For FixedOps, values that do not fit their format saturate and are counted in ops.sat.
 // `threads` (0: all hardware threads) builds the synapse matrices in parallel; the result is the
-// same for any count (see build_matrix in lower.cpp).
+// same for any count (see build_matrix in lower.cpp). With `errors` (FixedOps; ignored for
+// FloatOps), the sparse projections' quantization errors are summed while their synapses are
+// written (weight_error.hpp); the quantize pass adds the rest.
 template <class Ops>
-model::NetworkModel<Ops> lower(const ir::Network& network, const Ops& ops, unsigned threads = 1);
+model::NetworkModel<Ops> lower(const ir::Network& network, const Ops& ops, unsigned threads = 1,
+                               LoweringErrors* errors = nullptr);
 
 // A population's refractory period in steps, t_ref_ms / dt_ms rounded to nearest: throws
 // nchip::InputError naming the population when it does not fit the 16-bit refractory counter.

@@ -14,14 +14,6 @@ namespace nchip::compiler {
 
 namespace {
 
-struct Sums {
-  double max_abs_weight = 0.0, max_abs_error = 0.0, signal = 0.0, noise = 0.0;
-  uint64_t n = 0;
-  int exponent = 0;
-};
-
-// Error sums are formed per chunk of this many synapses (see quantize).
-constexpr size_t kSynapsesPerSumChunk = size_t{1} << 20;
 constexpr size_t kPrefetchAhead = 16;
 
 }  // namespace
@@ -30,80 +22,84 @@ Quantized quantize(const ir::Network& network, const arith::QuantConfig& quant, 
   arith::SaturationCounts counts;
   const arith::FixedOps ops(quant, counts);
   Quantized out;
-  out.network = lower(network, ops, threads);
+  // The lowering sums the sparse projections' errors while it writes their synapses; this pass
+  // sums the dense ones, and every projection of a matrix whose rows the lowering re-sorted.
+  LoweringErrors lowered;
+  out.network = lower(network, ops, threads, &lowered);
+  std::vector<WeightError>& sums = lowered.per_projection;
 
   const size_t n_projections = network.projections.size();
-  std::vector<Sums> sums(n_projections);
   const arith::Format& wf = quant[arith::Quantity::weight];
   const double upper = wf.max_real() + wf.lsb() / 2, lower_limit = wf.min_real() - wf.lsb() / 2;
-  // Each matrix is cut into chunks of a fixed size (not per thread), each chunk sums its own
-  // projections' errors, and the chunks' sums are added in chunk order: the same additions in the
-  // same order for any thread count. A chunk that finds a weight out of range throws, and the
-  // lowest such chunk's error is the one reported: the first such synapse in matrix order.
-  const auto visit = [&](const model::SynapseMatrix<arith::FixedOps>& m) {
-    const size_t chunks = (m.size() + kSynapsesPerSumChunk - 1) / kSynapsesPerSumChunk;
-    std::vector<std::vector<Sums>> partial(chunks);
+  const auto float_weight = [&](const model::SynapseOrigin& o) {
+    const auto& proj = network.projections[o.projection];
+    return proj.dense ? proj.weights[o.position] : proj.synapses[o.position].weight;
+  };
+  // The synapses of the projections `visit` selects, in the chunks of weight_error.hpp; returns the
+  // first of them whose scaled weight is out of range (kNoSynapse if none).
+  const auto visit = [&](const model::SynapseMatrix<arith::FixedOps>& m, const std::vector<uint8_t>& selected) {
+    const size_t chunks = (m.size() + kSynapsesPerErrorChunk - 1) / kSynapsesPerErrorChunk;
+    std::vector<std::vector<WeightError>> partial(chunks);
+    std::vector<size_t> out_of_range(chunks, kNoSynapse);
     parallel_chunks(chunks, threads, [&](size_t c) {
-      std::vector<Sums>& part = partial[c];
-      part.assign(n_projections, Sums{});
-      // The format's limits, and the powers of two of the current exponent: ldexp(x, n) is
-      // x * 2^n rounded once, and so is the product with the exact power (a normal double for
-      // these n), so hoisting them out of the per-synapse loop changes no bit.
+      std::vector<WeightError>& part = partial[c];
+      part.assign(n_projections, WeightError{});
+      // The powers of two of the current exponent: ldexp(x, n) is x * 2^n rounded once, and so is
+      // the product with the exact power (a normal double for these n), so hoisting them out of
+      // the per-synapse loop changes no bit.
       int cached_e = 0;
       double raw_scale = std::ldexp(1.0, -wf.frac), weight_scale = 1.0;
-      const size_t end = std::min(m.size(), (c + 1) * kSynapsesPerSumChunk);
-      for (size_t i = c * kSynapsesPerSumChunk; i < end; ++i) {
-        if (i + kPrefetchAhead < end) {  // the IR read is scattered: request it early (a hint only)
+      const size_t end = std::min(m.size(), (c + 1) * kSynapsesPerErrorChunk);
+      for (size_t i = c * kSynapsesPerErrorChunk; i < end; ++i) {
+        if (i + kPrefetchAhead < end && selected[m.origin[i + kPrefetchAhead].projection]) {
+          // the IR read is scattered: request it early (a hint only)
           const auto& ahead = m.origin[i + kPrefetchAhead];
           const auto& proj = network.projections[ahead.projection];
           __builtin_prefetch(proj.dense ? static_cast<const void*>(&proj.weights[ahead.position])
                                         : static_cast<const void*>(&proj.synapses[ahead.position]));
         }
         const auto& o = m.origin[i];
-        const auto& proj = network.projections[o.projection];
-        const double w = proj.dense ? proj.weights[o.position] : proj.synapses[o.position].weight;
+        if (!selected[o.projection]) continue;
+        const double w = float_weight(o);
         const int e = m.exponent[i];
         if (e != cached_e) {
           cached_e = e;
           raw_scale = std::ldexp(1.0, e - wf.frac);
           weight_scale = std::ldexp(1.0, -e);
         }
-        const double q = static_cast<double>(m.weight[i].raw) * raw_scale;
         const double scaled = w * weight_scale;
-        if (scaled > upper || scaled < lower_limit)
-          throw InputError(fmt::format(
-              "projection {} ('{}' -> '{}'): weight {} is out of range after scaling: format {} with "
-              "exponent {} reaches {} to {}; scale the weights down or widen formats.weight",
-              o.projection, proj.source, proj.target, w, wf.describe(), e,
-              std::ldexp(wf.min_real(), e), std::ldexp(wf.max_real(), e)));
-        Sums& s = part[o.projection];
-        const double err = q - w;
-        s.max_abs_weight = std::max(s.max_abs_weight, std::fabs(w));
-        s.max_abs_error = std::max(s.max_abs_error, std::fabs(err));
-        s.signal += w * w;
-        s.noise += err * err;
-        s.exponent = e;
-        ++s.n;
+        if ((scaled > upper || scaled < lower_limit) && out_of_range[c] == kNoSynapse) out_of_range[c] = i;
+        part[o.projection].add(w, static_cast<double>(m.weight[i].raw) * raw_scale, e);
       }
     });
     for (const auto& part : partial)
-      for (size_t p = 0; p < n_projections; ++p) {
-        const Sums& from = part[p];
-        if (from.n == 0) continue;
-        Sums& s = sums[p];
-        s.max_abs_weight = std::max(s.max_abs_weight, from.max_abs_weight);
-        s.max_abs_error = std::max(s.max_abs_error, from.max_abs_error);
-        s.signal += from.signal;
-        s.noise += from.noise;
-        s.exponent = from.exponent;
-        s.n += from.n;
-      }
+      for (size_t p = 0; p < n_projections; ++p) sums[p].merge(part[p]);
+    return *std::min_element(out_of_range.begin(), out_of_range.end());
   };
-  visit(out.network.input_synapses);
-  visit(out.network.recurrent_synapses);
-  visit(out.network.readout_synapses);
-  for (size_t p = 0; p < network.projections.size(); ++p) {
-    const Sums& s = sums[p];
+  const model::SynapseMatrix<arith::FixedOps>* matrices[3] = {
+      &out.network.input_synapses, &out.network.recurrent_synapses, &out.network.readout_synapses};
+  std::vector<uint8_t> dense(n_projections), all(n_projections, 1);
+  bool any_dense = false;
+  for (size_t p = 0; p < n_projections; ++p) any_dense |= (dense[p] = network.projections[p].dense ? 1 : 0) != 0;
+  for (int mi = 0; mi < 3; ++mi) {
+    const auto& m = *matrices[mi];
+    size_t first_out_of_range = lowered.first_out_of_range[mi];
+    if (!lowered.measured[mi]) first_out_of_range = visit(m, all);
+    else if (any_dense && m.size() > 0) first_out_of_range = std::min(first_out_of_range, visit(m, dense));
+    // The first weight out of range in matrix order (input, recurrent, readout) is the one reported.
+    if (first_out_of_range != kNoSynapse) {
+      const auto& o = m.origin[first_out_of_range];
+      const auto& proj = network.projections[o.projection];
+      const int e = m.exponent[first_out_of_range];
+      throw InputError(fmt::format(
+          "projection {} ('{}' -> '{}'): weight {} is out of range after scaling: format {} with "
+          "exponent {} reaches {} to {}; scale the weights down or widen formats.weight",
+          o.projection, proj.source, proj.target, float_weight(o), wf.describe(), e,
+          std::ldexp(wf.min_real(), e), std::ldexp(wf.max_real(), e)));
+    }
+  }
+  for (size_t p = 0; p < n_projections; ++p) {
+    const WeightError& s = sums[p];
     image::ProjectionQuantization q;
     q.name = network.projections[p].source + "->" + network.projections[p].target;
     q.exponent = s.exponent;

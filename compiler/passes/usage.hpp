@@ -20,18 +20,47 @@ namespace nchip::compiler {
 // Units are the neurons that sit on cores: spiking neurons [0, n_neurons), then readouts.
 // Sources are the neurons that send spikes: inputs [0, n_inputs), then spiking neurons.
 struct IncomingSynapses {
-  struct Entry {  // 8 bytes: one per synapse, so it sets much of compile's peak memory
-    uint32_t source;
-    uint32_t projection : 31;
+  // 4 bytes: one per synapse, so it sets much of compile's peak memory (it was 12, then 8 bytes
+  // with the projection in it; the projection now comes from the source, see ProjectionCursor).
+  struct Entry {
+    uint32_t source : 31;
     uint32_t plastic : 1;
   };
-  std::vector<uint64_t> start;  // unit u's synapses: [start[u], start[u + 1])
+  // The sources [first, end) of one projection into a unit population: one projection per
+  // (source population, target population) pair, so a unit's synapses of one projection are exactly
+  // those from that projection's source population.
+  struct SourceRange {
+    uint32_t first, end, projection;
+  };
+  std::vector<uint64_t> start;  // unit u's synapses: [start[u], start[u + 1]), sources ascending
   std::vector<Entry> entries;
+  std::vector<uint32_t> unit_population;  // per unit: its population (index in ranges_into)
+  std::vector<std::vector<SourceRange>> ranges_into;  // per unit population, by source
   std::vector<uint8_t> adaptive;  // per unit: ALIF (its plastic synapses also keep eps_a)
   std::vector<uint8_t> current_based;  // per unit: CUBA or CubaLI (one synaptic current word in core memory)
   std::vector<uint8_t> delay_steps;    // per unit: its synapses' longest delay (empty: all 1)
   uint32_t n_sources = 0;
-  uint32_t n_projections = 0;
+  uint32_t n_projections = 0;  // projection numbers are below it; n_projections itself: "unknown" (see below)
+};
+
+// The projections of one unit's entries, visited in order (sources ascending). A source outside
+// every range of the unit's population (only a hand-made image can have one: the compiler's
+// synapses come from their projection's source population) gets projection n_projections, which
+// the counters treat as one more projection.
+class ProjectionCursor {
+ public:
+  ProjectionCursor(const IncomingSynapses& in, uint32_t unit)
+      : ranges_(in.ranges_into[in.unit_population[unit]]), unknown_(in.n_projections) {}
+  uint32_t projection(uint32_t source) {
+    if (at_ < ranges_.size() && source < ranges_[at_].first) at_ = 0;  // not ascending: start over
+    while (at_ < ranges_.size() && ranges_[at_].end <= source) ++at_;
+    return at_ < ranges_.size() && ranges_[at_].first <= source ? ranges_[at_].projection : unknown_;
+  }
+
+ private:
+  const std::vector<IncomingSynapses::SourceRange>& ranges_;
+  uint32_t unknown_;
+  size_t at_ = 0;
 };
 
 // `threads` (0: all hardware threads) fills the index in parallel; the same entries for any count.
@@ -86,7 +115,13 @@ class UsageCounter {
   uint32_t current_bits_;  // a CUBA neuron's synaptic current word
   CoreUsage usage_, before_last_;
   uint32_t stamp_ = 0;
-  std::vector<uint32_t> source_stamp_, plastic_stamp_, synaptic_trace_stamp_, projection_stamp_;
+  // Per source, the slice (stamp_) that last counted it: in its fan-in, its trace slot, its synaptic
+  // filter's slot. Side by side, so a synapse's source costs one cache line, not three.
+  struct SourceStamps {
+    uint32_t any = 0, plastic = 0, synaptic_trace = 0;
+  };
+  std::vector<SourceStamps> source_stamps_;
+  std::vector<uint32_t> projection_stamp_;
   std::vector<uint32_t> new_sources_, new_plastic_, new_synaptic_traces_, new_projections_;
   // Adafactor's registers: a row is new once per (unit, projection) (row_stamp_ per projection, keyed
   // by the add); a column once per (slice, projection, source): column_stamp_[column_base_[p] + source

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 #include <fstream>
+#include <ostream>
 #include <iterator>
 #include <type_traits>
 
@@ -124,23 +125,7 @@ void put_slice(ByteWriter& w, const Slice& s) {
 template <Quantity Q>
 void put_raw(ByteWriter& w, arith::Fx<Q> v) { w.i32(v.raw); }
 
-void put_matrix(ByteWriter& w, const model::SynapseMatrix<arith::FixedOps>& m) {
-  w.u32(m.n_sources);
-  w.u32(m.n_targets);
-  w.vec(m.row_start, [](ByteWriter& o, uint32_t v) { o.u32(v); });
-  w.vec(m.target, [](ByteWriter& o, uint32_t v) { o.u32(v); });
-  w.vec(m.weight, [](ByteWriter& o, arith::Fx<Quantity::weight> v) { o.i32(v.raw); });
-  w.vec(m.exponent, [](ByteWriter& o, int8_t v) { o.u8(static_cast<uint8_t>(v)); });
-  w.vec(m.plastic, [](ByteWriter& o, uint8_t v) { o.u8(v); });
-  w.vec(m.origin, [](ByteWriter& o, const model::SynapseOrigin& v) {
-    o.u32(v.projection);
-    o.u32(v.position);
-  });
-  w.vec(m.delay_steps, [](ByteWriter& o, uint8_t v) { o.u8(v); });  // version 5 (issue #14)
-}
-
-// Writes one section's payload at the end of `w` (write_image writes every section into one
-// buffer, so a payload is never copied).
+// Writes one section's payload at the end of `w`; SYNP's (section 5) is streamed by write_image.
 void put_section(ByteWriter& w, const ChipImage& im, uint32_t section) {
   const auto& net = im.network;
   switch (section) {
@@ -195,11 +180,7 @@ void put_section(ByteWriter& w, const ChipImage& im, uint32_t section) {
         put_raw(o, p.synaptic_bias);
       });
       break;
-    case 5:
-      put_matrix(w, net.input_synapses);
-      put_matrix(w, net.recurrent_synapses);
-      put_matrix(w, net.readout_synapses);
-      break;
+    case 5: break;  // SYNP is streamed by write_image (stream_matrix)
     case 6:
       // Learning state starts at zero for every synapse and neuron, so the image records its
       // layout (scheme and word widths) rather than megabytes of zeros.
@@ -246,10 +227,87 @@ void put_section(ByteWriter& w, const ChipImage& im, uint32_t section) {
   }
 }
 
-// Bytes of the synapse matrices in the image: most of it, so reserving them up front spares the
-// growing buffer's copies (and the peak memory of a copy) on networks of 10^8 synapses.
+// Exact bytes of one matrix in SYNP (what put_matrix writes): the image's size is known before
+// the first byte is streamed, so the header and SYNP's length need no patching afterwards.
 uint64_t matrix_bytes(const model::SynapseMatrix<arith::FixedOps>& m) {
-  return 8 + 8 + 4 * m.row_start.size() + 8 * 5 + m.size() * (4 + 4 + 1 + 1 + 8);
+  return 4 + 4 + 7 * 8 + 4 * uint64_t{m.row_start.size()} + uint64_t{m.size()} * (4 + 4 + 1 + 1 + 8) +
+         m.delay_steps.size();
+}
+
+// The image's bytes go out through `sink` in blocks, hashed on the way (FNV-1a of every byte before
+// the checksum): the synapse matrices, most of the image, are encoded block by block straight from
+// the model, so no second copy of the synapse memory is ever held.
+class StreamingWriter {
+ public:
+  explicit StreamingWriter(const ImageSink& sink) : sink_(sink), block_(kBlockBytes) {}
+  void put(const std::string& bytes) { put(bytes.data(), bytes.size()); }
+  void put(const char* data, size_t n) {
+    while (n > 0) {
+      const size_t take = std::min(n, kBlockBytes - used_);
+      std::memcpy(block_.data() + used_, data, take);
+      used_ += take;
+      data += take;
+      n -= take;
+      if (used_ == kBlockBytes) flush();
+    }
+  }
+  void u32(uint32_t v) { le(v, 4); }
+  void u64(uint64_t v) { le(v, 8); }
+  // A vector as ByteWriter::vec writes it (u64 count, then each element's `Width` little-endian
+  // bytes from encode(value, out)), encoded straight into the block.
+  template <size_t Width, class T, class Encode>
+  void vec(const std::vector<T>& values, Encode encode) {
+    u64(values.size());
+    for (const T& v : values) {
+      if (kBlockBytes - used_ < Width) flush();
+      encode(v, reinterpret_cast<unsigned char*>(block_.data() + used_));
+      used_ += Width;
+    }
+  }
+  // The checksum of everything so far, after it (not hashed itself).
+  void finish() {
+    flush();
+    const uint64_t checksum = hash_.value();
+    le(checksum, 8);
+    sink_(block_.data(), used_);
+    used_ = 0;
+  }
+
+ private:
+  static constexpr size_t kBlockBytes = size_t{1} << 20;
+  void le(uint64_t v, int n) {
+    char b[8];
+    for (int i = 0; i < n; ++i) b[i] = static_cast<char>(v >> (8 * i));
+    put(b, static_cast<size_t>(n));
+  }
+  void flush() {
+    hash_.add(block_.data(), used_);
+    sink_(block_.data(), used_);
+    used_ = 0;
+  }
+  const ImageSink& sink_;
+  std::vector<char> block_;
+  size_t used_ = 0;
+  Fnv1a64 hash_;
+};
+
+inline void store_le32(uint32_t v, unsigned char* out) {
+  for (int i = 0; i < 4; ++i) out[i] = static_cast<unsigned char>(v >> (8 * i));
+}
+
+void stream_matrix(StreamingWriter& w, const model::SynapseMatrix<arith::FixedOps>& m) {
+  w.u32(m.n_sources);
+  w.u32(m.n_targets);
+  w.vec<4>(m.row_start, store_le32);
+  w.vec<4>(m.target, store_le32);
+  w.vec<4>(m.weight, [](arith::Fx<Quantity::weight> v, unsigned char* o) { store_le32(static_cast<uint32_t>(v.raw), o); });
+  w.vec<1>(m.exponent, [](int8_t v, unsigned char* o) { o[0] = static_cast<unsigned char>(v); });
+  w.vec<1>(m.plastic, [](uint8_t v, unsigned char* o) { o[0] = v; });
+  w.vec<8>(m.origin, [](const model::SynapseOrigin& v, unsigned char* o) {
+    store_le32(v.projection, o);
+    store_le32(v.position, o + 4);
+  });
+  w.vec<1>(m.delay_steps, [](uint8_t v, unsigned char* o) { o[0] = v; });  // version 5 (issue #14)
 }
 
 // ---- readers -----------------------------------------------------------------------------------
@@ -518,40 +576,63 @@ void check_consistency(const ChipImage& im, uint32_t version, const ByteReader& 
   }
 }
 
+// `on_total` learns the image's size before the first byte goes to `sink`.
+void stream_image(const ChipImage& image, const std::function<void(uint64_t total)>& on_total, const ImageSink& sink) {
+  // Every section but SYNP is small: encoded first, so the lengths are known. SYNP's length is
+  // exact from the matrices' sizes (matrix_bytes), and its bytes are streamed.
+  constexpr uint32_t kSynapseSection = 5;
+  std::vector<std::string> payload(kSectionCount);
+  uint64_t total = kHeaderBytes + kChecksumBytes;
+  const auto& net = image.network;
+  const uint64_t synapse_bytes =
+      matrix_bytes(net.input_synapses) + matrix_bytes(net.recurrent_synapses) + matrix_bytes(net.readout_synapses);
+  for (uint32_t s = 0; s < kSectionCount; ++s) {
+    if (s != kSynapseSection) {
+      ByteWriter w;
+      put_section(w, image, s);
+      payload[s] = std::move(w.bytes());
+    }
+    total += 4 + 8 + (s == kSynapseSection ? synapse_bytes : payload[s].size());
+  }
+  if (on_total) on_total(total);
+  ByteWriter header;
+  header.bytes().append(kImageMagic, sizeof kImageMagic);
+  header.u32(kImageFormatVersion);
+  header.u32(0);  // flags
+  header.u64(total);
+  header.u64(image.chip_hash);
+  header.u32(kSectionCount);
+  header.u32(0);
+  StreamingWriter w(sink);
+  w.put(header.bytes());
+  for (uint32_t s = 0; s < kSectionCount; ++s) {
+    w.u32(kSectionTags[s]);
+    if (s != kSynapseSection) {
+      w.u64(payload[s].size());
+      w.put(payload[s]);
+      continue;
+    }
+    w.u64(synapse_bytes);
+    stream_matrix(w, net.input_synapses);
+    stream_matrix(w, net.recurrent_synapses);
+    stream_matrix(w, net.readout_synapses);
+  }
+  w.finish();
+}
+
 }  // namespace
 
 std::string write_image(const ChipImage& image) {
-  ByteWriter w;
-  w.bytes().append(kImageMagic, sizeof kImageMagic);
-  w.u32(kImageFormatVersion);
-  w.u32(0);  // flags
-  w.u64(0);  // total size, patched below
-  w.u64(image.chip_hash);
-  w.u32(kSectionCount);
-  w.u32(0);
-  const auto& net = image.network;
-  // Matrices exactly; neurons, slices and routing entries generously (an underestimate would
-  // double the buffer when it grows).
-  uint64_t entries = 0;
-  for (const auto& r : image.routers) entries += r.entries.size() + 2;
-  w.bytes().reserve(matrix_bytes(net.input_synapses) + matrix_bytes(net.recurrent_synapses) +
-                    matrix_bytes(net.readout_synapses) + 64 * (net.neurons.size() + net.readouts.size()) +
-                    64 * image.slices.size() + 16 * entries + (uint64_t{1} << 20));
-  for (uint32_t s = 0; s < kSectionCount; ++s) {
-    w.u32(kSectionTags[s]);
-    const size_t length_at = w.bytes().size();
-    w.u64(0);  // payload length, patched below
-    put_section(w, image, s);
-    const uint64_t length = w.bytes().size() - length_at - 8;
-    for (int i = 0; i < 8; ++i) w.bytes()[length_at + i] = static_cast<char>(length >> (8 * i));
-  }
-  std::string& out = w.bytes();
-  const uint64_t total = out.size() + kChecksumBytes;
-  for (int i = 0; i < 8; ++i) out[16 + i] = static_cast<char>(total >> (8 * i));
-  Fnv1a64 h;
-  h.add(out.data(), out.size());
-  w.u64(h.value());
-  return std::move(out);
+  std::string out;
+  stream_image(image, [&out](uint64_t total) { out.reserve(total); },
+               [&out](const char* data, size_t n) { out.append(data, n); });
+  return out;
+}
+
+void write_image(const ChipImage& image, const ImageSink& sink) { stream_image(image, {}, sink); }
+
+void write_image(const ChipImage& image, std::ostream& out) {
+  write_image(image, [&out](const char* data, size_t n) { out.write(data, static_cast<std::streamsize>(n)); });
 }
 
 bool has_image_magic(const std::string& first_bytes) {

@@ -85,7 +85,7 @@ int compile_command_main(const std::vector<std::string>& args) {
 
   // The image is written last among the checks so a failing compile leaves no file behind.
   const std::string output = vm["output"].as<std::string>();
-  write_file_atomically(output, image::write_image(compiled));
+  write_file_atomically(output, [&compiled](std::ostream& out) { image::write_image(compiled, out); });
   if (vm.count("report"))
     write_file_atomically(vm["report"].as<std::string>(), compiler::report_json(report).dump(2) + "\n");
   if (vm.count("json")) {

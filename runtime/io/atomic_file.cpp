@@ -14,15 +14,29 @@
 namespace nchip::runtime {
 
 void write_file_atomically(const std::string& path, const std::string& content) {
+  write_file_atomically(path, [&content](std::ostream& out) {
+    out.write(content.data(), static_cast<std::streamsize>(content.size()));
+  });
+}
+
+void write_file_atomically(const std::string& path, const std::function<void(std::ostream& out)>& write) {
   const std::string temp = path + ".tmp." + std::to_string(::getpid());
   {
     std::ofstream out(temp, std::ios::binary | std::ios::trunc);
     if (!out) throw InputError(path + ": cannot write: " + std::strerror(errno));
-    out.write(content.data(), static_cast<std::streamsize>(content.size()));
+    try {
+      write(out);
+    } catch (...) {
+      out.close();
+      std::remove(temp.c_str());
+      throw;
+    }
     out.flush();
     if (!out) {
+      const std::string reason = errno != 0 ? std::strerror(errno) : "the write failed";
+      out.close();
       std::remove(temp.c_str());
-      throw InputError(path + ": cannot write: " + std::strerror(errno));
+      throw InputError(path + ": cannot write: " + reason);
     }
   }
   if (std::rename(temp.c_str(), path.c_str()) != 0) {

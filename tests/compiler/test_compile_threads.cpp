@@ -6,6 +6,7 @@
 // target order).
 #include <algorithm>
 #include <cmath>
+#include <map>
 #include <tuple>
 #include <vector>
 
@@ -154,14 +155,140 @@ TEST_CASE("the incoming-synapse index is the same for 1, 2 and 3 threads, groupe
   CHECK(one.n_projections == 5);
   for (uint32_t u = 0; u + 1 < one.start.size(); ++u)
     for (uint64_t i = one.start[u] + 1; i < one.start[u + 1]; ++i) REQUIRE(one.entries[i - 1].source < one.entries[i].source);
+  // Each entry's projection (from its source's range, 4-byte entries) is its synapse's origin.
+  std::map<std::pair<uint32_t, uint32_t>, uint32_t> projection_of;  // (source, unit) -> projection
+  const uint32_t n = q.network.n_neurons(), n_inputs = q.network.n_inputs;
+  const auto note = [&](const model::SynapseMatrix<arith::FixedOps>& m, uint32_t source_offset, uint32_t unit_offset) {
+    for (uint32_t s = 0; s < m.n_sources; ++s)
+      for (uint32_t i = m.row_start[s]; i < m.row_start[s + 1]; ++i)
+        projection_of[{source_offset + s, unit_offset + m.target[i]}] = m.origin[i].projection;
+  };
+  note(q.network.input_synapses, 0, 0);
+  note(q.network.recurrent_synapses, n_inputs, 0);
+  note(q.network.readout_synapses, n_inputs, n);
+  REQUIRE(projection_of.size() == one.entries.size());
+  for (uint32_t u = 0; u + 1 < one.start.size(); ++u) {
+    compiler::ProjectionCursor cursor(one, u);
+    for (uint64_t i = one.start[u]; i < one.start[u + 1]; ++i)
+      REQUIRE(cursor.projection(one.entries[i].source) == projection_of.at({one.entries[i].source, u}));
+  }
+  // A source outside every range of the unit's population (only a hand-made image has one) is
+  // projection n_projections, not a crash.
+  compiler::ProjectionCursor readout(one, n);  // a readout: its only sources are b's neurons
+  CHECK(readout.projection(0) == one.n_projections);
   for (unsigned threads : {2u, 3u}) {
     const compiler::IncomingSynapses other = compiler::incoming_synapses(q.network, threads);
     REQUIRE(other.start == one.start);
     REQUIRE(other.n_projections == one.n_projections);
     for (size_t i = 0; i < one.entries.size(); ++i) {
       REQUIRE(other.entries[i].source == one.entries[i].source);
-      REQUIRE(other.entries[i].projection == one.entries[i].projection);
       REQUIRE(other.entries[i].plastic == one.entries[i].plastic);
     }
   }
+}
+
+namespace {
+
+// The report's error sums by their plain definition (weight_error.hpp): each matrix cut into chunks
+// of 2^20 synapses in matrix order, a chunk's sums formed in matrix order, a projection's chunk sums
+// added in chunk order. Written out here, apart from the compiler's code.
+struct PlainSums {
+  double max_w = 0, max_err = 0, signal = 0, noise = 0;
+  uint64_t n = 0;
+};
+std::vector<PlainSums> plain_error_sums(const ir::Network& net, const model::NetworkModel<arith::FixedOps>& model,
+                                        const arith::QuantConfig& quant) {
+  std::vector<PlainSums> total(net.projections.size());
+  const int frac = quant[arith::Quantity::weight].frac;
+  for (const auto* m : {&model.input_synapses, &model.recurrent_synapses, &model.readout_synapses})
+    for (size_t begin = 0; begin < m->size(); begin += size_t{1} << 20) {
+      std::vector<PlainSums> chunk(net.projections.size());
+      for (size_t i = begin; i < std::min(m->size(), begin + (size_t{1} << 20)); ++i) {
+        const auto& o = m->origin[i];
+        const auto& proj = net.projections[o.projection];
+        const double w = proj.dense ? proj.weights[o.position] : proj.synapses[o.position].weight;
+        const double err = static_cast<double>(m->weight[i].raw) * std::ldexp(1.0, m->exponent[i] - frac) - w;
+        PlainSums& s = chunk[o.projection];
+        s.max_w = std::max(s.max_w, std::fabs(w));
+        s.max_err = std::max(s.max_err, std::fabs(err));
+        s.signal += w * w;
+        s.noise += err * err;
+        ++s.n;
+      }
+      for (size_t p = 0; p < chunk.size(); ++p) {
+        if (chunk[p].n == 0) continue;
+        total[p].max_w = std::max(total[p].max_w, chunk[p].max_w);
+        total[p].max_err = std::max(total[p].max_err, chunk[p].max_err);
+        total[p].signal += chunk[p].signal;
+        total[p].noise += chunk[p].noise;
+        total[p].n += chunk[p].n;
+      }
+    }
+  return total;
+}
+
+void require_plain_errors(const ir::Network& net, const arith::QuantConfig& quant, unsigned threads) {
+  const compiler::Quantized q = compiler::quantize(net, quant, threads);
+  const std::vector<PlainSums> plain = plain_error_sums(net, q.network, quant);
+  for (size_t p = 0; p < plain.size(); ++p) {
+    CAPTURE(p);
+    REQUIRE(q.projections[p].synapses == plain[p].n);
+    CHECK(q.projections[p].max_abs_weight == plain[p].max_w);
+    CHECK(q.projections[p].max_abs_error == plain[p].max_err);
+    CHECK(q.projections[p].rms_error == std::sqrt(plain[p].noise / static_cast<double>(plain[p].n)));
+    CHECK(q.projections[p].snr_db == 10.0 * std::log10(plain[p].signal / plain[p].noise));
+  }
+}
+
+}  // namespace
+
+// Issue #16: the lowering sums a sparse projection's errors while it writes its synapses (chunks
+// aligned to the 2^20-synapse error chunks); dense projections, and matrices whose rows were
+// re-sorted after the fill, are summed by the quantize pass. Either way: the plain sums, bit for bit.
+TEST_CASE("quantization error sums are the plain definition's, summed in the fill or after it", "[compile][threads]") {
+  const arith::QuantConfig quant;
+  SECTION("a sparse projection over several error chunks beside a dense one, rows in order") {
+    ir::Network net;
+    net.name = "errors";
+    net.populations = {test::pop("in", ir::PopulationType::input, 40), test::pop("rec", ir::PopulationType::lif, 1500)};
+    net.projections.push_back(test::dense(net, "in", "rec"));
+    net.projections.push_back(test::sparse(net, "rec", "rec", 0.55, 4));
+    REQUIRE(net.projections[1].synapses.size() > (size_t{1} << 20));
+    for (unsigned threads : {1u, 3u}) require_plain_errors(net, quant, threads);
+  }
+  SECTION("rows the lowering re-sorts (a population's projections out of target order)") {
+    for (unsigned threads : {1u, 2u}) require_plain_errors(chunked_network(), quant, threads);
+  }
+}
+
+TEST_CASE("the first weight out of range in matrix order is reported, found in the fill or after it", "[compile][threads]") {
+  ir::Network net;
+  net.name = "range";
+  net.populations = {test::pop("in", ir::PopulationType::input, 30), test::pop("a", ir::PopulationType::lif, 400),
+                     test::pop("b", ir::PopulationType::lif, 300)};
+  net.projections.push_back(test::sparse(net, "a", "a", 0.5, 2));
+  net.projections.push_back(test::sparse(net, "a", "b", 0.5, 1));
+  net.projections.push_back(test::dense(net, "in", "a"));
+  arith::QuantConfig quant;
+  quant.weight_exponents = false;  // s16.12 holds +-8: a weight of 100 is out of range
+  const auto message = [&](unsigned threads) {
+    try {
+      compiler::quantize(net, quant, threads);
+    } catch (const InputError& e) {
+      return std::string(e.what());
+    }
+    return std::string("<no error>");
+  };
+  // Rows in target order (a -> a listed first): the fill sums them. a -> a is filled first, but
+  // a -> b's synapse from a's neuron with the lowest index sits in an earlier row than a -> a's
+  // from the highest: in matrix order a -> b's comes first.
+  const auto by_pre = [](const ir::Synapse& x, const ir::Synapse& y) { return x.pre < y.pre; };
+  auto& aa = net.projections[0].synapses;
+  auto& ab = net.projections[1].synapses;
+  std::max_element(aa.begin(), aa.end(), by_pre)->weight = -100;
+  std::min_element(ab.begin(), ab.end(), by_pre)->weight = 100;
+  for (unsigned threads : {1u, 2u}) CHECK(message(threads).find("projection 1 ('a' -> 'b'): weight 100 is out of range") == 0);
+  // The dense input projection (checked after the fill) is in the input matrix: before both.
+  net.projections[2].weights[5] = 50;
+  for (unsigned threads : {1u, 2u}) CHECK(message(threads).find("projection 2 ('in' -> 'a'): weight 50 is out of range") == 0);
 }

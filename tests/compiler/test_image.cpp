@@ -2,10 +2,12 @@
 // can be damaged (one clear InputError line each).
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cstring>
 
 #include "compiler/lower.hpp"
 #include "compiler/report.hpp"
+#include "hw_model/image/byte_io.hpp"
 #include "hw_model/image/checksum.hpp"
 #include "hw_model/image/chip_image.hpp"
 #include "image_test_helpers.hpp"
@@ -174,4 +176,56 @@ TEST_CASE("file magic detection tells images from JSON") {
   CHECK(image::has_image_magic(image::write_image(compiled())));
   CHECK_FALSE(image::has_image_magic("{\"populations\": []}"));
   CHECK_FALSE(image::file_has_image_magic(NCHIP_SOURCE_DIR "/examples/networks/store_recall.json"));
+}
+
+// Issue #16: the image is streamed (SYNP encoded block by block, the checksum on the way). Its
+// bytes must be the plain layout: here SYNP is rebuilt field by field with ByteWriter (as the
+// writer before streaming did), and the header's size and the checksum recomputed.
+TEST_CASE("the streamed image is the plain layout in blocks of at most 1 MB") {
+  ir::Network net;
+  net.name = "streamed";
+  net.populations = {test::pop("in", T::input, 50), test::pop("rec", T::lif, 1500), test::pop("out", T::readout, 2)};
+  net.projections = {test::dense(net, "in", "rec"), test::sparse(net, "rec", "rec", 0.05, 7),
+                     test::dense(net, "rec", "out")};
+  net.projections[1].delay_steps = 3;  // a non-empty delay list in the recurrent matrix
+  const image::ChipImage im = compiler::compile_network(net, test::tiny_chip(4, 4, 512), arith::QuantConfig{});
+  std::string streamed;
+  size_t blocks = 0, largest = 0;
+  image::write_image(im, [&](const char* data, size_t n) {
+    streamed.append(data, n);
+    ++blocks;
+    largest = std::max(largest, n);
+  });
+  CHECK(blocks > 3);
+  CHECK(largest <= (size_t{1} << 20));
+  CHECK(streamed == image::write_image(im));
+
+  image::ByteWriter synp;
+  for (const auto* m : {&im.network.input_synapses, &im.network.recurrent_synapses, &im.network.readout_synapses}) {
+    synp.u32(m->n_sources);
+    synp.u32(m->n_targets);
+    synp.vec(m->row_start, [](image::ByteWriter& o, uint32_t v) { o.u32(v); });
+    synp.vec(m->target, [](image::ByteWriter& o, uint32_t v) { o.u32(v); });
+    synp.vec(m->weight, [](image::ByteWriter& o, arith::Fx<arith::Quantity::weight> v) { o.i32(v.raw); });
+    synp.vec(m->exponent, [](image::ByteWriter& o, int8_t v) { o.u8(static_cast<uint8_t>(v)); });
+    synp.vec(m->plastic, [](image::ByteWriter& o, uint8_t v) { o.u8(v); });
+    synp.vec(m->origin, [](image::ByteWriter& o, const model::SynapseOrigin& v) {
+      o.u32(v.projection);
+      o.u32(v.position);
+    });
+    synp.vec(m->delay_steps, [](image::ByteWriter& o, uint8_t v) { o.u8(v); });
+  }
+  REQUIRE(im.network.recurrent_synapses.delay_steps.size() == im.network.recurrent_synapses.size());
+  // Walk the sections to SYNP (the sixth).
+  size_t at = 40;
+  for (int section = 0; section < 5; ++section) at += 12 + test::get_le(streamed, at + 4, 8);
+  REQUIRE(streamed.substr(at, 4) == "SYNP");
+  REQUIRE(test::get_le(streamed, at + 4, 8) == synp.bytes().size());
+  CHECK(streamed.compare(at + 12, synp.bytes().size(), synp.bytes()) == 0);
+  CHECK(test::get_le(streamed, 16, 8) == streamed.size());
+  image::Fnv1a64 h;
+  h.add(streamed.data(), streamed.size() - 8);
+  CHECK(test::get_le(streamed, streamed.size() - 8, 8) == h.value());
+  const image::ChipImage back = image::read_image(streamed, "streamed.nchip");
+  test::require_same_model(back.network, im.network);
 }
