@@ -9,6 +9,7 @@ namespace nchip::systemc {
 namespace {
 constexpr int kFifosPerTile = 6;  // five router input ports and the core's receive queue
 constexpr int kProcsPerTile = 7;  // five router ports, the core's receive and inject threads
+constexpr uint8_t kUnknownRoute = 0xff;  // route bits use 5 bits
 }  // namespace
 
 NocEngine::NocEngine(uint32_t width, uint32_t height, uint32_t fifo_depth_packets, std::vector<TileStats>& tile_stats)
@@ -16,9 +17,9 @@ NocEngine::NocEngine(uint32_t width, uint32_t height, uint32_t fifo_depth_packet
   fifos_.resize(size_t{tiles_} * kFifosPerTile);
   links_.resize(size_t{tiles_} * kFifosPerTile + 1);
   procs_.resize(size_t{tiles_} * kProcsPerTile + 1);
-  route_cache_.resize(tiles_);
   for (size_t f = 0; f < fifos_.size(); ++f) {
     fifos_[f].capacity = fifo_depth_packets;
+    fifos_[f].ring.resize(fifo_depth_packets);
     fifos_[f].arrived = static_cast<int32_t>(events_.size());
     fifos_[f].space_freed = static_cast<int32_t>(events_.size() + 1);
     events_.resize(events_.size() + 2);
@@ -77,8 +78,9 @@ void NocEngine::load(const std::vector<NocTileBinding>& tiles, uint32_t host_til
   bindings_ = tiles;
   flit_cycles_ = flit_cycles;
   cycles_synaptic_op_ = cycles_synaptic_op;
+  key_rows_.clear();
+  routes_.clear();
   for (uint32_t t = 0; t < tiles_; ++t) {
-    route_cache_[t].clear();
     for (int p = 0; p < kPortLocal; ++p) links_[size_t{t} * kFifosPerTile + p].latency_cycles = hop_latency_cycles;
     procs_[size_t{t} * kProcsPerTile + kPorts + 1].keys = bindings_[t].to_send;
   }
@@ -92,13 +94,13 @@ void NocEngine::load(const std::vector<NocTileBinding>& tiles, uint32_t host_til
 void NocEngine::reset() {
   for (auto& l : links_) l.free_at = 0;
   for (auto& f : fifos_) {
-    f.entries.clear();
+    f.head = f.size = 0;
     f.space_waiters = 0;
   }
   for (auto& e : events_) e = Event{};
   records_.clear();
   free_records_.clear();
-  heap_.assign(1, -1);
+  heap_.assign(1, HeapItem{});
   delta_events_.clear();
   runnable_.clear();
   in_flight_ = injectors_busy_ = 0;
@@ -120,20 +122,25 @@ uint32_t NocEngine::core_queue_high_water(uint32_t tile) const {
   return fifos_[size_t{tile} * kFifosPerTile + kPortLocal + 1].high_water;
 }
 void NocEngine::clear_stats() {
-  for (auto& f : fifos_) f.high_water = static_cast<uint32_t>(f.entries.size());
+  for (auto& f : fifos_) f.high_water = f.size;
 }
 
 void NocEngine::fail(const std::string& what) {
   if (error_.empty()) error_ = what;
 }
 
-uint8_t NocEngine::route(uint32_t tile, uint32_t key) {
-  auto& cache = route_cache_[tile];
-  const auto it = cache.find(key);
-  if (it != cache.end()) return it->second;
-  const image::RouterTable* table = bindings_[tile].table;
-  const uint8_t bits = table ? route_of(*table, key) : 0;
-  cache.emplace(key, bits);
+uint32_t NocEngine::key_index(uint32_t key) {
+  const auto [it, added] = key_rows_.emplace(key, static_cast<uint32_t>(key_rows_.size()));
+  if (added) routes_.resize(routes_.size() + tiles_, kUnknownRoute);
+  return it->second;
+}
+
+uint8_t NocEngine::route(uint32_t tile, const Packet& packet, uint32_t key_index) {
+  uint8_t& bits = routes_[size_t{key_index} * tiles_ + tile];
+  if (bits == kUnknownRoute) {
+    const image::RouterTable* table = bindings_[tile].table;
+    bits = table ? route_of(*table, packet.key) : 0;
+  }
   return bits;
 }
 
@@ -203,18 +210,18 @@ int32_t NocEngine::heap_insert(uint64_t time, int32_t event) {
   }
   records_[r] = {time, event};
   // sc_ppq_base::insert: a parent moves down only when it is strictly later.
-  heap_.push_back(r);
+  heap_.push_back({time, r});
   size_t i = heap_.size() - 1;
-  while (i > 1 && records_[heap_[i / 2]].time > time) {
+  while (i > 1 && heap_[i / 2].time > time) {
     heap_[i] = heap_[i / 2];
     i /= 2;
   }
-  heap_[i] = r;
+  heap_[i] = {time, r};
   return r;
 }
 
 int32_t NocEngine::heap_extract_top() {  // sc_ppq_base::extract_top
-  const int32_t top = heap_[1];
+  const int32_t top = heap_[1].record;
   heap_[1] = heap_.back();
   heap_.pop_back();
   if (heap_.size() > 1) heap_down(1);
@@ -224,9 +231,9 @@ int32_t NocEngine::heap_extract_top() {  // sc_ppq_base::extract_top
 void NocEngine::heap_down(size_t i) {  // sc_ppq_base::heapify: a child moves up only when strictly earlier
   const size_t n = heap_.size() - 1;
   for (size_t l; (l = 2 * i) <= n;) {
-    size_t earliest = records_[heap_[l]].time < records_[heap_[i]].time ? l : i;
+    size_t earliest = heap_[l].time < heap_[i].time ? l : i;
     const size_t r = l + 1;
-    if (r <= n && records_[heap_[r]].time < records_[heap_[earliest]].time) earliest = r;
+    if (r <= n && heap_[r].time < heap_[earliest].time) earliest = r;
     if (earliest == i) break;
     std::swap(heap_[i], heap_[earliest]);
     i = earliest;
@@ -262,16 +269,16 @@ uint64_t NocEngine::run_spike_phase(uint64_t start_cycle, std::vector<uint32_t>&
     }
     if (drained_) break;
     // Timed notifications: skip cancelled records at the top, then every record of the earliest time.
-    while (heap_.size() > 1 && records_[heap_[1]].event < 0) free_records_.push_back(heap_extract_top());
+    while (heap_.size() > 1 && records_[heap_[1].record].event < 0) free_records_.push_back(heap_extract_top());
     if (heap_.size() == 1) break;
-    const uint64_t t = records_[heap_[1]].time;
+    const uint64_t t = heap_[1].time;
     now_ = t;
     do {
       const int32_t r = heap_extract_top();
       const int32_t e = records_[r].event;
       free_records_.push_back(r);
       if (e >= 0) trigger(e);
-    } while (heap_.size() > 1 && records_[heap_[1]].time == t);
+    } while (heap_.size() > 1 && heap_[1].time == t);
   }
   if (!drained_ || heap_.size() != 1)
     throw std::logic_error("NocEngine: the spike phase did not drain (deadlock in the NoC?)");
@@ -280,17 +287,20 @@ uint64_t NocEngine::run_spike_phase(uint64_t start_cycle, std::vector<uint32_t>&
 
 // ---- the processes: the threaded model's code, suspended where its threads wait --------------
 
-void NocEngine::push(int32_t f, const Packet& packet, uint64_t ready) {  // PacketFifo::push
+void NocEngine::push(int32_t f, const Packet& packet, uint32_t key_index, uint64_t ready) {  // PacketFifo::push
   Fifo& fifo = fifos_[f];
-  fifo.entries.push_back({packet, ready});
-  if (fifo.entries.size() > fifo.high_water) fifo.high_water = static_cast<uint32_t>(fifo.entries.size());
+  uint32_t slot = fifo.head + fifo.size;
+  if (slot >= fifo.capacity) slot -= fifo.capacity;
+  fifo.ring[slot] = {packet, key_index, ready};
+  if (++fifo.size > fifo.high_water) fifo.high_water = fifo.size;
   if (ready > now_) notify_after(fifo.arrived, ready - now_);
   else notify_delta(fifo.arrived);
 }
 
 void NocEngine::pop(int32_t f) {  // PacketFifo::pop
   Fifo& fifo = fifos_[f];
-  fifo.entries.pop_front();
+  if (++fifo.head == fifo.capacity) fifo.head = 0;
+  --fifo.size;
   if (fifo.space_waiters > 0) notify_delta(fifo.space_freed);
 }
 
@@ -304,7 +314,7 @@ void NocEngine::injector_done() {
   if (in_flight_ == 0 && injectors_busy_ == 0) notify_delta(drained_event_);
 }
 
-void NocEngine::finish_send(Link& link, Packet packet) {  // the end of Link::send
+void NocEngine::finish_send(Link& link, Packet packet, uint32_t key_index) {  // the end of Link::send
   link.free_at = now_ + flit_cycles_;
   if (link.stats) {
     link.stats->packets += 1;
@@ -312,7 +322,7 @@ void NocEngine::finish_send(Link& link, Packet packet) {  // the end of Link::se
   }
   if (link.counts_hop) packet.hops += 1;
   ++in_flight_;
-  push(link.dest, packet, now_ + link.latency_cycles);
+  push(link.dest, packet, key_index, now_ + link.latency_cycles);
 }
 
 bool NocEngine::send_step(Process& proc) {
@@ -325,7 +335,7 @@ bool NocEngine::send_step(Process& proc) {
     return false;
   }
   Fifo& dest = fifos_[link.dest];
-  if (dest.entries.size() >= dest.capacity) {
+  if (dest.full()) {
     proc.wait_from = now_;
     ++dest.space_waiters;
     wait_event(p, dest.space_freed);
@@ -341,7 +351,7 @@ bool NocEngine::send_step(Process& proc) {
     link.stalls->backpressure_waits += 1;
     link.stalls->backpressure_cycles += proc.full_wait;
   }
-  finish_send(link, proc.packet);
+  finish_send(link, proc.packet, proc.key_index);
   return true;
 }
 
@@ -351,19 +361,20 @@ void NocEngine::resume(int32_t p) {
     switch (proc.pc) {
       case kFront: {  // PacketFifo::wait_front
         Fifo& fifo = fifos_[proc.fifo];
-        if (fifo.entries.empty()) {
+        if (fifo.empty()) {
           wait_event(p, fifo.arrived);
           return;
         }
         proc.pc = kGot;
-        if (fifo.entries.front().ready > now_) {
-          wait_cycles(p, fifo.entries.front().ready - now_);
+        if (fifo.front().ready > now_) {
+          wait_cycles(p, fifo.front().ready - now_);
           return;
         }
         break;
       }
       case kGot: {
-        proc.packet = fifos_[proc.fifo].entries.front().packet;
+        proc.packet = fifos_[proc.fifo].front().packet;
+        proc.key_index = fifos_[proc.fifo].front().key_index;
         if (proc.kind == kCoreReceive) {  // NeuronCore::receive_loop
           CoreDatapath* datapath = bindings_[proc.tile].datapath;
           const uint32_t events = datapath ? datapath->deliver(proc.packet.key) : 0;
@@ -380,7 +391,7 @@ void NocEngine::resume(int32_t p) {
           break;
         }
         // Router::serve
-        proc.route_bits = route(proc.tile, proc.packet.key);
+        proc.route_bits = route(proc.tile, proc.packet, proc.key_index);
         if (proc.route_bits == 0)
           fail("chip.tile_" + std::to_string(proc.tile % width_) + "_" + std::to_string(proc.tile / width_) +
                ".router: no routing entry for key " + std::to_string(proc.packet.key));
@@ -441,6 +452,7 @@ void NocEngine::resume(int32_t p) {
       case kNextKey:
         if (proc.keys && proc.next_key < proc.keys->size()) {
           proc.packet = Packet{(*proc.keys)[proc.next_key], 0, proc.inject_cycle};
+          proc.key_index = key_index(proc.packet.key);
           proc.busy_wait = proc.full_wait = 0;
           proc.pc = kSend;
           break;

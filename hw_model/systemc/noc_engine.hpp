@@ -17,7 +17,6 @@
 #pragma once
 
 #include <cstdint>
-#include <deque>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -61,12 +60,17 @@ class NocEngine {
  private:
   struct Entry {
     Packet packet;
+    uint32_t key_index = 0;  // the key's row in routes_
     uint64_t ready = 0;
   };
-  struct Fifo {
-    std::deque<Entry> entries;
+  struct Fifo {  // a ring of `capacity` entries (a FIFO never holds more)
+    std::vector<Entry> ring;
+    uint32_t head = 0, size = 0;
     uint32_t capacity = 4, high_water = 0, space_waiters = 0;
     int32_t arrived = -1, space_freed = -1;  // event ids
+    bool empty() const { return size == 0; }
+    bool full() const { return size >= capacity; }
+    const Entry& front() const { return ring[head]; }
   };
   struct Link {
     int32_t dest = -1;  // FIFO id; -1: mesh edge
@@ -88,6 +92,7 @@ class NocEngine {
     int32_t link = -1;     // injector: its link; router port: the link now being sent on
     uint8_t route_bits = 0, out_index = 0;
     Packet packet;
+    uint32_t key_index = 0;
     uint64_t busy_wait = 0, full_wait = 0, wait_from = 0;
     std::vector<uint32_t>* keys = nullptr;  // injector
     size_t next_key = 0;
@@ -107,12 +112,13 @@ class NocEngine {
 
   void resume(int32_t p);
   bool send_step(Process& proc);  // Link::send's loop; false: the process is now waiting
-  void finish_send(Link& link, Packet packet);
-  void push(int32_t fifo, const Packet& packet, uint64_t ready);
+  void finish_send(Link& link, Packet packet, uint32_t key_index);
+  void push(int32_t fifo, const Packet& packet, uint32_t key_index, uint64_t ready);
+  uint32_t key_index(uint32_t key);
   void pop(int32_t fifo);
   void consumed();
   void injector_done();
-  uint8_t route(uint32_t tile, uint32_t key);
+  uint8_t route(uint32_t tile, const Packet& packet, uint32_t key_index);
   void fail(const std::string& what);
 
   void wait_event(int32_t p, int32_t event);
@@ -131,7 +137,10 @@ class NocEngine {
   std::vector<Process> procs_;     // tile t: router port p at 7t + p, receive 7t + 5, injector 7t + 6; host last
   std::vector<Event> events_;
   std::vector<NocTileBinding> bindings_;
-  std::vector<std::unordered_map<uint32_t, uint8_t>> route_cache_;
+  // Route bits by (key row, tile), looked up on first use (kUnknownRoute until then): one hash
+  // lookup per injected packet instead of one per hop.
+  std::unordered_map<uint32_t, uint32_t> key_rows_;
+  std::vector<uint8_t> routes_;
   int32_t host_fifo_ = -1, drained_event_ = -1;
   uint32_t flit_cycles_ = 1, cycles_synaptic_op_ = 0;
 
@@ -141,7 +150,11 @@ class NocEngine {
   std::vector<int32_t> runnable_, next_runnable_, delta_events_, delta_now_;
   std::vector<TimedRecord> records_;
   std::vector<int32_t> free_records_;
-  std::vector<int32_t> heap_{-1};  // 1-based, as sc_ppq
+  struct HeapItem {
+    uint64_t time = 0;  // a copy of the record's time, so sifting reads the heap array only
+    int32_t record = -1;
+  };
+  std::vector<HeapItem> heap_{HeapItem{}};  // 1-based, as sc_ppq
   std::string error_;
 };
 

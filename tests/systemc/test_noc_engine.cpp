@@ -151,3 +151,26 @@ TEST_CASE("noc engine equals the threads on a 5x3 mesh with 1-flit packets and C
   spec.seed = 13;
   compare_models(spec, contended_chip(5, 3, 3, 32), 7, 0.35, 40);
 }
+
+TEST_CASE("a 16x16 mesh gives the functional model's results and the threads' timing", "[systemc][noc]") {
+  systemc::TimedChip::instance(16, 16);
+  test::RandomNetworkSpec spec;
+  spec.inputs = 32;
+  spec.lif = 400;
+  spec.alif = 100;
+  spec.readouts = 4;
+  spec.probability = 0.05;
+  spec.gain = 6.0;
+  spec.seed = 21;
+  image::ChipConfig chip = test::small_mesh(16, 16, 2);
+  chip.core_max_fan_out = 256;  // a slice may reach every core
+  const image::ChipImage image = test::compile_for(test::random_network(spec), chip, 136);
+  uint32_t cores_used = 0;
+  for (const auto& slice : image.slices) cores_used = std::max(cores_used, slice.tile + 1);
+  REQUIRE(cores_used > 240);  // the network covers (nearly) the whole mesh
+  auto& timed = systemc::TimedChip::instance(16, 16);
+  timed.set_noc_model(systemc::NocModel::events);
+  test::require_bit_identical(timed, image, test::random_inputs(spec.inputs, 40, 0.2, 3), 40, 3);
+  CHECK(timed.stats().hops > 10000);
+  compare_models(spec, chip, 136, 0.2, 15);
+}
