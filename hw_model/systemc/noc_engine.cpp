@@ -10,6 +10,8 @@ namespace {
 constexpr int kFifosPerTile = 6;  // five router input ports and the core's receive queue
 constexpr int kProcsPerTile = 7;  // five router ports, the core's receive and inject threads
 constexpr uint8_t kUnknownRoute = 0xff;  // route bits use 5 bits
+constexpr uint32_t kUnknownGroup = 0xfffffffeu;  // CoreDatapath::kNoGroup is 0xffffffff
+constexpr size_t kMaxGroupCache = size_t{1} << 24;  // 64 MB of group indices
 }  // namespace
 
 NocEngine::NocEngine(uint32_t width, uint32_t height, uint32_t fifo_depth_packets, std::vector<TileStats>& tile_stats)
@@ -80,6 +82,7 @@ void NocEngine::load(const std::vector<NocTileBinding>& tiles, uint32_t host_til
   cycles_synaptic_op_ = cycles_synaptic_op;
   key_rows_.clear();
   routes_.clear();
+  groups_.clear();
   for (uint32_t t = 0; t < tiles_; ++t) {
     for (int p = 0; p < kPortLocal; ++p) links_[size_t{t} * kFifosPerTile + p].latency_cycles = hop_latency_cycles;
     procs_[size_t{t} * kProcsPerTile + kPorts + 1].keys = bindings_[t].to_send;
@@ -131,8 +134,21 @@ void NocEngine::fail(const std::string& what) {
 
 uint32_t NocEngine::key_index(uint32_t key) {
   const auto [it, added] = key_rows_.emplace(key, static_cast<uint32_t>(key_rows_.size()));
-  if (added) routes_.resize(routes_.size() + tiles_, kUnknownRoute);
+  if (added) {
+    routes_.resize(routes_.size() + tiles_, kUnknownRoute);
+    if (routes_.size() <= kMaxGroupCache) groups_.resize(routes_.size(), kUnknownGroup);
+  }
   return it->second;
+}
+
+uint32_t NocEngine::deliver(uint32_t tile, const Packet& packet, uint32_t key_index) {
+  CoreDatapath* datapath = bindings_[tile].datapath;
+  if (!datapath) return 0;
+  const size_t at = size_t{key_index} * tiles_ + tile;
+  if (at >= groups_.size()) return datapath->deliver(packet.key);
+  uint32_t& group = groups_[at];
+  if (group == kUnknownGroup) group = datapath->group_of(packet.key);
+  return datapath->deliver_group(group);
 }
 
 uint8_t NocEngine::route(uint32_t tile, const Packet& packet, uint32_t key_index) {
@@ -376,8 +392,7 @@ void NocEngine::resume(int32_t p) {
         proc.packet = fifos_[proc.fifo].front().packet;
         proc.key_index = fifos_[proc.fifo].front().key_index;
         if (proc.kind == kCoreReceive) {  // NeuronCore::receive_loop
-          CoreDatapath* datapath = bindings_[proc.tile].datapath;
-          const uint32_t events = datapath ? datapath->deliver(proc.packet.key) : 0;
+          const uint32_t events = deliver(proc.tile, proc.packet, proc.key_index);
           TileStats& s = tile_stats_[proc.tile];
           if (events == 0) ++s.empty_deliveries;
           s.synaptic_events += events;

@@ -119,6 +119,7 @@ class NocEngine {
   void consumed();
   void injector_done();
   uint8_t route(uint32_t tile, const Packet& packet, uint32_t key_index);
+  uint32_t deliver(uint32_t tile, const Packet& packet, uint32_t key_index);
   void fail(const std::string& what);
 
   void wait_event(int32_t p, int32_t event);
@@ -141,6 +142,10 @@ class NocEngine {
   // lookup per injected packet instead of one per hop.
   std::unordered_map<uint32_t, uint32_t> key_rows_;
   std::vector<uint8_t> routes_;
+  // The synapse group of each (key row, tile) at that tile's core, looked up on first delivery
+  // (kUnknownGroup until then); only while the table stays under kMaxGroupCache entries, else
+  // every delivery looks its key up (CoreDatapath::deliver).
+  std::vector<uint32_t> groups_;
   int32_t host_fifo_ = -1, drained_event_ = -1;
   uint32_t flit_cycles_ = 1, cycles_synaptic_op_ = 0;
 
