@@ -12,11 +12,11 @@ tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 out="${2:-$tmp/noc}"
 python3 "$here/bench/networks/make_chip_scale.py" "$tmp/chip_scale.json"
-timed() {  # LABEL COMMAND...: prints "LABEL: S s, M MB"
+timed() {  # LABEL COMMAND...: prints "LABEL: S s wall, C s CPU, M MB peak"
   local label="$1"; shift
-  /usr/bin/time -f "%e %M" -o "$tmp/time" "$@" > "$tmp/$label.log"
-  read -r secs kb < "$tmp/time"
-  echo "$label: $secs s wall, $((kb / 1024)) MB peak"
+  /usr/bin/time -f "%e %U %S %M" -o "$tmp/time" "$@" > "$tmp/$label.log"
+  read -r secs user sys kb < "$tmp/time"
+  echo "$label: $secs s wall, $(python3 -c "print(round($user + $sys, 2))") s CPU, $((kb / 1024)) MB peak"
 }
 timed compile "$nchip" compile "$tmp/chip_scale.json" --chip "$here/examples/chips/loihi_like.json" --packing none \
   -o "$tmp/chip_scale.nchip"

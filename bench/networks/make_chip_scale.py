@@ -13,9 +13,9 @@ pops = [{"name": "in", "type": "input", "size": 256}]
 projs = []
 for k in range(count):
     pops.append({"name": f"p{k}", "type": "lif", "size": size, "tau_m_ms": 20, "v_th": 0.5, "t_ref_ms": 2})
-    projs.append({"source": "in", "target": f"p{k}", "init": {"gain": 3.0, "connection_probability": 0.05}})
+    projs.append({"source": "in", "target": f"p{k}", "init": {"gain": 4.0, "connection_probability": 0.02}})
     projs.append({"source": f"p{(k - 1) % count}", "target": f"p{k}",
-                  "init": {"gain": 2.0, "connection_probability": 0.02}})
+                  "init": {"gain": 3.0, "connection_probability": 0.01}})
 with open(out, "w") as f:
     json.dump({"name": f"chip_scale_{count}x{size}", "dt_ms": 1.0, "seed": 1, "populations": pops,
                "projections": projs}, f, indent=1)
