@@ -3,11 +3,15 @@
 //      ratio, and the chip's emulated time and energy per iteration;
 //   2. how SystemC inference wall time grows with mesh size and traffic (each mesh size in its own
 //      process, since SystemC elaborates once per process).
-// Usage: nchip_bench_systemc [--pg-iterations N] [--sr-batch B] [--skip-training] [--skip-scaling]
-//        nchip_bench_systemc --scaling-one W H RATE   (one line; used by the scaling table)
+//      Both SystemC NoC models run beside the functional model: the NoC engine (the default) and the
+//      reference threads (hw_model/systemc/README.md), with a check that their timing is the same.
+// Usage: nchip_bench_systemc [--pg-iterations N] [--sr-batch B] [--repeats R] [--skip-training] [--skip-scaling]
+//        nchip_bench_systemc --scaling-one W H RATE R   (one line; used by the scaling table)
 #include <fmt/core.h>
 
+#include <algorithm>
 #include <chrono>
+#include <vector>
 #include <cstdlib>
 #include <cstring>
 #include <string>
@@ -76,7 +80,17 @@ ir::Network scaling_network(uint32_t inputs) {
   return ir::parse_network_json(doc.dump(), "scaling.json");
 }
 
-int scaling_one(uint32_t w, uint32_t h, double rate) {
+struct MinMedian {
+  double min = 0, median = 0;
+};
+MinMedian min_median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return {v.front(), v[v.size() / 2]};
+}
+
+// One mesh and rate: the functional model, the SystemC chip with the NoC engine and with the
+// reference threads, each `repeats` times in this process; min / median wall times.
+int scaling_one(uint32_t w, uint32_t h, double rate, uint32_t repeats) {
   const uint32_t inputs = 64, steps = 1000;
   image::ChipConfig chip;
   chip.name = "scaling";
@@ -88,34 +102,54 @@ int scaling_one(uint32_t w, uint32_t h, double rate) {
   for (uint32_t t = 0; t < steps; ++t)
     for (uint32_t i = 0; i < inputs; ++i)
       if (arith::counter_uniform({7, 1, i, t}) < rate) in[t].push_back(i);
-  arith::SaturationCounts c1, c2;
-  auto t0 = Clock::now();
-  const auto f = functional::run_network(img.network, arith::FixedOps(img.quant, c1), in, steps, 1, false);
-  const double functional_s = since(t0);
   auto& timed = systemc::TimedChip::instance(w, h);
-  t0 = Clock::now();
-  const auto s = systemc::run_network_timed(timed, img, img.network, arith::FixedOps(img.quant, c2), in, steps, 1, false);
-  const double systemc_s = since(t0);
-  const auto& st = timed.stats();
+  std::vector<double> functional_s, events_s, threads_s;
+  functional::Recording f, e, th;
+  systemc::ChipStats events_stats, threads_stats;
+  for (uint32_t r = 0; r < repeats; ++r) {
+    arith::SaturationCounts c1, c2, c3;
+    auto t0 = Clock::now();
+    f = functional::run_network(img.network, arith::FixedOps(img.quant, c1), in, steps, 1, false);
+    functional_s.push_back(since(t0));
+    timed.set_noc_model(systemc::NocModel::events);
+    t0 = Clock::now();
+    e = systemc::run_network_timed(timed, img, img.network, arith::FixedOps(img.quant, c2), in, steps, 1, false);
+    events_s.push_back(since(t0));
+    events_stats = timed.stats();
+    timed.set_noc_model(systemc::NocModel::threads);
+    t0 = Clock::now();
+    th = systemc::run_network_timed(timed, img, img.network, arith::FixedOps(img.quant, c3), in, steps, 1, false);
+    threads_s.push_back(since(t0));
+    threads_stats = timed.stats();
+  }
+  const MinMedian fm = min_median(functional_s), em = min_median(events_s), tm = min_median(threads_s);
   uint64_t spikes = 0;
   for (const auto& v : f.spikes) spikes += v.size();
-  fmt::print("| {}x{} | {:.2f} | {} | {} | {} | {:.3f} | {:.3f} | {:.1f} | {:.0f} | {} |\n", w, h, rate, spikes,
-             st.packets, st.hops, functional_s * 1e3, systemc_s * 1e3, systemc_s / functional_s,
-             st.mean_step_cycles(), f.spikes == s.spikes && f.readouts == s.readouts ? "yes" : "NO");
+  const bool identical = f.spikes == e.spikes && f.readouts == e.readouts && f.spikes == th.spikes;
+  const bool same_timing = events_stats.total_cycles == threads_stats.total_cycles &&
+                           events_stats.sum_stalls().link_busy_cycles == threads_stats.sum_stalls().link_busy_cycles &&
+                           events_stats.sum_stalls().backpressure_cycles ==
+                               threads_stats.sum_stalls().backpressure_cycles;
+  fmt::print("| {}x{} | {:.2f} | {} | {} | {} | {:.2f} / {:.2f} | {:.2f} / {:.2f} | {:.1f} | {:.1f} / {:.1f} | "
+             "{:.1f} | {:.0f} | {} | {} |\n",
+             w, h, rate, spikes, events_stats.packets, events_stats.hops, fm.min * 1e3, fm.median * 1e3,
+             em.min * 1e3, em.median * 1e3, em.min / fm.min, tm.min * 1e3, tm.median * 1e3, tm.min / fm.min,
+             events_stats.mean_step_cycles(), identical ? "yes" : "NO", same_timing ? "yes" : "NO");
   return 0;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc == 5 && !std::strcmp(argv[1], "--scaling-one"))
+  if (argc == 6 && !std::strcmp(argv[1], "--scaling-one"))
     return scaling_one(static_cast<uint32_t>(std::stoul(argv[2])), static_cast<uint32_t>(std::stoul(argv[3])),
-                       std::stod(argv[4]));
-  uint32_t pg_iterations = 1, sr_batch = 16;
+                       std::stod(argv[4]), static_cast<uint32_t>(std::stoul(argv[5])));
+  uint32_t pg_iterations = 1, sr_batch = 16, repeats = 3;
   bool training = true, scaling = true;
   for (int i = 1; i < argc; ++i) {
     if (!std::strcmp(argv[i], "--pg-iterations") && i + 1 < argc) pg_iterations = static_cast<uint32_t>(std::stoul(argv[++i]));
     else if (!std::strcmp(argv[i], "--sr-batch") && i + 1 < argc) sr_batch = static_cast<uint32_t>(std::stoul(argv[++i]));
+    else if (!std::strcmp(argv[i], "--repeats") && i + 1 < argc) repeats = static_cast<uint32_t>(std::stoul(argv[++i]));
     else if (!std::strcmp(argv[i], "--skip-training")) training = false;
     else if (!std::strcmp(argv[i], "--skip-scaling")) scaling = false;
   }
@@ -133,13 +167,16 @@ int main(int argc, char** argv) {
     training_row("store-recall", sr);
   }
   if (scaling) {
-    fmt::print("\nInference scaling (256 LIF + 64 inputs, 1000 steps, one process per mesh)\n\n");
-    fmt::print("| mesh | input rate/step | spikes | packets | hops | functional ms | SystemC ms | ratio | "
-               "cycles/step | identical |\n|---|---|---|---|---|---|---|---|---|---|\n");
+    fmt::print("\nInference scaling (256 LIF + 64 inputs, 1000 steps, one process per mesh; wall ms min / median "
+               "of {} repeats; ratios of the minima)\n\n", repeats);
+    fmt::print("| mesh | input rate/step | spikes | packets | hops | functional ms | SystemC ms (NoC engine) | ratio | "
+               "SystemC ms (threads) | ratio | cycles/step | identical | same timing |\n"
+               "|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
     std::fflush(stdout);
     for (const char* mesh : {"2 2", "4 4", "8 8"})
       for (const char* rate : {"0.02", "0.2"}) {
-        const std::string cmd = std::string(argv[0]) + " --scaling-one " + mesh + " " + rate;
+        const std::string cmd =
+            std::string(argv[0]) + " --scaling-one " + mesh + " " + rate + " " + std::to_string(repeats);
         if (std::system(cmd.c_str()) != 0) return 1;
       }
   }

@@ -28,6 +28,8 @@ Chip::Chip(const sc_core::sc_module_name& name, uint32_t width, uint32_t height,
     for (int p = 0; p < kPortLocal; ++p) out[p].counts_hop = true;
   }
   host_ = std::make_unique<HostInterface>("host", ctx_, tile_stats_[0].stalls);
+  engine_ = std::make_unique<NocEngine>(width, height, params.fifo_depth_packets, tile_stats_);
+  requested_model_ = params.trace_tile >= 0 ? NocModel::threads : params.noc_model;
   SC_THREAD(sequencer);
 }
 
@@ -74,6 +76,14 @@ void Chip::load(const ChipProgram& program, const image::ChipConfig& chip,
   }
   host_->inject.dest = &tiles_[tile_map_.at(program.host_tile)]->router.in[kPortLocal];
   host_->inject.stalls = &tile_stats_[tile_map_.at(program.host_tile)].stalls;
+  std::vector<NocTileBinding> bindings(tiles_.size());
+  for (uint32_t t = 0; t < program.cores.size(); ++t) bindings[tile_map_[t]].table = &routers.at(t);
+  for (uint32_t e = 0; e < tiles_.size(); ++e) {
+    bindings[e].datapath = tiles_[e]->core.loaded_datapath();
+    bindings[e].to_send = &tiles_[e]->core.pending_spikes();
+  }
+  engine_->load(bindings, tile_map_.at(program.host_tile), chip.router_hop_latency_cycles, ctx_.flit_cycles,
+                chip.cycles_synaptic_op);
   n_readouts_ = network.n_readouts();
   lsu_.load(program, chip.router_hop_latency_cycles, params_.lsu_error_cycles, network.n_readouts(), &state);
   reset();
@@ -88,6 +98,8 @@ void Chip::reset() {
   }
   host_->inject.reset();
   host_->pending.clear();
+  engine_->reset();
+  noc_model_ = params_.trace_tile >= 0 ? NocModel::threads : requested_model_;
   // Link free times are absolute SystemC times; after a reset they are all in the past.
 }
 
@@ -120,17 +132,21 @@ void Chip::run_weight_update(uint32_t optimizer_state_words) {
 void Chip::sequencer() {
   for (;;) {
     sc_core::wait(request_);
-    const sc_core::sc_time start = sc_core::sc_time_stamp();
     if (trace_step_) {
       trace_step_->write(static_cast<uint32_t>(req_step_));
       trace_phase_->write(1);
     }
-    // Spike phase: every tile's core and the host inject; the barrier waits for the last packet.
-    ctx_.injectors_busy = static_cast<int64_t>(tiles_.size()) + 1;
-    host_->start.notify(sc_core::SC_ZERO_TIME);
-    for (auto& t : tiles_) t->core.start.notify(sc_core::SC_ZERO_TIME);
-    sc_core::wait(ctx_.drained);
-    const uint64_t spike_cycles = static_cast<uint64_t>((sc_core::sc_time_stamp() - start) / ctx_.cycle);
+    // Spike phase: every tile's core and the host inject; it ends with the last packet integrated.
+    uint64_t spike_cycles = 0;
+    const uint64_t start_cycle = ctx_.now_cycles();
+    if (noc_model_ == NocModel::threads) {
+      spike_cycles = spike_phase_threads();
+    } else {
+      spike_cycles = engine_->run_spike_phase(start_cycle, host_->pending, host_->packets) - start_cycle;
+      if (!engine_->error().empty()) ctx_.fail(engine_->error());
+      // One wait for the whole phase: the kernel's time is the chip's time.
+      if (spike_cycles) sc_core::wait(spike_cycles * ctx_.cycle);
+    }
     if (trace_phase_) trace_phase_->write(2);
 
     // Compute phase: the cores work in parallel; the slowest one sets its length.
@@ -153,13 +169,50 @@ void Chip::sequencer() {
     }
     if (slowest) sc_core::wait(slowest * ctx_.cycle);
     if (trace_phase_) trace_phase_->write(0);
-    record_step(spike_cycles, slowest, critical);
+    record_step(spike_cycles, slowest, critical, start_cycle);
     done_ = true;
   }
 }
 
-void Chip::record_step(uint64_t spike_cycles, uint64_t compute_cycles, uint32_t critical_tile) {
+uint64_t Chip::spike_phase_threads() {
+  const sc_core::sc_time start = sc_core::sc_time_stamp();
+  ctx_.injectors_busy = static_cast<int64_t>(tiles_.size()) + 1;
+  host_->start.notify(sc_core::SC_ZERO_TIME);
+  for (auto& t : tiles_) t->core.start.notify(sc_core::SC_ZERO_TIME);
+  sc_core::wait(ctx_.drained);
+  return static_cast<uint64_t>((sc_core::sc_time_stamp() - start) / ctx_.cycle);
+}
+
+void Chip::record_step(uint64_t spike_cycles, uint64_t compute_cycles, uint32_t critical_tile,
+                       uint64_t start_cycle) {
   const uint64_t cycles = spike_cycles + compute_cycles;
+  // The critical path when this step is the slowest so far: the core that integrated the last
+  // packet, the link busy longest in this step (per-step busy cycles: today's minus the
+  // snapshot), the core that computed longest. Ties: the lowest tile and port.
+  const bool slowest = stats_.steps == 0 || cycles > stats_.max_step_cycles;
+  if (link_busy_before_.size() != tile_stats_.size() * kPorts) link_busy_before_.assign(tile_stats_.size() * kPorts, 0);
+  SlowestStep s;
+  for (uint32_t t = 0; t < tile_stats_.size(); ++t) {
+    const TileStats& ts = tile_stats_[t];
+    if (spike_cycles > 0 && ts.last_receive_cycle == start_cycle + spike_cycles && s.last_core < 0) s.last_core = t;
+    for (int p = 0; p < kPorts; ++p) {
+      uint64_t& before = link_busy_before_[size_t{t} * kPorts + p];
+      const uint64_t busy = ts.out[p].busy_cycles - before;
+      before = ts.out[p].busy_cycles;
+      if (slowest && busy > s.busiest_link_busy_cycles) {
+        s.busiest_link_busy_cycles = busy;
+        s.busiest_link_tile = t;
+        s.busiest_link_port = p;
+      }
+    }
+  }
+  if (slowest) {
+    s.step = stats_.steps;
+    s.spike_cycles = spike_cycles;
+    s.compute_cycles = compute_cycles;
+    if (compute_cycles > 0) s.compute_core = critical_tile;
+    stats_.slowest = s;
+  }
   stats_.steps += 1;
   stats_.total_cycles += cycles;
   stats_.spike_phase_cycles += spike_cycles;
@@ -180,8 +233,10 @@ const ChipStats& Chip::stats() {
   stats_.tiles = tile_stats_;
   for (uint32_t t = 0; t < tiles_.size(); ++t) {
     TileStats& s = stats_.tiles[t];
-    for (int p = 0; p < kPorts; ++p) s.fifo_high_water[p] = tiles_[t]->router.in[p].high_water();
-    s.core_queue_high_water = tiles_[t]->core.receive.high_water();
+    const bool engine = noc_model_ == NocModel::events;
+    for (int p = 0; p < kPorts; ++p)
+      s.fifo_high_water[p] = engine ? engine_->fifo_high_water(t, p) : tiles_[t]->router.in[p].high_water();
+    s.core_queue_high_water = engine ? engine_->core_queue_high_water(t) : tiles_[t]->core.receive.high_water();
     stats_.packets += s.injected;
     for (int p = 0; p < kPortLocal; ++p) stats_.hops += s.out[p].packets;
   }
@@ -203,11 +258,13 @@ void Chip::clear_stats() {
   fresh.energy_hop_north_south_pj = stats_.energy_hop_north_south_pj;
   stats_ = fresh;
   for (auto& t : tile_stats_) t = TileStats{};
+  link_busy_before_.assign(tile_stats_.size() * kPorts, 0);
   host_->packets = 0;
   for (auto& t : tiles_) {
     for (auto& f : t->router.in) f.clear_stats();
     t->core.receive.clear_stats();
   }
+  engine_->clear_stats();
 }
 
 void Chip::enable_trace(sc_core::sc_trace_file* file, uint32_t tile) {

@@ -18,6 +18,7 @@
 
 #include "hw_model/systemc/host_interface.hpp"
 #include "hw_model/systemc/learning_signal_unit.hpp"
+#include "hw_model/systemc/noc_engine.hpp"
 #include "hw_model/systemc/params.hpp"
 #include "hw_model/systemc/tile.hpp"
 
@@ -37,6 +38,10 @@ class Chip : public sc_core::sc_module {
             ChipState& state);
   void reset();  // FIFOs are empty between steps; links and pending spikes are cleared
 
+  // The spike phase's simulator from the next reset() (load() resets) on; --trace keeps `threads`.
+  void set_noc_model(NocModel model) { requested_model_ = model; }
+  NocModel noc_model() const { return noc_model_; }
+
   // Runs one step to its end (calls sc_start; not from inside a SystemC process). `input_keys`
   // are the keys of this step's input spikes; `fired` receives the neurons that fired, sorted.
   void run_step(uint64_t step, uint64_t seed, const std::vector<uint32_t>& input_keys, bool learning,
@@ -55,17 +60,21 @@ class Chip : public sc_core::sc_module {
 
  private:
   void sequencer();
+  uint64_t spike_phase_threads();  // the spike phase on the SystemC threads; returns its cycles
   uint32_t elaborated_tile(uint32_t image_tile) const;
-  void record_step(uint64_t spike_cycles, uint64_t compute_cycles, uint32_t critical_tile);
+  void record_step(uint64_t spike_cycles, uint64_t compute_cycles, uint32_t critical_tile, uint64_t start_cycle);
 
   uint32_t width_, height_;
   SystemcParams params_;
   NocContext ctx_;
   ChipStats stats_;
   std::vector<TileStats> tile_stats_;  // modules count into these; never reallocated
+  std::vector<uint64_t> link_busy_before_;  // per (tile, port): busy cycles before this step
   uint32_t n_readouts_ = 0;
   std::vector<std::unique_ptr<Tile>> tiles_;
   std::unique_ptr<HostInterface> host_;
+  std::unique_ptr<NocEngine> engine_;
+  NocModel noc_model_ = NocModel::events, requested_model_ = NocModel::events;
   LearningSignalUnit lsu_;
   const ChipProgram* program_ = nullptr;
   const image::ChipConfig* chip_ = nullptr;

@@ -44,11 +44,15 @@ uint32_t CoreDatapath::fan_out(uint32_t key) const {
   return program_->group_start[it->second + 1] - program_->group_start[it->second];
 }
 
-uint32_t CoreDatapath::deliver(uint32_t key) {
+uint32_t CoreDatapath::group_of(uint32_t key) const {
   const auto it = program_->group_of_key.find(key);
-  if (it == program_->group_of_key.end()) return 0;
-  const uint32_t begin = program_->group_start[it->second];
-  const uint32_t end = program_->group_start[it->second + 1];
+  return it == program_->group_of_key.end() ? kNoGroup : it->second;
+}
+
+uint32_t CoreDatapath::deliver_group(uint32_t group) {
+  if (group == kNoGroup) return 0;
+  const uint32_t begin = program_->group_start[group];
+  const uint32_t end = program_->group_start[group + 1];
   const auto& net = *network_;
   for (uint32_t r = begin; r < end; ++r) {
     const SynapseRef ref = program_->refs[r];

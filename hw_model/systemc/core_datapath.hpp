@@ -41,8 +41,12 @@ class CoreDatapath {
   // Synapses a packet with `key` reaches on this core (0: not for this core).
   uint32_t fan_out(uint32_t key) const;
   // Adds the packet's weights to the targets' input sums (the slot of each synapse's delay);
-  // returns the synaptic events.
-  uint32_t deliver(uint32_t key);
+  // returns the synaptic events. = deliver_group(group_of(key)), split so that a caller that
+  // meets the same key at this core many times (the NoC engine) looks the group up once.
+  uint32_t deliver(uint32_t key) { return deliver_group(group_of(key)); }
+  static constexpr uint32_t kNoGroup = 0xffffffffu;
+  uint32_t group_of(uint32_t key) const;  // kNoGroup: no synapse here
+  uint32_t deliver_group(uint32_t group);
 
   // Readouts y[t] (from z[t]) and neurons v[t+1], z[t+1] (from x[t], z[t]), as
   // functional::Simulator::step does; appends the indices of neurons that fired to `spikes`.

@@ -46,6 +46,7 @@ void NeuronCore::receive_loop() {
     synaptic_events_seen_ += events;
     if (trace_events) trace_events->write(static_cast<uint32_t>(synaptic_events_seen_));
     if (cycles) sc_core::wait(cycles * ctx_.cycle);
+    stats_.last_receive_cycle = ctx_.now_cycles();
     receive.pop();
     if (trace_queue) trace_queue->write(static_cast<uint32_t>(receive.size()));
     ctx_.consumed();

@@ -38,6 +38,11 @@ class NeuronCore : public sc_core::sc_module {
   // optimizer_state_bits), and counts them (weight_updates, optimizer_state_updates) for energy.
   uint64_t apply_weight_updates(uint32_t optimizer_state_words = 0);
 
+  // For the NoC engine (noc_engine.hpp), which does the receive and inject threads' work: the
+  // datapath (null when no neurons are loaded here) and the keys to send at the next step start.
+  CoreDatapath* loaded_datapath() { return program_ ? &datapath_ : nullptr; }
+  std::vector<uint32_t>& pending_spikes() { return to_send_; }
+
   PlasticityEngine plasticity;  // learning state of the plastic synapses onto this core's neurons
   PacketFifo receive;
   Link inject;

@@ -10,10 +10,17 @@ namespace nchip::systemc {
 
 class EtuUnit;
 
+// How the spike phase is simulated. `events` (the default): NocEngine, one plain C++ event run per
+// phase called from the sequencer (no thread switch per hop). `threads`: the SystemC threads of
+// Router, NeuronCore and HostInterface, one per port, the reference the engine is tested against
+// (same timing, bit for bit) and the one --trace records (its VCD signals are written by them).
+enum class NocModel : uint8_t { events, threads };
+
 struct SystemcParams {
   uint32_t fifo_depth_packets = 4;   // per router input port and per core receive queue
   uint32_t packet_bits = 32;         // a spike packet is its routing key; flits = ceil(bits / link)
   uint32_t lsu_error_cycles = 4;     // learning-signal unit: cycles per readout error it forms
+  NocModel noc_model = NocModel::events;
   // Where --trace records (tile index y * width + x of the image's mesh); -1: no trace.
   int32_t trace_tile = -1;
   std::string trace_path;            // VCD file name without ".vcd" (sc_create_vcd_trace_file adds it)

@@ -55,6 +55,13 @@ uint64_t ChipStats::hops_north_south() const {
 double ChipStats::noc_energy_pj() const {
   return hops_east_west() * energy_hop_east_west_pj + hops_north_south() * energy_hop_north_south_pj;
 }
+double ChipStats::link_utilization(uint32_t tile, int port) const {
+  return total_cycles ? double(tiles.at(tile).out[port].busy_cycles) / double(total_cycles) : 0.0;
+}
+double ChipStats::core_load(uint32_t tile) const {
+  const TileStats& t = tiles.at(tile);
+  return total_cycles ? double(t.synaptic_cycles + t.compute_cycles) / double(total_cycles) : 0.0;
+}
 double ChipStats::energy_pj() const {
   return sum_synaptic_events() * energy_synaptic_op_pj + sum_neuron_updates() * energy_neuron_update_pj +
          sum_eligibility_updates() * energy_eligibility_update_pj +

@@ -40,6 +40,21 @@ struct TileStats {
   uint64_t compute_cycles = 0;          // neuron, learning-signal and plasticity work
   uint64_t synaptic_cycles = 0;         // integrating arriving packets
   uint64_t critical_steps = 0;          // steps in which this core's compute phase was the longest
+  uint64_t last_receive_cycle = 0;      // chip cycle at which the core last finished integrating a packet
+};
+
+// The critical path of the slowest step (the first step of the largest length since clear_stats):
+// the spike phase ends when `last_core` finishes integrating the last packet; `busiest_link`
+// (tile, output port) was the link busy the most cycles in that step; the compute phase is as
+// long as `compute_core`'s work. -1: none (no packet in that step; no core computed).
+struct SlowestStep {
+  uint64_t step = 0;  // index since clear_stats
+  uint64_t spike_cycles = 0, compute_cycles = 0;
+  int64_t last_core = -1;
+  int64_t busiest_link_tile = -1;
+  int busiest_link_port = -1;
+  uint64_t busiest_link_busy_cycles = 0;
+  int64_t compute_core = -1;
 };
 
 struct ChipStats {
@@ -59,6 +74,7 @@ struct ChipStats {
   uint64_t host_packets = 0;
   uint64_t lsu_cycles = 0;
   std::vector<TileStats> tiles;         // elaborated mesh, index y * width + x
+  SlowestStep slowest;
   // Energy per operation (pJ) from the chip description, for the estimate.
   double energy_synaptic_op_pj = 0, energy_neuron_update_pj = 0, energy_eligibility_update_pj = 0,
          energy_weight_update_pj = 0, energy_hop_east_west_pj = 0, energy_hop_north_south_pj = 0;
@@ -71,6 +87,10 @@ struct ChipStats {
   uint64_t hops_east_west() const;    // hops out of east and west router ports (x)
   uint64_t hops_north_south() const;  // hops out of north and south router ports (y)
   double noc_energy_pj() const;
+  // Busy cycles of tile `tile`'s output link `port` over all cycles (steps and weight updates).
+  double link_utilization(uint32_t tile, int port) const;
+  // Cycles a core worked (integrating packets, neuron and learning work) over all cycles.
+  double core_load(uint32_t tile) const;
   StallStats sum_stalls() const;
   double energy_pj() const;
   double emulated_seconds() const { return clock_mhz > 0 ? total_cycles / (clock_mhz * 1e6) : 0.0; }

@@ -103,6 +103,8 @@ void TimedChip::reset(uint64_t seed) {
   m.events_at_reset = m.chip.stats().sum_synaptic_events();
 }
 
+void TimedChip::set_noc_model(NocModel model) { impl_->chip.set_noc_model(model); }
+
 void TimedChip::step(const std::vector<uint32_t>& active_inputs, bool learning) {
   Impl& m = *impl_;
   m.input_keys.clear();

@@ -38,6 +38,8 @@ class TimedChip {
   void load(const image::ChipImage& placement, const model::NetworkModel<arith::FixedOps>& network,
             arith::FixedOps ops);
   void reset(uint64_t seed);  // zero state, step 0, `seed` keys the stochastic rounding
+  // The spike phase's simulator (params.hpp, NocModel) from the next load() or reset() on.
+  void set_noc_model(NocModel model);
 
   // One step with the inputs x[t] (sorted input indices). `learning` adds the learning-signal and
   // eligibility work of an e-prop step to the step's time (its values are the e-prop engine's).

@@ -6,6 +6,7 @@
 #include "compiler/compile.hpp"
 #include "hw_model/error.hpp"
 #include "hw_model/systemc/timed_chip.hpp"
+#include "runtime/cli/noc_stats.hpp"
 #include "runtime/cli/systemc_stats.hpp"
 #include "runtime/io/atomic_file.hpp"
 #include "runtime/train/train_options.hpp"
@@ -22,14 +23,24 @@ void add_backend_options(po::options_description& opts) {
                                          "(default: the built-in 4x4 chip)")
       ("stats", po::value<std::string>(), "systemc: write cycles, traffic and energy statistics (JSON)")
       ("trace", po::value<std::string>(), "systemc: write a VCD of one tile's activity (FILE.vcd)")
-      ("trace-tile", po::value<int64_t>()->default_value(0), "systemc: tile traced by --trace (y * width + x)");
+      ("trace-tile", po::value<int64_t>()->default_value(0), "systemc: tile traced by --trace (y * width + x)")
+      ("noc-stats", po::value<std::string>(), "systemc: write DIR/links.csv, cores.csv, routers.csv, "
+                                              "critical_path.json and the link-utilisation and core-load heat maps "
+                                              "(PNG, SVG; gnuplot)")
+      ("noc-model", po::value<std::string>()->default_value("events"),
+       "systemc: events (one event run per spike phase) or threads (one SystemC thread per router port: the "
+       "reference, same timing, slower; --trace uses it)");
 }
 
 namespace {
 
-// --trace FILE.vcd / --trace-tile N, checked against the mesh of `chip`.
+// --noc-model, --trace FILE.vcd / --trace-tile N, checked against the mesh of `chip`.
 systemc::SystemcParams trace_params(const po::variables_map& vm, const image::ChipConfig& chip) {
   systemc::SystemcParams params;
+  const std::string model = vm["noc-model"].as<std::string>();
+  if (model != "events" && model != "threads")
+    throw InputError("--noc-model: expected events or threads, got '" + model + "'");
+  params.noc_model = model == "threads" ? systemc::NocModel::threads : systemc::NocModel::events;
   if (!vm.count("trace")) return params;
   std::string path = vm["trace"].as<std::string>();
   if (path.size() > 4 && path.compare(path.size() - 4, 4, ".vcd") == 0) path.resize(path.size() - 4);
@@ -50,8 +61,9 @@ bool systemc_backend_requested(const po::variables_map& vm, const std::string& m
     throw InputError("--backend: expected functional or systemc, got '" + backend + "'");
   const bool systemc = backend == "systemc";
   if (!systemc) {
-    for (const char* flag : {"chip", "stats", "trace"})
+    for (const char* flag : {"chip", "stats", "trace", "noc-stats"})
       if (vm.count(flag)) throw InputError(std::string("--") + flag + ": only used with --backend systemc");
+    if (!vm["noc-model"].defaulted()) throw InputError("--noc-model: only used with --backend systemc");
     return false;
   }
   if (mode != "fixed") throw InputError("--backend systemc: the chip computes in fixed point; use --mode fixed");
@@ -99,6 +111,10 @@ void report_systemc(const po::variables_map& vm, bool quiet, double dt_ms) {
   if (vm.count("stats"))
     write_file_atomically(vm["stats"].as<std::string>(), systemc_stats_json(stats, dt_ms).dump(1) + "\n");
   if (!quiet) fmt::print("{}", systemc_stats_summary(stats, dt_ms));
+  if (vm.count("noc-stats"))
+    write_noc_stats(stats, vm["noc-stats"].as<std::string>(),
+                    fmt::format("{}x{} mesh, {} steps", stats.mesh_width, stats.mesh_height, stats.steps),
+                    quiet ? nullptr : stdout);
 }
 
 }  // namespace nchip::runtime

@@ -77,7 +77,7 @@ nlohmann::ordered_json systemc_stats_json(const systemc::ChipStats& s, double dt
     ordered_json links = ordered_json::object();
     ordered_json fifos = ordered_json::object();
     for (int p = 0; p < systemc::kPorts; ++p) {
-      const double util = s.total_cycles ? double(ts.out[p].busy_cycles) / double(s.total_cycles) : 0.0;
+      const double util = s.link_utilization(t, p);
       links[systemc::port_name(p)] = {{"packets", ts.out[p].packets}, {"busy_cycles", ts.out[p].busy_cycles},
                                       {"utilization", util}};
       fifos[systemc::port_name(p)] = ts.fifo_high_water[p];

@@ -1,6 +1,7 @@
 // `--backend systemc` end to end through the nchip binary: same results file as the functional
 // backend, a stats file and a VCD written, training with identical learned weights, and one-line
 // errors (exit 2, nothing written) for flags that need the other backend.
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -61,13 +62,54 @@ TEST_CASE("backend flag errors are one line with exit code 2", "[systemc][cli]")
   const std::string dir = scratch_dir("systemc_cli_errors");
   const std::string net = source_path("examples/networks/store_recall.json");
   for (const std::string& args : {"run " + net + " --backend verilog", "run " + net + " --mode float --backend systemc",
-                                 "run " + net + " --stats " + dir + "/stats.json"}) {
+                                 "run " + net + " --stats " + dir + "/stats.json",
+                                 "run " + net + " --noc-stats " + dir + "/noc",
+                                 "run " + net + " --noc-model threads",
+                                 "run " + net + " --backend systemc --noc-model thread"}) {
     INFO(args);
     const CliResult r = run_nchip(args, dir);
     CHECK(r.exit_code == 2);
     CHECK(line_count(r.err) == 1);
   }
   CHECK_FALSE(std::filesystem::exists(dir + "/stats.json"));
+  CHECK_FALSE(std::filesystem::exists(dir + "/noc"));
+}
+
+// Issue #16: --noc-stats writes the per-link, per-core and per-router tables and the critical path,
+// consistent with --stats; --noc-model threads (the reference) gives the same statistics.
+TEST_CASE("nchip run --backend systemc --noc-stats writes the mesh tables", "[systemc][cli]") {
+  const std::string dir = scratch_dir("systemc_cli_noc_stats");
+  const std::string net = source_path("examples/networks/store_recall.json");
+  const std::string common = "run " + net + " --mode fixed --backend systemc --steps 300 ";
+  const CliResult r = run_nchip(common + "--stats " + dir + "/stats.json --noc-stats " + dir + "/noc", dir);
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.out.find("noc stats: wrote") != std::string::npos);
+  const auto stats = nlohmann::json::parse(slurp(dir + "/stats.json"));
+  const auto critical = nlohmann::json::parse(slurp(dir + "/noc/critical_path.json"));
+  CHECK(critical["cycles"] == stats["cycles"]["max_per_step"]);
+  // links.csv: the packets of every router-to-router link add up to the hops.
+  std::ifstream links(dir + "/noc/links.csv");
+  std::string line;
+  std::getline(links, line);
+  CHECK(line == "tile,x,y,port,to_x,to_y,packets,busy_cycles,utilization");
+  uint64_t hops = 0;
+  while (std::getline(links, line)) {
+    std::vector<std::string> cells;
+    std::stringstream row(line);
+    for (std::string cell; std::getline(row, cell, ',');) cells.push_back(cell);
+    REQUIRE(cells.size() == 9);
+    if (cells[3] != "local") hops += std::stoull(cells[6]);
+  }
+  CHECK(hops == stats["noc"]["hops"].get<uint64_t>());
+  CHECK(std::filesystem::exists(dir + "/noc/cores.csv"));
+  CHECK(std::filesystem::exists(dir + "/noc/routers.csv"));
+  // The reference NoC model: the same statistics, byte for byte.
+  REQUIRE(run_nchip(common + "--noc-model threads --stats " + dir + "/threads.json --noc-stats " + dir + "/noc_threads",
+                    dir).exit_code == 0);
+  CHECK(slurp(dir + "/threads.json") == slurp(dir + "/stats.json"));
+  for (const char* file : {"links.csv", "cores.csv", "routers.csv", "critical_path.json"})
+    CHECK(slurp(dir + "/noc_threads/" + file) == slurp(dir + "/noc/" + file));
 }
 
 // Issue #14: a tiny network of cuba_lif (reset to zero) and IF neurons trains from the command
