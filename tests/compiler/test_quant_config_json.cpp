@@ -127,7 +127,7 @@ TEST_CASE("formats QuantConfig::problem() rejects are reported at their field",
   CHECK(error_of(R"({"weight_headroom_bits": 1.5})") ==
         "q.json: /weight_headroom_bits: expected an integer, got number 1.5");
   CHECK(error_of(R"({"weight_exponents": "yes"})") ==
-        "q.json: /weight_exponents: expected true or false, got string \"yes\"");
+        "q.json: /weight_exponents: expected true or false, got string 'yes'");
   CHECK(error_of(R"({"formats": {"weight": {"width": 99999999999}}})") ==
         "q.json: /formats/weight/width: must be at most 1048576, got 99999999999");
 }
