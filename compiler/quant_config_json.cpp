@@ -53,11 +53,14 @@ bool read_format(const Reader& r, const json& j, const std::string& at, arith::F
   return Reader::optional(j, "width") && !Reader::optional(j, "frac");
 }
 
-// QuantConfig::problem() says "formats.NAME: why"; turn that into a pointer (down to the field
-// when the reason names it) so the message has the same shape as every other one.
+// QuantConfig::problem() says "formats.NAME: why" or "weight_headroom_bits: why"; turn that into
+// a pointer (down to the field when the reason names it) so the message has the same shape as
+// every other one.
 [[noreturn]] void fail_with_problem(const Reader& r, const std::string& problem) {
-  const std::string prefix = "formats.";
+  const std::string prefix = "formats.", headroom = "weight_headroom_bits: ";
   const size_t colon = problem.find(": ");
+  if (problem.compare(0, headroom.size(), headroom) == 0)
+    r.fail("/weight_headroom_bits", problem.substr(headroom.size()));
   if (problem.compare(0, prefix.size(), prefix) != 0 || colon == std::string::npos)
     r.fail("", problem);
   std::string at = child("/formats", problem.substr(prefix.size(), colon - prefix.size()));
@@ -75,12 +78,18 @@ arith::QuantConfig parse_quant_config_json(const std::string& text,
   const Reader r(source_name);
   const json doc = r.parse(text);
   r.expect_object(doc, "");
-  r.reject_unknown_keys(doc, "", {"rounding", "update_rounding", "formats"}, "a quant config");
+  r.reject_unknown_keys(doc, "", {"rounding", "update_rounding", "formats", "weight_exponents", "weight_headroom_bits"},
+                        "a quant config");
   arith::QuantConfig config;
   if (const json* v = Reader::optional(doc, "rounding"))
     config.rounding = read_rounding(r, *v, "/rounding");
   if (const json* v = Reader::optional(doc, "update_rounding"))
     config.update_rounding = read_rounding(r, *v, "/update_rounding");
+  if (const json* v = Reader::optional(doc, "weight_exponents"))
+    config.weight_exponents = r.boolean(*v, "/weight_exponents");
+  // Bounds here keep the int conversion exact; QuantConfig::problem() says 0..8 (named below).
+  if (const json* v = Reader::optional(doc, "weight_headroom_bits"))
+    config.weight_headroom_bits = static_cast<int>(r.integer(*v, "/weight_headroom_bits", -1024, 1024));
   std::vector<std::string> default_frac;  // "formats.NAME" of formats given a width but no frac
   if (const json* formats = Reader::optional(doc, "formats")) {
     r.expect_object(*formats, "/formats");
@@ -117,6 +126,8 @@ std::string quant_config_to_json(const arith::QuantConfig& config) {
     formats[arith::to_string(q)] = {{"width", f.width}, {"frac", f.frac}, {"signed", f.is_signed}};
   }
   doc["formats"] = std::move(formats);
+  doc["weight_exponents"] = config.weight_exponents;
+  doc["weight_headroom_bits"] = config.weight_headroom_bits;
   return doc.dump(2) + '\n';
 }
 

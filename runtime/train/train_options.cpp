@@ -61,12 +61,18 @@ double fixed_sgd_default_lr(const TrainOptions& o, uint32_t recurrent_neurons) {
   return lr_steps_batch_neurons / (steps * o.batch * std::max<uint32_t>(recurrent_neurons, 1));
 }
 
+double fixed_adafactor_default_lr(uint32_t recurrent_neurons) {
+  return kAdafactorLrSqrtNeurons / std::sqrt(double(std::max<uint32_t>(recurrent_neurons, 1)));
+}
+
 void apply_default_lr(TrainOptions& o, uint32_t recurrent_neurons) {
   if (o.optimizer == OptimizerKind::sign) o.lr = kSignDefaultLr;
   else if (o.optimizer == OptimizerKind::lion) o.lr = kLionDefaultLr;
   else if (o.mode != TrainMode::fixed_chip) return;
   else if (o.eprop.storage == learning::StorageScheme::factored) o.lr = kFactoredDefaultLr;
   else if (o.optimizer == OptimizerKind::sgd) o.lr = fixed_sgd_default_lr(o, recurrent_neurons);
+  else if (o.optimizer == OptimizerKind::adafactor && o.task == "pattern-generation")
+    o.lr = fixed_adafactor_default_lr(recurrent_neurons);
 }
 
 uint32_t recurrent_neuron_count(const ir::Network& network) {

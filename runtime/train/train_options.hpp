@@ -105,8 +105,18 @@ double fixed_sgd_default_lr(const TrainOptions& o, uint32_t recurrent_neurons);
 // target), the one measured to learn on the 60-LIF pattern-generation network (bench/README.md).
 inline constexpr double kFactoredDefaultLr = 3e-4;
 
+// On-chip Adafactor's rate for pattern generation: kAdafactorLrSqrtNeurons / sqrt(N), N the LIF +
+// ALIF neurons. Adafactor moves every weight by about lr per batch whatever its gradient's size,
+// and a readout sums N of them with uncorrelated signs, so the output moves by ~lr sqrt(N): the
+// rule keeps that constant. 0.03 gives 0.003 on the 100-LIF example (3 seeds at 300 iterations:
+// better than 0.002) and 0.0012 on the paper's 600 LIF, where 0.003 stalls 3 of 4 runs near
+// NMSE 1 and 0.001-0.002 learn (bench/README.md, "Why 16-bit Adafactor failed").
+inline constexpr double kAdafactorLrSqrtNeurons = 0.03;
+double fixed_adafactor_default_lr(uint32_t recurrent_neurons);
+
 // Sets o.lr to the default of o's optimizer and storage scheme: sign kSignDefaultLr, factored
-// kFactoredDefaultLr, on-chip SGD fixed_sgd_default_lr; Adam and float SGD keep the task's rate
+// kFactoredDefaultLr, on-chip SGD fixed_sgd_default_lr, on-chip Adafactor on pattern generation
+// fixed_adafactor_default_lr; Adam, float SGD and float Adafactor keep the task's rate
 // (apply_task_defaults). For `nchip train` without --lr, once the network is known.
 void apply_default_lr(TrainOptions& o, uint32_t recurrent_neurons);
 

@@ -35,6 +35,8 @@ TEST_CASE("an empty quant config is the default", "[compiler][quant_config]") {
   CHECK(config.formats == defaults.formats);
   CHECK(config.rounding == defaults.rounding);
   CHECK(config.update_rounding == defaults.update_rounding);
+  CHECK(config.weight_exponents == defaults.weight_exponents);
+  CHECK(config.weight_headroom_bits == defaults.weight_headroom_bits);
 }
 
 TEST_CASE("a partial quant config changes only what it names", "[compiler][quant_config]") {
@@ -59,16 +61,21 @@ TEST_CASE("quant config write -> read round trip and stable bytes", "[compiler][
   config.update_rounding = arith::Rounding::truncate;
   config[Quantity::eligibility] = {20, 14, true};
   config[Quantity::decay] = {16, 16, false};
+  config.weight_headroom_bits = 3;
+  config.weight_exponents = false;
   const std::string text = compiler::quant_config_to_json(config);
   const arith::QuantConfig back = parse(text);
   CHECK(back.formats == config.formats);
   CHECK(back.rounding == config.rounding);
   CHECK(back.update_rounding == config.update_rounding);
+  CHECK(back.weight_headroom_bits == 3);
+  CHECK(back.weight_exponents == false);
   CHECK(compiler::quant_config_to_json(back) == text);
   CHECK_THAT(text, StartsWith("{\n  \"rounding\": \"stochastic\",\n  \"update_rounding\": "
                               "\"truncate\",\n  \"formats\": {\n    \"weight\": {\n      "
                               "\"width\": 16,\n      \"frac\": 12,\n      \"signed\": true\n"));
   CHECK_THAT(text, Contains("\"eligibility\": {\n      \"width\": 20,\n      \"frac\": 14,"));
+  CHECK_THAT(text, Contains("  },\n  \"weight_exponents\": false,\n  \"weight_headroom_bits\": 3\n}"));
 }
 
 TEST_CASE("quant config errors name the JSON pointer", "[compiler][quant_config]") {
@@ -83,7 +90,8 @@ TEST_CASE("quant config errors name the JSON pointer", "[compiler][quant_config]
         "q.json: /update_rounding: expected a string, got number 1");
   CHECK_THAT(error_of(R"({"roundings": "nearest"})"),
              StartsWith("q.json: /roundings: unknown key 'roundings' (a quant config takes "
-                        "rounding, update_rounding or formats; did you mean 'rounding'?)"));
+                        "rounding, update_rounding, formats, weight_exponents or weight_headroom_bits; did "
+                        "you mean 'rounding'?)"));
   CHECK_THAT(error_of(R"({"formats": {"weights": {"width": 8}}})"),
              StartsWith("q.json: /formats/weights: unknown key 'weights' (formats takes weight, "
                         "voltage, "));
@@ -112,6 +120,14 @@ TEST_CASE("formats QuantConfig::problem() rejects are reported at their field",
         "q.json: /formats/decay: decay constants lie in [0, 1) and must be unsigned");
   CHECK_THAT(error_of(R"({"formats": {"voltage": {"frac": 4}}})"),
              StartsWith("q.json: /formats/voltage: needs at least as many fraction bits"));
+  CHECK(error_of(R"({"weight_headroom_bits": 9})") ==
+        "q.json: /weight_headroom_bits: must be between 0 and 8, got 9");
+  CHECK(error_of(R"({"weight_headroom_bits": -1})") ==
+        "q.json: /weight_headroom_bits: must be between 0 and 8, got -1");
+  CHECK(error_of(R"({"weight_headroom_bits": 1.5})") ==
+        "q.json: /weight_headroom_bits: expected an integer, got number 1.5");
+  CHECK(error_of(R"({"weight_exponents": "yes"})") ==
+        "q.json: /weight_exponents: expected true or false, got string 'yes'");
   CHECK(error_of(R"({"formats": {"weight": {"width": 99999999999}}})") ==
         "q.json: /formats/weight/width: must be at most 1048576, got 99999999999");
 }

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "compiler/lower.hpp"
+#include "compiler/quant_config_json.hpp"
 #include "hw_model/functional/run.hpp"
 #include "network_builders.hpp"
 #include "runtime/tasks/task.hpp"
@@ -149,4 +150,25 @@ TEST_CASE("lowering picks per-projection exponents that fit the weights", "[func
   REQUIRE(std::ldexp(double(m.input_synapses.weight[0].raw), -8 - 12) == Approx(0.01).epsilon(1e-4));
   REQUIRE(std::ldexp(double(m.readout_synapses.weight[0].raw), 1 - 12) == 5.0);
   REQUIRE(c.total() == 0);
+}
+
+TEST_CASE("a quant config file's weight_headroom_bits and weight_exponents reach the exponents", "[functional]") {
+  auto net = test::single_lif(0.01);
+  net.projections[1].weights = {5.0};
+  arith::SaturationCounts c;
+  // Headroom 3: 5 * 8 / 8 = 5 -> 2^2.32 -> e = 3 (headroom 1 gives 1, the test above).
+  const auto roomy = compiler::parse_quant_config_json(R"({"weight_headroom_bits": 3})", "q.json");
+  const arith::FixedOps roomy_ops(roomy, c);
+  const auto m = compiler::lower(net, roomy_ops);
+  CHECK(int(m.readout_synapses.exponent[0]) == 3);
+  CHECK(std::ldexp(double(m.readout_synapses.weight[0].raw), 3 - 12) == 5.0);
+  // 0.01 * 8 / 8 -> 2^-6.6 -> e = -6.
+  CHECK(int(m.input_synapses.exponent[0]) == -6);
+  // Without exponents every projection keeps e = 0 (5.0 fits s16.12's +-8 as it is).
+  const auto plain = compiler::parse_quant_config_json(R"({"weight_exponents": false})", "q.json");
+  const arith::FixedOps plain_ops(plain, c);
+  const auto p = compiler::lower(net, plain_ops);
+  CHECK(int(p.readout_synapses.exponent[0]) == 0);
+  CHECK(int(p.input_synapses.exponent[0]) == 0);
+  CHECK(c.total() == 0);
 }

@@ -67,9 +67,17 @@ TEST_CASE("nchip train --optimizer adam and adafactor in fixed mode: header line
     REQUIRE(r.exit_code == 0);
     metrics = nlohmann::json::parse(slurp(dir + "/af" + mode + "/metrics.json"));
     CHECK(metrics["optimizer"] == "adafactor");
+    CHECK(metrics["lr"] == 0.003);  // fixed: 0.03 / sqrt(100 LIF); float: the task's rate
     CHECK(metrics["optimizer_state_bits"]["per_plastic_synapse"] == 0);
     CHECK(metrics["optimizer_state_bits"]["per_projection_statistics"].get<uint64_t>() > 0);
   }
+  // The paper's 600-LIF network: 0.03 / sqrt(600) (0.003 stalls there, bench/README.md).
+  const auto paper = run_nchip("train --task pattern-generation --steps 20 --iterations 1 --threads 1 --mode fixed "
+                               "--optimizer adafactor --out " + dir + "/af600", dir);
+  INFO(paper.err);
+  REQUIRE(paper.exit_code == 0);
+  metrics = nlohmann::json::parse(slurp(dir + "/af600/metrics.json"));
+  CHECK(metrics["lr"].get<double>() == Approx(0.0012247448713915890).epsilon(1e-15));
   // A v format whose update cannot run exactly: one line, exit 2.
   const std::string q = dir + "/q.json";
   std::ofstream(q) << R"({"formats": {"adam_v": {"width": 16, "frac": 0, "signed": false}}})";
