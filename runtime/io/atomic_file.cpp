@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -13,23 +14,64 @@
 
 namespace nchip::runtime {
 
+AtomicFileWriter::AtomicFileWriter(std::string path)
+    : path_(std::move(path)), temp_(path_ + ".tmp." + std::to_string(::getpid())) {
+  file_ = std::fopen(temp_.c_str(), "wb");
+  if (!file_) throw InputError(path_ + ": cannot write: " + std::strerror(errno));
+}
+
+AtomicFileWriter::~AtomicFileWriter() {
+  if (file_) {
+    std::fclose(file_);
+    std::remove(temp_.c_str());
+  }
+}
+
+void AtomicFileWriter::fail(const std::string& reason) {
+  if (file_) std::fclose(file_);
+  file_ = nullptr;
+  std::remove(temp_.c_str());
+  throw InputError(path_ + ": cannot write: " + reason);
+}
+
+void AtomicFileWriter::write(std::string_view text) {
+  if (!file_) fail("already closed");
+  if (!text.empty() && std::fwrite(text.data(), 1, text.size(), file_) != text.size()) fail(std::strerror(errno));
+}
+
+void AtomicFileWriter::write(std::FILE* from, uint64_t offset, uint64_t bytes) {
+  if (!file_) fail("already closed");
+  if (bytes > 0 && ::fseeko(from, static_cast<off_t>(offset), SEEK_SET) != 0) fail(std::strerror(errno));
+  char buffer[1 << 16];
+  while (bytes > 0) {
+    const size_t n = static_cast<size_t>(std::min<uint64_t>(bytes, sizeof buffer));
+    if (std::fread(buffer, 1, n, from) != n) fail(std::ferror(from) ? std::strerror(errno) : "a temporary file ended early");
+    write(std::string_view(buffer, n));
+    bytes -= n;
+  }
+}
+
+void AtomicFileWriter::commit() {
+  if (!file_) fail("already closed");
+  const bool flushed = std::fflush(file_) == 0;
+  const std::string reason = flushed ? "" : std::strerror(errno);
+  const bool closed = std::fclose(file_) == 0;
+  file_ = nullptr;
+  if (!flushed || !closed) {
+    std::remove(temp_.c_str());
+    throw InputError(path_ + ": cannot write: " + (flushed ? std::strerror(errno) : reason));
+  }
+  if (std::rename(temp_.c_str(), path_.c_str()) != 0) {
+    const std::string why = std::strerror(errno);
+    std::remove(temp_.c_str());
+    throw InputError(path_ + ": cannot write: " + why);
+  }
+}
+
 void write_file_atomically(const std::string& path, const std::string& content) {
-  const std::string temp = path + ".tmp." + std::to_string(::getpid());
-  {
-    std::ofstream out(temp, std::ios::binary | std::ios::trunc);
-    if (!out) throw InputError(path + ": cannot write: " + std::strerror(errno));
-    out.write(content.data(), static_cast<std::streamsize>(content.size()));
-    out.flush();
-    if (!out) {
-      std::remove(temp.c_str());
-      throw InputError(path + ": cannot write: " + std::strerror(errno));
-    }
-  }
-  if (std::rename(temp.c_str(), path.c_str()) != 0) {
-    const std::string reason = std::strerror(errno);
-    std::remove(temp.c_str());
-    throw InputError(path + ": cannot write: " + reason);
-  }
+  AtomicFileWriter out(path);
+  out.write(content);
+  out.commit();
 }
 
 void write_file_durably(const std::string& path, const std::string& content) {
