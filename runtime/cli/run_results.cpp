@@ -61,6 +61,16 @@ nlohmann::json results_head_json(const ir::Network& network, const std::string& 
 nlohmann::json results_json(const ir::Network& network, const std::string& mode, uint64_t seed,
                             const model::Recording& rec, const std::vector<PopulationSummary>& summary) {
   nlohmann::json out = results_head_json(network, mode, seed, rec.steps, rec.synaptic_events, rec.saturations, summary);
+  // One row per step of `size` values from [step * stride + first]: a population's readouts or voltages.
+  const auto rows_of = [&rec](const std::vector<double>& values, uint32_t stride, uint32_t first, uint32_t size) {
+    nlohmann::json rows = nlohmann::json::array();
+    for (uint32_t t = 0; t < rec.steps; ++t) {
+      nlohmann::json row = nlohmann::json::array();
+      for (uint32_t k = 0; k < size; ++k) row.push_back(values[size_t{t} * stride + first + k]);
+      rows.push_back(row);
+    }
+    return rows;
+  };
   // Spikes and readouts are listed per population, in population-local indices.
   nlohmann::json trains = nlohmann::json::object();
   nlohmann::json readouts = nlohmann::json::object();
@@ -68,14 +78,7 @@ nlohmann::json results_json(const ir::Network& network, const std::string& mode,
   uint32_t neuron_first = 0, readout_first = 0;
   for (const auto& pop : network.populations) {
     if (pop.type == ir::PopulationType::readout) {
-      nlohmann::json rows = nlohmann::json::array();
-      for (uint32_t t = 0; t < rec.steps; ++t) {
-        nlohmann::json row = nlohmann::json::array();
-        for (uint32_t k = 0; k < pop.size; ++k)
-          row.push_back(rec.readouts[size_t{t} * rec.n_readouts + readout_first + k]);
-        rows.push_back(row);
-      }
-      readouts[pop.name] = rows;
+      readouts[pop.name] = rows_of(rec.readouts, rec.n_readouts, readout_first, pop.size);
       readout_first += pop.size;
     } else if (pop.type != ir::PopulationType::input) {
       nlohmann::json list = nlohmann::json::array();
@@ -83,16 +86,7 @@ nlohmann::json results_json(const ir::Network& network, const std::string& mode,
         for (uint32_t j : rec.spikes[t])
           if (j >= neuron_first && j < neuron_first + pop.size) list.push_back({t, j - neuron_first});
       trains[pop.name] = list;
-      if (!rec.voltages.empty()) {
-        nlohmann::json rows = nlohmann::json::array();
-        for (uint32_t t = 0; t < rec.steps; ++t) {
-          nlohmann::json row = nlohmann::json::array();
-          for (uint32_t j = 0; j < pop.size; ++j)
-            row.push_back(rec.voltages[size_t{t} * rec.n_neurons + neuron_first + j]);
-          rows.push_back(row);
-        }
-        voltages[pop.name] = rows;
-      }
+      if (!rec.voltages.empty()) voltages[pop.name] = rows_of(rec.voltages, rec.n_neurons, neuron_first, pop.size);
       neuron_first += pop.size;
     }
   }
