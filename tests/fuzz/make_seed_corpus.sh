@@ -69,6 +69,12 @@ def dense_weight(n):
 variant('row7_weight_1e308.json', dense_weight)
 PY
 printf '{"name": "\xff\xfe", "populations": []}' > "$corpus/network_json/row3_invalid_utf8.json"
+# An input projected straight onto a readout: nchip run / compile crashed (SIGSEGV), now one line.
+cat > "$corpus/network_json/input_to_readout.json" <<'J'
+{"name": "ro", "populations": [{"name": "in", "type": "input", "size": 3},
+                               {"name": "y", "type": "readout", "size": 2, "tau_out_ms": 20}],
+ "projections": [{"source": "in", "target": "y", "weights": [[1, 0.5, 0.1], [0.2, 1, 0.3]]}]}
+J
 
 # --- binary seeds, written by nchip itself ---------------------------------------------------------
 "$nchip" compile examples/networks/evidence_accumulation_tiny.json --chip examples/chips/small.json \
