@@ -131,7 +131,8 @@ void append_row(std::string& out, const std::vector<double>& values, uint32_t fi
 
 }  // namespace
 
-StreamedRunResults::StreamedRunResults(const std::string& path, const ir::Network& network) : out_(path) {
+StreamedRunResults::StreamedRunResults(const std::string& path, const ir::Network& network) : path_(path) {
+  AtomicFileWriter probe(path);  // refused now rather than after the run; removed again at once
   uint32_t neuron_first = 0, readout_first = 0;
   for (const auto& pop : network.populations) {
     if (pop.type == ir::PopulationType::readout) {
@@ -181,49 +182,50 @@ void StreamedRunResults::step(const std::vector<uint32_t>& spikes, const std::ve
 
 void StreamedRunResults::end(uint64_t, const arith::SaturationCounts&) {}
 
-void StreamedRunResults::write_member(const std::vector<List>& lists) {
+void StreamedRunResults::write_member(AtomicFileWriter& out, const std::vector<List>& lists) {
   if (lists.empty()) {
-    out_.write("{}");
+    out.write("{}");
     return;
   }
   std::vector<const List*> by_name;
   for (const List& l : lists) by_name.push_back(&l);
   std::sort(by_name.begin(), by_name.end(), [](const List* a, const List* b) { return a->population < b->population; });
-  out_.write("{\n");
+  out.write("{\n");
   for (size_t i = 0; i < by_name.size(); ++i) {
     const List& l = *by_name[i];
-    out_.write("  " + nlohmann::json(l.population).dump() + ": ");
+    out.write("  " + nlohmann::json(l.population).dump() + ": ");
     if (spill_->empty(l.stream)) {
-      out_.write("[]");
+      out.write("[]");
     } else {
-      out_.write("[\n");
-      spill_->copy_to(l.stream, out_);
-      out_.write("\n  ]");
+      out.write("[\n");
+      spill_->copy_to(l.stream, out);
+      out.write("\n  ]");
     }
-    out_.write(i + 1 < by_name.size() ? ",\n" : "\n");
+    out.write(i + 1 < by_name.size() ? ",\n" : "\n");
   }
-  out_.write(" }");
+  out.write(" }");
 }
 
 void StreamedRunResults::commit(const nlohmann::json& head) {
+  AtomicFileWriter out(path_);
   // The members in nlohmann's order (its objects are std::maps: keys sorted bytewise).
   std::map<std::string, std::function<void()>> members;
   for (const auto& [key, value] : head.items()) {
     const std::string text = indented(value.dump(1), 1);
-    members[key] = [this, text] { out_.write(text); };
+    members[key] = [&out, text] { out.write(text); };
   }
-  members["spikes"] = [this] { write_member(spike_lists_); };
-  members["readouts"] = [this] { write_member(readout_lists_); };
-  if (any_voltage_) members["voltages"] = [this] { write_member(voltage_lists_); };
-  out_.write("{\n");
+  members["spikes"] = [&] { write_member(out, spike_lists_); };
+  members["readouts"] = [&] { write_member(out, readout_lists_); };
+  if (any_voltage_) members["voltages"] = [&] { write_member(out, voltage_lists_); };
+  out.write("{\n");
   size_t i = 0;
   for (const auto& [key, write_value] : members) {
-    out_.write(" " + nlohmann::json(key).dump() + ": ");
+    out.write(" " + nlohmann::json(key).dump() + ": ");
     write_value();
-    out_.write(++i < members.size() ? ",\n" : "\n");
+    out.write(++i < members.size() ? ",\n" : "\n");
   }
-  out_.write("}\n");
-  out_.commit();
+  out.write("}\n");
+  out.commit();
 }
 
 }  // namespace nchip::runtime

@@ -55,8 +55,10 @@ nlohmann::json results_json(const ir::Network& network, const std::string& mode,
                             const model::Recording& rec, const std::vector<PopulationSummary>& summary);
 
 // Streams a run's spikes, readouts and voltages towards `path`; commit() writes the file, byte for
-// byte results_json(...).dump(1) + "\n". The temporary files are created at construction, so an
-// unwritable path is refused before the run; an error before commit() leaves `path` untouched.
+// byte results_json(...).dump(1) + "\n", through a temporary file renamed over `path`. The spill file
+// is created (and unlinked) at construction, and `path`'s temporary file probed there, so an
+// unwritable path is refused before the run; a run that fails or is killed before commit() leaves
+// `path` untouched and no file behind.
 class StreamedRunResults final : public model::RecordingSink {
  public:
   StreamedRunResults(const std::string& path, const ir::Network& network);
@@ -73,9 +75,9 @@ class StreamedRunResults final : public model::RecordingSink {
     uint32_t first = 0, size = 0;  // neuron (or readout) range
     size_t stream = 0;
   };
-  void write_member(const std::vector<List>& lists);
+  void write_member(AtomicFileWriter& out, const std::vector<List>& lists);
 
-  AtomicFileWriter out_;
+  std::string path_;
   std::vector<List> spike_lists_, readout_lists_, voltage_lists_;  // each sorted by population name
   std::optional<SpillStreams> spill_;
   std::vector<uint32_t> spike_list_of_neuron_;  // index into spike_lists_

@@ -108,6 +108,16 @@ TEST_CASE("an error in the middle of a streamed run leaves no half file and the 
   CHECK(err.find(out_dir + "/r.json: cannot write: File too large") != std::string::npos);
   CHECK(slurp(out_dir + "/r.json") == "old results\n");
   CHECK(std::distance(fs::directory_iterator(out_dir), fs::directory_iterator{}) == 1);  // no temporary left
+
+  // Killed mid-run (kill -9): the spill file was unlinked when created and the output's temporary
+  // file is only made at the end, so nothing is left behind either.
+  const std::string killed_dir = dir + "/killed";
+  fs::create_directories(killed_dir);
+  const std::string kill_command = std::string(NCHIP_BINARY_DIR) + "/nchip run " + net +
+                                   " --steps 5000000 --record-voltages --out " + killed_dir +
+                                   "/r.json >/dev/null 2>&1 & pid=$!; sleep 1; kill -9 $pid; wait $pid; exit 0";
+  REQUIRE(std::system(("bash -c '" + kill_command + "'").c_str()) == 0);
+  CHECK(fs::is_empty(killed_dir));
 }
 
 TEST_CASE("the SystemC backend streams the same results file as the functional model", "[cli][streaming][systemc]") {
