@@ -444,6 +444,8 @@ const Unrolled& Importer::unroll(const NirNode& n) {
     stride = ints(n, "stride", dims, 1, 1);
     dil = ints(n, "dilation", dims, 1, 1);
   } else {
+    // Required: without it the fallback 0 became the kernel and the stride (a division by zero).
+    if (!has(n, "kernel_size")) fail(n, "missing parameter 'kernel_size'");
     const std::vector<int64_t> k = ints(n, "kernel_size", 2, 0, 1);
     kh = static_cast<uint32_t>(k[0]);
     kw = static_cast<uint32_t>(k[1]);

@@ -131,3 +131,21 @@ TEST_CASE("NIR import: a dt implied by r = tau/dt that is subnormal is no intern
     }
   }());
 }
+
+TEST_CASE("NIR import: a pooling node without kernel_size is refused (was a division by zero)", "[nir][fuzz]") {
+  // fuzz_nir_graph: SumPool2d without 'kernel_size' took the fallback 0 as kernel and stride.
+  const std::string graph =
+      "string /node/type - NIRGraph\n"
+      "string /node/edges 2x2 in pool pool lif\n"
+      "string /node/nodes/in/type - Input\n"
+      "number /node/nodes/in/shape 3 1 4 4\n"
+      "string /node/nodes/pool/type - SumPool2d\n"
+      "string /node/nodes/lif/type - LIF\n"
+      "number /node/nodes/lif/tau - 0.02\n"
+      "number /node/nodes/lif/r - 1\n"
+      "number /node/nodes/lif/v_threshold - 1\n";
+  CHECK(refusal(graph) == "t.nir: /node/nodes/pool: node 'pool' (SumPool2d): missing parameter 'kernel_size'");
+  // With it, the same graph imports: 2 x 2 sum pooling of 4 x 4 is 4 neurons.
+  const nir::ImportResult r = import_text(graph + "number /node/nodes/pool/kernel_size 2 2 2\n");
+  CHECK(r.network.find("lif")->size == 4);
+}
