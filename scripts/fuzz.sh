@@ -31,12 +31,12 @@ cmake --build "$build" -j"$jobs" --target nchip_fuzz_targets
 # target -> its seed corpus (tests/fuzz/corpus/<kind>) and whether the JSON dictionary applies.
 declare -A seeds=(
   [fuzz_network_json]=network_json [roundtrip_network_json]=network_json [fuzz_quant_json]=quant_json
-  [fuzz_chip_json]=chip_json [fuzz_chip_image]=chip_image [roundtrip_chip_image]=chip_image [fuzz_nir]=nir
+  [fuzz_chip_json]=chip_json [fuzz_chip_image]=chip_image [roundtrip_chip_image]=chip_image [fuzz_nir]=nir [fuzz_nir_graph]=nir_tree
   [fuzz_trial_set]=trial_set [roundtrip_trial_set]=trial_set [fuzz_spike_file]=spike_file
   [roundtrip_spike_file]=spike_file [fuzz_etu_record]=etu_record [fuzz_sweep_spec]=sweep_spec)
 targets=("$@")
 ((${#targets[@]})) || targets=(fuzz_network_json roundtrip_network_json fuzz_quant_json fuzz_chip_json fuzz_chip_image
-                              roundtrip_chip_image fuzz_nir fuzz_trial_set roundtrip_trial_set fuzz_spike_file
+                              roundtrip_chip_image fuzz_nir fuzz_nir_graph fuzz_trial_set roundtrip_trial_set fuzz_spike_file
                               roundtrip_spike_file fuzz_etu_record fuzz_sweep_spec)
 for t in "${targets[@]}"; do
   [ -n "${seeds[$t]:-}" ] || { echo "fuzz.sh: unknown target '$t' (known: ${!seeds[*]})" >&2; exit 2; }
@@ -49,7 +49,8 @@ trap 'rm -rf "$scratch"' EXIT
 
 run_one() {
   local t=$1 kind=${seeds[$1]} dict=()
-  case $kind in *json|spike_file|sweep_spec) dict=(-dict=tests/fuzz/nchip.dict) ;; esac
+  case $kind in *json|spike_file|sweep_spec) dict=(-dict=tests/fuzz/nchip.dict) ;;
+                nir_tree) dict=(-dict=tests/fuzz/nir_tree.dict) ;; esac
   # -rss_limit_mb: a parser must refuse what it cannot hold.
   local limits=(-rss_limit_mb=2048)
   local asan=detect_leaks=1:suppressions=tests/fuzz/asan_suppressions.txt

@@ -228,6 +228,13 @@ std::optional<NetworkProblem> projection_problem(const Network& net, size_t i) {
     return NetworkProblem{
         at_projection(i, "source"),
         fmt::format("population {} is a readout; readouts send no spikes", in_quotes(pre->name))};
+  // The chip's readouts integrate the spikes of its neurons (eq. 20's y = kappa y + W_out z); the
+  // models have no input-to-readout synapse memory (lowering put such weights out of range: SEGV).
+  if (pre->type == PopulationType::input && post->type == PopulationType::readout)
+    return NetworkProblem{at_projection(i, "target"),
+                          fmt::format("population {} is a readout and {} an input; readouts read spiking "
+                                      "neurons only (route the input through a lif population)",
+                                      in_quotes(post->name), in_quotes(pre->name))};
   if (proj.delay_steps < 1 || proj.delay_steps > model::kMaxDelaySteps)
     return NetworkProblem{at_projection(i, "delay_steps"),
                           fmt::format("delay_steps must be a whole number of steps in [1, {}], got {}",

@@ -10,6 +10,7 @@
 
 #include "compiler/nir/hdf5_number_type.hpp"
 #include "hw_model/error.hpp"
+#include "hw_model/text_check.hpp"
 
 namespace nchip::nir {
 
@@ -26,8 +27,9 @@ void silence_hdf5() {
   (void)done;
 }
 
+// HDF5 paths hold the file's names: escaped, so the message stays one line.
 [[noreturn]] void fail(const std::string& file, const std::string& path, const std::string& what) {
-  throw InputError(fmt::format("{}: {}: {}", file, path, what));
+  throw InputError(escaped_text(fmt::format("{}: {}: {}", file, path, what)));
 }
 
 // Each link of an absolute path must exist before H5Oopen, or HDF5 fails with a generic error.

@@ -11,28 +11,23 @@
 
 #include "compiler/nir/hdf5_file_image.hpp"
 #include "compiler/nir/hdf5_handle.hpp"
+#include "compiler/nir/nir_tree.hpp"
 
 namespace nchip::nir {
 
-// A numeric dataset: values in row-major order and the shape ({} for a scalar).
-struct NumericArray {
-  std::vector<uint64_t> shape;
-  std::vector<double> values;
-};
-
 // Read access to one file, opened from its bytes in memory (read_nir_graph parses them in a guarded
 // child first: hdf5_guard.hpp). Paths are absolute HDF5 paths ("/node/nodes/lif1/tau").
-class Hdf5Reader {
+class Hdf5Reader final : public NirTree {
  public:
   explicit Hdf5Reader(const hdf5::FileImage& image);  // InputError if not HDF5
-  const std::string& file_name() const { return file_name_; }
-  bool exists(const std::string& path) const;
-  bool is_group(const std::string& path) const;
-  bool is_string(const std::string& path) const;  // a dataset of strings
-  std::vector<std::string> children(const std::string& group_path) const;  // sorted by name
-  NumericArray read_numeric(const std::string& path) const;
-  std::string read_string(const std::string& path) const;  // a scalar (or 1-element) string
-  std::vector<std::string> read_strings(const std::string& path, std::vector<uint64_t>* shape) const;
+  const std::string& file_name() const override { return file_name_; }
+  bool exists(const std::string& path) const override;
+  bool is_group(const std::string& path) const override;
+  bool is_string(const std::string& path) const override;
+  std::vector<std::string> children(const std::string& group_path) const override;
+  NumericArray read_numeric(const std::string& path) const override;
+  std::string read_string(const std::string& path) const override;
+  std::vector<std::string> read_strings(const std::string& path, std::vector<uint64_t>* shape) const override;
 
  private:
   std::string file_name_;

@@ -4,8 +4,10 @@
 
 #include <set>
 
+#include "compiler/nir/hdf5_file.hpp"
 #include "compiler/nir/hdf5_guard.hpp"
 #include "hw_model/error.hpp"
+#include "hw_model/text_check.hpp"
 
 namespace nchip::nir {
 
@@ -18,7 +20,7 @@ const NirNode* NirGraph::find(const std::string& name) const {
 namespace {
 
 struct Flattener {
-  const Hdf5Reader& file;
+  const NirTree& file;
   NirGraph& out;
 
   // The flattened name a subgraph's boundary resolves to, for edges that name the subgraph.
@@ -27,8 +29,10 @@ struct Flattener {
   };
   std::map<std::string, Boundary> subgraphs;
 
+  // Node names are the file's bytes: escaped, so a newline or a byte that is not UTF-8 cannot break
+  // the message's one line.
   [[noreturn]] void fail(const std::string& path, const std::string& what) const {
-    throw InputError(fmt::format("{}: {}: {}", file.file_name(), path, what));
+    throw InputError(escaped_text(fmt::format("{}: {}: {}", file.file_name(), path, what)));
   }
 
   std::string read_type(const std::string& path) const {
@@ -122,11 +126,8 @@ struct Flattener {
 
 }  // namespace
 
-namespace {
-
-NirGraph parse_nir_graph(const hdf5::FileImage& image) {
-  const std::string& file_name = image.path;
-  Hdf5Reader file(image);
+NirGraph read_nir_tree(const NirTree& file) {
+  const std::string& file_name = file.file_name();
   NirGraph graph;
   graph.file_name = file_name;
   if (file.exists("/version")) {
@@ -157,6 +158,10 @@ NirGraph parse_nir_graph(const hdf5::FileImage& image) {
     if (key.rfind("metadata/", 0) == 0) graph.metadata[key.substr(9)] = std::move(value);
   return graph;
 }
+
+namespace {
+
+NirGraph parse_nir_graph(const hdf5::FileImage& image) { return read_nir_tree(Hdf5Reader(image)); }
 
 }  // namespace
 

@@ -10,7 +10,7 @@
 #include <utility>
 #include <vector>
 
-#include "compiler/nir/hdf5_file.hpp"
+#include "compiler/nir/nir_tree.hpp"
 
 namespace nchip::nir {
 
@@ -40,5 +40,8 @@ struct NirGraph {
 // Reads and flattens; InputError "FILE: /hdf5/path: problem" for a missing `type`, a dangling
 // edge, an unreadable dataset, or a file that is not HDF5.
 NirGraph read_nir_graph(const std::string& file_name);
+
+// The same from a tree already in memory (what read_nir_graph does after opening the HDF5 file).
+NirGraph read_nir_tree(const NirTree& tree);
 
 }  // namespace nchip::nir

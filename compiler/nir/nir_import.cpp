@@ -4,15 +4,18 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <limits>
 #include <map>
 #include <set>
 #include <stdexcept>
 #include <string>
 
+#include "compiler/ir/size_limit.hpp"
 #include "compiler/nir/sparse_matrix.hpp"
 #include "compiler/nir/unroll.hpp"
 #include "hw_model/error.hpp"
+#include "hw_model/text_check.hpp"
 #include "hw_model/model/network_model.hpp"
 
 namespace nchip::nir {
@@ -78,8 +81,10 @@ class Importer {
   ImportResult run();
 
  private:
+  // Names and types are the file's bytes: escaped, so the message stays one line (issue #15 rows 3-4).
   [[noreturn]] void fail(const NirNode& n, const std::string& what) const {
-    throw InputError(fmt::format("{}: {}: node '{}' ({}): {}", g_.file_name, n.hdf5_path, n.name, n.type, what));
+    throw InputError(
+        escaped_text(fmt::format("{}: {}: node '{}' ({}): {}", g_.file_name, n.hdf5_path, n.name, n.type, what)));
   }
 
   const NumericArray& param(const NirNode& n, const std::string& key) const {
@@ -104,9 +109,14 @@ class Importer {
     return has(n, key) ? values(n, key, size) : std::vector<double>(size, fallback);
   }
 
+  // A node's size, before anything of that size is allocated: an Input's shape or a broadcast
+  // parameter can name billions of neurons in a few bytes (issue #15 row 9, as the JSON reader checks).
   uint32_t checked_size(const NirNode& n, uint64_t size) const {
     if (size == 0 || size > std::numeric_limits<uint32_t>::max())
       fail(n, fmt::format("size {} out of range", size));
+    ir::check_memory(static_cast<double>(size) * ir::kBytesPerNeuron,
+                     escaped_text(fmt::format("{}: {}: node '{}' ({}) of {} elements", g_.file_name, n.hdf5_path,
+                                              n.name, n.type, size)));
     return static_cast<uint32_t>(size);
   }
 
@@ -429,6 +439,8 @@ const Unrolled& Importer::unroll(const NirNode& n) {
     stride = ints(n, "stride", dims, 1, 1);
     dil = ints(n, "dilation", dims, 1, 1);
   } else {
+    // Required: without it the fallback 0 became the kernel and the stride (a division by zero).
+    if (!has(n, "kernel_size")) fail(n, "missing parameter 'kernel_size'");
     const std::vector<int64_t> k = ints(n, "kernel_size", 2, 0, 1);
     kh = static_cast<uint32_t>(k[0]);
     kw = static_cast<uint32_t>(k[1]);
@@ -509,10 +521,10 @@ void Importer::infer_dt() {
       all_r_one = all_r_one && r[i] == 1.0;
       if (!ratio) ratio = q;
       if (!(std::abs(q - *ratio) <= 1e-6 * std::abs(*ratio)) || !(q > 0))
-        throw InputError(fmt::format(
+        throw InputError(escaped_text(fmt::format(
             "{}: --dt-ms is required: NIR stores no time step, and tau / r differs between neurons ({} in '{}' vs {}), "
             "so the file does not follow the r = tau/dt convention that would imply one",
-            g_.file_name, q, n.name, *ratio));
+            g_.file_name, q, n.name, *ratio)));
     }
   }
   if (!ratio)
@@ -525,7 +537,10 @@ void Importer::infer_dt() {
                                  g_.file_name));
   // float32 files (torch exports) carry ~7 digits: 6 significant digits are what the file says.
   const double raw_ms = *ratio * opt_.time_unit_ms;
-  dt_ms_ = std::stod(fmt::format("{:.6g}", raw_ms));  // the double nearest the 6-digit decimal
+  dt_ms_ = std::strtod(fmt::format("{:.6g}", raw_ms).c_str(), nullptr);  // the double nearest the 6-digit decimal
+  if (!(dt_ms_ > 0 && std::isfinite(dt_ms_)))
+    throw InputError(fmt::format("{}: --dt-ms is required: the dt that r = tau/dt implies, {} ms, is not a usable step",
+                                 g_.file_name, raw_ms));
   // nchip's export also writes its dt; take it when it is the one implied (bit-exact round trip).
   auto meta = g_.metadata.find("nchip_dt_ms");
   if (meta != g_.metadata.end() && meta->second.values.size() == 1 &&

@@ -150,31 +150,39 @@ const model::NetworkModel<arith::FixedOps>& TimedChip::model() const { return *i
 const ChipStats& TimedChip::stats() { return impl_->chip.stats(); }
 void TimedChip::clear_stats() { impl_->chip.clear_stats(); }
 
-model::Recording run_network_timed(TimedChip& chip, const image::ChipImage& placement,
-                                        const model::NetworkModel<arith::FixedOps>& network,
-                                        arith::FixedOps ops, const model::InputSpikes& inputs,
-                                        uint32_t steps, uint64_t seed, bool record_voltages) {
+void run_network_timed(TimedChip& chip, const image::ChipImage& placement,
+                       const model::NetworkModel<arith::FixedOps>& network, arith::FixedOps ops,
+                       const model::InputSpikes& inputs, uint32_t steps, uint64_t seed, bool record_voltages,
+                       model::RecordingSink& sink) {
   chip.load(placement, network, ops);
   chip.reset(seed);
-  model::Recording rec;
-  rec.steps = steps;
-  rec.n_neurons = network.n_neurons();
-  rec.n_readouts = network.n_readouts();
-  rec.spikes.reserve(steps);
+  sink.begin(steps, network.n_neurons(), network.n_readouts());
+  // One step's values, reused: memory O(neurons) whatever the run's length.
+  std::vector<double> readouts, voltages, currents;
   const std::vector<uint32_t> no_input;
   for (uint32_t t = 0; t < steps; ++t) {
     chip.step(t < inputs.size() ? inputs[t] : no_input);
-    rec.spikes.push_back(chip.spikes());
-    for (const auto& y : chip.readouts()) rec.readouts.push_back(arith::real(ops, y));
+    readouts.clear();
+    for (const auto& y : chip.readouts()) readouts.push_back(arith::real(ops, y));
+    voltages.clear();
+    currents.clear();
     if (record_voltages)
       for (const auto& s : chip.neurons()) {
-        rec.voltages.push_back(arith::real(ops, s.v));
-        rec.currents.push_back(arith::real(ops, s.i));
+        voltages.push_back(arith::real(ops, s.v));
+        currents.push_back(arith::real(ops, s.i));
       }
+    sink.step(chip.spikes(), readouts, voltages, currents);
   }
-  rec.synaptic_events = chip.synaptic_events();
-  rec.saturations = *ops.sat;
-  return rec;
+  sink.end(chip.synaptic_events(), *ops.sat);
+}
+
+model::Recording run_network_timed(TimedChip& chip, const image::ChipImage& placement,
+                                   const model::NetworkModel<arith::FixedOps>& network, arith::FixedOps ops,
+                                   const model::InputSpikes& inputs, uint32_t steps, uint64_t seed,
+                                   bool record_voltages) {
+  model::RecordingCollector collector;
+  run_network_timed(chip, placement, network, ops, inputs, steps, seed, record_voltages, collector);
+  return collector.take();
 }
 
 }  // namespace nchip::systemc

@@ -80,7 +80,12 @@ class TimedChip {
   std::unique_ptr<Impl> impl_;
 };
 
-// functional::run_network's twin on the timed chip (loads, resets, runs `steps` steps).
+// functional::run_network's twin on the timed chip (loads, resets, runs `steps` steps), each step
+// handed to `sink` as it happens (model/recording.hpp), or the whole Recording returned.
+void run_network_timed(TimedChip& chip, const image::ChipImage& placement,
+                       const model::NetworkModel<arith::FixedOps>& network, arith::FixedOps ops,
+                       const model::InputSpikes& inputs, uint32_t steps, uint64_t seed, bool record_voltages,
+                       model::RecordingSink& sink);
 model::Recording run_network_timed(TimedChip& chip, const image::ChipImage& placement,
                                         const model::NetworkModel<arith::FixedOps>& network,
                                         arith::FixedOps ops, const model::InputSpikes& inputs,

@@ -122,17 +122,22 @@ std::string saturation_text(const arith::SaturationCounts& counts) {
   return text.empty() ? "none" : text;
 }
 
-void check_run_length(const ir::Network& network, uint32_t steps, bool record_voltages, bool writes_json) {
+void check_run_length(const ir::Network& network, uint32_t steps, const std::vector<std::vector<uint32_t>>& input_spikes,
+                      bool record_voltages, bool keeps_recording) {
   uint64_t neurons = 0, readouts = 0;
   for (const auto& p : network.populations) {
     if (p.type == ir::PopulationType::readout) readouts += p.size;
     else if (p.type != ir::PopulationType::input) neurons += p.size;
   }
-  // A step's vectors (input spikes, output spikes: 24 B each plus a few entries), its readouts and
-  // voltages as doubles; as JSON each number costs about four times that again.
-  double per_step = 64.0 + 8.0 * static_cast<double>(readouts) + (record_voltages ? 8.0 * static_cast<double>(neurons) : 0);
-  if (writes_json) per_step *= 5;
-  ir::check_memory(per_step * steps, fmt::format("a run of {} steps", steps));
+  // The input: one vector (24 B) per step and 4 B per spike.
+  double bytes = 0;
+  for (const auto& step : input_spikes) bytes += 24.0 + 4.0 * static_cast<double>(step.size());
+  // A kept recording: per step the output spikes' vector and a few entries, the readouts, and the
+  // voltages and CUBA currents as doubles.
+  if (keeps_recording)
+    bytes += (64.0 + 8.0 * static_cast<double>(readouts) +
+              (record_voltages ? 16.0 * static_cast<double>(neurons) : 0.0)) * steps;
+  ir::check_memory(bytes, fmt::format("a run of {} steps", steps));
 }
 
 }  // namespace nchip::runtime

@@ -66,9 +66,12 @@ uint32_t network_input_count(const ir::Network& network);
 void check_input_width(const Trial& trial, const ir::Network& network, const std::string& where);
 
 // Refuses (InputError, one line with the figure and the limit, see compiler/ir/size_limit.hpp) a
-// run whose recording of `steps` steps would not fit in memory: per step the spikes, the
-// readouts, the voltages when recorded, and the JSON of --out / --json (issue #15 row 12).
-void check_run_length(const ir::Network& network, uint32_t steps, bool record_voltages, bool writes_json);
+// run of `steps` steps whose memory would not fit (issue #15 row 12): what a run holds whatever its
+// outputs, the input spike trains, and, when `keeps_recording` (--plot draws from the whole run), per
+// step the spikes, the readouts and the voltages and currents when recorded. --out and --json stream
+// (runtime/cli/run_results.hpp) and cost no memory per step.
+void check_run_length(const ir::Network& network, uint32_t steps, const std::vector<std::vector<uint32_t>>& input_spikes,
+                      bool record_voltages, bool keeps_recording);
 
 nlohmann::json saturation_json(const arith::SaturationCounts& counts);
 std::string saturation_text(const arith::SaturationCounts& counts);

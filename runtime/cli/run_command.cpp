@@ -19,6 +19,7 @@
 #include "runtime/cli/nir_options.hpp"
 #include "runtime/cli/options.hpp"
 #include "runtime/cli/run_plot.hpp"
+#include "runtime/cli/run_results.hpp"
 #include "runtime/cli/systemc_backend.hpp"
 #include "runtime/io/atomic_file.hpp"
 #include "runtime/tasks/task.hpp"
@@ -29,85 +30,21 @@ namespace po = boost::program_options;
 
 namespace {
 
-struct PopulationSummary {
-  std::string name;
-  std::string type;
-  uint32_t size = 0;
-  uint64_t spikes = 0;
-  double rate_hz = 0.0;
-};
-
-functional::Recording simulate(const ir::Network& network, const std::string& mode,
-                               const arith::QuantConfig& quant, const functional::InputSpikes& input,
-                               uint32_t steps, uint64_t seed, bool record_voltages) {
+// Runs on the functional model, each step into `sink`.
+void simulate(const ir::Network& network, const std::string& mode, const arith::QuantConfig& quant,
+              const functional::InputSpikes& input, uint32_t steps, uint64_t seed, bool record_voltages,
+              model::RecordingSink& sink) {
   if (mode == "float") {
     const arith::FloatOps ops;
     const auto model = compiler::lower(network, ops);
-    return functional::run_network(model, ops, input, steps, seed, record_voltages);
+    functional::run_network(model, ops, input, steps, seed, record_voltages, sink);
+    return;
   }
   arith::SaturationCounts counts;
   const arith::FixedOps ops(quant, counts);
   const auto model = compiler::lower_for_fixed_point(network, quant);  // compile's checks (issue #15)
   counts = {};  // report what the run saturated; quantization of constants is the compiler's report
-  return functional::run_network(model, ops, input, steps, seed, record_voltages);
-}
-
-nlohmann::json results_json(const ir::Network& network, const std::string& mode, uint64_t seed,
-                            const functional::Recording& rec,
-                            const std::vector<PopulationSummary>& summary) {
-  nlohmann::json out;
-  out["network"] = network.name;
-  out["mode"] = mode;
-  out["seed"] = seed;
-  out["dt_ms"] = network.dt_ms;
-  out["steps"] = rec.steps;
-  out["synaptic_events"] = rec.synaptic_events;
-  nlohmann::json pops = nlohmann::json::array();
-  for (const auto& p : summary)
-    pops.push_back({{"name", p.name}, {"type", p.type}, {"size", p.size}, {"spikes", p.spikes},
-                    {"rate_hz", p.rate_hz}});
-  out["populations"] = pops;
-
-  // Spikes and readouts are listed per population, in population-local indices.
-  nlohmann::json trains = nlohmann::json::object();
-  nlohmann::json readouts = nlohmann::json::object();
-  nlohmann::json voltages = nlohmann::json::object();
-  uint32_t neuron_first = 0, readout_first = 0;
-  for (const auto& pop : network.populations) {
-    if (pop.type == ir::PopulationType::readout) {
-      nlohmann::json rows = nlohmann::json::array();
-      for (uint32_t t = 0; t < rec.steps; ++t) {
-        nlohmann::json row = nlohmann::json::array();
-        for (uint32_t k = 0; k < pop.size; ++k)
-          row.push_back(rec.readouts[size_t{t} * rec.n_readouts + readout_first + k]);
-        rows.push_back(row);
-      }
-      readouts[pop.name] = rows;
-      readout_first += pop.size;
-    } else if (pop.type != ir::PopulationType::input) {
-      nlohmann::json list = nlohmann::json::array();
-      for (uint32_t t = 0; t < rec.steps; ++t)
-        for (uint32_t j : rec.spikes[t])
-          if (j >= neuron_first && j < neuron_first + pop.size) list.push_back({t, j - neuron_first});
-      trains[pop.name] = list;
-      if (!rec.voltages.empty()) {
-        nlohmann::json rows = nlohmann::json::array();
-        for (uint32_t t = 0; t < rec.steps; ++t) {
-          nlohmann::json row = nlohmann::json::array();
-          for (uint32_t j = 0; j < pop.size; ++j)
-            row.push_back(rec.voltages[size_t{t} * rec.n_neurons + neuron_first + j]);
-          rows.push_back(row);
-        }
-        voltages[pop.name] = rows;
-      }
-      neuron_first += pop.size;
-    }
-  }
-  out["spikes"] = trains;
-  out["readouts"] = readouts;
-  if (!rec.voltages.empty()) out["voltages"] = voltages;
-  if (mode == "fixed") out["saturations"] = saturation_json(rec.saturations);
-  return out;
+  functional::run_network(model, ops, input, steps, seed, record_voltages, sink);
 }
 
 }  // namespace
@@ -129,7 +66,9 @@ int run_command_main(const std::vector<std::string>& args) {
       ("random-weights", "replace every weight by a fresh random initialisation (seeded by --seed)")
       ("seed", po::value<int64_t>()->default_value(1),
        "seed of generated inputs, random weights and stochastic rounding")
-      ("out", po::value<std::string>(), "write the results JSON to this file")
+      ("out", po::value<std::string>(),
+       "write the results JSON to this file (streamed to disk as the run goes, so long runs need no memory per "
+       "step; the file appears whole at the end, or not at all)")
       ("record-voltages", "include membrane voltages in the results JSON")
       ("json", "print the summary as JSON instead of text")
       ("plot", po::value<std::string>(), "DIR or PREFIX: draw the spike raster and readout traces (PNG and SVG, "
@@ -169,40 +108,43 @@ int run_command_main(const std::vector<std::string>& args) {
   check_input_width(trial, network, vm.count("input")  ? vm["input"].as<std::string>()
                                     : vm.count("data") ? vm["data"].as<std::string>()
                                                        : "--input-task");
-  check_run_length(network, steps, vm.count("record-voltages") > 0, vm.count("out") || vm.count("json"));
+  const bool record_voltages = vm.count("record-voltages") > 0;
+  // What stays in memory: the input, and the whole recording only for --plot (which draws from it);
+  // --out streams every step to disk as it happens (run_results.hpp).
+  check_run_length(network, steps, trial.input_spikes, record_voltages, vm.count("plot") > 0);
+
+  // The sinks each step goes to: counts for the summaries, the --out file, the --plot recording.
+  RunCounts counts;
+  std::optional<StreamedRunResults> streamed;
+  if (vm.count("out")) streamed.emplace(vm["out"].as<std::string>(), network);
+  std::optional<model::RecordingCollector> collector;
+  if (vm.count("plot")) collector.emplace();
+  std::vector<model::RecordingSink*> sinks{&counts};
+  if (streamed) sinks.push_back(&*streamed);
+  if (collector) sinks.push_back(&*collector);
+  model::RecordingTee sink(sinks);
 
   const auto start = std::chrono::steady_clock::now();
-  const functional::Recording rec =
-      systemc_backend_requested(vm, mode)
-          ? run_on_systemc(vm, network, chip_image, quant, trial.input_spikes, steps, seed,
-                           vm.count("record-voltages") > 0, vm.count("json") > 0)
-      : chip_image ? functional::run_image(*chip_image, trial.input_spikes, steps, seed, vm.count("record-voltages") > 0)
-                 : simulate(network, mode, quant, trial.input_spikes, steps, seed, vm.count("record-voltages") > 0);
+  if (systemc_backend_requested(vm, mode))
+    run_on_systemc(vm, network, chip_image, quant, trial.input_spikes, steps, seed, record_voltages,
+                   vm.count("json") > 0, sink);
+  else if (chip_image)
+    functional::run_image(*chip_image, trial.input_spikes, steps, seed, record_voltages, sink);
+  else
+    simulate(network, mode, quant, trial.input_spikes, steps, seed, record_voltages, sink);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  if (vm.count("plot"))  // with --json, its line goes to stderr so stdout stays JSON
-    plot_run_recording(vm["plot"].as<std::string>(), network, mode, rec, vm.count("json") ? stderr : stdout);
+  if (collector)  // with --json, its line goes to stderr so stdout stays JSON
+    plot_run_recording(vm["plot"].as<std::string>(), network, mode, collector->take(),
+                       vm.count("json") ? stderr : stdout);
 
-  std::vector<PopulationSummary> summary;
-  uint32_t first = 0;
   const double duration_s = steps * network.dt_ms * 1e-3;
-  for (const auto& pop : network.populations) {
-    if (pop.type == ir::PopulationType::input || pop.type == ir::PopulationType::readout) continue;
-    PopulationSummary s{pop.name, ir::to_string(pop.type), pop.size, 0, 0.0};
-    for (const auto& step_spikes : rec.spikes)
-      for (uint32_t j : step_spikes) s.spikes += (j >= first && j < first + pop.size);
-    s.rate_hz = s.spikes / (pop.size * duration_s);
-    summary.push_back(s);
-    first += pop.size;
-  }
-  // The results JSON (every spike and readout) is built only for --out or --json.
-  if (vm.count("out") || vm.count("json")) {
-    const nlohmann::json results = results_json(network, mode, seed, rec, summary);
-    if (vm.count("out")) write_file_atomically(vm["out"].as<std::string>(), results.dump(1) + "\n");
+  const std::vector<PopulationSummary> summary = summarize(network, steps, counts.spikes_per_neuron);
+  if (streamed || vm.count("json")) {
+    const nlohmann::json head =
+        results_head_json(network, mode, seed, steps, counts.synaptic_events, counts.saturations, summary);
+    if (streamed) streamed->commit(head);
     if (vm.count("json")) {
-      nlohmann::json brief = results;
-      brief.erase("spikes");
-      brief.erase("readouts");
-      brief.erase("voltages");
+      nlohmann::json brief = head;
       brief["wall_time_s"] = seconds;
       std::cout << brief.dump(2) << "\n";
       return 0;
@@ -215,10 +157,10 @@ int run_command_main(const std::vector<std::string>& args) {
   for (const auto& s : summary)
     fmt::print("  {:<12} {:<5} {:>6} neurons {:>9} spikes {:>8.2f} Hz\n", s.name, s.type, s.size,
                s.spikes, s.rate_hz);
-  fmt::print("  total {} spikes, {} synaptic events\n", total, rec.synaptic_events);
+  fmt::print("  total {} spikes, {} synaptic events\n", total, counts.synaptic_events);
   if (mode == "fixed")
-    fmt::print("  saturations: {}\n", rec.saturations.total() == 0 ? std::string("none")
-                                                                    : saturation_text(rec.saturations));
+    fmt::print("  saturations: {}\n", counts.saturations.total() == 0 ? std::string("none")
+                                                                       : saturation_text(counts.saturations));
   fmt::print("  wall time {:.3f} s ({:.0f} steps/s)\n", seconds, seconds > 0 ? steps / seconds : 0.0);
   if (vm.count("out")) fmt::print("  results written to {}\n", vm["out"].as<std::string>());
   return 0;

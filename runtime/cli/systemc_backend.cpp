@@ -70,10 +70,10 @@ bool systemc_backend_requested(const po::variables_map& vm, const std::string& m
   return true;
 }
 
-functional::Recording run_on_systemc(const po::variables_map& vm, const ir::Network& network,
-                                     const std::optional<image::ChipImage>& given,
-                                     const arith::QuantConfig& quant, const functional::InputSpikes& inputs,
-                                     uint32_t steps, uint64_t seed, bool record_voltages, bool quiet) {
+void run_on_systemc(const po::variables_map& vm, const ir::Network& network,
+                    const std::optional<image::ChipImage>& given, const arith::QuantConfig& quant,
+                    const functional::InputSpikes& inputs, uint32_t steps, uint64_t seed, bool record_voltages,
+                    bool quiet, model::RecordingSink& sink) {
   image::ChipImage compiled;
   if (!given) {
     const image::ChipConfig chip =
@@ -87,10 +87,9 @@ functional::Recording run_on_systemc(const po::variables_map& vm, const ir::Netw
   const systemc::SystemcParams params = trace_params(vm, img.chip);
   auto& chip = systemc::TimedChip::instance(img.chip.mesh_width, img.chip.mesh_height, params);
   arith::SaturationCounts counts;
-  functional::Recording rec = systemc::run_network_timed(chip, img, img.network, arith::FixedOps(img.quant, counts),
-                                                         inputs, steps, seed, record_voltages);
+  systemc::run_network_timed(chip, img, img.network, arith::FixedOps(img.quant, counts), inputs, steps, seed,
+                             record_voltages, sink);
   report_systemc(vm, quiet, img.dt_ms);
-  return rec;
 }
 
 void configure_systemc_training(const po::variables_map& vm, const std::string& mode, TrainOptions& o,

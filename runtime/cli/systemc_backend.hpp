@@ -22,11 +22,12 @@ void add_backend_options(boost::program_options::options_description& opts);
 bool systemc_backend_requested(const boost::program_options::variables_map& vm, const std::string& mode);
 
 // Compiles `network` for --chip (default: the built-in chip description) unless `image` is given,
-// runs it on the SystemC chip, writes --stats and prints the chip summary (unless `quiet`).
-functional::Recording run_on_systemc(const boost::program_options::variables_map& vm,
-                                     const ir::Network& network, const std::optional<image::ChipImage>& image,
-                                     const arith::QuantConfig& quant, const functional::InputSpikes& inputs,
-                                     uint32_t steps, uint64_t seed, bool record_voltages, bool quiet);
+// runs it on the SystemC chip with each step into `sink`, writes --stats and prints the chip summary
+// (unless `quiet`).
+void run_on_systemc(const boost::program_options::variables_map& vm, const ir::Network& network,
+                    const std::optional<image::ChipImage>& image, const arith::QuantConfig& quant,
+                    const functional::InputSpikes& inputs, uint32_t steps, uint64_t seed, bool record_voltages,
+                    bool quiet, model::RecordingSink& sink);
 
 // nchip train: sets o.systemc_backend, o.chip and o.systemc (trace) from the flags. With
 // `image_chip` (training a chip image) the chip is the image's and --chip is an error.

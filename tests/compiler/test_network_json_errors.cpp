@@ -369,6 +369,14 @@ TEST_CASE("inputs receive nothing and readouts send nothing", "[compiler][networ
           "net.json: /projections/2/source: population 'out' is a readout; "
           "readouts send no spikes");
   }
+  SECTION("input straight onto a readout (issue #15: nchip run and compile crashed with SIGSEGV)") {
+    doc["projections"][2]["source"] = "in";
+    doc["projections"][2].erase("init");
+    doc["projections"][2]["weights"] = json::parse("[[1,1,1],[1,1,1]]");
+    CHECK(error_of(doc) ==
+          "net.json: /projections/2/target: population 'out' is a readout and 'in' an input; readouts read "
+          "spiking neurons only (route the input through a lif population)");
+  }
 }
 
 TEST_CASE("sparse synapses: index range, duplicates and shape", "[compiler][network_json]") {

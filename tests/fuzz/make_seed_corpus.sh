@@ -9,7 +9,7 @@ nchip="${1:-build}/nchip"
 [ -x "$nchip" ] || { echo "make_seed_corpus: $nchip not found (build the Release tree first)" >&2; exit 2; }
 corpus=tests/fuzz/corpus
 rm -rf "$corpus"
-mkdir -p "$corpus"/{network_json,quant_json,chip_json,spike_file,sweep_spec,chip_image,trial_set,nir,etu_record}
+mkdir -p "$corpus"/{network_json,quant_json,chip_json,spike_file,sweep_spec,chip_image,trial_set,nir,nir_tree,etu_record}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
@@ -69,6 +69,12 @@ def dense_weight(n):
 variant('row7_weight_1e308.json', dense_weight)
 PY
 printf '{"name": "\xff\xfe", "populations": []}' > "$corpus/network_json/row3_invalid_utf8.json"
+# An input projected straight onto a readout: nchip run / compile crashed (SIGSEGV), now one line.
+cat > "$corpus/network_json/input_to_readout.json" <<'J'
+{"name": "ro", "populations": [{"name": "in", "type": "input", "size": 3},
+                               {"name": "y", "type": "readout", "size": 2, "tau_out_ms": 20}],
+ "projections": [{"source": "in", "target": "y", "weights": [[1, 0.5, 0.1], [0.2, 1, 0.3]]}]}
+J
 
 # --- binary seeds, written by nchip itself ---------------------------------------------------------
 "$nchip" compile examples/networks/evidence_accumulation_tiny.json --chip examples/chips/small.json \
@@ -90,6 +96,44 @@ cat > "$corpus/network_json/tiny_lif.json" <<'J'
                  {"source": "rec", "target": "out", "init": {"gain": 1.0}}]}
 J
 "$nchip" export "$corpus/network_json/tiny_lif.json" -o "$corpus/nir/tiny_lif.nir" >/dev/null
+# fuzz_nir_graph's seeds: every NIR file above and the official fixtures as text trees
+# (nir_tree_text.hpp; /usr/bin/python3: Debian's h5py), one with a subgraph and import options.
+for f in "$corpus"/nir/*.nir tests/compiler/nir_data/official_*.nir; do
+  seed="$corpus/nir_tree/$(basename "$f" .nir).txt"
+  : > "$seed"
+  # official_conv's Delay is 1e-4 s: whole steps only at dt = 0.1 ms (the fuzz default is 1 ms);
+  # official_rec implies its dt through r = tau/dt (snnTorch's export), as the NIR tests import it.
+  [ "$(basename "$f")" = official_conv.nir ] && echo "option dt_ms 0.1" > "$seed"
+  [ "$(basename "$f")" = official_rec.nir ] && echo "option dt_ms none" > "$seed"
+  /usr/bin/python3 tests/fuzz/nir_to_tree_text.py "$f" >> "$seed"
+done
+cat > "$corpus/nir_tree/subgraph_options.txt" <<'T'
+option discretization exact
+option reset zero
+option dt_ms 0.5
+string /node/type - NIRGraph
+string /node/edges 3x2 in sub sub sub.out_to sub.out_to li
+string /node/nodes/in/type - Input
+number /node/nodes/in/shape 1 2
+string /node/nodes/sub/type - NIRGraph
+string /node/nodes/sub/edges 3x2 i lin lin lif lif o
+string /node/nodes/sub/nodes/i/type - Input
+string /node/nodes/sub/nodes/o/type - Output
+string /node/nodes/sub/nodes/lin/type - Affine
+number /node/nodes/sub/nodes/lin/weight 3x2 1 0 0 1 0.5 0.5
+number /node/nodes/sub/nodes/lin/bias 3 0 0 0
+string /node/nodes/sub/nodes/lif/type - CubaLIF
+number /node/nodes/sub/nodes/lif/tau_mem - 0.02
+number /node/nodes/sub/nodes/lif/tau_syn - 0.005
+number /node/nodes/sub/nodes/lif/r - 1
+number /node/nodes/sub/nodes/lif/v_threshold 3 1 1 0.5
+string /node/nodes/sub/nodes/out_to/type - Linear
+number /node/nodes/sub/nodes/out_to/weight 2x3 1 -1 0 0 1 2
+string /node/nodes/li/type - LI
+number /node/nodes/li/tau 2 0.01 0.01
+number /node/nodes/li/r 2 1 1
+number /node/nodes/li/v_leak 2 0 0
+T
 "$nchip" train --task evidence-accumulation --net examples/networks/evidence_accumulation_tiny.json --inputs 8 \
   --cues 1 --cue-steps 10 --cue-spacing-steps 5 --delay-steps 5 --recall-steps 10 --iterations 1 --batch 1 \
   --mode fixed --record-etu "$corpus/etu_record/tiny.etu" --record-etu-limit 24 --out "$work/train" >/dev/null
@@ -127,4 +171,16 @@ for k in sorted(keys):
     print('key_%s="\\"%s\\""' % (k.replace('.', '_'), k))
 PY
 } > tests/fuzz/nchip.dict
+# fuzz_nir_graph's dictionary: the text format's words, NIR node types and parameter names.
+{
+  echo '# libFuzzer dictionary of fuzz_nir_graph (written by tests/fuzz/make_seed_corpus.sh).'
+  for t in group number string option dt_ms none discretization exact euler reset zero subtract \
+           time_unit drop_self /node /nodes/ /edges /type /metadata/ ' - ' 1x2 2x2 '%0a' '%ff' '%2f' nan inf -inf 1e308 1e-300 \
+           4294967295 4294967296 0.0001 NIRGraph Input Output Affine Linear Scale Flatten Delay Conv1d Conv2d \
+           SumPool2d AvgPool2d LIF CubaLIF IF LI I CubaLI Threshold weight bias tau tau_mem tau_syn w_in r \
+           v_leak v_threshold v_reset shape scale delay stride padding dilation groups input_shape kernel_size \
+           same valid nchip_tau_ms nchip_tau_syn_ms nchip_t_ref_ms nchip_reset_zero nchip_bias nchip_v_leak nchip_dt_ms; do
+    printf 'w_%s="%s"\n' "$(printf '%s' "$t" | md5sum | cut -c1-6)" "$t"
+  done
+} > tests/fuzz/nir_tree.dict
 echo "make_seed_corpus: $(find "$corpus" -type f | wc -l) seeds, $(du -sh "$corpus" | cut -f1); $(grep -c = tests/fuzz/nchip.dict) dictionary entries"

@@ -201,22 +201,32 @@ TEST_CASE("hardening row 12: a trial or run too long for memory is refused with 
   write(dir + "/long.json", R"({"steps": 10000000, "n_inputs": 2, "spikes": [[9999999, 1]]})");
   ::setenv("NCHIP_MAX_MEMORY", "100M", 1);
   const std::string train = input_error("train --task store-recall --steps 100000000 --out " + dir + "/t", dir);
-  const std::string run = input_error("run " + net + " --steps 100000000", dir);
+  // --plot draws from the whole recording, which stays in memory: 72 B per step here.
+  const std::string run = input_error("run " + net + " --steps 100000000 --plot " + dir + "/p", dir);
+  // A spike file's steps are held as the input (24 B per step); the recording streams to --out.
   const std::string spike_file = input_error("run " + net + " --input " + dir + "/long.json --out " + dir + "/r.json", dir);
   ::unsetenv("NCHIP_MAX_MEMORY");
   CHECK(train == "a trial of 100000000 steps needs about 28.8 GB, more than the limit of 0.1 GB (NCHIP_MAX_MEMORY)");
   CHECK(run == "a run of 100000000 steps needs about 7.2 GB, more than the limit of 0.1 GB (NCHIP_MAX_MEMORY)");
-  CHECK(spike_file == "a run of 10000000 steps needs about 3.6 GB, more than the limit of 0.1 GB (NCHIP_MAX_MEMORY)");
+  CHECK(spike_file == "a run of 10000000 steps needs about 0.2 GB, more than the limit of 0.1 GB (NCHIP_MAX_MEMORY)");
   CHECK(!fs::exists(dir + "/t"));
   CHECK(!fs::exists(dir + "/r.json"));
+  // Long outputs stream to disk (issue #15): --out, --json and --record-voltages need no memory per
+  // step, so a run the old estimate refused (200000 steps: 72 MB as JSON) runs under a 10 MB limit.
+  ::setenv("NCHIP_MAX_MEMORY", "10M", 1);
+  const CliResult streamed = run_nchip("run " + net + " --steps 200000 --record-voltages --out " + dir + "/long_run.json", dir);
+  ::unsetenv("NCHIP_MAX_MEMORY");
+  CHECK(streamed.exit_code == 0);
+  CHECK(streamed.err.empty());
+  CHECK(fs::file_size(dir + "/long_run.json") > 10'000'000);
 }
 
 TEST_CASE("the max-memory flag works with any command and anywhere and a bad size is one line", "[cli][hardening]") {
   const std::string dir = scratch_dir("hardening_max_memory");
   const std::string net = network(dir + "/net.json", R"("v_th": 1)", "[[1, 1], [1, 1]]");
   const std::string limit = "a run of 100000000 steps needs about 7.2 GB, more than the limit of 0.1 GB (--max-memory)";
-  CHECK(input_error("--max-memory 100M run " + net + " --steps 100000000", dir) == limit);
-  CHECK(input_error("run " + net + " --max-memory=100M --steps 100000000", dir) == limit);
+  CHECK(input_error("--max-memory 100M run " + net + " --steps 100000000 --plot " + dir + "/p", dir) == limit);
+  CHECK(input_error("run " + net + " --max-memory=100M --steps 100000000 --plot " + dir + "/p", dir) == limit);
   // A generous limit lets the same command run.
   const CliResult ok = run_nchip("run " + net + " --steps 20 --max-memory 100G", dir);
   CHECK(ok.exit_code == 0);
