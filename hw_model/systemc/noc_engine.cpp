@@ -15,7 +15,7 @@ constexpr size_t kMaxGroupCache = size_t{1} << 24;  // 64 MB of group indices
 }  // namespace
 
 NocEngine::NocEngine(uint32_t width, uint32_t height, uint32_t fifo_depth_packets, std::vector<TileStats>& tile_stats)
-    : width_(width), height_(height), tiles_(width * height), tile_stats_(tile_stats) {
+    : width_(width), tiles_(width * height), tile_stats_(tile_stats) {
   fifos_.resize(size_t{tiles_} * kFifosPerTile);
   links_.resize(size_t{tiles_} * kFifosPerTile + 1);
   procs_.resize(size_t{tiles_} * kProcsPerTile + 1);

@@ -131,7 +131,7 @@ class NocEngine {
   int32_t heap_extract_top();
   void heap_down(size_t i);
 
-  uint32_t width_, height_, tiles_;
+  uint32_t width_, tiles_;  // tiles_ = width x height; the height itself is not needed after that
   std::vector<TileStats>& tile_stats_;
   std::vector<Fifo> fifos_;        // tile t: router input port p at 6t + p, core receive at 6t + 5
   std::vector<Link> links_;        // tile t: router output p at 6t + p, core injection at 6t + 5; host last
