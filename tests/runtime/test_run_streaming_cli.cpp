@@ -13,6 +13,8 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <string>
+#include <vector>
 
 #include "support/cli_runner.hpp"
 
@@ -54,8 +56,23 @@ Child run_measured(const std::vector<std::string>& args, const std::string& dir)
   posix_spawn_file_actions_init(&files);
   posix_spawn_file_actions_addopen(&files, 1, (dir + "/stdout.txt").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
   posix_spawn_file_actions_addopen(&files, 2, (dir + "/stderr.txt").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  // Under AddressSanitizer freed blocks wait in a quarantine (256 MB by default), so the peak RSS
+  // would grow with everything the run ever freed; without it the measure is the live memory again.
+  std::vector<std::string> env_strings;
+  bool asan_options_seen = false;
+  for (char** e = environ; *e; ++e) {
+    env_strings.emplace_back(*e);
+    if (env_strings.back().rfind("ASAN_OPTIONS=", 0) == 0) {
+      env_strings.back() += ":quarantine_size_mb=0:thread_local_quarantine_size_kb=0";
+      asan_options_seen = true;
+    }
+  }
+  if (!asan_options_seen) env_strings.emplace_back("ASAN_OPTIONS=quarantine_size_mb=0:thread_local_quarantine_size_kb=0");
+  std::vector<char*> env;
+  for (auto& e : env_strings) env.push_back(e.data());
+  env.push_back(nullptr);
   pid_t pid = 0;
-  const int rc = posix_spawn(&pid, argv[0], &files, nullptr, argv.data(), environ);
+  const int rc = posix_spawn(&pid, argv[0], &files, nullptr, argv.data(), env.data());
   posix_spawn_file_actions_destroy(&files);
   REQUIRE(rc == 0);
   int status = 0;
