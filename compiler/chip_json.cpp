@@ -18,9 +18,10 @@ using json_reader::Reader;
 // Shorthand for one hop energy in both directions (chip files written before the east-west /
 // north-south split, and chips whose mesh links are alike).
 constexpr const char* kEnergyHopBoth = "energy_hop_pj";
+constexpr const char* kFanInModel = "fan_in_model";  // text, not a number (image::FanInModel)
 
 std::vector<std::string> allowed_keys() {
-  std::vector<std::string> keys{"name", "description", "neuron_models", kEnergyHopBoth};
+  std::vector<std::string> keys{"name", "description", "neuron_models", kEnergyHopBoth, kFanInModel};
   image::ChipConfig probe;
   image::for_each_number(probe, [&](const char* name, auto&, const char*, const char*) {
     keys.emplace_back(name);
@@ -55,6 +56,14 @@ image::ChipConfig parse_chip_json(const std::string& text, const std::string& so
     chip.neuron_models.clear();
     for (size_t i = 0; i < models->size(); ++i)
       chip.neuron_models.push_back(reader.string((*models)[i], child("/neuron_models", i)));
+  }
+  if (const json* raw = Reader::optional(root, kFanInModel)) {
+    const std::string pointer = child("", kFanInModel);
+    const json& value = figure_value(reader, *raw, pointer);
+    const std::string value_pointer = raw->is_object() ? child(pointer, "value") : pointer;
+    const std::string text = reader.string(value, value_pointer);
+    if (!image::fan_in_model_from_string(text, chip.fan_in_model))
+      reader.fail(value_pointer, "unknown fan-in model '" + text + "' (expected source_neurons or axons)");
   }
   const auto read_figure = [&](const json& raw, const std::string& name, auto& field) {
     const std::string pointer = child("", name);
@@ -100,6 +109,7 @@ std::string chip_to_json(const image::ChipConfig& chip) {
     out[name] = value;
   });
   out["neuron_models"] = chip.neuron_models;
+  out[kFanInModel] = image::to_string(chip.fan_in_model);
   return out.dump(2) + "\n";
 }
 

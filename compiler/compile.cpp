@@ -1,13 +1,47 @@
 #include "compiler/compile.hpp"
 
+#include <stdexcept>
+
 #include "compiler/passes/emit.hpp"
 #include "compiler/passes/validate_chip.hpp"
 #include "hw_model/error.hpp"
 
 namespace nchip::compiler {
 
+namespace {
+
+// Places again with the measured spikes as link weights and keeps whichever of that and the flat
+// placement (`placement`, replaced when the measured one is better) sends fewer measured spikes x
+// hops; row-major is the flat search's floor already, so neither is worse than it.
+MeasuredPlacement place_at_measured_rates(const model::NetworkModel<arith::FixedOps>& net, const Partition& part,
+                                          const SliceTraffic& traffic, const image::ChipConfig& chip,
+                                          PlacementOptions options, const MeasuredActivity& activity,
+                                          Placement& placement) {
+  MeasuredPlacement out;
+  out.steps = activity.steps;
+  const auto measured_cost = [&](const std::vector<uint32_t>& tile) {
+    return weighted_hops(part.slices, traffic, tile, chip, TrafficWeight::measured_spikes);
+  };
+  out.flat_placement_spike_hops = measured_cost(placement.tile);
+  std::vector<uint32_t> row_major(part.slices.size(), options.host_tile);
+  for (size_t s = 0; s < part.slices.size(); ++s)
+    if (part.core[s] != kNoCore) row_major[s] = part.core[s];  // place(): core k on tile k
+  out.row_major_spike_hops = measured_cost(row_major);
+  options.weight = TrafficWeight::measured_spikes;
+  Placement measured = place(net, part.slices, part.core, traffic, chip, options);
+  const uint64_t measured_hops = measured_cost(measured.tile);
+  out.measured_placement_used = measured_hops < out.flat_placement_spike_hops;
+  // The image's costs stay the flat estimate's (its default_rate_hz), of the placement used.
+  if (out.measured_placement_used) placement = std::move(measured);
+  out.spike_hops = measured_cost(placement.tile);
+  return out;
+}
+
+}  // namespace
+
 image::ChipImage compile_network(const ir::Network& network, const image::ChipConfig& chip,
-                                 const arith::QuantConfig& quant, const CompileOptions& options) {
+                                 const arith::QuantConfig& quant, const CompileOptions& options,
+                                 MeasuredPlacement* measured_placement) {
   const auto pass = [&](const char* name) {
     if (options.on_pass) options.on_pass(name);
   };
@@ -21,6 +55,10 @@ image::ChipImage compile_network(const ir::Network& network, const image::ChipCo
   validate_for_chip(network, chip, quant);
   pass("quantize");
   Quantized quantized = quantize(network, quant, options.threads);
+  if (options.measured &&
+      options.measured->spikes_per_source.size() != size_t{quantized.network.n_inputs} + quantized.network.n_neurons())
+    throw std::logic_error("compile_network: measured spike counts do not match the network's sources");
+  MeasuredPlacement measured_result;
   pass("partition");
   // Everything from the cut to the routing tables, for one packing mode: each can refuse (cores,
   // fan-out, routing entries), so "auto" retries the whole mapping packed.
@@ -30,7 +68,8 @@ image::ChipImage compile_network(const ir::Network& network, const image::ChipCo
       part = partition(quantized.network, in, chip, quant, options.storage, options.optimizer_state_bits,
                        options.factor_register_bits, packing);
     }
-    const SliceTraffic traffic = slice_traffic(quantized.network, part.slices);
+    const SliceTraffic traffic = slice_traffic(quantized.network, part.slices,
+                                               options.measured ? &options.measured->spikes_per_source : nullptr);
     check_fan_out(quantized.network, part.slices, part.core, traffic, chip);
     pass("place");
     PlacementOptions placement_options;
@@ -38,6 +77,8 @@ image::ChipImage compile_network(const ir::Network& network, const image::ChipCo
     placement_options.dt_ms = network.dt_ms;
     placement_options.host_tile = options.host_tile;
     placement = place(quantized.network, part.slices, part.core, traffic, chip, placement_options);
+    if (options.measured) measured_result = place_at_measured_rates(quantized.network, part, traffic, chip,
+                                                                     placement_options, *options.measured, placement);
     pass("route");
     routing = route(part.slices, placement.tile, traffic, chip);
   };
@@ -60,6 +101,7 @@ image::ChipImage compile_network(const ir::Network& network, const image::ChipCo
       }
     }
   }
+  if (measured_placement) *measured_placement = measured_result;
   pass("emit");
   image::ChipImage im = emit({chip, quant, options.storage, options.host_tile, options.default_rate_hz,
                               network.dt_ms, network.default_input},

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "compiler/ir/network.hpp"
+#include "compiler/measured_activity.hpp"
 #include "compiler/passes/partition.hpp"
 #include "hw_model/image/chip_image.hpp"
 
@@ -24,6 +25,10 @@ struct CompileOptions {
   // when it does not (a network that fits packed but not unpacked still compiles).
   PackingMode packing = PackingMode::when_needed;
   double default_rate_hz = 10.0;  // placement's traffic estimate (see passes/place.hpp)
+  // Measured spikes per source neuron (nchip compile --rates-from-run; the network's sources, as
+  // lowered): placement weighs each link by the packets the run sent over it instead of the flat
+  // estimate (measured_activity.hpp). Null: the flat estimate only.
+  const MeasuredActivity* measured = nullptr;
   uint32_t host_tile = 0;
   // Threads for the passes that split their work (quantize: lowering and error sums; partition:
   // the incoming-synapse index); 0: all hardware threads. The image is the same bytes for any count.
@@ -33,7 +38,9 @@ struct CompileOptions {
 };
 
 // Throws nchip::InputError for anything the user must change (network, chip or quant config).
+// With options.measured, `measured_placement` (if not null) receives the placement's measured costs.
 image::ChipImage compile_network(const ir::Network& network, const image::ChipConfig& chip,
-                                 const arith::QuantConfig& quant, const CompileOptions& options = {});
+                                 const arith::QuantConfig& quant, const CompileOptions& options = {},
+                                 MeasuredPlacement* measured_placement = nullptr);
 
 }  // namespace nchip::compiler

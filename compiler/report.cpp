@@ -79,6 +79,46 @@ CompileReport make_report(const image::ChipImage& im) {
   return r;
 }
 
+namespace {
+
+// Measured spike-hops of a whole run, per step.
+double per_step(uint64_t spike_hops, uint32_t steps) {
+  return steps ? static_cast<double>(spike_hops) / steps : 0.0;
+}
+
+template <class Line>
+void rates_from_run_text(const RatesFromRun& m, const Line& line) {
+  const MeasuredPlacement& p = m.placement;
+  line(fmt::format("rates from a {}-step functional run (input: {}):", p.steps, m.input));
+  for (const auto& r : m.populations)
+    line(fmt::format("  {:<12} {:<7} {:>8} neurons {:>10} spikes {:>10.2f} Hz", r.population, r.role, r.neurons,
+                     r.spikes, r.rate_hz));
+  line(fmt::format("placement at measured rates: {:.3f} spikes x hops per step (the flat-estimate placement: {:.3f}, "
+                   "row-major: {:.3f}); {}",
+                   per_step(p.spike_hops, p.steps), per_step(p.flat_placement_spike_hops, p.steps),
+                   per_step(p.row_major_spike_hops, p.steps),
+                   p.measured_placement_used ? "placed by the measured rates"
+                                             : "the flat-estimate placement kept (as good at the measured rates)"));
+}
+
+nlohmann::ordered_json rates_from_run_json(const RatesFromRun& m) {
+  using J = nlohmann::ordered_json;
+  const MeasuredPlacement& p = m.placement;
+  J populations = J::array();
+  for (const auto& r : m.populations)
+    populations.push_back({{"population", r.population}, {"role", r.role}, {"neurons", r.neurons},
+                           {"spikes", r.spikes}, {"rate_hz", r.rate_hz}});
+  return J{{"steps", p.steps}, {"input", m.input}, {"dt_ms", m.dt_ms}, {"populations", populations},
+           {"measured_placement_used", p.measured_placement_used},
+           {"cost_spikes_hops_per_step", per_step(p.spike_hops, p.steps)},
+           {"flat_placement_cost_spikes_hops_per_step", per_step(p.flat_placement_spike_hops, p.steps)},
+           {"row_major_cost_spikes_hops_per_step", per_step(p.row_major_spike_hops, p.steps)},
+           {"spike_hops", p.spike_hops}, {"flat_placement_spike_hops", p.flat_placement_spike_hops},
+           {"row_major_spike_hops", p.row_major_spike_hops}};
+}
+
+}  // namespace
+
 std::string report_text(const CompileReport& r, size_t max_rows) {
   const auto& chip = r.chip;
   std::string out;
@@ -103,8 +143,12 @@ std::string report_text(const CompileReport& r, size_t max_rows) {
   }
   size_t slices = 0;
   for (const auto& c : r.cores) slices += c.slices.size();
-  line(fmt::format("cores: {} of {} used{}", r.cores.size(), chip.tiles(),
-                   slices > r.cores.size() ? fmt::format(", {} slices packed onto them", slices) : std::string()));
+  line(fmt::format("cores: {} of {} used{}; fan-in counts {} (fan_in_model {}, at most {} per core)", r.cores.size(),
+                   chip.tiles(),
+                   slices > r.cores.size() ? fmt::format(", {} slices packed onto them", slices) : std::string(),
+                   chip.fan_in_model == image::FanInModel::axons ? "input axons, (presynaptic neuron, projection) pairs"
+                                                                 : "presynaptic neurons",
+                   image::to_string(chip.fan_in_model), chip.core_max_fan_in));
   line(fmt::format("  {:<7} {:<12} {:>15} {:>10} {:>27} {:>7} {:>7}", "tile", "population", "neurons",
                    "synapses", "memory used / available", "fan-in", "traces"));
   for (size_t i = 0; i < r.cores.size() && i < max_rows; ++i) {
@@ -156,6 +200,7 @@ std::string report_text(const CompileReport& r, size_t max_rows) {
   line(fmt::format("placement: {:.3f} spikes x hops per step (row-major: {:.3f}, {:.1f}% lower) at {} Hz "
                    "per neuron",
                    r.placement.cost, r.placement.naive_cost, saving, r.placement.default_rate_hz));
+  if (r.rates_from_run) rates_from_run_text(*r.rates_from_run, line);
   for (const auto& h : r.host) {
     if (h.direction == "input")
       line(fmt::format("host: input '{}' {}-{} sent with keys {:#010x}+ at router {}", h.population, h.first,
@@ -180,7 +225,8 @@ nlohmann::ordered_json report_json(const CompileReport& r) {
   out["chip"] = {{"name", chip.name}, {"mesh_width", chip.mesh_width}, {"mesh_height", chip.mesh_height},
                  {"cores", chip.tiles()}, {"core_max_neurons", chip.core_max_neurons},
                  {"core_synapse_memory_bits", chip.core_synapse_memory_bits},
-                 {"router_table_entries", chip.router_table_entries}};
+                 {"router_table_entries", chip.router_table_entries}, {"core_max_fan_in", chip.core_max_fan_in},
+                 {"fan_in_model", image::to_string(chip.fan_in_model)}};
   out["storage"] = image::to_string(r.storage);
   out["optimizer_state_bits_per_plastic_synapse"] = r.optimizer_state_bits;
   out["optimizer_state_bits"] = r.optimizer_bits;
@@ -226,6 +272,7 @@ nlohmann::ordered_json report_json(const CompileReport& r) {
   out["placement"] = {{"default_rate_hz", r.placement.default_rate_hz},
                       {"cost_spikes_hops_per_step", r.placement.cost},
                       {"row_major_cost_spikes_hops_per_step", r.placement.naive_cost}};
+  if (r.rates_from_run) out["rates_from_run"] = rates_from_run_json(*r.rates_from_run);
   J host = J::array();
   for (const auto& h : r.host)
     host.push_back({{"direction", h.direction}, {"population", h.population}, {"first", h.first},

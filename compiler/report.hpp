@@ -3,11 +3,13 @@
 // totals). Built from the chip image alone, so `nchip compile` and `nchip inspect` print the same.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
+#include "compiler/measured_activity.hpp"
 #include "compiler/passes/usage.hpp"
 #include "hw_model/image/chip_image.hpp"
 
@@ -36,6 +38,15 @@ struct HostPort {
   uint32_t first = 0, count = 0, tile = 0, key = 0;
 };
 
+// `nchip compile --rates-from-run` (issue #16): the rates a functional run measured and what
+// placement made of them. Not in the image: make_report leaves it empty (`nchip inspect` has no run).
+struct RatesFromRun {
+  std::string input;  // what drove the run, e.g. "poisson (seed 1, trial 0)"
+  double dt_ms = 1.0;
+  std::vector<PopulationRate> populations;
+  MeasuredPlacement placement;
+};
+
 struct CompileReport {
   image::ChipConfig chip;
   std::string network;
@@ -50,6 +61,7 @@ struct CompileReport {
   std::vector<image::ProjectionQuantization> projections;
   std::vector<HostPort> host;
   image::PlacementSummary placement;
+  std::optional<RatesFromRun> rates_from_run;
   uint32_t neurons = 0;
   uint64_t synapses = 0, memory_bits = 0, learning_bits = 0;
   uint64_t delay_buffer_bits = 0;  // all cores' delay rings (issue #14), part of memory_bits

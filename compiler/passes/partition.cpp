@@ -28,7 +28,9 @@ std::string resource_text(const char* field, const CoreUsage& u, const image::Ch
                                            : std::string(),
                        chip.core_synapse_memory_bits);
   if (f == "core_max_fan_in")
-    return fmt::format("fan-in of {} presynaptic neurons (chip allows {})", u.fan_in, chip.core_max_fan_in);
+    return fmt::format("fan-in of {} {} (chip allows {})", u.fan_in,
+                       chip.fan_in_model == image::FanInModel::axons ? "input axons" : "presynaptic neurons",
+                       chip.core_max_fan_in);
   return fmt::format("{} presynaptic trace slots (a core has {})", u.trace_slots, chip.core_trace_slots);
 }
 

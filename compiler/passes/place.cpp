@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <map>
+#include <stdexcept>
 
 namespace nchip::compiler {
 
@@ -10,8 +11,9 @@ namespace {
 
 using model::PopulationRole;
 
-// The movable problem: core slices with integer link weights (sending-neuron counts), so every
-// cost comparison is exact and the search is deterministic on any machine.
+// The movable problem: core slices with integer link weights (sending-neuron counts or measured
+// spikes, TrafficWeight), so every cost comparison is exact and the search is deterministic on any
+// machine.
 struct Problem {
   std::vector<std::vector<std::pair<uint32_t, int64_t>>> adj;  // symmetric, by core slice
   std::vector<int64_t> anchor;  // neurons linking the host to this slice (input traffic)
@@ -168,6 +170,14 @@ std::vector<uint32_t> constructive(const Problem& p, const image::ChipConfig& ch
   return pos;
 }
 
+// Link k of slice s: its sending neurons or their measured spikes.
+uint64_t link_weight(const SliceTraffic& traffic, uint32_t s, size_t k, TrafficWeight weight) {
+  if (weight == TrafficWeight::sending_neurons) return traffic.out[s][k].second;
+  if (traffic.spikes.size() != traffic.out.size())
+    throw std::logic_error("placement: measured spikes asked for, but the traffic has none");
+  return traffic.spikes[s][k];
+}
+
 }  // namespace
 
 uint32_t hops(const image::ChipConfig& chip, uint32_t a, uint32_t b) {
@@ -176,13 +186,20 @@ uint32_t hops(const image::ChipConfig& chip, uint32_t a, uint32_t b) {
   return static_cast<uint32_t>(std::llabs(dx) + std::llabs(dy));
 }
 
+uint64_t weighted_hops(const std::vector<image::Slice>& slices, const SliceTraffic& traffic,
+                       const std::vector<uint32_t>& tile, const image::ChipConfig& chip, TrafficWeight weight) {
+  uint64_t sum = 0;
+  for (uint32_t s = 0; s < slices.size(); ++s)
+    for (size_t k = 0; k < traffic.out[s].size(); ++k)
+      sum += link_weight(traffic, s, k, weight) * hops(chip, tile[s], tile[traffic.out[s][k].first]);
+  return sum;
+}
+
 double placement_cost(const std::vector<image::Slice>& slices, const SliceTraffic& traffic,
                       const std::vector<uint32_t>& tile, const image::ChipConfig& chip,
                       double spikes_per_step_per_neuron) {
-  uint64_t neuron_hops = 0;
-  for (uint32_t s = 0; s < slices.size(); ++s)
-    for (const auto& [d, neurons] : traffic.out[s]) neuron_hops += uint64_t{neurons} * hops(chip, tile[s], tile[d]);
-  return static_cast<double>(neuron_hops) * spikes_per_step_per_neuron;
+  return static_cast<double>(weighted_hops(slices, traffic, tile, chip, TrafficWeight::sending_neurons)) *
+         spikes_per_step_per_neuron;
 }
 
 Placement place(const model::NetworkModel<arith::FixedOps>& net, const std::vector<image::Slice>& slices,
@@ -203,13 +220,15 @@ Placement place(const model::NetworkModel<arith::FixedOps>& net, const std::vect
   {
     std::vector<std::map<uint32_t, int64_t>> merged(n);
     for (uint32_t s = 0; s < slices.size(); ++s)
-      for (const auto& [d, neurons] : traffic.out[s]) {
+      for (size_t k = 0; k < traffic.out[s].size(); ++k) {
+        const uint32_t d = traffic.out[s][k].first;
+        const auto w = static_cast<int64_t>(link_weight(traffic, s, k, options.weight));
         if (item[d] < 0) continue;
         if (item[s] < 0) {
-          p.anchor[item[d]] += neurons;
+          p.anchor[item[d]] += w;
         } else if (item[s] != item[d]) {
-          merged[item[s]][item[d]] += neurons;
-          merged[item[d]][item[s]] += neurons;
+          merged[item[s]][item[d]] += w;
+          merged[item[d]][item[s]] += w;
         }
       }
     for (uint32_t a = 0; a < n; ++a) p.adj[a].assign(merged[a].begin(), merged[a].end());

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "compiler/measured_activity.hpp"
 #include "compiler/passes/usage.hpp"
 #include "hw_model/error.hpp"
 
@@ -12,7 +13,7 @@ namespace nchip::compiler {
 using model::PopulationRole;
 
 SliceTraffic slice_traffic(const model::NetworkModel<arith::FixedOps>& net,
-                           const std::vector<image::Slice>& slices) {
+                           const std::vector<image::Slice>& slices, const std::vector<uint64_t>* spikes_per_source) {
   const uint32_t n = net.n_neurons();
   std::vector<uint32_t> unit_slice(size_t{n} + net.n_readouts(), 0);
   for (uint32_t s = 0; s < slices.size(); ++s) {
@@ -24,6 +25,8 @@ SliceTraffic slice_traffic(const model::NetworkModel<arith::FixedOps>& net,
   SliceTraffic t;
   t.out.resize(slices.size());
   std::vector<uint32_t> neurons_to(slices.size(), 0);  // per destination, for the current slice
+  std::vector<uint64_t> spikes_to(spikes_per_source ? slices.size() : 0, 0);  // the same in measured spikes
+  if (spikes_per_source) t.spikes.resize(slices.size());
   std::vector<uint32_t> seen_by(slices.size(), UINT32_MAX);  // last source neuron that counted it
   std::vector<uint32_t> touched;
   for (uint32_t s = 0; s < slices.size(); ++s) {
@@ -38,12 +41,13 @@ SliceTraffic slice_traffic(const model::NetworkModel<arith::FixedOps>& net,
         if (seen_by[d] == stamp) continue;
         seen_by[d] = stamp;
         if (neurons_to[d]++ == 0) touched.push_back(d);
+        if (spikes_per_source) spikes_to[d] += (*spikes_per_source)[stamp];
       }
     };
     for (uint32_t i = 0; i < slice.count; ++i) {
       const uint32_t local = pop.first + slice.first + i;
-      // A stamp unique to (slice, neuron) so one neuron counts once per destination.
-      const uint32_t stamp = pop.role == PopulationRole::input ? local : net.n_inputs + local;
+      // A stamp unique to (slice, neuron) so one neuron counts once per destination: its source index.
+      const uint32_t stamp = source_index(net, pop, slice.first + i);
       if (pop.role == PopulationRole::input) {
         visit(net.input_synapses, local, 0, stamp);
       } else {
@@ -55,6 +59,10 @@ SliceTraffic slice_traffic(const model::NetworkModel<arith::FixedOps>& net,
     for (uint32_t d : touched) {
       t.out[s].emplace_back(d, neurons_to[d]);
       neurons_to[d] = 0;
+      if (spikes_per_source) {
+        t.spikes[s].push_back(spikes_to[d]);
+        spikes_to[d] = 0;
+      }
     }
   }
   return t;

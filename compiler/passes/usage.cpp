@@ -153,6 +153,23 @@ UsageCounter::UsageCounter(const IncomingSynapses& in, const image::ChipConfig& 
   // One more projection than the image names: ProjectionCursor's "unknown".
   const uint32_t projections = in.n_projections + 1;
   projection_stamp_.assign(projections, 0);
+  if (chip.fan_in_model == image::FanInModel::axons) {
+    axon_first_.assign(projections, 0);
+    std::vector<uint64_t> sources(projections, 0);
+    sources[in.n_projections] = in.n_sources;  // "unknown": any source may appear
+    for (const auto& ranges : in.ranges_into)
+      for (const auto& r : ranges) {
+        axon_first_[r.projection] = r.first;
+        sources[r.projection] = r.end - r.first;
+      }
+    axon_base_.assign(projections, 0);
+    uint64_t axons = 0;
+    for (uint32_t p = 0; p < projections; ++p) {
+      axon_base_[p] = axons;
+      axons += sources[p];
+    }
+    axon_stamp_.assign(axons, 0);
+  }
   if (factor_bits_ == 0) return;
   row_stamp_.assign(projections, 0);
   column_first_.assign(projections, UINT32_MAX);
@@ -185,6 +202,7 @@ void UsageCounter::start_slice() {
 void UsageCounter::add(uint32_t unit) {
   before_last_ = usage_;
   new_sources_.clear();
+  new_axons_.clear();
   new_plastic_.clear();
   new_synaptic_traces_.clear();
   new_projections_.clear();
@@ -210,11 +228,7 @@ void UsageCounter::add(uint32_t unit) {
     usage_.learning_bits += learning_[e.plastic][adaptive];
     if (e.plastic) usage_.optimizer_bits += optimizer_bits_;
     if (e.plastic && factor_bits_ != 0) add_factor_registers(projection, source);
-    if (source_stamps_[source].any != stamp_) {
-      source_stamps_[source].any = stamp_;
-      new_sources_.push_back(source);
-      ++usage_.fan_in;
-    }
+    count_fan_in(projection, source);
     if (e.plastic && source_stamps_[source].plastic != stamp_) {
       source_stamps_[source].plastic = stamp_;
       new_plastic_.push_back(source);
@@ -232,6 +246,22 @@ void UsageCounter::add(uint32_t unit) {
       usage_.memory_bits += image::kGroupHeaderBits;
     }
   }
+}
+
+// One more fan-in when this synapse's source (source_neurons) or its axon, the (projection, source)
+// pair (axons), has no synapse on the slice yet (image::FanInModel).
+void UsageCounter::count_fan_in(uint32_t projection, uint32_t source) {
+  if (axon_stamp_.empty()) {
+    if (source_stamps_[source].any == stamp_) return;
+    source_stamps_[source].any = stamp_;
+    new_sources_.push_back(source);
+  } else {
+    const uint64_t axon = axon_base_[projection] + (source - axon_first_[projection]);
+    if (axon_stamp_[axon] == stamp_) return;
+    axon_stamp_[axon] = stamp_;
+    new_axons_.push_back(axon);
+  }
+  ++usage_.fan_in;
 }
 
 void UsageCounter::add_factor_registers(uint32_t projection, uint32_t source) {
@@ -256,6 +286,7 @@ void UsageCounter::add_factor_registers(uint32_t projection, uint32_t source) {
 void UsageCounter::undo_last() {
   for (uint64_t c : new_columns_) column_stamp_[c] = 0;
   for (uint32_t s : new_sources_) source_stamps_[s].any = 0;
+  for (uint64_t a : new_axons_) axon_stamp_[a] = 0;
   for (uint32_t s : new_plastic_) source_stamps_[s].plastic = 0;
   for (uint32_t s : new_synaptic_traces_) source_stamps_[s].synaptic_trace = 0;
   for (uint32_t p : new_projections_) projection_stamp_[p] = 0;

@@ -82,7 +82,9 @@ struct CoreUsage {
   // cores keeps a column register on each (the copy its update reads), so the chip total can exceed
   // learning::factor_state_bits' one set per projection.
   uint64_t factor_bits = 0;
-  uint32_t fan_in = 0;       // distinct presynaptic neurons
+  // In the chip's fan-in model (image::FanInModel): distinct presynaptic neurons, or distinct input
+  // axons, (presynaptic neuron, projection) pairs, with a synapse on the core.
+  uint32_t fan_in = 0;
   // Distinct presynaptic neurons with a plastic synapse here, plus one more for each of them that
   // reaches a CUBA neuron or CubaLI readout here: its synaptic filter zsyn (hw_model/arith/presynaptic_trace.hpp).
   uint32_t trace_slots = 0;
@@ -105,6 +107,7 @@ class UsageCounter {
 
  private:
   void add_factor_registers(uint32_t projection, uint32_t source);
+  void count_fan_in(uint32_t projection, uint32_t source);
 
   const IncomingSynapses& in_;
   const image::ChipConfig& chip_;
@@ -122,6 +125,12 @@ class UsageCounter {
   };
   std::vector<SourceStamps> source_stamps_;
   std::vector<uint32_t> projection_stamp_;
+  // FanInModel::axons: the slice that last counted each (projection, source) axon, at
+  // axon_stamp_[axon_base_[p] + source - axon_first_[p]] over each projection's source range
+  // (the "unknown" projection: every source); empty with the source_neurons model.
+  std::vector<uint32_t> axon_stamp_, axon_first_;
+  std::vector<uint64_t> axon_base_;
+  std::vector<uint64_t> new_axons_;
   std::vector<uint32_t> new_sources_, new_plastic_, new_synaptic_traces_, new_projections_;
   // Adafactor's registers: a row is new once per (unit, projection) (row_stamp_ per projection, keyed
   // by the add); a column once per (slice, projection, source): column_stamp_[column_base_[p] + source

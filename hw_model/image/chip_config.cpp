@@ -48,7 +48,18 @@ void ChipConfig::validate(const std::string& source_name) const {
   if (!why.empty()) throw InputError(source_name + ": " + why);
 }
 
-uint64_t chip_hash(const ChipConfig& chip) { return chip_hash(chip, kImageVersionSplitHopEnergy); }
+const char* to_string(FanInModel model) {
+  return model == FanInModel::axons ? "axons" : "source_neurons";
+}
+
+bool fan_in_model_from_string(const std::string& text, FanInModel& model) {
+  if (text == "source_neurons") model = FanInModel::source_neurons;
+  else if (text == "axons") model = FanInModel::axons;
+  else return false;
+  return true;
+}
+
+uint64_t chip_hash(const ChipConfig& chip) { return chip_hash(chip, kImageVersionFanInModel); }
 
 uint64_t chip_hash(const ChipConfig& chip, uint32_t image_version) {
   Fnv1a64 h;
@@ -66,6 +77,7 @@ uint64_t chip_hash(const ChipConfig& chip, uint32_t image_version) {
     }
   });
   for (const auto& m : chip.neuron_models) h.add_string(m);
+  if (image_version >= kImageVersionFanInModel) h.add_u64(static_cast<uint64_t>(chip.fan_in_model));
   return h.value();
 }
 

@@ -18,6 +18,21 @@ using model::StorageScheme;
 using model::storage_scheme_from_string;
 using model::to_string;
 
+// How a core's fan-in is counted against core_max_fan_in (issue #16).
+// source_neurons: distinct presynaptic neurons with a synapse on the core (nchip's first model).
+// axons: distinct input axons, an axon being one (presynaptic neuron, projection) pair with a
+//   synapse on the core. A projection in nchip has one synapse type (plastic or not) and one
+//   delay, so an axon is one synapse list a spike arriving at the core selects, which is how
+//   Loihi (Davies et al. 2018, IEEE Micro 38(1), p. 89: at most 4,096 distribution lists per
+//   core, "associated by axon_id", Naxin) and SpiNNaker (one synaptic row per source neuron in
+//   each projection's matrix, found through the master population table) organise synapse
+//   memory. A neuron reaching a core through two projections (two packed target populations
+//   fed by its population) costs two axons, one source neuron.
+enum class FanInModel : uint8_t { source_neurons = 0, axons = 1 };
+const char* to_string(FanInModel model);
+// "source_neurons" / "axons"; false for anything else.
+bool fan_in_model_from_string(const std::string& text, FanInModel& model);
+
 struct ChipConfig {
   std::string name = "chip";
   // Mesh of tiles, one neuron core and one router per tile; tile (x, y) has index y * width + x.
@@ -49,6 +64,8 @@ struct ChipConfig {
   double energy_hop_north_south_pj = 4.0;
   // Neuron models the cores implement: any of "lif", "alif", "readout".
   std::vector<std::string> neuron_models{"lif", "alif", "cuba_lif", "readout"};
+  // What core_max_fan_in counts (see FanInModel); image version 7 stores it after neuron_models.
+  FanInModel fan_in_model = FanInModel::source_neurons;
 
   uint32_t tiles() const { return mesh_width * mesh_height; }
   bool supports(const std::string& neuron_model) const;
@@ -95,6 +112,9 @@ inline bool in_chip_section(const char* field, uint32_t image_version) {
   return image_version >= kImageVersionSplitHopEnergy || std::string(field) != "energy_hop_north_south_pj";
 }
 uint64_t chip_hash(const ChipConfig& chip, uint32_t image_version);
+// Image version 7 (issue #16): CHIP ends with the fan-in model (u8), which the hash covers;
+// versions 2-6 have none and read as source_neurons.
+inline constexpr uint32_t kImageVersionFanInModel = 7;
 
 // ---- memory accounting, shared by the compiler (fits?) and the image report (uses?) ----------
 // A synapse word holds the raw weight and the target's index inside its core; a group header

@@ -4,6 +4,7 @@
 #include <cstring>
 #include <fstream>
 #include <ostream>
+#include <string>
 #include <iterator>
 #include <type_traits>
 
@@ -66,6 +67,7 @@ void put_chip(ByteWriter& w, const ChipConfig& chip) {
     else w.u64(value);
   });
   w.vec(chip.neuron_models, [](ByteWriter& o, const std::string& m) { o.str(m); });
+  w.u8(static_cast<uint8_t>(chip.fan_in_model));  // version 7 (issue #16)
 }
 
 // QUNT holds the quantities every image had (up to update_accumulator); Adam's formats travel in
@@ -331,6 +333,11 @@ ChipConfig get_chip(ByteReader& r, uint32_t version) {
     else value = static_cast<T>(r.u64());
   });
   chip.neuron_models = r.vec<std::string>(8, [](ByteReader& i) { return get_name(i, "neuron model name"); });
+  if (version >= kImageVersionFanInModel) {  // issue #16; versions 2-6 count source neurons
+    const uint8_t model = r.u8();
+    if (model > static_cast<uint8_t>(FanInModel::axons)) r.fail("unknown fan-in model " + std::to_string(model));
+    chip.fan_in_model = static_cast<FanInModel>(model);
+  }
   return chip;
 }
 

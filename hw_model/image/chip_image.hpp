@@ -19,7 +19,8 @@ namespace nchip::image {
 
 inline constexpr char kImageMagic[8] = {'N', 'C', 'H', 'I', 'P', 'I', 'M', 'G'};
 // 2: LERN ends with the optimizer state bits; 3: then the optimizer block (Adam's m and v formats).
-inline constexpr uint32_t kImageFormatVersion = 6;
+// 7: CHIP ends with the chip's fan-in model (issue #16, kImageVersionFanInModel in chip_config.hpp).
+inline constexpr uint32_t kImageFormatVersion = 7;
 inline constexpr uint32_t kOldestReadableImageVersion = 2;  // version 2: Adam's formats are the defaults
 // ---- issue #14 (CUBA neurons) -------------------------------------------------------------------
 // 4: QUNT holds the synaptic_current format after update_accumulator's; NEUR's neuron records end

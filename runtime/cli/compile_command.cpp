@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <iostream>
+#include <optional>
 
 #include "compiler/chip_json.hpp"
 #include "compiler/compile.hpp"
@@ -15,11 +16,33 @@
 #include "runtime/cli/command.hpp"
 #include "runtime/cli/nir_options.hpp"
 #include "runtime/cli/options.hpp"
+#include "runtime/cli/rates_from_run.hpp"
 #include "runtime/io/atomic_file.hpp"
 
 namespace nchip::runtime {
 
 namespace po = boost::program_options;
+
+namespace {
+
+// Where the --rates-from-run input comes from, for check_input_width's message.
+std::string input_source(const po::variables_map& vm) {
+  if (vm.count("input")) return vm["input"].as<std::string>();
+  if (vm.count("data")) return vm["data"].as<std::string>();
+  return "--input-task";
+}
+
+// The report's words for that input (what load_input chose).
+std::string input_description(const po::variables_map& vm, const ir::Network& network, uint64_t seed) {
+  const int64_t trial = vm["trial"].as<int64_t>();
+  if (vm.count("input")) return "spike file " + vm["input"].as<std::string>();
+  if (vm.count("data")) return fmt::format("trial {} of {}", trial, vm["data"].as<std::string>());
+  std::string task = vm.count("input-task") ? vm["input-task"].as<std::string>() : network.default_input;
+  if (task.empty()) task = "poisson";
+  return fmt::format("{} task, trial {}, seed {}", task, trial, seed);
+}
+
+}  // namespace
 
 int compile_command_main(const std::vector<std::string>& args) {
   po::options_description opts(
@@ -40,6 +63,18 @@ int compile_command_main(const std::vector<std::string>& args) {
       ("output,o", po::value<std::string>(), "chip image to write")
       ("threads", po::value<int64_t>()->default_value(0),
        "threads of the quantize pass (lowering, error sums; 0 = every core); the image is the same bytes for every count")
+      ("rates-from-run", po::value<int64_t>(),
+       "STEPS (1-1000000): compile, run the image on the functional model for STEPS steps with the input "
+       "below, count every neuron's spikes, and place again weighing each core-to-core link by the spikes "
+       "the run sent over it instead of the flat 10 Hz estimate (the report shows the measured rates and both costs)")
+      ("input", po::value<std::string>(), "--rates-from-run: input spike file (JSON, as nchip run --input)")
+      ("input-task", po::value<std::string>(),
+       "--rates-from-run: generate the input with a task (as nchip run; default: the network's default_input, "
+       "else poisson)")
+      ("data", po::value<std::string>(), "--rates-from-run: run trial --trial of this trial-set file (HDF5)")
+      ("trial", po::value<int64_t>()->default_value(0), "--rates-from-run: trial index of the task or --data file")
+      ("seed", po::value<int64_t>()->default_value(1),
+       "--rates-from-run: seed of the generated input and of stochastic rounding (as nchip run --seed)")
       ("report", po::value<std::string>(), "also write the compile report as JSON to this file")
       ("json", "print the report as JSON instead of text");
   add_nir_import_options(opts);  // NET.nir: a NIR graph, imported on the fly
@@ -73,6 +108,19 @@ int compile_command_main(const std::vector<std::string>& args) {
   options.optimizer_state_bits = learning::optimizer_state_bits(rule, quant);
   options.factor_register_bits = learning::factor_register_bits(rule);
   const ir::Network network = read_network_any(vm["network"].as<std::string>(), vm);
+  const bool rates_from_run = vm.count("rates-from-run") > 0;
+  for (const char* flag : {"input", "input-task", "data", "trial", "seed"})
+    if (!rates_from_run && vm.count(flag) && !vm[flag].defaulted())
+      throw InputError(std::string("--") + flag + ": only used with --rates-from-run STEPS");
+  uint32_t run_steps = 0;
+  uint64_t run_seed = 0;
+  Trial run_input;
+  if (rates_from_run) {  // the input is read and checked before anything is compiled
+    run_steps = static_cast<uint32_t>(bounded(vm, "rates-from-run", 1, 1'000'000));
+    run_seed = non_negative(vm, "seed");
+    run_input = load_input(vm, network, run_seed);
+    check_input_width(run_input, network, input_source(vm));
+  }
 
   // Progress on stderr for networks that take more than a moment.
   const auto start = std::chrono::steady_clock::now();
@@ -80,8 +128,21 @@ int compile_command_main(const std::vector<std::string>& args) {
     const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     if (s > 2.0) fmt::print(stderr, "nchip compile: {} ({:.1f} s)\n", pass, s);
   };
-  const image::ChipImage compiled = compiler::compile_network(network, chip, quant, options);
-  const compiler::CompileReport report = compiler::make_report(compiled);
+  image::ChipImage compiled = compiler::compile_network(network, chip, quant, options);
+  std::optional<compiler::RatesFromRun> measured;
+  if (rates_from_run) {
+    // Spikes do not depend on placement, so the run of the first image gives the rates for the second.
+    options.on_pass("rates-from-run: functional run");
+    const compiler::MeasuredActivity activity = measure_activity(compiled, run_input.input_spikes, run_steps, run_seed);
+    options.measured = &activity;
+    measured.emplace();
+    compiled = compiler::compile_network(network, chip, quant, options, &measured->placement);
+    measured->input = input_description(vm, network, run_seed);
+    measured->dt_ms = compiled.dt_ms;
+    measured->populations = compiler::population_rates(compiled.network, activity, compiled.dt_ms);
+  }
+  compiler::CompileReport report = compiler::make_report(compiled);
+  report.rates_from_run = std::move(measured);
 
   // The image is written last among the checks so a failing compile leaves no file behind.
   const std::string output = vm["output"].as<std::string>();

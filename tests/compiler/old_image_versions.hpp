@@ -7,7 +7,8 @@
 // list (an empty one, 8 bytes, when the network has no delays > 1; only such images convert).
 // Version 5 (before CubaLI readouts and synaptic biases) lacks each neuron record's synaptic_bias
 // (42 -> 38 bytes) and each readout record's flags, alpha_syn and synaptic_bias (17 -> 8 bytes);
-// only images without a CubaLI readout or a synaptic bias convert.
+// only images without a CubaLI readout or a synaptic bias convert. Version 6 (before issue #16's
+// fan-in model) lacks CHIP's last byte; only images of source_neurons chips convert.
 #pragma once
 
 #include <cstdint>
@@ -77,6 +78,11 @@ inline std::string as_image_version(const std::string& now, uint32_t version) {
     const std::string tag = now.substr(at, 4);
     const uint64_t length = get_le(now, at + 4, 8);
     std::string payload = now.substr(at + 12, length);
+    if (tag == "CHIP" && version < image::kImageVersionFanInModel) {
+      if (parsed.chip.fan_in_model != image::FanInModel::source_neurons)
+        throw std::logic_error("as_image_version: the chip counts fan-in in axons");
+      payload.erase(payload.size() - 1);
+    }
     if (tag == "CHIP" && version < image::kImageVersionSplitHopEnergy)
       payload.erase(8 + get_le(payload, 0, 8) + (chip_numbers - 1) * 8, 8);
     if (tag == "QUNT" && version < 4) payload.erase(10 * 3, 3);
