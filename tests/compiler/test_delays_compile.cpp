@@ -126,9 +126,9 @@ TEST_CASE("the image keeps each synapse's delay (version 5) and reads version 4 
   const image::ChipImage plain = compiler::compile_network(delayed_net(1), chip, arith::QuantConfig{});
   const std::string now = image::write_image(plain);
   const std::string v4 = test::as_image_version(now, 4);
-  // The three (empty) delay lists, Adafactor's register width, and version 6's synaptic bias per
-  // neuron and current fields per readout.
-  CHECK(v4.size() == now.size() - 3 * 8 - 1 - 4 * plain.network.neurons.size() - 9 * plain.network.readouts.size());
+  // The three (empty) delay lists, Adafactor's register width, version 6's synaptic bias per
+  // neuron and current fields per readout, and version 7's fan-in model byte.
+  CHECK(v4.size() == now.size() - 3 * 8 - 1 - 4 * plain.network.neurons.size() - 9 * plain.network.readouts.size() - 1);
   const image::ChipImage old = image::read_image(v4, "old.nchip");
   test::require_same_model(old.network, plain.network);
   CHECK(image::write_image(old) == now);

@@ -100,7 +100,7 @@ TEST_CASE("fan-in model source_neurons: fan-in of exactly N fits one core and N 
         "allows 2); chip 'tiny' (core_max_fan_in) is too small for it");
 }
 
-TEST_CASE("fan-in model: chip file, image and report carry it; version 6 images read as source_neurons") {
+TEST_CASE("fan-in model: the chip file and image and report carry it and version 6 images read as source_neurons") {
   const auto loihi = compiler::read_chip_file(NCHIP_SOURCE_DIR "/examples/chips/loihi_like.json");
   CHECK(loihi.fan_in_model == image::FanInModel::axons);
   CHECK(compiler::read_chip_file(NCHIP_SOURCE_DIR "/examples/chips/small.json").fan_in_model ==

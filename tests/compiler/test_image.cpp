@@ -152,11 +152,11 @@ TEST_CASE("corrupt images are refused with one clear line") {
   std::string bad_version = good;
   bad_version[8] = 9;
   CHECK(read_error(bad_version) ==
-        "net.nchip: image format version 9 is not supported (this nchip reads versions 2 to 6; recompile the network)");
+        "net.nchip: image format version 9 is not supported (this nchip reads versions 2 to 7; recompile the network)");
   std::string version1 = good;
   version1[8] = 1;
   CHECK(read_error(version1) ==
-        "net.nchip: image format version 1 is not supported (this nchip reads versions 2 to 6; recompile the network)");
+        "net.nchip: image format version 1 is not supported (this nchip reads versions 2 to 7; recompile the network)");
 
   const std::string truncated = good.substr(0, good.size() - 100);
   CHECK(read_error(truncated) == "net.nchip: truncated image (" + std::to_string(truncated.size()) + " of " +

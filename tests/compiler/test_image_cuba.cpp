@@ -82,9 +82,10 @@ TEST_CASE("version 3 and 2 images still read: default current format and no CUBA
     const std::string old = test::as_image_version(now, version);
     // 8 bytes: one hop energy; 3: the current format; 9 per neuron: the CUBA block; 6: the optimizer
     // block; 3 x 8: the three matrices' delay lists and 1: Adafactor's register width (version 5);
-    // 4 per neuron and 9 per readout: synaptic bias, readout flags and alpha_syn (version 6).
+    // 4 per neuron and 9 per readout: synaptic bias, readout flags and alpha_syn (version 6); 1: the
+    // fan-in model (version 7).
     REQUIRE(old.size() == now.size() - 8 - 3 - (9 + 4) * im.network.neurons.size() - (version < 3 ? 6 : 0) - 3 * 8 -
-                              1 - 9 * im.network.readouts.size());
+                              1 - 9 * im.network.readouts.size() - 1);
     const image::ChipImage back = image::read_image(old, "old.nchip");
     test::require_same_model(back.network, im.network);
     CHECK(back.quant[arith::Quantity::synaptic_current] == arith::QuantConfig{}[arith::Quantity::synaptic_current]);
@@ -190,7 +191,7 @@ TEST_CASE("a CubaLI readout's and a synaptic bias's image round-trips and versio
   const image::ChipImage plain = compile(T::cuba_lif);
   const std::string now = image::write_image(plain);
   const std::string v5 = test::as_image_version(now, 5);
-  REQUIRE(v5.size() == now.size() - 4 * plain.network.neurons.size() - 9 * plain.network.readouts.size());
+  REQUIRE(v5.size() == now.size() - 4 * plain.network.neurons.size() - 9 * plain.network.readouts.size() - 1);  // 1: version 7's fan-in model
   const image::ChipImage old = image::read_image(v5, "v5.nchip");
   test::require_same_model(old.network, plain.network);
   CHECK(image::write_image(old) == now);
