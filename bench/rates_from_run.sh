@@ -3,12 +3,14 @@
 # on both shipped chips and for the 200-population network unpacked on a 15x14 mesh of small's
 # cores, the measured spikes x hops per step of the flat-10-Hz placement, of the placement by
 # measured rates and of row-major, with the run's input (each network's default input, else Poisson;
-# seed 1) over STEPS steps; then SystemC NoC hops of both images for one network. Prints the tables
-# of bench/README.md ("Placement at measured rates"). Usage: bench/rates_from_run.sh [BUILD_DIR] [STEPS]
+# seed 1) over STEPS steps; then SystemC NoC hops of both images of the 200 populations over their
+# first SYSTEMC_STEPS steps (the same seeded input). Prints the tables of bench/README.md ("Placement
+# at measured rates"). Usage: bench/rates_from_run.sh [BUILD_DIR] [STEPS] [SYSTEMC_STEPS]
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
 nchip="${1:-$here/build}/nchip"
 steps="${2:-1000}"
+systemc_steps="${3:-200}"
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 python3 "$here/bench/networks/make_many_populations.py" "$tmp/many_populations_200x5.json" 200 5
@@ -46,10 +48,10 @@ net="$tmp/many_populations_200x5.json"
 "$nchip" compile "$net" --chip "$tmp/small_15x14.json" --packing none -o "$tmp/flat.nchip" > /dev/null
 "$nchip" compile "$net" --chip "$tmp/small_15x14.json" --packing none -o "$tmp/meas.nchip" --rates-from-run "$steps" > /dev/null
 echo
-echo "| many_populations_200x5, 15x14, SystemC ($steps steps, Poisson seed 1) | hops | cycles/step |"
+echo "| many_populations_200x5, 15x14, SystemC ($systemc_steps steps, Poisson seed 1) | hops | cycles/step |"
 echo "|---|---|---|"
 for image in flat meas; do
-  "$nchip" run "$tmp/$image.nchip" --backend systemc --steps "$steps" --stats "$tmp/$image.stats.json" \
+  "$nchip" run "$tmp/$image.nchip" --backend systemc --steps "$systemc_steps" --stats "$tmp/$image.stats.json" \
     --out "$tmp/$image.out.json" > /dev/null
   python3 - "$tmp/$image.stats.json" "$image" <<'PY'
 import json, sys

@@ -117,7 +117,7 @@ TEST_CASE("nchip compile --rates-from-run measures what nchip run counts and pla
   CHECK(two_json.out == measured.out);
 }
 
-TEST_CASE("nchip compile --rates-from-run with the default input runs the Poisson task, seeded") {
+TEST_CASE("nchip compile --rates-from-run with the default input runs the seeded Poisson task") {
   const Files f = write_files("poisson");
   const std::string args = "compile " + f.net + " --chip " + f.chip + " --json -o " + f.dir + "/p.nchip --rates-from-run 200";
   const auto one = run_nchip(args, f.dir);
