@@ -6,8 +6,11 @@
 
 namespace nchip::compiler {
 
-image::ChipImage compile_network(const ir::Network& network, const image::ChipConfig& chip,
-                                 const arith::QuantConfig& quant, const CompileOptions& options) {
+namespace {
+
+// Both forms of compile_network: `owned` is the network itself when it was handed over, else nullptr.
+image::ChipImage compile(const ir::Network& network, ir::Network* owned, const image::ChipConfig& chip,
+                         const arith::QuantConfig& quant, const CompileOptions& options) {
   const auto pass = [&](const char* name) {
     if (options.on_pass) options.on_pass(name);
   };
@@ -20,7 +23,8 @@ image::ChipImage compile_network(const ir::Network& network, const image::ChipCo
   ir::validate(network, network.name);
   validate_for_chip(network, chip, quant);
   pass("quantize");
-  Quantized quantized = quantize(network, quant, options.threads);
+  Quantized quantized =
+      owned ? quantize_releasing(*owned, quant, options.threads) : quantize(network, quant, options.threads);
   pass("partition");
   // Everything from the cut to the routing tables, for one packing mode: each can refuse (cores,
   // fan-out, routing entries), so "auto" retries the whole mapping packed.
@@ -67,6 +71,18 @@ image::ChipImage compile_network(const ir::Network& network, const image::ChipCo
   im.optimizer_state_bits = options.storage == image::StorageScheme::full ? options.optimizer_state_bits : 0;
   im.factor_register_bits = options.storage == image::StorageScheme::full ? options.factor_register_bits : 0;
   return im;
+}
+
+}  // namespace
+
+image::ChipImage compile_network(const ir::Network& network, const image::ChipConfig& chip,
+                                 const arith::QuantConfig& quant, const CompileOptions& options) {
+  return compile(network, nullptr, chip, quant, options);
+}
+
+image::ChipImage compile_network(ir::Network&& network, const image::ChipConfig& chip,
+                                 const arith::QuantConfig& quant, const CompileOptions& options) {
+  return compile(network, &network, chip, quant, options);
 }
 
 }  // namespace nchip::compiler
