@@ -7,7 +7,6 @@
 #include <cstddef>
 #include <vector>
 
-#include "compiler/huge_pages.hpp"
 
 namespace nchip::compiler {
 
@@ -21,12 +20,14 @@ void release_pages(const void* data, size_t bytes);
 // none was), so consecutive calls release every whole page of the range, none twice.
 const char* release_pages_between(const char* from, const char* to);
 
-// v.assign(n, T{}) on 2 MB pages (assign_on_huge_pages) with the zeroed pages then released: the
-// vector holds n zero values but no memory until its elements are written. For vectors that are
-// filled piece by piece (the synapse matrices, block by block): memory grows with what is written.
+// v.assign(n, T{}) with the zeroed pages then released: the vector holds n zero values but no
+// memory until its elements are written. For vectors that are filled piece by piece (the synapse
+// matrices, block by block): memory grows with what is written. Ordinary pages, not 2 MB ones: a
+// block's writes stay within a few MB, and on this machine a first touch of an advised 2 MB page
+// costs 3-4 s a GB against 0.5 for 4 kB pages (bench/README.md, "Compiler", sixth session).
 template <class T>
 void assign_zeros_unresident(std::vector<T>& v, size_t n) {
-  assign_on_huge_pages(v, n);
+  v.assign(n, T{});
   release_pages(v.data(), n * sizeof(T));
 }
 
