@@ -10,19 +10,6 @@
 
 namespace nchip::compiler {
 
-void release_pages(const void* data, size_t bytes) {
-#if defined(__linux__)
-  static const auto page = static_cast<uintptr_t>(::sysconf(_SC_PAGESIZE));
-  const auto begin = (reinterpret_cast<uintptr_t>(data) + page - 1) & ~(page - 1);
-  const auto end = (reinterpret_cast<uintptr_t>(data) + bytes) & ~(page - 1);
-  // A refusal leaves the pages resident: more memory, the same values.
-  if (end > begin) (void)::madvise(reinterpret_cast<void*>(begin), end - begin, MADV_DONTNEED);
-#else
-  (void)data;
-  (void)bytes;
-#endif
-}
-
 const char* release_pages_between(const char* from, const char* to) {
 #if defined(__linux__)
   static const auto page = static_cast<uintptr_t>(::sysconf(_SC_PAGESIZE));
@@ -35,6 +22,11 @@ const char* release_pages_between(const char* from, const char* to) {
   (void)to;
   return from;
 #endif
+}
+
+void release_pages(const void* data, size_t bytes) {
+  const char* begin = static_cast<const char*>(data);
+  (void)release_pages_between(begin, begin + bytes);
 }
 
 MappedBlock::MappedBlock(size_t bytes) : bytes_(bytes) {
