@@ -126,6 +126,14 @@ const std::map<std::pair<uint32_t, uint32_t>, std::pair<double, double>> kFourth
     {{100000, 1000}, {25.7, 5020}}, {{1000000, 100}, {55.4, 5549}},
 };
 
+// The fifth session's figures (bench/README.md, "Fifth session", 2 threads, loaded machine, the
+// caller keeping the IR): compile CPU s (min) and peak RSS MB, before the bucketed transpose and
+// the IR handed over.
+const std::map<std::pair<uint32_t, uint32_t>, std::pair<double, double>> kFifthSession = {
+    {{10000, 100}, {0.08, 45}},    {{10000, 1000}, {0.96, 371}},  {{100000, 100}, {1.42, 413}},
+    {{100000, 1000}, {30.6, 3673}}, {{1000000, 100}, {46.3, 4074}},
+};
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -272,5 +280,9 @@ int main(int argc, char** argv) {
   if (fourth != kFourthSession.end())
     fmt::print("  fourth session (2026-12-03, 2 threads, loaded): compile_cpu_s={:.2f} peak_rss_mb={:.0f}\n",
                fourth->second.first, fourth->second.second);
+  const auto fifth = kFifthSession.find({neurons, per_neuron});
+  if (fifth != kFifthSession.end())
+    fmt::print("  fifth session (2026-12-03, 2 threads, loaded, IR kept): compile_cpu_s={:.2f} peak_rss_mb={:.0f}\n",
+               fifth->second.first, fifth->second.second);
   return 0;
 }

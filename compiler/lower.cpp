@@ -237,35 +237,38 @@ model::SynapseMatrix<Ops> build_matrix(uint32_t n_sources, uint32_t n_targets,
     std::vector<arith::SaturationCounts> fill_counts(blocks);
     std::vector<WeightError> chunk_error(errors ? blocks : 0);
     std::vector<std::pair<size_t, double>> chunk_out_of_range(blocks, {kNoSynapse, 0.0});  // slot, weight
-    parallel_chunks(blocks, threads, [&](size_t b) {
-      const Ops chunk = chunk_ops(ops, fill_counts[b]);
-      const size_t begin = std::max<size_t>(k_begin, (first_block + b) * kSynapsesPerErrorChunk);
-      const size_t end = std::min<size_t>(k_end, (first_block + b + 1) * kSynapsesPerErrorChunk);
+    // Worker t drains blocks t, t + workers, ... with one pair of scratch arrays (fresh pages cost
+    // more than the copying here); which worker drains a block changes no value.
+    const size_t workers = std::min(blocks, max_chunks);
+    parallel_chunks(workers, threads, [&](size_t t) {
       // This projection's float weights by slot, for the error sums in slot order; `mine` tells its
       // slots from other projections' in the same rows.
-      std::vector<double> weight_at;
-      std::vector<uint8_t> mine;
-      if (errors) {
-        weight_at.resize(end - begin);
-        mine.assign(end - begin, 0);
-      }
-      for (size_t c = 0; c < chunks; ++c)
-        buckets[c * blocks + b].drain([&](const ScatteredSynapse& s) {
-          const double w = s.weight();
-          put(chunk, s.k, s.post, w, s.position);
-          if (errors) {
-            weight_at[s.k - begin] = w;
-            mine[s.k - begin] = 1;
+      const size_t scratch = errors ? std::min<size_t>(kSynapsesPerErrorChunk, k_end - k_begin) : 0;
+      std::vector<double> weight_at(scratch);
+      std::vector<uint8_t> mine(scratch);
+      for (size_t b = t; b < blocks; b += workers) {
+        const Ops chunk = chunk_ops(ops, fill_counts[b]);
+        const size_t begin = std::max<size_t>(k_begin, (first_block + b) * kSynapsesPerErrorChunk);
+        const size_t end = std::min<size_t>(k_end, (first_block + b + 1) * kSynapsesPerErrorChunk);
+        if (errors) std::fill(mine.begin(), mine.begin() + static_cast<ptrdiff_t>(end - begin), uint8_t{0});
+        for (size_t c = 0; c < chunks; ++c)
+          buckets[c * blocks + b].drain([&](const ScatteredSynapse& s) {
+            const double w = s.weight();
+            put(chunk, s.k, s.post, w, s.position);
+            if (errors) {
+              weight_at[s.k - begin] = w;
+              mine[s.k - begin] = 1;
+            }
+          });
+        if constexpr (std::is_same_v<Ops, arith::FixedOps>) {
+          if (!errors) continue;
+          for (size_t k = begin; k < end; ++k) {
+            if (!mine[k - begin]) continue;
+            const double w = weight_at[k - begin], scaled = w * scale;
+            if ((scaled > range.upper || scaled < range.lower) && chunk_out_of_range[b].first == kNoSynapse)
+              chunk_out_of_range[b] = {k, w};
+            chunk_error[b].add(w, static_cast<double>(m.weight[k].raw) * raw_scale, part.exponent);
           }
-        });
-      if constexpr (std::is_same_v<Ops, arith::FixedOps>) {
-        if (!errors) return;
-        for (size_t k = begin; k < end; ++k) {
-          if (!mine[k - begin]) continue;
-          const double w = weight_at[k - begin], scaled = w * scale;
-          if ((scaled > range.upper || scaled < range.lower) && chunk_out_of_range[b].first == kNoSynapse)
-            chunk_out_of_range[b] = {k, w};
-          chunk_error[b].add(w, static_cast<double>(m.weight[k].raw) * raw_scale, part.exponent);
         }
       }
     });
