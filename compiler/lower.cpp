@@ -77,6 +77,11 @@ struct ScatteredSynapse {
 };
 static_assert(sizeof(ScatteredSynapse) == 20);
 
+// The transpose's blocks: 2^16 slots, whose 18 bytes a slot (1.2 MB) and scratch stay in a core's
+// cache while they are written; an error chunk (weight_error.hpp) is a whole number of blocks.
+constexpr size_t kSlotsPerBlock = size_t{1} << 16;
+static_assert(kSynapsesPerErrorChunk % kSlotsPerBlock == 0);
+
 // The input list is released in steps of this many bytes behind the transpose's reading (a
 // system call per step).
 constexpr size_t kReleaseStepBytes = size_t{1} << 21;
@@ -125,10 +130,10 @@ WeightRange weight_range(const arith::FixedOps& ops) {
 // projection's rows are cut into ranges of sources, which write disjoint rows.
 //
 // A sparse projection is transposed in two passes (issue #16): the list is read in its own order
-// and each synapse, with its slot, appended to the bucket of the block of 2^20 slots it goes to
+// and each synapse, with its slot, appended to the bucket of the block of 2^16 slots it goes to
 // (one bucket per list chunk and block: sequential writes); then each block drains its buckets into
 // its slots (scattered writes, but within one block: cache-sized) and sums, in slot order, what
-// quantization cost (weight_error.hpp: the blocks are the error chunks). Nothing is read at random
+// quantization cost (weight_error.hpp: an error chunk's blocks are drained in order by one worker). Nothing is read at random
 // from the list, whose pages (with a releasable projection) go back to the system as they are read,
 // as the buckets' do as they drain; the matrix's memory grows as blocks are written.
 //
@@ -211,10 +216,12 @@ model::SynapseMatrix<Ops> build_matrix(uint32_t n_sources, uint32_t n_targets,
       if (part.releasable) std::vector<ir::Synapse>().swap(part.releasable->synapses);
       continue;
     }
-    // Blocks of slots aligned to the error chunks (weight_error.hpp), so a block also sums what
-    // quantization cost its synapses in the order the quantize pass defines.
-    const size_t first_block = k_begin / kSynapsesPerErrorChunk;
-    const size_t blocks = (k_end - 1) / kSynapsesPerErrorChunk - first_block + 1;
+    // Blocks of slots inside the error chunks (weight_error.hpp), so the blocks of a chunk, drained in
+    // order, also sum what quantization cost its synapses in the order the quantize pass defines.
+    const size_t first_block = k_begin / kSlotsPerBlock;
+    const size_t blocks = (k_end - 1) / kSlotsPerBlock - first_block + 1;
+    const size_t first_chunk = k_begin / kSynapsesPerErrorChunk;
+    const size_t error_chunks = (k_end - 1) / kSynapsesPerErrorChunk - first_chunk + 1;
     std::vector<DrainQueue<ScatteredSynapse>> buckets(chunks * blocks);
     parallel_chunks(chunks, threads, [&](size_t c) {
       std::vector<uint32_t>& at = chunk_cursor[c];
@@ -227,47 +234,50 @@ model::SynapseMatrix<Ops> build_matrix(uint32_t n_sources, uint32_t n_targets,
         if (i + kPrefetchAhead < end) __builtin_prefetch(&at[list[i + kPrefetchAhead].pre], 1);
         if (!(part.self && s.pre == s.post)) {
           const uint32_t k = at[s.pre]++;
-          bucket[k / kSynapsesPerErrorChunk - first_block].push(ScatteredSynapse::of(k, s.post, i, s.weight));
+          bucket[k / kSlotsPerBlock - first_block].push(ScatteredSynapse::of(k, s.post, i, s.weight));
         }
         const char* read = reinterpret_cast<const char*>(list.data() + i + 1);
         if (part.releasable && static_cast<size_t>(read - released) >= kReleaseStepBytes)
           released = release_pages_between(released, read);
       }
     });
-    std::vector<arith::SaturationCounts> fill_counts(blocks);
-    std::vector<WeightError> chunk_error(errors ? blocks : 0);
-    std::vector<std::pair<size_t, double>> chunk_out_of_range(blocks, {kNoSynapse, 0.0});  // slot, weight
-    // Worker t drains blocks t, t + workers, ... with one pair of scratch arrays (fresh pages cost
-    // more than the copying here); which worker drains a block changes no value.
-    const size_t workers = std::min(blocks, max_chunks);
+    std::vector<arith::SaturationCounts> fill_counts(error_chunks);
+    std::vector<WeightError> chunk_error(errors ? error_chunks : 0);
+    std::vector<std::pair<size_t, double>> chunk_out_of_range(error_chunks, {kNoSynapse, 0.0});  // slot, weight
+    // Worker t drains error chunks t, t + workers, ... with one pair of scratch arrays; which worker
+    // drains a chunk changes no value.
+    const size_t workers = std::min(error_chunks, max_chunks);
     parallel_chunks(workers, threads, [&](size_t t) {
       // This projection's float weights by slot, for the error sums in slot order; `mine` tells its
       // slots from other projections' in the same rows.
-      const size_t scratch = errors ? std::min<size_t>(kSynapsesPerErrorChunk, k_end - k_begin) : 0;
+      const size_t scratch = errors ? kSlotsPerBlock : 0;
       std::vector<double> weight_at(scratch);
       std::vector<uint8_t> mine(scratch);
-      for (size_t b = t; b < blocks; b += workers) {
-        const Ops chunk = chunk_ops(ops, fill_counts[b]);
-        const size_t begin = std::max<size_t>(k_begin, (first_block + b) * kSynapsesPerErrorChunk);
-        const size_t end = std::min<size_t>(k_end, (first_block + b + 1) * kSynapsesPerErrorChunk);
-        if (errors) std::fill(mine.begin(), mine.begin() + static_cast<ptrdiff_t>(end - begin), uint8_t{0});
-        for (size_t c = 0; c < chunks; ++c)
-          buckets[c * blocks + b].drain([&](const ScatteredSynapse& s) {
-            const double w = s.weight();
-            put(chunk, s.k, s.post, w, s.position);
-            if (errors) {
-              weight_at[s.k - begin] = w;
-              mine[s.k - begin] = 1;
+      for (size_t e = t; e < error_chunks; e += workers) {
+        const Ops chunk = chunk_ops(ops, fill_counts[e]);
+        const size_t block_end = std::min(first_block + blocks, (first_chunk + e + 1) * (kSynapsesPerErrorChunk / kSlotsPerBlock));
+        for (size_t block = std::max(first_block, (first_chunk + e) * (kSynapsesPerErrorChunk / kSlotsPerBlock)); block < block_end; ++block) {
+          const size_t begin = std::max<size_t>(k_begin, block * kSlotsPerBlock);
+          const size_t end = std::min<size_t>(k_end, (block + 1) * kSlotsPerBlock);
+          if (errors) std::fill(mine.begin(), mine.end(), uint8_t{0});
+          for (size_t c = 0; c < chunks; ++c)
+            buckets[c * blocks + block - first_block].drain([&](const ScatteredSynapse& s) {
+              const double w = s.weight();
+              put(chunk, s.k, s.post, w, s.position);
+              if (errors) {
+                weight_at[s.k - begin] = w;
+                mine[s.k - begin] = 1;
+              }
+            });
+          if constexpr (std::is_same_v<Ops, arith::FixedOps>) {
+            if (!errors) continue;
+            for (size_t k = begin; k < end; ++k) {
+              if (!mine[k - begin]) continue;
+              const double w = weight_at[k - begin], scaled = w * scale;
+              if ((scaled > range.upper || scaled < range.lower) && chunk_out_of_range[e].first == kNoSynapse)
+                chunk_out_of_range[e] = {k, w};
+              chunk_error[e].add(w, static_cast<double>(m.weight[k].raw) * raw_scale, part.exponent);
             }
-          });
-        if constexpr (std::is_same_v<Ops, arith::FixedOps>) {
-          if (!errors) continue;
-          for (size_t k = begin; k < end; ++k) {
-            if (!mine[k - begin]) continue;
-            const double w = weight_at[k - begin], scaled = w * scale;
-            if ((scaled > range.upper || scaled < range.lower) && chunk_out_of_range[b].first == kNoSynapse)
-              chunk_out_of_range[b] = {k, w};
-            chunk_error[b].add(w, static_cast<double>(m.weight[k].raw) * raw_scale, part.exponent);
           }
         }
       }
