@@ -133,9 +133,9 @@ WeightRange weight_range(const arith::FixedOps& ops) {
 // and each synapse, with its slot, appended to the bucket of the block of 2^16 slots it goes to
 // (one bucket per list chunk and block: sequential writes); then each block drains its buckets into
 // its slots (scattered writes, but within one block: cache-sized) and sums, in slot order, what
-// quantization cost (weight_error.hpp: an error chunk's blocks are drained in order by one worker). Nothing is read at random
-// from the list, whose pages (with a releasable projection) go back to the system as they are read,
-// as the buckets' do as they drain; the matrix's memory grows as blocks are written.
+// quantization cost (weight_error.hpp: one worker drains an error chunk's blocks in order). Nothing
+// is read at random from the list, whose pages (with a releasable projection) go back to the system
+// as they are read, as the buckets' do as they drain; the matrix's memory grows as blocks are written.
 //
 // With `errors` (FixedOps only), a sparse projection's fill also sums its quantization error and
 // notes its first weight out of range (weight_error.hpp), recorded as matrix number `matrix`.
@@ -247,6 +247,7 @@ model::SynapseMatrix<Ops> build_matrix(uint32_t n_sources, uint32_t n_targets,
     // Worker t drains error chunks t, t + workers, ... with one pair of scratch arrays; which worker
     // drains a chunk changes no value.
     const size_t workers = std::min(error_chunks, max_chunks);
+    constexpr size_t kBlocksPerErrorChunk = kSynapsesPerErrorChunk / kSlotsPerBlock;
     parallel_chunks(workers, threads, [&](size_t t) {
       // This projection's float weights by slot, for the error sums in slot order; `mine` tells its
       // slots from other projections' in the same rows.
@@ -255,8 +256,8 @@ model::SynapseMatrix<Ops> build_matrix(uint32_t n_sources, uint32_t n_targets,
       std::vector<uint8_t> mine(scratch);
       for (size_t e = t; e < error_chunks; e += workers) {
         const Ops chunk = chunk_ops(ops, fill_counts[e]);
-        const size_t block_end = std::min(first_block + blocks, (first_chunk + e + 1) * (kSynapsesPerErrorChunk / kSlotsPerBlock));
-        for (size_t block = std::max(first_block, (first_chunk + e) * (kSynapsesPerErrorChunk / kSlotsPerBlock)); block < block_end; ++block) {
+        const size_t block_end = std::min(first_block + blocks, (first_chunk + e + 1) * kBlocksPerErrorChunk);
+        for (size_t block = std::max(first_block, (first_chunk + e) * kBlocksPerErrorChunk); block < block_end; ++block) {
           const size_t begin = std::max<size_t>(k_begin, block * kSlotsPerBlock);
           const size_t end = std::min<size_t>(k_end, (block + 1) * kSlotsPerBlock);
           if (errors) std::fill(mine.begin(), mine.end(), uint8_t{0});
