@@ -9,6 +9,8 @@ for size in "10000 100 3" "10000 1000 3" "100000 100 3" "100000 1000 1" "1000000
   set -- $size
   "$bin" --neurons "$1" --synapses "$2" --repeats "$3" --threads "${NCHIP_THREADS:-0}"
 done
+# The same network compiled through the const reference (the caller keeps the IR: both in memory).
+"$bin" --neurons 1000000 --synapses 100 --repeats 1 --threads "${NCHIP_THREADS:-0}" --keep-ir
 # Issue #16's chip-scale network: 10^5 LIF on the Loihi-like chip (128 cores of 1 Mbit synapse memory,
 # fan-in 4096). 100 random synapses a neuron do not fit it (one line, exit 2: fan-in, then synapse
 # memory); 40 local ones (each neuron's sources within 2000 neurons of it) with factored learning

@@ -37,11 +37,10 @@ MeasuredPlacement place_at_measured_rates(const model::NetworkModel<arith::Fixed
   return out;
 }
 
-}  // namespace
-
-image::ChipImage compile_network(const ir::Network& network, const image::ChipConfig& chip,
-                                 const arith::QuantConfig& quant, const CompileOptions& options,
-                                 MeasuredPlacement* measured_placement) {
+// Both forms of compile_network: `owned` is the network itself when it was handed over, else nullptr.
+image::ChipImage compile(const ir::Network& network, ir::Network* owned, const image::ChipConfig& chip,
+                         const arith::QuantConfig& quant, const CompileOptions& options,
+                         MeasuredPlacement* measured_placement) {
   const auto pass = [&](const char* name) {
     if (options.on_pass) options.on_pass(name);
   };
@@ -54,7 +53,8 @@ image::ChipImage compile_network(const ir::Network& network, const image::ChipCo
   ir::validate(network, network.name);
   validate_for_chip(network, chip, quant);
   pass("quantize");
-  Quantized quantized = quantize(network, quant, options.threads);
+  Quantized quantized =
+      owned ? quantize_releasing(*owned, quant, options.threads) : quantize(network, quant, options.threads);
   if (options.measured &&
       options.measured->spikes_per_source.size() != size_t{quantized.network.n_inputs} + quantized.network.n_neurons())
     throw std::logic_error("compile_network: measured spike counts do not match the network's sources");
@@ -109,6 +109,20 @@ image::ChipImage compile_network(const ir::Network& network, const image::ChipCo
   im.optimizer_state_bits = options.storage == image::StorageScheme::full ? options.optimizer_state_bits : 0;
   im.factor_register_bits = options.storage == image::StorageScheme::full ? options.factor_register_bits : 0;
   return im;
+}
+
+}  // namespace
+
+image::ChipImage compile_network(const ir::Network& network, const image::ChipConfig& chip,
+                                 const arith::QuantConfig& quant, const CompileOptions& options,
+                                 MeasuredPlacement* measured_placement) {
+  return compile(network, nullptr, chip, quant, options, measured_placement);
+}
+
+image::ChipImage compile_network(ir::Network&& network, const image::ChipConfig& chip,
+                                 const arith::QuantConfig& quant, const CompileOptions& options,
+                                 MeasuredPlacement* measured_placement) {
+  return compile(network, &network, chip, quant, options, measured_placement);
 }
 
 }  // namespace nchip::compiler

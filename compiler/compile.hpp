@@ -42,5 +42,11 @@ struct CompileOptions {
 image::ChipImage compile_network(const ir::Network& network, const image::ChipConfig& chip,
                                  const arith::QuantConfig& quant, const CompileOptions& options = {},
                                  MeasuredPlacement* measured_placement = nullptr);
+// The same image, for a caller that hands the network over (std::move): the lowering releases the
+// sparse synapse lists while it reads them (lower_releasing in lower.hpp), so the input network and
+// the model are never both held in full; the network's sparse lists are left empty.
+image::ChipImage compile_network(ir::Network&& network, const image::ChipConfig& chip,
+                                 const arith::QuantConfig& quant, const CompileOptions& options = {},
+                                 MeasuredPlacement* measured_placement = nullptr);
 
 }  // namespace nchip::compiler

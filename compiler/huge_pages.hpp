@@ -1,7 +1,9 @@
-// Large arrays the compiler writes or reads at random (the synapse matrices while they are sorted
-// into rows, the incoming-synapse index) are asked to sit on 2 MB pages: at 10^8 synapses each
-// scattered access otherwise misses the TLB too (4 kB pages: a page walk per access), which made
-// compile time per synapse grow 3-4x from 10^7 to 10^8 synapses (bench/README.md, "Compiler").
+// Large arrays the compiler writes at random across their whole length (the incoming-synapse
+// index) are asked to sit on 2 MB pages: at 10^8 synapses each scattered access otherwise misses the
+// TLB too (4 kB pages: a page walk per access), which made compile time per synapse grow 3-4x from
+// 10^7 to 10^8 synapses (bench/README.md, "Compiler"). The synapse matrices no longer are: their
+// transpose writes one block at a time (lower.cpp), and a first touch of an advised page costs far
+// more than of a plain one here (page_memory.hpp).
 // A hint only (madvise MADV_HUGEPAGE where Linux allows it; nothing elsewhere): no value changes.
 #pragma once
 

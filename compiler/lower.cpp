@@ -2,7 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
-#include <limits>
+#include <cstring>
 #include <stdexcept>
 #include <type_traits>
 #include <vector>
@@ -11,7 +11,8 @@
 
 #include "hw_model/arith/ops.hpp"
 #include "hw_model/arith/real_to_int.hpp"
-#include "compiler/huge_pages.hpp"
+#include "compiler/drain_queue.hpp"
+#include "compiler/page_memory.hpp"
 #include "compiler/parallel_chunks.hpp"
 #include "hw_model/error.hpp"
 
@@ -52,7 +53,38 @@ struct ProjectionPart {
   uint32_t src_first, src_size, dst_first, dst_size;
   int exponent;
   bool self;  // a population to itself: no synapse i -> i (eq. 20 sums over i != j)
+  // The caller's projection whose sparse list the lowering may release once read (lower_releasing),
+  // else nullptr.
+  ir::Projection* releasable = nullptr;
 };
+
+// A sparse synapse on its way from the input network's list, read in list order, to its slot k of
+// the matrix: an entry of the transpose's buckets. 20 bytes (the weight in two halves keeps the
+// struct 4-byte aligned, with no padding).
+struct ScatteredSynapse {
+  uint32_t k, post, position;
+  uint32_t weight_bits[2];
+  static ScatteredSynapse of(uint32_t k, uint32_t post, uint32_t position, double weight) {
+    ScatteredSynapse s{k, post, position, {0, 0}};
+    std::memcpy(s.weight_bits, &weight, sizeof weight);
+    return s;
+  }
+  double weight() const {
+    double w;
+    std::memcpy(&w, weight_bits, sizeof w);
+    return w;
+  }
+};
+static_assert(sizeof(ScatteredSynapse) == 20);
+
+// The transpose's blocks: 2^16 slots, whose 18 bytes a slot (1.2 MB) and scratch stay in a core's
+// cache while they are written; an error chunk (weight_error.hpp) is a whole number of blocks.
+constexpr size_t kSlotsPerBlock = size_t{1} << 16;
+static_assert(kSynapsesPerErrorChunk % kSlotsPerBlock == 0);
+
+// The input list is released in steps of this many bytes behind the transpose's reading (a
+// system call per step).
+constexpr size_t kReleaseStepBytes = size_t{1} << 21;
 
 // A copy of the ops a chunk may use on its own thread: FixedOps counts saturations through a
 // pointer, so each chunk counts into its own SaturationCounts, added to the caller's afterwards
@@ -86,16 +118,24 @@ WeightRange weight_range(const arith::FixedOps& ops) {
   return {wf.max_real() + wf.lsb() / 2, wf.min_real() - wf.lsb() / 2, wf.frac};
 }
 
-// Builds compressed rows by source. Each synapse is written straight into its row (a counting
-// sort by source): rows are filled in projection order, a dense projection's by post, a sparse
+// Builds compressed rows by source. Each synapse is written into its row (a counting sort by
+// source): rows are filled in projection order, a dense projection's by post, a sparse
 // one's in list order. That is the order a stable sort of all synapses by (source, target) would
 // leave them in whenever each row's targets come out ascending, which is the usual case (the
 // reader keeps sparse synapses sorted by (post, pre)); a row that does not is stable-sorted by
 // target, so the layout (and hence every result) is that of the stable sort, deterministic.
 // Threads: a sparse projection's list is cut into contiguous chunks; each chunk counts its
 // synapses per row, and a chunk's cursor in a row starts after the earlier chunks' synapses of
-// that row, so every synapse lands where the one-thread scatter puts it, for any chunking. A dense
+// that row, so every synapse gets the slot the one-thread scatter gives it, for any chunking. A dense
 // projection's rows are cut into ranges of sources, which write disjoint rows.
+//
+// A sparse projection is transposed in two passes (issue #16): the list is read in its own order
+// and each synapse, with its slot, appended to the bucket of the block of 2^16 slots it goes to
+// (one bucket per list chunk and block: sequential writes); then each block drains its buckets into
+// its slots (scattered writes, but within one block: cache-sized) and sums, in slot order, what
+// quantization cost (weight_error.hpp: one worker drains an error chunk's blocks in order). Nothing
+// is read at random from the list, whose pages (with a releasable projection) go back to the system
+// as they are read, as the buckets' do as they drain; the matrix's memory grows as blocks are written.
 //
 // With `errors` (FixedOps only), a sparse projection's fill also sums its quantization error and
 // notes its first weight out of range (weight_error.hpp), recorded as matrix number `matrix`.
@@ -121,12 +161,11 @@ model::SynapseMatrix<Ops> build_matrix(uint32_t n_sources, uint32_t n_targets,
   }
   for (uint32_t s = 0; s < n_sources; ++s) m.row_start[s + 1] += m.row_start[s];
   const size_t n = m.row_start[n_sources];
-  assign_on_huge_pages(m.target, n);
-  assign_on_huge_pages(m.weight, n);
-  assign_on_huge_pages(m.exponent, n);
-  assign_on_huge_pages(m.plastic, n);
-  // Not-yet-written slots name no projection (the sparse fill below tells its own apart by it).
-  assign_on_huge_pages(m.origin, n, {std::numeric_limits<uint32_t>::max(), 0});
+  assign_zeros_unresident(m.target, n);
+  assign_zeros_unresident(m.weight, n);
+  assign_zeros_unresident(m.exponent, n);
+  assign_zeros_unresident(m.plastic, n);
+  assign_zeros_unresident(m.origin, n);
   const size_t max_chunks = resolve_threads(threads);
   std::vector<arith::SaturationCounts> counts(max_chunks);
   std::vector<uint32_t> cursor(m.row_start.begin(), m.row_start.end() - 1);
@@ -172,53 +211,87 @@ model::SynapseMatrix<Ops> build_matrix(uint32_t n_sources, uint32_t n_targets,
     });
     counts_to_chunk_cursors(chunk_cursor, chunks, part.src_size,
                             [&](size_t pre) -> uint32_t& { return cursor[part.src_first + pre]; });
-    // The scatter writes only each synapse's origin (one random write per synapse); the fields
-    // are then filled row by row, reading the list at the origin's position: two cache misses
-    // per synapse instead of five scattered writes.
+    const uint32_t k_begin = m.row_start[part.src_first], k_end = m.row_start[part.src_first + part.src_size];
+    if (k_begin == k_end) {
+      if (part.releasable) std::vector<ir::Synapse>().swap(part.releasable->synapses);
+      continue;
+    }
+    // Blocks of slots inside the error chunks (weight_error.hpp), so the blocks of a chunk, drained in
+    // order, also sum what quantization cost its synapses in the order the quantize pass defines.
+    const size_t first_block = k_begin / kSlotsPerBlock;
+    const size_t blocks = (k_end - 1) / kSlotsPerBlock - first_block + 1;
+    const size_t first_chunk = k_begin / kSynapsesPerErrorChunk;
+    const size_t error_chunks = (k_end - 1) / kSynapsesPerErrorChunk - first_chunk + 1;
+    std::vector<DrainQueue<ScatteredSynapse>> buckets(chunks * blocks);
     parallel_chunks(chunks, threads, [&](size_t c) {
       std::vector<uint32_t>& at = chunk_cursor[c];
+      DrainQueue<ScatteredSynapse>* bucket = buckets.data() + c * blocks;
+      const auto begin = static_cast<uint32_t>(chunk_begin(list.size(), chunks, c));
       const auto end = static_cast<uint32_t>(chunk_begin(list.size(), chunks, c + 1));
-      for (auto i = static_cast<uint32_t>(chunk_begin(list.size(), chunks, c)); i < end; ++i) {
+      const char* released = reinterpret_cast<const char*>(list.data() + begin);
+      for (uint32_t i = begin; i < end; ++i) {
         const auto& s = list[i];
-        if (i + kPrefetchAhead < end) __builtin_prefetch(m.origin.data() + at[list[i + kPrefetchAhead].pre], 1);
-        if (part.self && s.pre == s.post) continue;
-        m.origin[at[s.pre]++] = {part.index, i};
+        if (i + kPrefetchAhead < end) __builtin_prefetch(&at[list[i + kPrefetchAhead].pre], 1);
+        if (!(part.self && s.pre == s.post)) {
+          const uint32_t k = at[s.pre]++;
+          bucket[k / kSlotsPerBlock - first_block].push(ScatteredSynapse::of(k, s.post, i, s.weight));
+        }
+        const char* read = reinterpret_cast<const char*>(list.data() + i + 1);
+        if (part.releasable && static_cast<size_t>(read - released) >= kReleaseStepBytes)
+          released = release_pages_between(released, read);
       }
     });
-    const uint32_t k_begin = m.row_start[part.src_first], k_end = m.row_start[part.src_first + part.src_size];
-    if (k_begin == k_end) continue;
-    // The fill runs on chunks aligned to the error chunks (weight_error.hpp), so a chunk also sums
-    // what quantization cost its synapses in the order the quantize pass defines.
-    const size_t first_chunk = k_begin / kSynapsesPerErrorChunk;
-    const size_t fill_chunks = (k_end - 1) / kSynapsesPerErrorChunk - first_chunk + 1;
-    std::vector<arith::SaturationCounts> fill_counts(fill_chunks);
-    std::vector<WeightError> chunk_error(errors ? fill_chunks : 0);
-    std::vector<size_t> chunk_out_of_range(fill_chunks, kNoSynapse);
-    parallel_chunks(fill_chunks, threads, [&](size_t c) {
-      const Ops chunk = chunk_ops(ops, fill_counts[c]);
-      const auto begin = static_cast<uint32_t>(std::max<size_t>(k_begin, (first_chunk + c) * kSynapsesPerErrorChunk));
-      const auto end = static_cast<uint32_t>(std::min<size_t>(k_end, (first_chunk + c + 1) * kSynapsesPerErrorChunk));
-      for (uint32_t k = begin; k < end; ++k) {
-        // Prefetch only this projection's synapses: another projection's position may lie beyond
-        // this list (even an empty one), and forming that reference is undefined behaviour.
-        if (k + kPrefetchAhead < end && m.origin[k + kPrefetchAhead].projection == part.index)
-          __builtin_prefetch(list.data() + m.origin[k + kPrefetchAhead].position);
-        if (m.origin[k].projection != part.index) continue;  // another projection's synapse in the row
-        const uint32_t i = m.origin[k].position;
-        put(chunk, k, list[i].post, list[i].weight, i);
-        if constexpr (std::is_same_v<Ops, arith::FixedOps>) {
-          if (!errors) continue;
-          const double w = list[i].weight, scaled = w * scale;
-          if ((scaled > range.upper || scaled < range.lower) && chunk_out_of_range[c] == kNoSynapse)
-            chunk_out_of_range[c] = k;
-          chunk_error[c].add(w, static_cast<double>(m.weight[k].raw) * raw_scale, part.exponent);
+    std::vector<arith::SaturationCounts> fill_counts(error_chunks);
+    std::vector<WeightError> chunk_error(errors ? error_chunks : 0);
+    std::vector<std::pair<size_t, double>> chunk_out_of_range(error_chunks, {kNoSynapse, 0.0});  // slot, weight
+    // Worker t drains error chunks t, t + workers, ... with one pair of scratch arrays; which worker
+    // drains a chunk changes no value.
+    const size_t workers = std::min(error_chunks, max_chunks);
+    constexpr size_t kBlocksPerErrorChunk = kSynapsesPerErrorChunk / kSlotsPerBlock;
+    parallel_chunks(workers, threads, [&](size_t t) {
+      // This projection's float weights by slot, for the error sums in slot order; `mine` tells its
+      // slots from other projections' in the same rows.
+      const size_t scratch = errors ? kSlotsPerBlock : 0;
+      std::vector<double> weight_at(scratch);
+      std::vector<uint8_t> mine(scratch);
+      for (size_t e = t; e < error_chunks; e += workers) {
+        const Ops chunk = chunk_ops(ops, fill_counts[e]);
+        const size_t block_end = std::min(first_block + blocks, (first_chunk + e + 1) * kBlocksPerErrorChunk);
+        for (size_t block = std::max(first_block, (first_chunk + e) * kBlocksPerErrorChunk); block < block_end; ++block) {
+          const size_t begin = std::max<size_t>(k_begin, block * kSlotsPerBlock);
+          const size_t end = std::min<size_t>(k_end, (block + 1) * kSlotsPerBlock);
+          if (errors) std::fill(mine.begin(), mine.end(), uint8_t{0});
+          for (size_t c = 0; c < chunks; ++c)
+            buckets[c * blocks + block - first_block].drain([&](const ScatteredSynapse& s) {
+              const double w = s.weight();
+              put(chunk, s.k, s.post, w, s.position);
+              if (errors) {
+                weight_at[s.k - begin] = w;
+                mine[s.k - begin] = 1;
+              }
+            });
+          if constexpr (std::is_same_v<Ops, arith::FixedOps>) {
+            if (!errors) continue;
+            for (size_t k = begin; k < end; ++k) {
+              if (!mine[k - begin]) continue;
+              const double w = weight_at[k - begin], scaled = w * scale;
+              if ((scaled > range.upper || scaled < range.lower) && chunk_out_of_range[e].first == kNoSynapse)
+                chunk_out_of_range[e] = {k, w};
+              chunk_error[e].add(w, static_cast<double>(m.weight[k].raw) * raw_scale, part.exponent);
+            }
+          }
         }
       }
     });
+    if (part.releasable) std::vector<ir::Synapse>().swap(part.releasable->synapses);
     for (const auto& c : fill_counts) counts[0] += c;
     if (errors) {
       for (const WeightError& e : chunk_error) errors->per_projection[part.index].merge(e);
-      for (size_t k : chunk_out_of_range) errors->first_out_of_range[matrix] = std::min(errors->first_out_of_range[matrix], k);
+      for (const auto& [k, w] : chunk_out_of_range)
+        if (k < errors->first_out_of_range[matrix]) {
+          errors->first_out_of_range[matrix] = k;
+          errors->first_out_of_range_weight[matrix] = w;
+        }
     }
   }
   chunk_cursor.clear();
@@ -251,10 +324,14 @@ model::SynapseMatrix<Ops> build_matrix(uint32_t n_sources, uint32_t n_targets,
       permute(m.origin);
     }
   });
+  const bool resorted = std::find(sorted_a_row.begin(), sorted_a_row.end(), 1) != sorted_a_row.end();
+  for (const ProjectionPart& part : parts)
+    if (resorted && part.releasable)  // rows_come_out_sorted promised otherwise
+      throw std::logic_error("lower: rows re-sorted after their projections' synapse lists were released");
   if (errors) {
     // Synapses moved after the fill summed them: the quantize pass sums this matrix again in its
     // final order (and finds its first weight out of range there).
-    errors->measured[matrix] = std::find(sorted_a_row.begin(), sorted_a_row.end(), 1) == sorted_a_row.end();
+    errors->measured[matrix] = !resorted;
     if (!errors->measured[matrix]) {
       errors->first_out_of_range[matrix] = kNoSynapse;
       for (const ProjectionPart& part : parts) errors->per_projection[part.index] = WeightError{};
@@ -287,8 +364,29 @@ uint16_t refractory_steps(const ir::Population& population, double dt_ms) {
                                population.name, population.t_ref_ms, std::round(steps)));
 }
 
+namespace {
+
+// Whether every row of a matrix built from `parts` comes out with its targets ascending, so the
+// lowering never re-sorts it and the quantize pass never reads its sparse lists again (they may be
+// released): each sparse list sorted by target (`sorted_by_post`; dense rows always are), and
+// projections that share sources listed in the order of their target ranges.
+bool rows_come_out_sorted(const std::vector<ProjectionPart>& parts, const std::vector<uint8_t>& sorted_by_post) {
+  for (size_t p = 0; p < parts.size(); ++p) {
+    if (!parts[p].proj->dense && !sorted_by_post[parts[p].index]) return false;
+    for (size_t q = p + 1; q < parts.size(); ++q) {
+      const bool share_sources = parts[p].src_first < parts[q].src_first + parts[q].src_size &&
+                                 parts[q].src_first < parts[p].src_first + parts[p].src_size;
+      if (share_sources && parts[p].dst_first + parts[p].dst_size > parts[q].dst_first) return false;
+    }
+  }
+  return true;
+}
+
+// lower() and lower_releasing(): `owned` is the network itself when its sparse lists may be
+// released, else nullptr.
 template <class Ops>
-model::NetworkModel<Ops> lower(const ir::Network& network, const Ops& ops, unsigned threads, LoweringErrors* errors) {
+model::NetworkModel<Ops> lower_network(const ir::Network& network, ir::Network* owned, const Ops& ops, unsigned threads,
+                                       LoweringErrors* errors) {
   if constexpr (!std::is_same_v<Ops, arith::FixedOps>) errors = nullptr;  // the float reference has no error
   if (errors) *errors = LoweringErrors{std::vector<WeightError>(network.projections.size())};
   model::NetworkModel<Ops> out;
@@ -360,7 +458,7 @@ model::NetworkModel<Ops> lower(const ir::Network& network, const Ops& ops, unsig
   };
 
   std::vector<ProjectionPart> input_parts, recurrent_parts, readout_parts;
-  std::vector<uint8_t> plastic;
+  std::vector<uint8_t> plastic, sorted_by_post(network.projections.size(), 1);
   for (uint32_t p = 0; p < network.projections.size(); ++p) {
     const auto& proj = network.projections[p];
     plastic.push_back(proj.plastic ? 1 : 0);
@@ -371,11 +469,21 @@ model::NetworkModel<Ops> lower(const ir::Network& network, const Ops& ops, unsig
                                                         : recurrent_parts;
     double max_abs = 0.0;
     for (double w : proj.weights) max_abs = std::max(max_abs, std::fabs(w));
-    for (const auto& syn : proj.synapses) max_abs = std::max(max_abs, std::fabs(syn.weight));
+    uint32_t last_post = 0;
+    for (const auto& syn : proj.synapses) {
+      max_abs = std::max(max_abs, std::fabs(syn.weight));
+      if (syn.post < last_post) sorted_by_post[p] = 0;
+      last_post = syn.post;
+    }
     // No self-connections: eq. 20 sums over i != j (the reader rejects a non-zero diagonal).
     parts.push_back({p, &proj, src.first, src.size, dst.first, dst.size, choose_exponent(ops, max_abs),
                      proj.source == proj.target});
   }
+  if (owned)
+    for (auto* parts : {&input_parts, &recurrent_parts, &readout_parts})
+      if (rows_come_out_sorted(*parts, sorted_by_post))
+        for (ProjectionPart& part : *parts)
+          if (!part.proj->dense) part.releasable = &owned->projections[part.index];
   const uint32_t n_neurons = out.n_neurons();
   out.input_synapses = build_matrix(out.n_inputs, n_neurons, input_parts, plastic, ops, threads, errors, 0);
   out.recurrent_synapses = build_matrix(n_neurons, n_neurons, recurrent_parts, plastic, ops, threads, errors, 1);
@@ -386,7 +494,20 @@ model::NetworkModel<Ops> lower(const ir::Network& network, const Ops& ops, unsig
   return out;
 }
 
+}  // namespace
+
+template <class Ops>
+model::NetworkModel<Ops> lower(const ir::Network& network, const Ops& ops, unsigned threads, LoweringErrors* errors) {
+  return lower_network(network, nullptr, ops, threads, errors);
+}
+
+template <class Ops>
+model::NetworkModel<Ops> lower_releasing(ir::Network& network, const Ops& ops, unsigned threads, LoweringErrors* errors) {
+  return lower_network(network, &network, ops, threads, errors);
+}
+
 template model::NetworkModel<arith::FloatOps> lower(const ir::Network&, const arith::FloatOps&, unsigned, LoweringErrors*);
 template model::NetworkModel<arith::FixedOps> lower(const ir::Network&, const arith::FixedOps&, unsigned, LoweringErrors*);
+template model::NetworkModel<arith::FixedOps> lower_releasing(ir::Network&, const arith::FixedOps&, unsigned, LoweringErrors*);
 
 }  // namespace nchip::compiler

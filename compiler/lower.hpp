@@ -18,6 +18,16 @@ template <class Ops>
 model::NetworkModel<Ops> lower(const ir::Network& network, const Ops& ops, unsigned threads = 1,
                                LoweringErrors* errors = nullptr);
 
+// lower() for a caller that hands the network over (compile_network's rvalue form): a sparse
+// projection's synapse list is released while the lowering reads it (its pages go back to the
+// system) and left empty, whenever its matrix's rows come out in target order (each list sorted by
+// target, the usual case; otherwise the list is kept, as the quantize pass reads it again). The
+// input network and the synapse matrices are then never both held in full (compile's peak memory).
+// The same model as lower(); the projections' other fields are untouched.
+template <class Ops>
+model::NetworkModel<Ops> lower_releasing(ir::Network& network, const Ops& ops, unsigned threads = 1,
+                                         LoweringErrors* errors = nullptr);
+
 // A population's refractory period in steps, t_ref_ms / dt_ms rounded to nearest: throws
 // nchip::InputError naming the population when it does not fit the 16-bit refractory counter.
 // lower() and the compiler's validate pass both use it, so float and fixed runs refuse alike.

@@ -52,6 +52,7 @@ struct LoweringErrors {
   std::vector<WeightError> per_projection;  // sums of the sparse projections of the measured matrices
   bool measured[3] = {false, false, false};  // false: rows were re-sorted, the quantize pass sums this matrix
   size_t first_out_of_range[3] = {kNoSynapse, kNoSynapse, kNoSynapse};  // first sparse synapse, matrix order
+  double first_out_of_range_weight[3] = {0.0, 0.0, 0.0};  // its float weight (its list may be released)
 };
 
 }  // namespace nchip::compiler

@@ -16,16 +16,18 @@ namespace {
 
 constexpr size_t kPrefetchAhead = 16;
 
-}  // namespace
-
-Quantized quantize(const ir::Network& network, const arith::QuantConfig& quant, unsigned threads) {
+// quantize() and quantize_releasing(): `owned` is the network itself when its sparse lists may be
+// released by the lowering, else nullptr. Sparse weights are read again only from lists the
+// lowering kept (matrices it re-sorted); the first out-of-range weight it found comes with its value.
+Quantized quantize_network(const ir::Network& network, ir::Network* owned, const arith::QuantConfig& quant,
+                           unsigned threads) {
   arith::SaturationCounts counts;
   const arith::FixedOps ops(quant, counts);
   Quantized out;
   // The lowering sums the sparse projections' errors while it writes their synapses; this pass
   // sums the dense ones, and every projection of a matrix whose rows the lowering re-sorted.
   LoweringErrors lowered;
-  out.network = lower(network, ops, threads, &lowered);
+  out.network = owned ? lower_releasing(*owned, ops, threads, &lowered) : lower(network, ops, threads, &lowered);
   std::vector<WeightError>& sums = lowered.per_projection;
 
   const size_t n_projections = network.projections.size();
@@ -84,8 +86,18 @@ Quantized quantize(const ir::Network& network, const arith::QuantConfig& quant, 
   for (int mi = 0; mi < 3; ++mi) {
     const auto& m = *matrices[mi];
     size_t first_out_of_range = lowered.first_out_of_range[mi];
-    if (!lowered.measured[mi]) first_out_of_range = visit(m, all);
-    else if (any_dense && m.size() > 0) first_out_of_range = std::min(first_out_of_range, visit(m, dense));
+    double first_weight = lowered.first_out_of_range_weight[mi];
+    const auto take_if_earlier = [&](size_t k) {
+      if (k >= first_out_of_range) return;
+      first_out_of_range = k;
+      first_weight = float_weight(m.origin[k]);  // a dense weight, or from a list the lowering kept
+    };
+    if (!lowered.measured[mi]) {
+      first_out_of_range = kNoSynapse;
+      take_if_earlier(visit(m, all));
+    } else if (any_dense && m.size() > 0) {
+      take_if_earlier(visit(m, dense));
+    }
     // The first weight out of range in matrix order (input, recurrent, readout) is the one reported.
     if (first_out_of_range != kNoSynapse) {
       const auto& o = m.origin[first_out_of_range];
@@ -94,7 +106,7 @@ Quantized quantize(const ir::Network& network, const arith::QuantConfig& quant, 
       throw InputError(fmt::format(
           "projection {} ('{}' -> '{}'): weight {} is out of range after scaling: format {} with "
           "exponent {} reaches {} to {}; scale the weights down or widen formats.weight",
-          o.projection, proj.source, proj.target, float_weight(o), wf.describe(), e,
+          o.projection, proj.source, proj.target, first_weight, wf.describe(), e,
           std::ldexp(wf.min_real(), e), std::ldexp(wf.max_real(), e)));
     }
   }
@@ -112,6 +124,16 @@ Quantized quantize(const ir::Network& network, const arith::QuantConfig& quant, 
     out.projections.push_back(q);
   }
   return out;
+}
+
+}  // namespace
+
+Quantized quantize(const ir::Network& network, const arith::QuantConfig& quant, unsigned threads) {
+  return quantize_network(network, nullptr, quant, threads);
+}
+
+Quantized quantize_releasing(ir::Network& network, const arith::QuantConfig& quant, unsigned threads) {
+  return quantize_network(network, &network, quant, threads);
 }
 
 model::NetworkModel<arith::FixedOps> lower_for_fixed_point(const ir::Network& network, const arith::QuantConfig& quant) {

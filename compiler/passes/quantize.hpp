@@ -19,6 +19,10 @@ struct Quantized {
 // Throws nchip::InputError when a weight is out of the representable range after scaling.
 // `threads` (0: all hardware threads): the result is the same bytes for any count.
 Quantized quantize(const ir::Network& network, const arith::QuantConfig& quant, unsigned threads = 1);
+// The same, for a caller that hands the network over: the lowering releases the sparse synapse
+// lists it will not read again (lower_releasing in lower.hpp), so they and the model are not both
+// held. The network's other fields stay as they were.
+Quantized quantize_releasing(ir::Network& network, const arith::QuantConfig& quant, unsigned threads = 1);
 
 // The fixed-point model of a network with compile's checks and no chip: validate_for_quant, then
 // quantize (weights in range after scaling). What `nchip run` / `nchip train` use in fixed mode

@@ -3,6 +3,7 @@
 #include <fmt/core.h>
 
 #include <chrono>
+#include <utility>
 #include <iostream>
 #include <optional>
 
@@ -107,7 +108,7 @@ int compile_command_main(const std::vector<std::string>& args) {
   }
   options.optimizer_state_bits = learning::optimizer_state_bits(rule, quant);
   options.factor_register_bits = learning::factor_register_bits(rule);
-  const ir::Network network = read_network_any(vm["network"].as<std::string>(), vm);
+  ir::Network network = read_network_any(vm["network"].as<std::string>(), vm);
   const bool rates_from_run = vm.count("rates-from-run") > 0;
   for (const char* flag : {"input", "input-task", "data", "trial", "seed"})
     if (!rates_from_run && vm.count(flag) && !vm[flag].defaulted())
@@ -128,16 +129,21 @@ int compile_command_main(const std::vector<std::string>& args) {
     const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     if (s > 2.0) fmt::print(stderr, "nchip compile: {} ({:.1f} s)\n", pass, s);
   };
-  image::ChipImage compiled = compiler::compile_network(network, chip, quant, options);
+  // Handed over (std::move) on the last compile: its synapse lists are released while they are
+  // lowered (compile's peak memory). --rates-from-run compiles twice, so the first keeps it.
   std::optional<compiler::RatesFromRun> measured;
-  if (rates_from_run) {
+  image::ChipImage compiled;
+  if (!rates_from_run) {
+    compiled = compiler::compile_network(std::move(network), chip, quant, options);
+  } else {
+    compiled = compiler::compile_network(network, chip, quant, options);
     // Spikes do not depend on placement, so the run of the first image gives the rates for the second.
     options.on_pass("rates-from-run: functional run");
     const compiler::MeasuredActivity activity = measure_activity(compiled, run_input.input_spikes, run_steps, run_seed);
     options.measured = &activity;
     measured.emplace();
-    compiled = compiler::compile_network(network, chip, quant, options, &measured->placement);
     measured->input = input_description(vm, network, run_seed);
+    compiled = compiler::compile_network(std::move(network), chip, quant, options, &measured->placement);
     measured->dt_ms = compiled.dt_ms;
     measured->populations = compiler::population_rates(compiled.network, activity, compiled.dt_ms);
   }

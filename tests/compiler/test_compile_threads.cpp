@@ -4,16 +4,23 @@
 // on a network big enough to be cut into several chunks (each sparse projection has more than
 // 2 x 65536 synapses) with rows that need the sort (a population's projections listed out of
 // target order).
+#include <unistd.h>
+
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <map>
+#include <string>
 #include <tuple>
+#include <utility>
 #include <vector>
 
 #include <catch2/catch.hpp>
 
 #include "compiler/compile.hpp"
+#include "compiler/drain_queue.hpp"
 #include "compiler/lower.hpp"
+#include "compiler/page_memory.hpp"
 #include "compiler/passes/quantize.hpp"
 #include "compiler/passes/usage.hpp"
 #include "hw_model/arith/ops.hpp"
@@ -23,14 +30,17 @@ using namespace nchip;
 
 namespace {
 
-ir::Network chunked_network() {
+// With `rows_in_order`, a -> a is listed before a -> b: rows then come out in target order (each
+// list sorted by target), and a network handed over has its sparse lists released.
+ir::Network chunked_network(bool rows_in_order = false) {
   ir::Network net;
   net.name = "chunked";
   net.populations = {test::pop("in", ir::PopulationType::input, 300), test::pop("a", ir::PopulationType::lif, 600),
                      test::pop("b", ir::PopulationType::alif, 400), test::pop("out", ir::PopulationType::readout, 5)};
   // a -> b before a -> a: rows of a are filled with b's targets first, so every row needs the sort.
+  if (rows_in_order) net.projections.push_back(test::sparse(net, "a", "a", 0.4, 2));
   net.projections.push_back(test::sparse(net, "a", "b", 0.6, 1));
-  net.projections.push_back(test::sparse(net, "a", "a", 0.4, 2));
+  if (!rows_in_order) net.projections.push_back(test::sparse(net, "a", "a", 0.4, 2));
   net.projections.push_back(test::dense(net, "in", "a"));
   net.projections.push_back(test::dense(net, "b", "out", false));
   net.projections.push_back(test::sparse(net, "in", "b", 0.5, 3));
@@ -291,4 +301,115 @@ TEST_CASE("the first weight out of range in matrix order is reported, found in t
   // The dense input projection (checked after the fill) is in the input matrix: before both.
   net.projections[2].weights[5] = 50;
   for (unsigned threads : {1u, 2u}) CHECK(message(threads).find("projection 2 ('in' -> 'a'): weight 50 is out of range") == 0);
+}
+
+namespace {
+
+std::string image_bytes(ir::Network net, bool hand_over, unsigned threads) {
+  compiler::CompileOptions options;
+  options.threads = threads;
+  const image::ChipConfig chip = test::tiny_chip(4, 4, 256);
+  return image::write_image(hand_over ? compiler::compile_network(std::move(net), chip, arith::QuantConfig{}, options)
+                                      : compiler::compile_network(net, chip, arith::QuantConfig{}, options));
+}
+
+}  // namespace
+
+// Issue #16 (compile's peak memory): compile_network(std::move(net)) releases the sparse lists while
+// the lowering reads them, and gives the bytes the const form gives.
+TEST_CASE("a network handed to compile_network gives the same image and its sparse lists are released",
+          "[compile][threads]") {
+  const ir::Network net = chunked_network(true);
+  REQUIRE(net.projections[0].synapses.size() > 2 * 65536);
+  const std::string kept = image_bytes(net, false, 1);
+  REQUIRE(kept.size() > 1000000);
+  for (unsigned threads : {1u, 2u, 3u}) {
+    CAPTURE(threads);
+    CHECK(image_bytes(net, true, threads) == kept);
+  }
+  ir::Network handed = net;
+  compiler::CompileOptions options;
+  options.threads = 2;
+  compiler::compile_network(std::move(handed), test::tiny_chip(4, 4, 256), arith::QuantConfig{}, options);
+  CHECK(handed.projections[0].synapses.empty());  // the sparse lists are gone
+  CHECK(handed.projections[1].synapses.empty());
+  CHECK(handed.projections[4].synapses.empty());
+  CHECK(handed.projections[2].weights == net.projections[2].weights);  // dense weights stay
+  CHECK(handed.populations.size() == net.populations.size());
+}
+
+TEST_CASE("a handed-over network whose rows need the sort keeps its lists and compiles the same bytes",
+          "[compile][threads]") {
+  // chunked_network lists a -> b before a -> a: a's rows are re-sorted and the quantize pass reads the
+  // lists again, so the lowering must not release them.
+  const ir::Network net = chunked_network();
+  const std::string kept = image_bytes(net, false, 2);
+  CHECK(image_bytes(net, true, 2) == kept);
+  ir::Network handed = net;
+  compiler::compile_network(std::move(handed), test::tiny_chip(4, 4, 256), arith::QuantConfig{});
+  CHECK(handed.projections[0].synapses.size() == net.projections[0].synapses.size());
+  CHECK(handed.projections[1].synapses.size() == net.projections[1].synapses.size());
+}
+
+TEST_CASE("the first weight out of range is reported with its value after the lowering released its list",
+          "[compile][threads]") {
+  ir::Network net = chunked_network(true);
+  arith::QuantConfig quant;
+  quant.weight_exponents = false;  // s16.12 holds +-8
+  const auto by_pre = [](const ir::Synapse& x, const ir::Synapse& y) { return x.pre < y.pre; };
+  auto& ab = net.projections[1].synapses;
+  std::min_element(ab.begin(), ab.end(), by_pre)->weight = 100.5;
+  for (unsigned threads : {1u, 2u}) {
+    ir::Network handed = net;
+    std::string message = "<no error>";
+    try {
+      compiler::quantize_releasing(handed, quant, threads);
+    } catch (const InputError& e) {
+      message = e.what();
+    }
+    CHECK(message.find("projection 1 ('a' -> 'b'): weight 100.5 is out of range") == 0);
+    CHECK(handed.projections[1].synapses.empty());
+  }
+}
+
+TEST_CASE("a drain queue gives back its values in push order across segments, once", "[compile][threads]") {
+  compiler::DrainQueue<uint64_t> queue;
+  const size_t n = 3 * compiler::DrainQueue<uint64_t>::kPerSegment + 5;
+  for (uint64_t v = 0; v < n; ++v) queue.push(v * 7 + 1);
+  std::vector<uint64_t> out;
+  queue.drain([&](uint64_t v) { out.push_back(v); });
+  REQUIRE(out.size() == n);
+  for (uint64_t v = 0; v < n; ++v) REQUIRE(out[v] == v * 7 + 1);
+  size_t again = 0;
+  queue.drain([&](uint64_t) { ++again; });
+  CHECK(again == 0);
+  queue.push(5);  // usable again
+  queue.drain([&](uint64_t v) { out.push_back(v); });
+  CHECK(out.back() == 5);
+}
+
+TEST_CASE("releasing a range in steps zeroes exactly its whole pages, each once", "[compile][threads]") {
+  const size_t page = static_cast<size_t>(::sysconf(_SC_PAGESIZE));
+  std::vector<char> memory(40 * page, 1);
+  // A range that starts and ends inside pages, released in steps of 3.5 pages.
+  const char* begin = memory.data() + page / 2 + 3;
+  const char* end = memory.data() + 30 * page + 17;
+  const char* from = begin;
+  for (const char* to = begin; to < end;) {
+    to = std::min(end, to + 7 * page / 2);
+    const char* next = compiler::release_pages_between(from, to);
+    CHECK(next >= from);
+    CHECK(next <= to);
+    from = next;
+  }
+  const auto first_whole = (reinterpret_cast<uintptr_t>(begin) + page - 1) / page * page;
+  const auto end_whole = reinterpret_cast<uintptr_t>(end) / page * page;
+  size_t zeros = 0;
+  for (const char& c : memory) {
+    const auto at = reinterpret_cast<uintptr_t>(&c);
+    const bool released = at >= first_whole && at < end_whole;
+    REQUIRE(c == (released ? 0 : 1));
+    zeros += released;
+  }
+  CHECK(zeros >= 28 * page);
 }
