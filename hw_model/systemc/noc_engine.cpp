@@ -2,16 +2,12 @@
 
 #include <stdexcept>
 
-#include "hw_model/systemc/core_program.hpp"
 
 namespace nchip::systemc {
 
 namespace {
 constexpr int kFifosPerTile = 6;  // five router input ports and the core's receive queue
 constexpr int kProcsPerTile = 7;  // five router ports, the core's receive and inject threads
-constexpr uint8_t kUnknownRoute = 0xff;  // route bits use 5 bits
-constexpr uint32_t kUnknownGroup = 0xfffffffeu;  // CoreDatapath::kNoGroup is 0xffffffff
-constexpr size_t kMaxGroupCache = size_t{1} << 24;  // 64 MB of group indices
 }  // namespace
 
 NocEngine::NocEngine(uint32_t width, uint32_t height, uint32_t fifo_depth_packets, std::vector<TileStats>& tile_stats)
@@ -77,15 +73,12 @@ NocEngine::NocEngine(uint32_t width, uint32_t height, uint32_t fifo_depth_packet
 void NocEngine::load(const std::vector<NocTileBinding>& tiles, uint32_t host_tile, uint32_t hop_latency_cycles,
                      uint32_t flit_cycles, uint32_t cycles_synaptic_op) {
   if (tiles.size() != tiles_) throw std::logic_error("NocEngine::load: one binding per elaborated tile");
-  bindings_ = tiles;
+  routes_.load(tiles);
   flit_cycles_ = flit_cycles;
   cycles_synaptic_op_ = cycles_synaptic_op;
-  key_rows_.clear();
-  routes_.clear();
-  groups_.clear();
   for (uint32_t t = 0; t < tiles_; ++t) {
     for (int p = 0; p < kPortLocal; ++p) links_[size_t{t} * kFifosPerTile + p].latency_cycles = hop_latency_cycles;
-    procs_[size_t{t} * kProcsPerTile + kPorts + 1].keys = bindings_[t].to_send;
+    procs_[size_t{t} * kProcsPerTile + kPorts + 1].keys = tiles[t].to_send;
   }
   host_fifo_ = static_cast<int32_t>(host_tile * kFifosPerTile + kPortLocal);
   Link& host = links_.back();
@@ -130,34 +123,6 @@ void NocEngine::clear_stats() {
 
 void NocEngine::fail(const std::string& what) {
   if (error_.empty()) error_ = what;
-}
-
-uint32_t NocEngine::key_index(uint32_t key) {
-  const auto [it, added] = key_rows_.emplace(key, static_cast<uint32_t>(key_rows_.size()));
-  if (added) {
-    routes_.resize(routes_.size() + tiles_, kUnknownRoute);
-    if (routes_.size() <= kMaxGroupCache) groups_.resize(routes_.size(), kUnknownGroup);
-  }
-  return it->second;
-}
-
-uint32_t NocEngine::deliver(uint32_t tile, const Packet& packet, uint32_t key_index) {
-  CoreDatapath* datapath = bindings_[tile].datapath;
-  if (!datapath) return 0;
-  const size_t at = size_t{key_index} * tiles_ + tile;
-  if (at >= groups_.size()) return datapath->deliver(packet.key);
-  uint32_t& group = groups_[at];
-  if (group == kUnknownGroup) group = datapath->group_of(packet.key);
-  return datapath->deliver_group(group);
-}
-
-uint8_t NocEngine::route(uint32_t tile, const Packet& packet, uint32_t key_index) {
-  uint8_t& bits = routes_[size_t{key_index} * tiles_ + tile];
-  if (bits == kUnknownRoute) {
-    const image::RouterTable* table = bindings_[tile].table;
-    bits = table ? route_of(*table, packet.key) : 0;
-  }
-  return bits;
 }
 
 // ---- the kernel: SystemC 2.3's scheduling, for these processes --------------------------------
@@ -392,7 +357,7 @@ void NocEngine::resume(int32_t p) {
         proc.packet = fifos_[proc.fifo].front().packet;
         proc.key_index = fifos_[proc.fifo].front().key_index;
         if (proc.kind == kCoreReceive) {  // NeuronCore::receive_loop
-          const uint32_t events = deliver(proc.tile, proc.packet, proc.key_index);
+          const uint32_t events = routes_.deliver(proc.tile, proc.packet.key, proc.key_index);
           TileStats& s = tile_stats_[proc.tile];
           if (events == 0) ++s.empty_deliveries;
           s.synaptic_events += events;
@@ -406,7 +371,7 @@ void NocEngine::resume(int32_t p) {
           break;
         }
         // Router::serve
-        proc.route_bits = route(proc.tile, proc.packet, proc.key_index);
+        proc.route_bits = routes_.route(proc.tile, proc.packet.key, proc.key_index);
         if (proc.route_bits == 0)
           fail("chip.tile_" + std::to_string(proc.tile % width_) + "_" + std::to_string(proc.tile / width_) +
                ".router: no routing entry for key " + std::to_string(proc.packet.key));
@@ -467,7 +432,7 @@ void NocEngine::resume(int32_t p) {
       case kNextKey:
         if (proc.keys && proc.next_key < proc.keys->size()) {
           proc.packet = Packet{(*proc.keys)[proc.next_key], 0, proc.inject_cycle};
-          proc.key_index = key_index(proc.packet.key);
+          proc.key_index = routes_.key_index(proc.packet.key);
           proc.busy_wait = proc.full_wait = 0;
           proc.pc = kSend;
           break;

@@ -18,22 +18,13 @@
 
 #include <cstdint>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
-#include "hw_model/image/chip_image.hpp"
-#include "hw_model/systemc/core_datapath.hpp"
+#include "hw_model/systemc/noc_route_cache.hpp"
 #include "hw_model/systemc/packet.hpp"
 #include "hw_model/systemc/stats.hpp"
 
 namespace nchip::systemc {
-
-// What the engine needs of one elaborated tile for a loaded image.
-struct NocTileBinding {
-  const image::RouterTable* table = nullptr;  // null: an idle router (off the image's mesh)
-  CoreDatapath* datapath = nullptr;           // null: an idle core (no neurons here)
-  std::vector<uint32_t>* to_send = nullptr;   // the core's spike keys for the next step (emptied)
-};
 
 class NocEngine {
  public:
@@ -114,12 +105,9 @@ class NocEngine {
   bool send_step(Process& proc);  // Link::send's loop; false: the process is now waiting
   void finish_send(Link& link, Packet packet, uint32_t key_index);
   void push(int32_t fifo, const Packet& packet, uint32_t key_index, uint64_t ready);
-  uint32_t key_index(uint32_t key);
   void pop(int32_t fifo);
   void consumed();
   void injector_done();
-  uint8_t route(uint32_t tile, const Packet& packet, uint32_t key_index);
-  uint32_t deliver(uint32_t tile, const Packet& packet, uint32_t key_index);
   void fail(const std::string& what);
 
   void wait_event(int32_t p, int32_t event);
@@ -137,15 +125,7 @@ class NocEngine {
   std::vector<Link> links_;        // tile t: router output p at 6t + p, core injection at 6t + 5; host last
   std::vector<Process> procs_;     // tile t: router port p at 7t + p, receive 7t + 5, injector 7t + 6; host last
   std::vector<Event> events_;
-  std::vector<NocTileBinding> bindings_;
-  // Route bits by (key row, tile), looked up on first use (kUnknownRoute until then): one hash
-  // lookup per injected packet instead of one per hop.
-  std::unordered_map<uint32_t, uint32_t> key_rows_;
-  std::vector<uint8_t> routes_;
-  // The synapse group of each (key row, tile) at that tile's core, looked up on first delivery
-  // (kUnknownGroup until then); only while the table stays under kMaxGroupCache entries, else
-  // every delivery looks its key up (CoreDatapath::deliver).
-  std::vector<uint32_t> groups_;
+  NocRouteCache routes_;
   int32_t host_fifo_ = -1, drained_event_ = -1;
   uint32_t flit_cycles_ = 1, cycles_synaptic_op_ = 0;
 
