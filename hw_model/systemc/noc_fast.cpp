@@ -18,7 +18,7 @@ FastNoc::FastNoc(uint32_t width, uint32_t height, uint32_t fifo_depth_packets, s
   for (size_t f = 0; f < fifos_.size(); ++f) fifos_[f].base = static_cast<uint32_t>(f * depth_);
   links_.resize(size_t{tiles_} * kFifosPerTile + 1);
   agents_.resize(size_t{tiles_} * kAgentsPerTile + 1);
-  buckets_.resize(kInitialBuckets);
+  buckets_.resize(kInitialBuckets);  // grows (doubling) when something is queued farther ahead
   busy_buckets_.assign(kInitialBuckets / 64, 0);
 
   // The threads' wiring (Chip's constructor, Tile): east of (x, y) feeds the west port of
@@ -82,10 +82,9 @@ void FastNoc::reset() {
     f.reader_waiting = true;
   }
   for (auto& ag : agents_) ag.state = kIdle;
-  for (auto& b : buckets_) b.clear();
+  std::fill(buckets_.begin(), buckets_.end(), Queue{});
   std::fill(busy_buckets_.begin(), busy_buckets_.end(), 0);
-  current_.clear();
-  queued_ = 0;
+  current_ = Queue{};
   in_flight_ = injectors_busy_ = 0;
 }
 
@@ -105,55 +104,65 @@ void FastNoc::fail(const std::string& what) {
 
 // ---- the calendar ------------------------------------------------------------------------
 
+void FastNoc::append(Queue& queue, int32_t a) {
+  agents_[a].next = -1;
+  if (queue.tail >= 0) agents_[queue.tail].next = a;
+  else queue.head = a;
+  queue.tail = a;
+}
+
 void FastNoc::schedule(int32_t a, uint64_t cycle) {
   if (cycle == now_) {
-    current_.push_back(a);
+    append(current_, a);
     return;
   }
   const uint64_t distance = cycle - now_;
   if (distance >= buckets_.size()) grow_calendar(distance);
   const size_t b = cycle & (buckets_.size() - 1);
-  buckets_[b].push_back(a);
+  append(buckets_[b], a);
   busy_buckets_[b / 64] |= uint64_t{1} << (b % 64);
-  ++queued_;
 }
 
 void FastNoc::grow_calendar(uint64_t distance) {
-  // Every queued cycle lies in (now, now + old size): re-file each bucket whole (its order kept).
+  // Every queued cycle lies in (now, now + old size): move each bucket's list whole (its order kept).
   const uint64_t old_size = buckets_.size();
   uint64_t size = old_size;
   while (size <= distance) size *= 2;
-  std::vector<std::vector<int32_t>> grown(size);
+  std::vector<Queue> grown(size);
+  std::vector<uint64_t> busy(size / 64, 0);
   for (uint64_t b = 0; b < old_size; ++b) {
-    if (buckets_[b].empty()) continue;
-    const uint64_t cycle = now_ + ((b - now_) & (old_size - 1));
-    grown[cycle & (size - 1)].swap(buckets_[b]);
+    if (buckets_[b].head < 0) continue;
+    const uint64_t at = (now_ + ((b - now_) & (old_size - 1))) & (size - 1);
+    grown[at] = buckets_[b];
+    busy[at / 64] |= uint64_t{1} << (at % 64);
   }
   buckets_.swap(grown);
-  busy_buckets_.assign(size / 64, 0);
-  for (uint64_t b = 0; b < size; ++b)
-    if (!buckets_[b].empty()) busy_buckets_[b / 64] |= uint64_t{1} << (b % 64);
+  busy_buckets_.swap(busy);
+}
+
+bool FastNoc::calendar_empty() const {
+  for (uint64_t w : busy_buckets_)
+    if (w) return false;
+  return true;
 }
 
 bool FastNoc::advance() {
-  if (queued_ == 0) return false;
+  if (calendar_empty()) return false;
   const uint64_t size = buckets_.size(), words = size / 64;
-  // The first busy bucket after now's, circularly.
+  // The first busy bucket after now's, circularly (every queued cycle is within (now, now + size)).
   uint64_t b = (now_ + 1) & (size - 1);
-  for (uint64_t scanned = 0;;) {
+  for (;;) {
     const uint64_t bits = busy_buckets_[b / 64] >> (b % 64);
     if (bits) {
       b += static_cast<uint64_t>(__builtin_ctzll(bits));
       break;
     }
-    scanned += 64 - b % 64;
     b = (b / 64 + 1) % words * 64;
-    if (scanned > size + 64) throw std::logic_error("FastNoc: calendar lost its queued agents");
   }
   now_ += ((b - now_) & (size - 1));
   busy_buckets_[b / 64] &= ~(uint64_t{1} << (b % 64));
-  current_.swap(buckets_[b]);
-  queued_ -= current_.size();
+  current_ = buckets_[b];
+  buckets_[b] = Queue{};
   return true;
 }
 
@@ -167,18 +176,22 @@ uint64_t FastNoc::run_spike_phase(uint64_t start_cycle, std::vector<uint32_t>& h
     const int32_t a = static_cast<int32_t>(t * kAgentsPerTile + kPorts + 1);
     agents_[a].state = kInject;
     agents_[a].next_key = 0;
-    current_.push_back(a);
+    append(current_, a);
   }
   host.state = kInject;
   host.next_key = 0;
-  current_.push_back(static_cast<int32_t>(agents_.size() - 1));
+  append(current_, static_cast<int32_t>(agents_.size() - 1));
   for (;;) {
-    for (size_t i = 0; i < current_.size(); ++i) resume(current_[i]);
-    current_.clear();
+    while (current_.head >= 0) {  // served in order; what is queued for now joins at the tail
+      const int32_t a = current_.head;
+      current_.head = agents_[a].next;
+      if (current_.head < 0) current_.tail = -1;
+      resume(a);
+    }
     if (in_flight_ == 0 && injectors_busy_ == 0) break;
     if (!advance()) throw std::logic_error("FastNoc: the spike phase did not drain (deadlock in the NoC?)");
   }
-  if (queued_ != 0) throw std::logic_error("FastNoc: agents queued after the phase drained");
+  if (!calendar_empty()) throw std::logic_error("FastNoc: agents queued after the phase drained");
   return now_;
 }
 
@@ -347,7 +360,7 @@ void FastNoc::finish_packet(int32_t a) {
   --fifo.size;
   --in_flight_;
   // The freed slot: every waiting sender tries again this cycle, in the order they began waiting.
-  for (uint8_t i = 0; i < fifo.n_waiters; ++i) current_.push_back(fifo.waiters[i]);
+  for (uint8_t i = 0; i < fifo.n_waiters; ++i) append(current_, fifo.waiters[i]);
   fifo.n_waiters = 0;
   next_head(a);
 }

@@ -12,9 +12,9 @@
 //   waiters in the order they started waiting). At the phase's start the injectors are queued
 //   tile 0's core, tile 1's core, ..., then the host.
 //
-// Integer cycles make the queue a calendar (a ring of per-cycle buckets with a bitmap of the busy
-// ones) rather than a heap; agents are flat records resumed by a switch; FIFOs are rings in one
-// flat array: nothing is allocated per packet or per hop once the buckets have grown.
+// Integer cycles make the queue a calendar (a ring of per-cycle buckets, each an intrusive list of
+// agents, with a bitmap of the busy ones) rather than a heap; agents are flat records resumed by a
+// switch; FIFOs are rings in one flat array: nothing is allocated per packet or per hop.
 // Plain C++: no SystemC header.
 #pragma once
 
@@ -80,6 +80,10 @@ class FastNoc {
     std::vector<uint32_t>* keys = nullptr;  // injector
     size_t next_key = 0;
     uint64_t* sent = nullptr;  // injector: TileStats::injected or the host's packet count
+    int32_t next = -1;         // the agent queued after it (calendar lists)
+  };
+  struct Queue {  // an intrusive FIFO list of agents
+    int32_t head = -1, tail = -1;
   };
 
   void resume(int32_t a);
@@ -94,8 +98,10 @@ class FastNoc {
   void fail(const std::string& what);
 
   void schedule(int32_t a, uint64_t cycle);
+  void append(Queue& queue, int32_t a);
   void grow_calendar(uint64_t distance);
   bool advance();  // to the next busy cycle; false when nothing is queued
+  bool calendar_empty() const;
 
   uint32_t width_, tiles_, depth_;
   std::vector<TileStats>& tile_stats_;
@@ -108,10 +114,9 @@ class FastNoc {
 
   uint64_t now_ = 0;
   int64_t in_flight_ = 0, injectors_busy_ = 0;
-  std::vector<int32_t> current_;                // this cycle's queue (grows while it is served)
-  std::vector<std::vector<int32_t>> buckets_;   // cycle c at c & (size - 1); all within [now, now + size)
-  std::vector<uint64_t> busy_buckets_;          // bitmap of non-empty buckets
-  uint64_t queued_ = 0;                         // agents in buckets_
+  Queue current_;                      // this cycle's queue (grows while it is served)
+  std::vector<Queue> buckets_;         // cycle c at c & (size - 1); all within (now, now + size)
+  std::vector<uint64_t> busy_buckets_;  // bitmap of non-empty buckets
   std::string error_;
 };
 
