@@ -2,11 +2,13 @@
 
 #include <stdexcept>
 
+#include "hw_model/systemc/noc_layout.hpp"
 
 namespace nchip::systemc {
 
 namespace {
-constexpr int kFifosPerTile = 6;  // five router input ports and the core's receive queue
+using noc_layout::fifo;
+using noc_layout::kFifosPerTile;
 constexpr int kProcsPerTile = 7;  // five router ports, the core's receive and inject threads
 }  // namespace
 
@@ -29,25 +31,15 @@ NocEngine::NocEngine(uint32_t width, uint32_t height, uint32_t fifo_depth_packet
   drained_event_ = static_cast<int32_t>(events_.size());
   events_.emplace_back();
 
-  // The same wiring as Chip's constructor and Tile's: east of (x, y) feeds the west port of
-  // (x + 1, y), ...; the router's local output feeds its core; the core injects into the local port.
   for (uint32_t t = 0; t < tiles_; ++t) {
-    const uint32_t x = t % width, y = t / width;
     Link* out = &links_[size_t{t} * kFifosPerTile];
-    const auto fifo = [](uint32_t tile, int port) { return static_cast<int32_t>(tile * kFifosPerTile + port); };
-    if (x + 1 < width) out[kPortEast].dest = fifo(t + 1, kPortWest);
-    if (x > 0) out[kPortWest].dest = fifo(t - 1, kPortEast);
-    if (y > 0) out[kPortNorth].dest = fifo(t - width, kPortSouth);
-    if (y + 1 < height) out[kPortSouth].dest = fifo(t + width, kPortNorth);
-    out[kPortLocal].dest = fifo(t, kPortLocal + 1);  // the core's receive queue
+    for (int p = 0; p <= noc_layout::kCoreQueue; ++p) out[p].dest = noc_layout::link_dest(t, p, width, height);
     for (int p = 0; p < kPorts; ++p) {
       out[p].counts_hop = p != kPortLocal;
       out[p].stats = &tile_stats_[t].out[p];
       out[p].stalls = &tile_stats_[t].stalls;
     }
-    Link& inject = out[kPortLocal + 1];
-    inject.dest = fifo(t, kPortLocal);
-    inject.stalls = &tile_stats_[t].stalls;
+    out[noc_layout::kCoreQueue].stalls = &tile_stats_[t].stalls;
 
     for (int p = 0; p < kProcsPerTile; ++p) {
       Process& proc = procs_[size_t{t} * kProcsPerTile + p];

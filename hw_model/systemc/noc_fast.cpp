@@ -3,10 +3,13 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "hw_model/systemc/noc_layout.hpp"
+
 namespace nchip::systemc {
 
 namespace {
-constexpr int kFifosPerTile = 6;   // five router input ports and the core's receive queue
+using noc_layout::fifo;
+using noc_layout::kFifosPerTile;
 constexpr int kAgentsPerTile = 7;  // five router ports, the core's receiver and injector
 constexpr uint64_t kInitialBuckets = 256;
 }  // namespace
@@ -21,23 +24,14 @@ FastNoc::FastNoc(uint32_t width, uint32_t height, uint32_t fifo_depth_packets, s
   buckets_.resize(kInitialBuckets);  // grows (doubling) when something is queued farther ahead
   busy_buckets_.assign(kInitialBuckets / 64, 0);
 
-  // The threads' wiring (Chip's constructor, Tile): east of (x, y) feeds the west port of
-  // (x + 1, y), ...; the router's local output feeds its core; the core injects into the local port.
-  const auto fifo = [](uint32_t tile, int port) { return static_cast<int32_t>(tile * kFifosPerTile + port); };
   for (uint32_t t = 0; t < tiles_; ++t) {
-    const uint32_t x = t % width, y = t / width;
     Link* out = &links_[size_t{t} * kFifosPerTile];
-    if (x + 1 < width) out[kPortEast].dest = fifo(t + 1, kPortWest);
-    if (x > 0) out[kPortWest].dest = fifo(t - 1, kPortEast);
-    if (y > 0) out[kPortNorth].dest = fifo(t - width, kPortSouth);
-    if (y + 1 < height) out[kPortSouth].dest = fifo(t + width, kPortNorth);
-    out[kPortLocal].dest = fifo(t, kPortLocal + 1);
+    for (int p = 0; p <= noc_layout::kCoreQueue; ++p) out[p].dest = noc_layout::link_dest(t, p, width, height);
     for (int p = 0; p < kPorts; ++p) {
       out[p].stats = &tile_stats_[t].out[p];
       out[p].stalls = &tile_stats_[t].stalls;
     }
-    out[kPortLocal + 1].dest = fifo(t, kPortLocal);
-    out[kPortLocal + 1].stalls = &tile_stats_[t].stalls;
+    out[noc_layout::kCoreQueue].stalls = &tile_stats_[t].stalls;
     for (int p = 0; p < kAgentsPerTile; ++p) {
       Agent& ag = agents_[size_t{t} * kAgentsPerTile + p];
       ag.tile = t;
