@@ -145,6 +145,25 @@ TEST_CASE("a full FIFO back-pressures without changing results", "[systemc][timi
   for (uint32_t p = 0; p < systemc::kPorts; ++p) CHECK(s.tiles[1].fifo_high_water[p] <= 1);
 }
 
+TEST_CASE("a packet whose synaptic work outlasts the fast model's first calendar still times exactly", "[systemc][timing]") {
+  // Two input spikes to 300 synapses one hop away: each packet keeps the core busy 600 cycles,
+  // farther ahead than the fast model's first 256-cycle calendar (it grows). The first packet is
+  // integrated from kHop to kHop + 600; the second (injected one serialization later) waits in the
+  // core's FIFO and follows: the phase ends at kHop + 2 x 300 x kSyn.
+  const json net = {{"name", "wide"}, {"dt_ms", 1.0},
+                    {"populations", {{{"name", "in"}, {"type", "input"}, {"size", 2}}, test::lif_population("sink", 300)}},
+                    {"projections", {test::dense("in", "sink", 2, 300, 0.001)}}};
+  const auto img = test::hand_image(net, timing_chip(2, 1), 0, {{"sink", 1}});
+  auto& chip = systemc::TimedChip::instance(2, 1);
+  Run run(chip, img, each_model());
+  for (int repeat = 0; repeat < 2; ++repeat) {  // the grown calendar serves the next step as well
+    const auto s = run.step({0, 1});
+    CHECK(s.tiles[1].synaptic_events == 600);
+    CHECK(s.spike_phase_cycles == kHop + 2 * 300 * kSyn);
+    CHECK(s.sum_stalls().link_busy_waits == 1);  // the second input waited for the host's link
+  }
+}
+
 TEST_CASE("a same-cycle tie is served first come first served on the fast model", "[systemc][timing]") {
   // Four neighbours of the centre tile of a 3x3 mesh fire at step 0; at step 1 their packets reach
   // the centre's router together (cycle kHop = 3) and queue for its core, whose receive FIFO holds
