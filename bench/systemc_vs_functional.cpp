@@ -103,18 +103,24 @@ MinMedian min_median(std::vector<double> v) {
   return {v.front(), v[v.size() / 2]};
 }
 
-double relative(double fast, double events) { return events == 0 ? (fast == 0 ? 0 : 1) : std::abs(fast - events) / events; }
-
-// One mesh and rate: the functional model and the SystemC chip with the fast NoC model, the NoC
-// engine and (optionally) the reference threads, each `repeats` times in this process; min /
-// median wall times.
-int scaling_one(uint32_t w, uint32_t h, double rate, uint32_t repeats, bool with_threads) {
-  const uint32_t inputs = 64, steps = 1000;
+// A W x H chip for the scaling network: its 256 neurons spread over every core but one (the readouts').
+image::ChipConfig scaling_chip(uint32_t w, uint32_t h) {
   image::ChipConfig chip;
   chip.name = "scaling";
   chip.mesh_width = w;
   chip.mesh_height = h;
-  chip.core_max_neurons = (256 + w * h - 2) / (w * h - 1);  // one core left for the readouts
+  chip.core_max_neurons = (256 + w * h - 2) / (w * h - 1);
+  return chip;
+}
+
+double relative(double fast, double events) { return events == 0 ? (fast == 0 ? 0 : 1) : std::abs(fast - events) / events; }
+
+// One mesh and rate: the functional model and the SystemC chip with the fast NoC model, the NoC
+// engine and (optionally) the reference threads, each `repeats` times in this process; min /
+// median CPU times.
+int scaling_one(uint32_t w, uint32_t h, double rate, uint32_t repeats, bool with_threads) {
+  const uint32_t inputs = 64, steps = 1000;
+  const image::ChipConfig chip = scaling_chip(w, h);
   const image::ChipImage img = compiler::compile_network(scaling_network(inputs), chip, arith::QuantConfig{});
   functional::InputSpikes in(steps);
   for (uint32_t t = 0; t < steps; ++t)
@@ -172,14 +178,10 @@ int scaling_one(uint32_t w, uint32_t h, double rate, uint32_t repeats, bool with
 // and max over the seeds) and of each step's spike phase (mean and max over all steps).
 int difference_one(uint32_t w, uint32_t h, uint32_t depth, uint32_t link_bits, double rate) {
   const uint32_t inputs = 64, steps = 300;
-  image::ChipConfig chip;
-  chip.name = "difference";
-  chip.mesh_width = w;
-  chip.mesh_height = h;
+  image::ChipConfig chip = scaling_chip(w, h);
   chip.router_link_width_bits = link_bits;
   chip.router_hop_latency_cycles = 3;
   chip.cycles_synaptic_op = 2;
-  chip.core_max_neurons = (256 + w * h - 2) / (w * h - 1);
   const image::ChipImage img = compiler::compile_network(scaling_network(inputs), chip, arith::QuantConfig{});
   systemc::SystemcParams params;
   params.fifo_depth_packets = depth;

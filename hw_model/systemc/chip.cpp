@@ -146,12 +146,9 @@ void Chip::sequencer() {
     if (noc_model_ == NocModel::threads) {
       spike_cycles = spike_phase_threads();
     } else {
-      const bool fast = noc_model_ == NocModel::fast;
-      spike_cycles = (fast ? fast_->run_spike_phase(start_cycle, host_->pending, host_->packets)
-                           : engine_->run_spike_phase(start_cycle, host_->pending, host_->packets)) -
-                     start_cycle;
-      const std::string& error = fast ? fast_->error() : engine_->error();
-      if (!error.empty()) ctx_.fail(error);
+      PlainNocModel& model = plain_model();
+      spike_cycles = model.run_spike_phase(start_cycle, host_->pending, host_->packets) - start_cycle;
+      if (!model.error().empty()) ctx_.fail(model.error());
       // One wait for the whole phase: the kernel's time is the chip's time.
       if (spike_cycles) sc_core::wait(spike_cycles * ctx_.cycle);
     }
@@ -241,13 +238,10 @@ const ChipStats& Chip::stats() {
   stats_.tiles = tile_stats_;
   for (uint32_t t = 0; t < tiles_.size(); ++t) {
     TileStats& s = stats_.tiles[t];
+    const bool threads = noc_model_ == NocModel::threads;
     for (int p = 0; p < kPorts; ++p)
-      s.fifo_high_water[p] = noc_model_ == NocModel::events ? engine_->fifo_high_water(t, p)
-                             : noc_model_ == NocModel::fast ? fast_->fifo_high_water(t, p)
-                                                            : tiles_[t]->router.in[p].high_water();
-    s.core_queue_high_water = noc_model_ == NocModel::events ? engine_->core_queue_high_water(t)
-                              : noc_model_ == NocModel::fast ? fast_->core_queue_high_water(t)
-                                                             : tiles_[t]->core.receive.high_water();
+      s.fifo_high_water[p] = threads ? tiles_[t]->router.in[p].high_water() : plain_model().fifo_high_water(t, p);
+    s.core_queue_high_water = threads ? tiles_[t]->core.receive.high_water() : plain_model().core_queue_high_water(t);
     stats_.packets += s.injected;
     for (int p = 0; p < kPortLocal; ++p) stats_.hops += s.out[p].packets;
   }

@@ -76,6 +76,7 @@ class Chip : public sc_core::sc_module {
   std::unique_ptr<HostInterface> host_;
   std::unique_ptr<NocEngine> engine_;
   std::unique_ptr<FastNoc> fast_;
+  PlainNocModel& plain_model() { return noc_model_ == NocModel::fast ? static_cast<PlainNocModel&>(*fast_) : *engine_; }
   NocModel noc_model_ = NocModel::events, requested_model_ = NocModel::events;
   LearningSignalUnit lsu_;
   const ChipProgram* program_ = nullptr;

@@ -113,10 +113,6 @@ void NocEngine::clear_stats() {
   for (auto& f : fifos_) f.high_water = f.size;
 }
 
-void NocEngine::fail(const std::string& what) {
-  if (error_.empty()) error_ = what;
-}
-
 // ---- the kernel: SystemC 2.3's scheduling, for these processes --------------------------------
 
 void NocEngine::wait_event(int32_t p, int32_t event) { events_[event].waiters.push_back(p); }
@@ -365,8 +361,7 @@ void NocEngine::resume(int32_t p) {
         // Router::serve
         proc.route_bits = routes_.route(proc.tile, proc.packet.key, proc.key_index);
         if (proc.route_bits == 0)
-          fail("chip.tile_" + std::to_string(proc.tile % width_) + "_" + std::to_string(proc.tile / width_) +
-               ".router: no routing entry for key " + std::to_string(proc.packet.key));
+          fail_no_route(proc.tile, width_, proc.packet.key);
         proc.out_index = 0;
         proc.pc = kNextOut;
         break;
@@ -379,9 +374,7 @@ void NocEngine::resume(int32_t p) {
         }
         proc.link = static_cast<int32_t>(proc.tile * kFifosPerTile + proc.out_index);
         if (links_[proc.link].dest < 0) {
-          fail("chip.tile_" + std::to_string(proc.tile % width_) + "_" + std::to_string(proc.tile / width_) +
-               ".router: route of key " + std::to_string(proc.packet.key) + " leaves the mesh " +
-               port_name(proc.out_index));
+          fail_off_mesh(proc.tile, width_, proc.packet.key, proc.out_index);
           ++proc.out_index;
           break;
         }

@@ -21,32 +21,25 @@
 #include <vector>
 
 #include "hw_model/systemc/noc_route_cache.hpp"
+#include "hw_model/systemc/plain_noc_model.hpp"
 #include "hw_model/systemc/packet.hpp"
 #include "hw_model/systemc/stats.hpp"
 
 namespace nchip::systemc {
 
-class NocEngine {
+class NocEngine final : public PlainNocModel {
  public:
   // `tile_stats` (one per elaborated tile, index y * width + x) receives the same counters the
   // threaded modules count; it must outlive the engine and never reallocate.
   NocEngine(uint32_t width, uint32_t height, uint32_t fifo_depth_packets, std::vector<TileStats>& tile_stats);
 
   void load(const std::vector<NocTileBinding>& tiles, uint32_t host_tile, uint32_t hop_latency_cycles,
-            uint32_t flit_cycles, uint32_t cycles_synaptic_op);
-  void reset();  // links free, FIFOs empty (they are empty between steps anyway)
-
-  // Runs one spike phase that starts at `start_cycle` (absolute: link free times carry over from
-  // the previous step): every core sends its pending spike keys, the host `host_keys`; returns the
-  // cycle at which the last packet was integrated (= start_cycle when nothing was sent). Empties
-  // the key lists; adds the host's packets to `host_packets`. A routing inconsistency is kept in
-  // error() (the first one), as the threaded model's NocContext::fail does.
-  uint64_t run_spike_phase(uint64_t start_cycle, std::vector<uint32_t>& host_keys, uint64_t& host_packets);
-
-  uint32_t fifo_high_water(uint32_t tile, int port) const;  // router input FIFO (packets)
-  uint32_t core_queue_high_water(uint32_t tile) const;      // the core's receive FIFO
-  void clear_stats();
-  const std::string& error() const { return error_; }
+            uint32_t flit_cycles, uint32_t cycles_synaptic_op) override;
+  void reset() override;
+  uint64_t run_spike_phase(uint64_t start_cycle, std::vector<uint32_t>& host_keys, uint64_t& host_packets) override;
+  uint32_t fifo_high_water(uint32_t tile, int port) const override;
+  uint32_t core_queue_high_water(uint32_t tile) const override;
+  void clear_stats() override;
 
  private:
   struct Entry {
@@ -108,7 +101,6 @@ class NocEngine {
   void pop(int32_t fifo);
   void consumed();
   void injector_done();
-  void fail(const std::string& what);
 
   void wait_event(int32_t p, int32_t event);
   void wait_cycles(int32_t p, uint64_t cycles);
@@ -140,7 +132,6 @@ class NocEngine {
     int32_t record = -1;
   };
   std::vector<HeapItem> heap_{HeapItem{}};  // 1-based, as sc_ppq
-  std::string error_;
 };
 
 }  // namespace nchip::systemc

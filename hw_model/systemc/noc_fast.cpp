@@ -40,10 +40,10 @@ FastNoc::FastNoc(uint32_t width, uint32_t height, uint32_t fifo_depth_packets, s
         ag.fifo = fifo(t, p);
       } else if (p == kPorts) {
         ag.kind = kCoreReceive;
-        ag.fifo = fifo(t, kPortLocal + 1);
+        ag.fifo = fifo(t, noc_layout::kCoreQueue);
       } else {
         ag.kind = kInjector;
-        ag.link = fifo(t, kPortLocal + 1);  // the injection link has the receive FIFO's index
+        ag.link = fifo(t, noc_layout::kCoreQueue);  // the injection link has the receive queue's index
         ag.sent = &tile_stats_[t].injected;
       }
     }
@@ -90,10 +90,6 @@ uint32_t FastNoc::core_queue_high_water(uint32_t tile) const {
 }
 void FastNoc::clear_stats() {
   for (auto& f : fifos_) f.high_water = f.size;
-}
-
-void FastNoc::fail(const std::string& what) {
-  if (error_.empty()) error_ = what;
 }
 
 // ---- the calendar ------------------------------------------------------------------------
@@ -248,8 +244,7 @@ void FastNoc::take_head(int32_t a) {
   }
   ag.route_bits = routes_.route(ag.tile, ag.key, ag.key_index);  // Router::serve
   if (ag.route_bits == 0)
-    fail("chip.tile_" + std::to_string(ag.tile % width_) + "_" + std::to_string(ag.tile / width_) +
-         ".router: no routing entry for key " + std::to_string(ag.key));
+    fail_no_route(ag.tile, width_, ag.key);
   ag.out_port = 0;
   next_copy(a);
 }
@@ -264,8 +259,7 @@ void FastNoc::next_copy(int32_t a) {
     }
     ag.link = static_cast<int32_t>(ag.tile * kFifosPerTile + ag.out_port);
     if (links_[ag.link].dest >= 0) break;
-    fail("chip.tile_" + std::to_string(ag.tile % width_) + "_" + std::to_string(ag.tile / width_) +
-         ".router: route of key " + std::to_string(ag.key) + " leaves the mesh " + port_name(ag.out_port));
+    fail_off_mesh(ag.tile, width_, ag.key, ag.out_port);
     ++ag.out_port;
   }
   ag.busy_wait = ag.full_wait = 0;

@@ -23,28 +23,25 @@
 #include <vector>
 
 #include "hw_model/systemc/noc_route_cache.hpp"
+#include "hw_model/systemc/plain_noc_model.hpp"
 #include "hw_model/systemc/stats.hpp"
 
 namespace nchip::systemc {
 
-class FastNoc {
+class FastNoc final : public PlainNocModel {
  public:
   // `tile_stats` (one per elaborated tile, index y * width + x) receives the threads' counters;
   // it must outlive the model and never reallocate.
   FastNoc(uint32_t width, uint32_t height, uint32_t fifo_depth_packets, std::vector<TileStats>& tile_stats);
 
+  // PlainNocModel; the spike phase's end is the cycle the last packet was integrated.
   void load(const std::vector<NocTileBinding>& tiles, uint32_t host_tile, uint32_t hop_latency_cycles,
-            uint32_t flit_cycles, uint32_t cycles_synaptic_op);
-  void reset();  // links free, FIFOs empty
-
-  // As NocEngine::run_spike_phase: returns the cycle at which the last packet was integrated
-  // (= start_cycle when nothing was sent); empties the key lists; counts the host's packets.
-  uint64_t run_spike_phase(uint64_t start_cycle, std::vector<uint32_t>& host_keys, uint64_t& host_packets);
-
-  uint32_t fifo_high_water(uint32_t tile, int port) const;
-  uint32_t core_queue_high_water(uint32_t tile) const;
-  void clear_stats();
-  const std::string& error() const { return error_; }
+            uint32_t flit_cycles, uint32_t cycles_synaptic_op) override;
+  void reset() override;
+  uint64_t run_spike_phase(uint64_t start_cycle, std::vector<uint32_t>& host_keys, uint64_t& host_packets) override;
+  uint32_t fifo_high_water(uint32_t tile, int port) const override;
+  uint32_t core_queue_high_water(uint32_t tile) const override;
+  void clear_stats() override;
 
  private:
   static constexpr int kMaxSenders = 6;  // links into one FIFO: five router ports, or core + host
@@ -95,7 +92,6 @@ class FastNoc {
   void after_send(int32_t a);    // a copy left: the next one, or the next key
   void finish_packet(int32_t a); // pop the head, free its slot
   void push(int32_t fifo, uint32_t key, uint32_t key_index, uint64_t ready);
-  void fail(const std::string& what);
 
   void schedule(int32_t a, uint64_t cycle);
   void append(Queue& queue, int32_t a);
@@ -117,7 +113,6 @@ class FastNoc {
   Queue current_;                      // this cycle's queue (grows while it is served)
   std::vector<Queue> buckets_;         // cycle c at c & (size - 1); all within (now, now + size)
   std::vector<uint64_t> busy_buckets_;  // bitmap of non-empty buckets
-  std::string error_;
 };
 
 }  // namespace nchip::systemc
