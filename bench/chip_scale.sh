@@ -2,15 +2,17 @@
 # SystemC at chip scale (issue #16): a 100,096-neuron network (128 LIF populations of 782, one per
 # core; bench/networks/make_chip_scale.py) compiled for examples/chips/loihi_like.json (16 x 8 =
 # 128 cores) and run for 100 steps of Poisson input on the functional model and on the SystemC
-# chip (NoC engine), with --noc-stats: wall time and peak memory of each, whether the spikes are
-# identical, cycles per step, the busiest links and cores, and the slowest step's critical path.
-# Usage: bench/chip_scale.sh [BUILD_DIR] [OUT_DIR]   (OUT_DIR keeps the CSVs and heat maps)
+# chip (NoC model NOC_MODEL: events, the default, fast or threads), with --noc-stats: wall time and
+# peak memory of each, whether the spikes are identical, cycles per step, the busiest links and
+# cores, and the slowest step's critical path.
+# Usage: bench/chip_scale.sh [BUILD_DIR] [OUT_DIR] [NOC_MODEL]   (OUT_DIR keeps the CSVs and heat maps)
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
 nchip="${1:-$here/build}/nchip"
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 out="${2:-$tmp/noc}"
+model="${3:-events}"
 python3 "$here/bench/networks/make_chip_scale.py" "$tmp/chip_scale.json"
 timed() {  # LABEL COMMAND...: prints "LABEL: S s wall, C s CPU, M MB peak"
   local label="$1"; shift
@@ -21,7 +23,8 @@ timed() {  # LABEL COMMAND...: prints "LABEL: S s wall, C s CPU, M MB peak"
 timed compile "$nchip" compile "$tmp/chip_scale.json" --chip "$here/examples/chips/loihi_like.json" --packing none \
   -o "$tmp/chip_scale.nchip"
 timed functional "$nchip" run "$tmp/chip_scale.nchip" --steps 100 --out "$tmp/functional.json"
-timed systemc "$nchip" run "$tmp/chip_scale.nchip" --steps 100 --backend systemc --stats "$tmp/stats.json" \
+timed "systemc-$model" "$nchip" run "$tmp/chip_scale.nchip" --steps 100 --backend systemc --noc-model "$model" \
+  --stats "$tmp/stats.json" \
   --noc-stats "$out" --out "$tmp/systemc.json"
 python3 - "$tmp/functional.json" "$tmp/systemc.json" "$tmp/stats.json" "$out" <<'PY'
 import csv, json, sys

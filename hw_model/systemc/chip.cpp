@@ -29,6 +29,7 @@ Chip::Chip(const sc_core::sc_module_name& name, uint32_t width, uint32_t height,
   }
   host_ = std::make_unique<HostInterface>("host", ctx_, tile_stats_[0].stalls);
   engine_ = std::make_unique<NocEngine>(width, height, params.fifo_depth_packets, tile_stats_);
+  fast_ = std::make_unique<FastNoc>(width, height, params.fifo_depth_packets, tile_stats_);
   requested_model_ = params.trace_tile >= 0 ? NocModel::threads : params.noc_model;
   SC_THREAD(sequencer);
 }
@@ -84,6 +85,8 @@ void Chip::load(const ChipProgram& program, const image::ChipConfig& chip,
   }
   engine_->load(bindings, tile_map_.at(program.host_tile), chip.router_hop_latency_cycles, ctx_.flit_cycles,
                 chip.cycles_synaptic_op);
+  fast_->load(bindings, tile_map_.at(program.host_tile), chip.router_hop_latency_cycles, ctx_.flit_cycles,
+              chip.cycles_synaptic_op);
   n_readouts_ = network.n_readouts();
   lsu_.load(program, chip.router_hop_latency_cycles, params_.lsu_error_cycles, network.n_readouts(), &state);
   reset();
@@ -99,6 +102,7 @@ void Chip::reset() {
   host_->inject.reset();
   host_->pending.clear();
   engine_->reset();
+  fast_->reset();
   noc_model_ = params_.trace_tile >= 0 ? NocModel::threads : requested_model_;
   // Link free times are absolute SystemC times; after a reset they are all in the past.
 }
@@ -142,8 +146,9 @@ void Chip::sequencer() {
     if (noc_model_ == NocModel::threads) {
       spike_cycles = spike_phase_threads();
     } else {
-      spike_cycles = engine_->run_spike_phase(start_cycle, host_->pending, host_->packets) - start_cycle;
-      if (!engine_->error().empty()) ctx_.fail(engine_->error());
+      PlainNocModel& model = plain_model();
+      spike_cycles = model.run_spike_phase(start_cycle, host_->pending, host_->packets) - start_cycle;
+      if (!model.error().empty()) ctx_.fail(model.error());
       // One wait for the whole phase: the kernel's time is the chip's time.
       if (spike_cycles) sc_core::wait(spike_cycles * ctx_.cycle);
     }
@@ -233,10 +238,10 @@ const ChipStats& Chip::stats() {
   stats_.tiles = tile_stats_;
   for (uint32_t t = 0; t < tiles_.size(); ++t) {
     TileStats& s = stats_.tiles[t];
-    const bool engine = noc_model_ == NocModel::events;
+    const bool threads = noc_model_ == NocModel::threads;
     for (int p = 0; p < kPorts; ++p)
-      s.fifo_high_water[p] = engine ? engine_->fifo_high_water(t, p) : tiles_[t]->router.in[p].high_water();
-    s.core_queue_high_water = engine ? engine_->core_queue_high_water(t) : tiles_[t]->core.receive.high_water();
+      s.fifo_high_water[p] = threads ? tiles_[t]->router.in[p].high_water() : plain_model().fifo_high_water(t, p);
+    s.core_queue_high_water = threads ? tiles_[t]->core.receive.high_water() : plain_model().core_queue_high_water(t);
     stats_.packets += s.injected;
     for (int p = 0; p < kPortLocal; ++p) stats_.hops += s.out[p].packets;
   }
@@ -265,6 +270,7 @@ void Chip::clear_stats() {
     t->core.receive.clear_stats();
   }
   engine_->clear_stats();
+  fast_->clear_stats();
 }
 
 void Chip::enable_trace(sc_core::sc_trace_file* file, uint32_t tile) {

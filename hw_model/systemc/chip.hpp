@@ -19,6 +19,7 @@
 #include "hw_model/systemc/host_interface.hpp"
 #include "hw_model/systemc/learning_signal_unit.hpp"
 #include "hw_model/systemc/noc_engine.hpp"
+#include "hw_model/systemc/noc_fast.hpp"
 #include "hw_model/systemc/params.hpp"
 #include "hw_model/systemc/tile.hpp"
 
@@ -74,6 +75,8 @@ class Chip : public sc_core::sc_module {
   std::vector<std::unique_ptr<Tile>> tiles_;
   std::unique_ptr<HostInterface> host_;
   std::unique_ptr<NocEngine> engine_;
+  std::unique_ptr<FastNoc> fast_;
+  PlainNocModel& plain_model() { return noc_model_ == NocModel::fast ? static_cast<PlainNocModel&>(*fast_) : *engine_; }
   NocModel noc_model_ = NocModel::events, requested_model_ = NocModel::events;
   LearningSignalUnit lsu_;
   const ChipProgram* program_ = nullptr;

@@ -24,6 +24,18 @@ void CoreDatapath::bind(const CoreProgram& program, const model::NetworkModel<ar
   neuron_input_.assign(program.neuron_count, neuron_slots);
   readout_input_.assign(program.readout_count, readout_slots);
   events_this_step_ = 0;
+  runs_.clear();
+  run_start_.assign(1, 0);
+  for (size_t g = 0; g + 1 < program.group_start.size(); ++g) {
+    for (uint32_t r = program.group_start[g]; r < program.group_start[g + 1]; ++r) {
+      const SynapseRef ref = program.refs[r];
+      if (runs_.size() > run_start_.back() && runs_.back().set == ref.set && runs_.back().end == ref.index)
+        ++runs_.back().end;
+      else
+        runs_.push_back({ref.set, ref.index, ref.index + 1});
+    }
+    run_start_.push_back(static_cast<uint32_t>(runs_.size()));
+  }
 }
 
 void CoreDatapath::clear_inputs() {
@@ -51,24 +63,32 @@ uint32_t CoreDatapath::group_of(uint32_t key) const {
 
 uint32_t CoreDatapath::deliver_group(uint32_t group) {
   if (group == kNoGroup) return 0;
-  const uint32_t begin = program_->group_start[group];
-  const uint32_t end = program_->group_start[group + 1];
   const auto& net = *network_;
-  for (uint32_t r = begin; r < end; ++r) {
-    const SynapseRef ref = program_->refs[r];
+  // The next step's sums (delay 1, nearly every synapse), located once per packet rather than
+  // once per synapse (DelayRing::slot divides).
+  int64_t* const readout_next = readout_input_.slot(1);
+  int64_t* const neuron_next = neuron_input_.slot(1);
+  for (uint32_t k = run_start_[group]; k < run_start_[group + 1]; ++k) {
+    const Run run = runs_[k];
+    const bool readout = run.set == SynapseSet::readout;
+    const auto& m = readout ? net.readout_synapses
+                    : run.set == SynapseSet::input ? net.input_synapses
+                                                   : net.recurrent_synapses;
+    const uint32_t first = readout ? program_->readout_first : program_->neuron_first;
+    int64_t* const next = readout ? readout_next : neuron_next;
+    model::DelayRing<int64_t>& ring = readout ? readout_input_ : neuron_input_;
     // The same accumulate() the functional simulator's deliver() calls, per synapse.
-    if (ref.set == SynapseSet::readout) {
-      const auto& m = net.readout_synapses;
-      arith::accumulate(*ops_, readout_input_.pending(m.target[ref.index] - program_->readout_first, m.delay_of(ref.index)),
-                        m.weight[ref.index], m.exponent[ref.index]);
+    if (m.delay_steps.empty()) {
+      for (uint32_t s = run.begin; s < run.end; ++s)
+        arith::accumulate(*ops_, next[m.target[s] - first], m.weight[s], m.exponent[s]);
     } else {
-      const auto& m = ref.set == SynapseSet::input ? net.input_synapses : net.recurrent_synapses;
-      arith::accumulate(*ops_, neuron_input_.pending(m.target[ref.index] - program_->neuron_first, m.delay_of(ref.index)),
-                        m.weight[ref.index], m.exponent[ref.index]);
+      for (uint32_t s = run.begin; s < run.end; ++s)
+        arith::accumulate(*ops_, ring.pending(m.target[s] - first, m.delay_steps[s]), m.weight[s], m.exponent[s]);
     }
   }
-  events_this_step_ += end - begin;
-  return end - begin;
+  const uint32_t events = program_->group_start[group + 1] - program_->group_start[group];
+  events_this_step_ += events;
+  return events;
 }
 
 CoreOps CoreDatapath::update(uint64_t step, uint64_t seed, std::vector<uint32_t>& spikes) {

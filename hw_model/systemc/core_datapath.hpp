@@ -63,6 +63,16 @@ class CoreDatapath {
   model::DelayRing<int64_t> neuron_input_;
   model::DelayRing<int64_t> readout_input_;
   uint64_t events_this_step_ = 0;
+  // Each group's synapses as runs of consecutive indices in one matrix (a key's synapses onto a
+  // core's contiguous neurons are one stretch of the source's row, plus one for its readouts), so
+  // delivery walks the matrix like the functional simulator's rows: group g is runs_[run_start_[g],
+  // run_start_[g + 1]).
+  struct Run {
+    SynapseSet set = SynapseSet::input;
+    uint32_t begin = 0, end = 0;
+  };
+  std::vector<Run> runs_;
+  std::vector<uint32_t> run_start_;
 };
 
 }  // namespace nchip::systemc

@@ -2,16 +2,14 @@
 
 #include <stdexcept>
 
-#include "hw_model/systemc/core_program.hpp"
+#include "hw_model/systemc/noc_layout.hpp"
 
 namespace nchip::systemc {
 
 namespace {
-constexpr int kFifosPerTile = 6;  // five router input ports and the core's receive queue
+using noc_layout::fifo;
+using noc_layout::kFifosPerTile;
 constexpr int kProcsPerTile = 7;  // five router ports, the core's receive and inject threads
-constexpr uint8_t kUnknownRoute = 0xff;  // route bits use 5 bits
-constexpr uint32_t kUnknownGroup = 0xfffffffeu;  // CoreDatapath::kNoGroup is 0xffffffff
-constexpr size_t kMaxGroupCache = size_t{1} << 24;  // 64 MB of group indices
 }  // namespace
 
 NocEngine::NocEngine(uint32_t width, uint32_t height, uint32_t fifo_depth_packets, std::vector<TileStats>& tile_stats)
@@ -33,25 +31,15 @@ NocEngine::NocEngine(uint32_t width, uint32_t height, uint32_t fifo_depth_packet
   drained_event_ = static_cast<int32_t>(events_.size());
   events_.emplace_back();
 
-  // The same wiring as Chip's constructor and Tile's: east of (x, y) feeds the west port of
-  // (x + 1, y), ...; the router's local output feeds its core; the core injects into the local port.
   for (uint32_t t = 0; t < tiles_; ++t) {
-    const uint32_t x = t % width, y = t / width;
     Link* out = &links_[size_t{t} * kFifosPerTile];
-    const auto fifo = [](uint32_t tile, int port) { return static_cast<int32_t>(tile * kFifosPerTile + port); };
-    if (x + 1 < width) out[kPortEast].dest = fifo(t + 1, kPortWest);
-    if (x > 0) out[kPortWest].dest = fifo(t - 1, kPortEast);
-    if (y > 0) out[kPortNorth].dest = fifo(t - width, kPortSouth);
-    if (y + 1 < height) out[kPortSouth].dest = fifo(t + width, kPortNorth);
-    out[kPortLocal].dest = fifo(t, kPortLocal + 1);  // the core's receive queue
+    for (int p = 0; p <= noc_layout::kCoreQueue; ++p) out[p].dest = noc_layout::link_dest(t, p, width, height);
     for (int p = 0; p < kPorts; ++p) {
       out[p].counts_hop = p != kPortLocal;
       out[p].stats = &tile_stats_[t].out[p];
       out[p].stalls = &tile_stats_[t].stalls;
     }
-    Link& inject = out[kPortLocal + 1];
-    inject.dest = fifo(t, kPortLocal);
-    inject.stalls = &tile_stats_[t].stalls;
+    out[noc_layout::kCoreQueue].stalls = &tile_stats_[t].stalls;
 
     for (int p = 0; p < kProcsPerTile; ++p) {
       Process& proc = procs_[size_t{t} * kProcsPerTile + p];
@@ -77,15 +65,12 @@ NocEngine::NocEngine(uint32_t width, uint32_t height, uint32_t fifo_depth_packet
 void NocEngine::load(const std::vector<NocTileBinding>& tiles, uint32_t host_tile, uint32_t hop_latency_cycles,
                      uint32_t flit_cycles, uint32_t cycles_synaptic_op) {
   if (tiles.size() != tiles_) throw std::logic_error("NocEngine::load: one binding per elaborated tile");
-  bindings_ = tiles;
+  routes_.load(tiles);
   flit_cycles_ = flit_cycles;
   cycles_synaptic_op_ = cycles_synaptic_op;
-  key_rows_.clear();
-  routes_.clear();
-  groups_.clear();
   for (uint32_t t = 0; t < tiles_; ++t) {
     for (int p = 0; p < kPortLocal; ++p) links_[size_t{t} * kFifosPerTile + p].latency_cycles = hop_latency_cycles;
-    procs_[size_t{t} * kProcsPerTile + kPorts + 1].keys = bindings_[t].to_send;
+    procs_[size_t{t} * kProcsPerTile + kPorts + 1].keys = tiles[t].to_send;
   }
   host_fifo_ = static_cast<int32_t>(host_tile * kFifosPerTile + kPortLocal);
   Link& host = links_.back();
@@ -126,38 +111,6 @@ uint32_t NocEngine::core_queue_high_water(uint32_t tile) const {
 }
 void NocEngine::clear_stats() {
   for (auto& f : fifos_) f.high_water = f.size;
-}
-
-void NocEngine::fail(const std::string& what) {
-  if (error_.empty()) error_ = what;
-}
-
-uint32_t NocEngine::key_index(uint32_t key) {
-  const auto [it, added] = key_rows_.emplace(key, static_cast<uint32_t>(key_rows_.size()));
-  if (added) {
-    routes_.resize(routes_.size() + tiles_, kUnknownRoute);
-    if (routes_.size() <= kMaxGroupCache) groups_.resize(routes_.size(), kUnknownGroup);
-  }
-  return it->second;
-}
-
-uint32_t NocEngine::deliver(uint32_t tile, const Packet& packet, uint32_t key_index) {
-  CoreDatapath* datapath = bindings_[tile].datapath;
-  if (!datapath) return 0;
-  const size_t at = size_t{key_index} * tiles_ + tile;
-  if (at >= groups_.size()) return datapath->deliver(packet.key);
-  uint32_t& group = groups_[at];
-  if (group == kUnknownGroup) group = datapath->group_of(packet.key);
-  return datapath->deliver_group(group);
-}
-
-uint8_t NocEngine::route(uint32_t tile, const Packet& packet, uint32_t key_index) {
-  uint8_t& bits = routes_[size_t{key_index} * tiles_ + tile];
-  if (bits == kUnknownRoute) {
-    const image::RouterTable* table = bindings_[tile].table;
-    bits = table ? route_of(*table, packet.key) : 0;
-  }
-  return bits;
 }
 
 // ---- the kernel: SystemC 2.3's scheduling, for these processes --------------------------------
@@ -392,7 +345,7 @@ void NocEngine::resume(int32_t p) {
         proc.packet = fifos_[proc.fifo].front().packet;
         proc.key_index = fifos_[proc.fifo].front().key_index;
         if (proc.kind == kCoreReceive) {  // NeuronCore::receive_loop
-          const uint32_t events = deliver(proc.tile, proc.packet, proc.key_index);
+          const uint32_t events = routes_.deliver(proc.tile, proc.packet.key, proc.key_index);
           TileStats& s = tile_stats_[proc.tile];
           if (events == 0) ++s.empty_deliveries;
           s.synaptic_events += events;
@@ -406,10 +359,9 @@ void NocEngine::resume(int32_t p) {
           break;
         }
         // Router::serve
-        proc.route_bits = route(proc.tile, proc.packet, proc.key_index);
+        proc.route_bits = routes_.route(proc.tile, proc.packet.key, proc.key_index);
         if (proc.route_bits == 0)
-          fail("chip.tile_" + std::to_string(proc.tile % width_) + "_" + std::to_string(proc.tile / width_) +
-               ".router: no routing entry for key " + std::to_string(proc.packet.key));
+          fail_no_route(proc.tile, width_, proc.packet.key);
         proc.out_index = 0;
         proc.pc = kNextOut;
         break;
@@ -422,9 +374,7 @@ void NocEngine::resume(int32_t p) {
         }
         proc.link = static_cast<int32_t>(proc.tile * kFifosPerTile + proc.out_index);
         if (links_[proc.link].dest < 0) {
-          fail("chip.tile_" + std::to_string(proc.tile % width_) + "_" + std::to_string(proc.tile / width_) +
-               ".router: route of key " + std::to_string(proc.packet.key) + " leaves the mesh " +
-               port_name(proc.out_index));
+          fail_off_mesh(proc.tile, width_, proc.packet.key, proc.out_index);
           ++proc.out_index;
           break;
         }
@@ -467,7 +417,7 @@ void NocEngine::resume(int32_t p) {
       case kNextKey:
         if (proc.keys && proc.next_key < proc.keys->size()) {
           proc.packet = Packet{(*proc.keys)[proc.next_key], 0, proc.inject_cycle};
-          proc.key_index = key_index(proc.packet.key);
+          proc.key_index = routes_.key_index(proc.packet.key);
           proc.busy_wait = proc.full_wait = 0;
           proc.pc = kSend;
           break;

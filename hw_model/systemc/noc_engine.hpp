@@ -18,44 +18,28 @@
 
 #include <cstdint>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
-#include "hw_model/image/chip_image.hpp"
-#include "hw_model/systemc/core_datapath.hpp"
+#include "hw_model/systemc/noc_route_cache.hpp"
+#include "hw_model/systemc/plain_noc_model.hpp"
 #include "hw_model/systemc/packet.hpp"
 #include "hw_model/systemc/stats.hpp"
 
 namespace nchip::systemc {
 
-// What the engine needs of one elaborated tile for a loaded image.
-struct NocTileBinding {
-  const image::RouterTable* table = nullptr;  // null: an idle router (off the image's mesh)
-  CoreDatapath* datapath = nullptr;           // null: an idle core (no neurons here)
-  std::vector<uint32_t>* to_send = nullptr;   // the core's spike keys for the next step (emptied)
-};
-
-class NocEngine {
+class NocEngine final : public PlainNocModel {
  public:
   // `tile_stats` (one per elaborated tile, index y * width + x) receives the same counters the
   // threaded modules count; it must outlive the engine and never reallocate.
   NocEngine(uint32_t width, uint32_t height, uint32_t fifo_depth_packets, std::vector<TileStats>& tile_stats);
 
   void load(const std::vector<NocTileBinding>& tiles, uint32_t host_tile, uint32_t hop_latency_cycles,
-            uint32_t flit_cycles, uint32_t cycles_synaptic_op);
-  void reset();  // links free, FIFOs empty (they are empty between steps anyway)
-
-  // Runs one spike phase that starts at `start_cycle` (absolute: link free times carry over from
-  // the previous step): every core sends its pending spike keys, the host `host_keys`; returns the
-  // cycle at which the last packet was integrated (= start_cycle when nothing was sent). Empties
-  // the key lists; adds the host's packets to `host_packets`. A routing inconsistency is kept in
-  // error() (the first one), as the threaded model's NocContext::fail does.
-  uint64_t run_spike_phase(uint64_t start_cycle, std::vector<uint32_t>& host_keys, uint64_t& host_packets);
-
-  uint32_t fifo_high_water(uint32_t tile, int port) const;  // router input FIFO (packets)
-  uint32_t core_queue_high_water(uint32_t tile) const;      // the core's receive FIFO
-  void clear_stats();
-  const std::string& error() const { return error_; }
+            uint32_t flit_cycles, uint32_t cycles_synaptic_op) override;
+  void reset() override;
+  uint64_t run_spike_phase(uint64_t start_cycle, std::vector<uint32_t>& host_keys, uint64_t& host_packets) override;
+  uint32_t fifo_high_water(uint32_t tile, int port) const override;
+  uint32_t core_queue_high_water(uint32_t tile) const override;
+  void clear_stats() override;
 
  private:
   struct Entry {
@@ -114,13 +98,9 @@ class NocEngine {
   bool send_step(Process& proc);  // Link::send's loop; false: the process is now waiting
   void finish_send(Link& link, Packet packet, uint32_t key_index);
   void push(int32_t fifo, const Packet& packet, uint32_t key_index, uint64_t ready);
-  uint32_t key_index(uint32_t key);
   void pop(int32_t fifo);
   void consumed();
   void injector_done();
-  uint8_t route(uint32_t tile, const Packet& packet, uint32_t key_index);
-  uint32_t deliver(uint32_t tile, const Packet& packet, uint32_t key_index);
-  void fail(const std::string& what);
 
   void wait_event(int32_t p, int32_t event);
   void wait_cycles(int32_t p, uint64_t cycles);
@@ -137,15 +117,7 @@ class NocEngine {
   std::vector<Link> links_;        // tile t: router output p at 6t + p, core injection at 6t + 5; host last
   std::vector<Process> procs_;     // tile t: router port p at 7t + p, receive 7t + 5, injector 7t + 6; host last
   std::vector<Event> events_;
-  std::vector<NocTileBinding> bindings_;
-  // Route bits by (key row, tile), looked up on first use (kUnknownRoute until then): one hash
-  // lookup per injected packet instead of one per hop.
-  std::unordered_map<uint32_t, uint32_t> key_rows_;
-  std::vector<uint8_t> routes_;
-  // The synapse group of each (key row, tile) at that tile's core, looked up on first delivery
-  // (kUnknownGroup until then); only while the table stays under kMaxGroupCache entries, else
-  // every delivery looks its key up (CoreDatapath::deliver).
-  std::vector<uint32_t> groups_;
+  NocRouteCache routes_;
   int32_t host_fifo_ = -1, drained_event_ = -1;
   uint32_t flit_cycles_ = 1, cycles_synaptic_op_ = 0;
 
@@ -160,7 +132,6 @@ class NocEngine {
     int32_t record = -1;
   };
   std::vector<HeapItem> heap_{HeapItem{}};  // 1-based, as sc_ppq
-  std::string error_;
 };
 
 }  // namespace nchip::systemc

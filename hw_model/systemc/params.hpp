@@ -14,7 +14,10 @@ class EtuUnit;
 // phase called from the sequencer (no thread switch per hop). `threads`: the SystemC threads of
 // Router, NeuronCore and HostInterface, one per port, the reference the engine is tested against
 // (same timing, bit for bit) and the one --trace records (its VCD signals are written by them).
-enum class NocModel : uint8_t { events, threads };
+// `fast`: FastNoc, the same hardware with our own first-come-first-served rule for work that meets
+// in the same cycle instead of the SystemC kernel's process order (noc_fast.hpp): the same results,
+// the same timing wherever nothing ties, several times faster.
+enum class NocModel : uint8_t { events, threads, fast };
 
 struct SystemcParams {
   uint32_t fifo_depth_packets = 4;   // per router input port and per core receive queue

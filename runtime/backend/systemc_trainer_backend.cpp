@@ -17,6 +17,7 @@ TrainerChip::TrainerChip(const ir::Network& network, const model::NetworkModel<a
       }())),
       ops_(ops) {
   chip_ = &systemc::TimedChip::instance(chip.mesh_width, chip.mesh_height, params);
+  chip_->set_noc_model(params.noc_model);  // the process's chip may have been elaborated with another
   chip_->load(image_, model, ops_);  // the placement from the image, the state from `model`
   if (params.rtl_etu_core >= 0) chip_->set_etu_unit(static_cast<uint32_t>(params.rtl_etu_core), params.rtl_etu);
 }
@@ -25,6 +26,7 @@ TrainerChip::TrainerChip(const image::ChipImage& image, const model::NetworkMode
                          const arith::FixedOps& ops, const systemc::SystemcParams& params)
     : image_(image), ops_(ops) {
   chip_ = &systemc::TimedChip::instance(image_.chip.mesh_width, image_.chip.mesh_height, params);
+  chip_->set_noc_model(params.noc_model);
   chip_->load(image_, model, ops_);
   if (params.rtl_etu_core >= 0) chip_->set_etu_unit(static_cast<uint32_t>(params.rtl_etu_core), params.rtl_etu);
 }

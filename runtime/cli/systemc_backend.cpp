@@ -28,8 +28,9 @@ void add_backend_options(po::options_description& opts) {
                                               "critical_path.json and the link-utilisation and core-load heat maps "
                                               "(PNG, SVG; gnuplot)")
       ("noc-model", po::value<std::string>()->default_value("events"),
-       "systemc: events (one event run per spike phase) or threads (one SystemC thread per router port: the "
-       "reference, same timing, slower; --trace uses it)");
+       "systemc: events (one event run per spike phase in SystemC's process order), threads (one SystemC "
+       "thread per router port: the reference, same timing, slower; --trace uses it) or fast (the same NoC, "
+       "same-cycle ties served first come first served: same results, faster)");
 }
 
 namespace {
@@ -38,9 +39,11 @@ namespace {
 systemc::SystemcParams trace_params(const po::variables_map& vm, const image::ChipConfig& chip) {
   systemc::SystemcParams params;
   const std::string model = vm["noc-model"].as<std::string>();
-  if (model != "events" && model != "threads")
-    throw InputError("--noc-model: expected events or threads, got '" + model + "'");
-  params.noc_model = model == "threads" ? systemc::NocModel::threads : systemc::NocModel::events;
+  if (model != "events" && model != "threads" && model != "fast")
+    throw InputError("--noc-model: expected events, threads or fast, got '" + model + "'");
+  params.noc_model = model == "threads" ? systemc::NocModel::threads
+                     : model == "fast"  ? systemc::NocModel::fast
+                                        : systemc::NocModel::events;
   if (!vm.count("trace")) return params;
   std::string path = vm["trace"].as<std::string>();
   if (path.size() > 4 && path.compare(path.size() - 4, 4, ".vcd") == 0) path.resize(path.size() - 4);

@@ -73,4 +73,33 @@ inline nlohmann::json dense(const std::string& source, const std::string& target
           {"weights", std::vector<std::vector<double>>(post, std::vector<double>(pre, w))}};
 }
 
+// The hand-made rows of the timing and --noc-stats tests: hop latency 3 (`line_chip`); with 2
+// cycles per synaptic op, 5 per neuron update and 8-bit links, so a 32-bit packet is 4 flits
+// (`timing_chip`).
+inline image::ChipConfig line_chip(uint32_t width, uint32_t height = 1) {
+  image::ChipConfig c;
+  c.name = "timing";
+  c.mesh_width = width;
+  c.mesh_height = height;
+  c.router_hop_latency_cycles = 3;
+  return c;
+}
+inline image::ChipConfig timing_chip(uint32_t width, uint32_t height = 1) {
+  image::ChipConfig c = line_chip(width, height);
+  c.cycles_synaptic_op = 2;
+  c.cycles_neuron_update = 5;
+  c.router_link_width_bits = 8;
+  return c;
+}
+
+// A row with the host on tile 0: `inputs` input neurons, each projecting onto "far" (one LIF on
+// the last tile of the row) and "near" (one LIF on the host tile) with weight 0.1.
+inline image::ChipImage far_near_image(const image::ChipConfig& chip, uint32_t inputs) {
+  const nlohmann::json net = {{"name", "line"}, {"dt_ms", 1.0},
+                              {"populations", {{{"name", "in"}, {"type", "input"}, {"size", inputs}},
+                                               lif_population("far", 1), lif_population("near", 1)}},
+                              {"projections", {dense("in", "far", inputs, 1, 0.1), dense("in", "near", inputs, 1, 0.1)}}};
+  return hand_image(net, chip, 0, {{"far", chip.mesh_width - 1}, {"near", 0}});
+}
+
 }  // namespace nchip::test

@@ -1,5 +1,6 @@
 // The SystemC chip against the functional simulator on random networks, mesh sizes and seeds:
-// spikes, readouts, voltages, synaptic events and saturation counts must be identical. Each
+// spikes, readouts, voltages, synaptic events and saturation counts must be identical, on the NoC
+// models `events` and `fast` (timing cannot change results). Each
 // TEST_CASE runs in its own process (SystemC elaborates once per process).
 #include "systemc_test_helpers.hpp"
 
@@ -12,10 +13,13 @@ void check_mesh(uint32_t width, uint32_t height, uint32_t per_core, const test::
   const ir::Network net = test::random_network(spec);
   const image::ChipImage image = test::compile_for(net, test::small_mesh(width, height, per_core), host_tile);
   auto& chip = systemc::TimedChip::instance(width, height);
-  for (uint64_t seed : {1u, 2u, 3u}) {
-    INFO("seed " << seed);
-    const auto inputs = test::random_inputs(spec.inputs, 200, 0.08, seed);
-    test::require_bit_identical(chip, image, inputs, 200, seed);
+  for (const auto model : {systemc::NocModel::events, systemc::NocModel::fast}) {
+    chip.set_noc_model(model);
+    for (uint64_t seed : {1u, 2u, 3u}) {
+      INFO("seed " << seed << (model == systemc::NocModel::fast ? ", fast" : ", events"));
+      const auto inputs = test::random_inputs(spec.inputs, 200, 0.08, seed);
+      test::require_bit_identical(chip, image, inputs, 200, seed);
+    }
   }
   // The model did real NoC work: packets crossed links.
   CHECK(chip.stats().hops > 0);

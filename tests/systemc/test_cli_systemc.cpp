@@ -65,7 +65,8 @@ TEST_CASE("backend flag errors are one line with exit code 2", "[systemc][cli]")
                                  "run " + net + " --stats " + dir + "/stats.json",
                                  "run " + net + " --noc-stats " + dir + "/noc",
                                  "run " + net + " --noc-model threads",
-                                 "run " + net + " --backend systemc --noc-model thread"}) {
+                                 "run " + net + " --backend systemc --noc-model thread",
+                                 "run " + net + " --noc-model fast"}) {
     INFO(args);
     const CliResult r = run_nchip(args, dir);
     CHECK(r.exit_code == 2);
@@ -110,6 +111,20 @@ TEST_CASE("nchip run --backend systemc --noc-stats writes the mesh tables", "[sy
   CHECK(slurp(dir + "/threads.json") == slurp(dir + "/stats.json"));
   for (const char* file : {"links.csv", "cores.csv", "routers.csv", "critical_path.json"})
     CHECK(slurp(dir + "/noc_threads/" + file) == slurp(dir + "/noc/" + file));
+  // The fast NoC model: the functional model's spikes and readouts, the same traffic (its own tie
+  // rule may change cycles and stalls), the same tables written.
+  REQUIRE(run_nchip(common + "--noc-model fast --stats " + dir + "/fast.json --noc-stats " + dir + "/noc_fast --out " +
+                        dir + "/fast_out.json", dir).exit_code == 0);
+  REQUIRE(run_nchip("run " + net + " --mode fixed --steps 300 --out " + dir + "/functional_out.json", dir).exit_code == 0);
+  const auto fast_out = nlohmann::json::parse(slurp(dir + "/fast_out.json"));
+  const auto functional_out = nlohmann::json::parse(slurp(dir + "/functional_out.json"));
+  CHECK(fast_out["spikes"] == functional_out["spikes"]);
+  CHECK(fast_out["readouts"] == functional_out["readouts"]);
+  const auto fast = nlohmann::json::parse(slurp(dir + "/fast.json"));
+  CHECK(fast["noc"]["hops"] == stats["noc"]["hops"]);
+  CHECK(fast["noc"]["packets"] == stats["noc"]["packets"]);
+  for (const char* file : {"links.csv", "cores.csv", "routers.csv", "critical_path.json"})
+    CHECK(std::filesystem::exists(dir + "/noc_fast/" + file));
 }
 
 // Issue #14: a tiny network of cuba_lif (reset to zero) and IF neurons trains from the command

@@ -41,26 +41,28 @@ std::vector<std::string> row(const std::vector<std::vector<std::string>>& rows, 
   return {};
 }
 
+// The 4x1 row of `far_near_image` on `model`, loaded and reset.
+systemc::TimedChip& load_far_near(const image::ChipImage& img, systemc::NocModel model,
+                                  arith::SaturationCounts& counts) {
+  auto& chip = systemc::TimedChip::instance(4, 1);
+  chip.set_noc_model(model);
+  chip.load(img, img.network, arith::FixedOps(img.quant, counts));
+  chip.reset(1);
+  return chip;
+}
+
+systemc::NocModel each_model() {  // nothing ties in these runs: both rules give the same values
+  const auto model = GENERATE(systemc::NocModel::events, systemc::NocModel::fast);
+  UNSCOPED_INFO("noc model " << (model == systemc::NocModel::fast ? "fast" : "events"));
+  return model;
+}
+
 }  // namespace
 
 TEST_CASE("noc stats CSVs and critical path on a hand-computed run", "[systemc][noc]") {
-  image::ChipConfig c;
-  c.name = "timing";
-  c.mesh_width = 4;
-  c.mesh_height = 1;
-  c.router_hop_latency_cycles = 3;
-  c.cycles_synaptic_op = 2;
-  c.cycles_neuron_update = 5;
-  c.router_link_width_bits = 8;
-  const json net = {{"name", "line"}, {"dt_ms", 1.0},
-                    {"populations", {{{"name", "in"}, {"type", "input"}, {"size", 1}},
-                                     test::lif_population("far", 1), test::lif_population("near", 1)}},
-                    {"projections", {test::dense("in", "far", 1, 1, 0.1), test::dense("in", "near", 1, 1, 0.1)}}};
-  const auto img = test::hand_image(net, c, 0, {{"far", 3}, {"near", 0}});
-  auto& chip = systemc::TimedChip::instance(4, 1);
+  const auto img = test::far_near_image(test::timing_chip(4), 1);
   arith::SaturationCounts counts;
-  chip.load(img, img.network, arith::FixedOps(img.quant, counts));
-  chip.reset(1);
+  auto& chip = load_far_near(img, each_model(), counts);
   chip.step({0});
   const systemc::ChipStats& s = chip.stats();
   REQUIRE(s.total_cycles == 16);
@@ -118,19 +120,9 @@ TEST_CASE("noc stats CSVs and critical path on a hand-computed run", "[systemc][
 TEST_CASE("the slowest step's critical path follows a later, longer step", "[systemc][noc]") {
   // Step 0: the input reaches "far" (3 hops) and "near"; step 1 has no traffic (compute only), so
   // the slowest step stays step 0; step 2 sends the input again: equal length, step 0 is kept.
-  image::ChipConfig c;
-  c.mesh_width = 4;
-  c.mesh_height = 1;
-  c.router_hop_latency_cycles = 3;
-  const json net = {{"name", "line"}, {"dt_ms", 1.0},
-                    {"populations", {{{"name", "in"}, {"type", "input"}, {"size", 2}},
-                                     test::lif_population("far", 1), test::lif_population("near", 1)}},
-                    {"projections", {test::dense("in", "far", 2, 1, 0.1), test::dense("in", "near", 2, 1, 0.1)}}};
-  const auto img = test::hand_image(net, c, 0, {{"far", 3}, {"near", 0}});
-  auto& chip = systemc::TimedChip::instance(4, 1);
+  const auto img = test::far_near_image(test::line_chip(4), 2);
   arith::SaturationCounts counts;
-  chip.load(img, img.network, arith::FixedOps(img.quant, counts));
-  chip.reset(1);
+  auto& chip = load_far_near(img, each_model(), counts);
   chip.step({0});
   const uint64_t first = chip.stats().max_step_cycles;
   chip.step({});

@@ -1,6 +1,9 @@
 // Timing sanity with exact numbers derived from the chip description: hop latency, link
 // serialization, synaptic cycles and the step length as the sum of the spike phase (the last
-// packet integrated) and the compute phase (the slowest core). One process per TEST_CASE.
+// packet integrated) and the compute phase (the slowest core). Every case runs on the NoC models
+// `events` (SystemC's process order) and `fast` (first come, first served): nothing ties in them,
+// so the pinned values hold for both; the last case is a tie, where the two rules differ by design.
+// One process per TEST_CASE.
 #include <catch2/catch.hpp>
 
 #include "hand_image.hpp"
@@ -11,23 +14,20 @@ using nlohmann::json;
 
 namespace {
 
-image::ChipConfig timing_chip(uint32_t width, uint32_t height) {
-  image::ChipConfig c;
-  c.name = "timing";
-  c.mesh_width = width;
-  c.mesh_height = height;
-  c.router_hop_latency_cycles = 3;
-  c.cycles_synaptic_op = 2;
-  c.cycles_neuron_update = 5;
-  c.router_link_width_bits = 8;  // a 32-bit packet is 4 flits: the link is busy 4 cycles
-  return c;
-}
+using test::timing_chip;
 constexpr uint64_t kHop = 3, kSyn = 2, kNeuron = 5, kFlit = 4;
+
+systemc::NocModel each_model() {
+  const auto model = GENERATE(systemc::NocModel::events, systemc::NocModel::fast);
+  UNSCOPED_INFO("noc model " << (model == systemc::NocModel::fast ? "fast" : "events"));
+  return model;
+}
 
 struct Run {
   systemc::TimedChip& chip;
   arith::SaturationCounts counts;
-  explicit Run(systemc::TimedChip& c, const image::ChipImage& img) : chip(c) {
+  Run(systemc::TimedChip& c, const image::ChipImage& img, systemc::NocModel model) : chip(c) {
+    chip.set_noc_model(model);
     chip.load(img, img.network, arith::FixedOps(img.quant, counts));
     chip.reset(1);
   }
@@ -42,14 +42,10 @@ struct Run {
 }  // namespace
 
 TEST_CASE("an uncongested packet takes hops x hop latency", "[systemc][timing]") {
-  const json net = {{"name", "line"}, {"dt_ms", 1.0},
-                    {"populations", {{{"name", "in"}, {"type", "input"}, {"size", 1}},
-                                     test::lif_population("far", 1), test::lif_population("near", 1)}},
-                    {"projections", {test::dense("in", "far", 1, 1, 0.1), test::dense("in", "near", 1, 1, 0.1)}}};
   // Host on tile 0 of a 4x1 row; "far" three hops east, "near" on the host tile itself.
-  const auto img = test::hand_image(net, timing_chip(4, 1), 0, {{"far", 3}, {"near", 0}});
+  const auto img = test::far_near_image(timing_chip(4, 1), 1);
   auto& chip = systemc::TimedChip::instance(4, 1);
-  Run run(chip, img);
+  Run run(chip, img, each_model());
   const auto s = run.step({0});
   // The far core integrates its one synapse after 3 hops; the near one at once.
   CHECK(s.spike_phase_cycles == 3 * kHop + 1 * kSyn);
@@ -78,9 +74,10 @@ TEST_CASE("two flows through one link serialize", "[systemc][timing]") {
   one["projections"].erase(3);  // only the west flow
   const std::map<std::string, uint32_t> tiles{{"west", 0}, {"east", 2}, {"mid", 1}};
   auto& chip = systemc::TimedChip::instance(3, 1);
+  const systemc::NocModel model = each_model();
 
   const auto img_one = test::hand_image(one, timing_chip(3, 1), 1, tiles);
-  Run single(chip, img_one);
+  Run single(chip, img_one, model);
   single.step({0});
   REQUIRE(chip.spikes() == std::vector<uint32_t>{0, 1});  // west and east fired
   const auto alone = single.step({});
@@ -88,7 +85,7 @@ TEST_CASE("two flows through one link serialize", "[systemc][timing]") {
   CHECK(alone.sum_stalls().link_busy_waits == 0);
 
   const auto img_both = test::hand_image(both, timing_chip(3, 1), 1, tiles);
-  Run merged(chip, img_both);
+  Run merged(chip, img_both, model);
   merged.step({0});
   REQUIRE(chip.spikes() == std::vector<uint32_t>{0, 1});
   const auto shared = merged.step({});
@@ -107,7 +104,7 @@ TEST_CASE("twice the synaptic events take twice the synaptic cycles, and the ste
                     {"projections", {test::dense("in", "small", 1, 2, 0.1), test::dense("in", "big", 1, 4, 0.1)}}};
   const auto img = test::hand_image(net, timing_chip(3, 1), 0, {{"small", 1}, {"big", 2}});
   auto& chip = systemc::TimedChip::instance(3, 1);
-  Run run(chip, img);
+  Run run(chip, img, each_model());
   const auto s = run.step({0});
   REQUIRE(s.tiles[1].synaptic_events == 2);
   REQUIRE(s.tiles[2].synaptic_events == 4);
@@ -139,11 +136,77 @@ TEST_CASE("a full FIFO back-pressures without changing results", "[systemc][timi
   systemc::SystemcParams params;
   params.fifo_depth_packets = 1;
   auto& chip = systemc::TimedChip::instance(2, 1, params);
-  Run run(chip, img);
+  Run run(chip, img, each_model());
   const auto s = run.step({0, 1, 2, 3, 4, 5, 6, 7});
   CHECK(s.sum_stalls().backpressure_waits > 0);
   CHECK(s.tiles[1].synaptic_events == 32);
   // The core is the bottleneck: the first packet arrives after one hop, then 8 x 4 x 2 cycles.
   CHECK(s.spike_phase_cycles == kHop + 8 * 4 * kSyn);
   for (uint32_t p = 0; p < systemc::kPorts; ++p) CHECK(s.tiles[1].fifo_high_water[p] <= 1);
+}
+
+TEST_CASE("a packet whose synaptic work outlasts the fast model's first calendar still times exactly", "[systemc][timing]") {
+  // Two input spikes to 300 synapses one hop away: each packet keeps the core busy 600 cycles,
+  // farther ahead than the fast model's first 256-cycle calendar (it grows). The first packet is
+  // integrated from kHop to kHop + 600; the second (injected one serialization later) waits in the
+  // core's FIFO and follows: the phase ends at kHop + 2 x 300 x kSyn.
+  const json net = {{"name", "wide"}, {"dt_ms", 1.0},
+                    {"populations", {{{"name", "in"}, {"type", "input"}, {"size", 2}}, test::lif_population("sink", 300)}},
+                    {"projections", {test::dense("in", "sink", 2, 300, 0.001)}}};
+  const auto img = test::hand_image(net, timing_chip(2, 1), 0, {{"sink", 1}});
+  auto& chip = systemc::TimedChip::instance(2, 1);
+  Run run(chip, img, each_model());
+  for (int repeat = 0; repeat < 2; ++repeat) {  // the grown calendar serves the next step as well
+    const auto s = run.step({0, 1});
+    CHECK(s.tiles[1].synaptic_events == 600);
+    CHECK(s.spike_phase_cycles == kHop + 2 * 300 * kSyn);
+    CHECK(s.sum_stalls().link_busy_waits == 1);  // the second input waited for the host's link
+  }
+}
+
+TEST_CASE("a same-cycle tie is served first come first served on the fast model", "[systemc][timing]") {
+  // Four neighbours of the centre tile of a 3x3 mesh fire at step 0; at step 1 their packets reach
+  // the centre's router together (cycle kHop = 3) and queue for its core, whose receive FIFO holds
+  // one packet: north's reaches 4 synapses ("a"), west's 4 ("b"), east's 1 ("c"), south's 4 ("d").
+  // Both rules: north goes first (its arrival was queued first: the injectors start in tile order,
+  // and SystemC's reversed delta order comes to the same); the core takes it at 3 and integrates
+  // until 11. West, east and south wait for the local link until 7, then for the full FIFO, in
+  // that order. At 11 the slot frees and west sends; the two left wait for the link until 15,
+  // then for the slot, which frees at 19 (west done).
+  //   fast: the waiters are served in the order they began waiting: west, east, south. At 19 east
+  //   goes (1 op: done at 21), south waits for the link until 23 and is done at 23 + 8 = 31.
+  //   events and threads: SystemC releases an event's waiters w0, w_last, ..., w1, i.e. west,
+  //   south, east: south goes at 19 (done 27), east is sent at 23, taken at 27, done at 29.
+  // Link waits: 3 sends waited 4 + 8 + 12 = 24 cycles on both; back-pressure: fast 4 + 8 + 8 = 20
+  // (south's link wait at 19-23 outlasts east's 2 ops), events 4 + 8 + 12 = 24 (east waits 23-27).
+  const json net = {{"name", "tie"}, {"dt_ms", 1.0},
+                    {"populations", {{{"name", "in"}, {"type", "input"}, {"size", 1}},
+                                     test::lif_population("north", 1), test::lif_population("west", 1),
+                                     test::lif_population("east", 1), test::lif_population("south", 1),
+                                     test::lif_population("a", 4), test::lif_population("b", 4),
+                                     test::lif_population("c", 1), test::lif_population("d", 4)}},
+                    {"projections", {test::dense("in", "north", 1, 1, 1.0), test::dense("in", "west", 1, 1, 1.0),
+                                     test::dense("in", "east", 1, 1, 1.0), test::dense("in", "south", 1, 1, 1.0),
+                                     test::dense("north", "a", 1, 4, 0.01), test::dense("west", "b", 1, 4, 0.01),
+                                     test::dense("east", "c", 1, 1, 0.01), test::dense("south", "d", 1, 4, 0.01)}}};
+  const auto img = test::hand_image(net, timing_chip(3, 3), 4,
+                                    {{"north", 1}, {"west", 3}, {"east", 5}, {"south", 7},
+                                     {"a", 4}, {"b", 4}, {"c", 4}, {"d", 4}});
+  systemc::SystemcParams params;
+  params.fifo_depth_packets = 1;
+  auto& chip = systemc::TimedChip::instance(3, 3, params);
+  for (const auto model : {systemc::NocModel::fast, systemc::NocModel::events, systemc::NocModel::threads}) {
+    const bool fast = model == systemc::NocModel::fast;
+    INFO((fast ? "fast" : model == systemc::NocModel::events ? "events" : "threads"));
+    Run run(chip, img, model);
+    run.step({0});
+    REQUIRE(chip.spikes() == std::vector<uint32_t>{0, 1, 2, 3});  // the four neighbours fired
+    const auto s = run.step({});
+    REQUIRE(s.tiles[4].synaptic_events == 13);
+    CHECK(s.spike_phase_cycles == (fast ? 31u : 29u));
+    CHECK(s.sum_stalls().link_busy_waits == 3);
+    CHECK(s.sum_stalls().link_busy_cycles == 24);
+    CHECK(s.sum_stalls().backpressure_waits == 3);
+    CHECK(s.sum_stalls().backpressure_cycles == (fast ? 20u : 24u));
+  }
 }
