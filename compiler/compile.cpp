@@ -23,10 +23,7 @@ MeasuredPlacement place_at_measured_rates(const model::NetworkModel<arith::Fixed
     return weighted_hops(part.slices, traffic, tile, chip, TrafficWeight::measured_spikes);
   };
   out.flat_placement_spike_hops = measured_cost(placement.tile);
-  std::vector<uint32_t> row_major(part.slices.size(), options.host_tile);
-  for (size_t s = 0; s < part.slices.size(); ++s)
-    if (part.core[s] != kNoCore) row_major[s] = part.core[s];  // place(): core k on tile k
-  out.row_major_spike_hops = measured_cost(row_major);
+  out.row_major_spike_hops = measured_cost(placement.row_major_tile);
   options.weight = TrafficWeight::measured_spikes;
   Placement measured = place(net, part.slices, part.core, traffic, chip, options);
   const uint64_t measured_hops = measured_cost(measured.tile);

@@ -250,15 +250,15 @@ Placement place(const model::NetworkModel<arith::FixedOps>& net, const std::vect
 
   Placement out;
   const double per_neuron = options.default_rate_hz * options.dt_ms * 1e-3;
-  std::vector<uint32_t> naive_tile(slices.size(), options.host_tile);
+  out.row_major_tile.assign(slices.size(), options.host_tile);
   out.tile.assign(slices.size(), options.host_tile);
   for (uint32_t s = 0; s < slices.size(); ++s)
     if (item[s] >= 0) {
       out.tile[s] = best[static_cast<uint32_t>(item[s])];
-      naive_tile[s] = naive[static_cast<uint32_t>(item[s])];
+      out.row_major_tile[s] = naive[static_cast<uint32_t>(item[s])];
     }
   out.cost = placement_cost(slices, traffic, out.tile, chip, per_neuron);
-  out.naive_cost = placement_cost(slices, traffic, naive_tile, chip, per_neuron);
+  out.naive_cost = placement_cost(slices, traffic, out.row_major_tile, chip, per_neuron);
   return out;
 }
 

@@ -33,6 +33,7 @@ struct Placement {
   std::vector<uint32_t> tile;  // per slice; input slices get host_tile
   double cost = 0.0;
   double naive_cost = 0.0;
+  std::vector<uint32_t> row_major_tile;  // per slice: the row-major start (core k on tile k), naive_cost's
 };
 
 uint32_t hops(const image::ChipConfig& chip, uint32_t tile_a, uint32_t tile_b);
